@@ -1,0 +1,55 @@
+# svcnet — build, run and test on a fresh Debian machine.
+#   make up     build everything and start a cluster the seed's kubectl commands work against
+#   make test   build everything and run lint, typecheck and all tests
+# `build` installs what is missing (Debian packages, npm packages) and is quiet when done already.
+
+DEB_PACKAGES := iptables nftables iproute2 nginx-light dnsutils etcd-server curl openssl ca-certificates
+SHELL := /bin/bash
+
+.PHONY: build deps debs npm up test lint typecheck unit e2e bench clean
+
+build: deps dist/.built
+
+deps: debs npm
+
+debs:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+dist/.built: node_modules/.installed tsconfig.json $(shell find src test bench -name '*.ts' 2>/dev/null)
+	npx tsc -p tsconfig.json
+	@touch $@
+
+up: build
+	node bin/svcnet.js up
+
+typecheck: npm
+	npx tsc -p tsconfig.json --noEmit
+
+lint: npm
+	npx eslint src test bench
+
+unit: build
+	node --test --test-concurrency=2 --test-timeout=180000 $$(find dist/src -name '*.test.js' | sort)
+
+e2e: build
+	node --test --test-concurrency=1 --test-timeout=300000 $$(find dist/test -name '*.test.js' | sort)
+
+test: build lint
+	node --test --test-concurrency=2 --test-timeout=300000 $$(find dist/src dist/test -name '*.test.js' | sort)
+
+bench: build
+	node dist/bench/api-writes.js
+
+clean:
+	rm -rf dist
