@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-dist/.built: node_modules/.installed tsconfig.json $(shell find src test bench -name '*.ts' 2>/dev/null)
+dist/.built: node_modules/.installed tsconfig.json $(shell find src test bench scripts -name '*.ts' 2>/dev/null)
 	npx tsc -p tsconfig.json
 	@touch $@
 
@@ -37,7 +37,7 @@ typecheck: npm
 	npx tsc -p tsconfig.json --noEmit
 
 lint: npm
-	npx eslint src test bench
+	npx eslint --no-error-on-unmatched-pattern src test bench scripts
 
 unit: build
 	node --test --test-concurrency=2 --test-timeout=180000 $$(find dist/src -name '*.test.js' | sort)

@@ -1,0 +1,202 @@
+// The catalog of served resources: what discovery advertises, how URLs map to kinds and how
+// objects are keyed. Data only; behaviour lives in the registry.
+
+export interface SubresourceInfo {
+  name: string;
+  /** The kind the subresource reads and writes (Scale for /scale), with its group/version. */
+  kind: string;
+  group: string;
+  version: string;
+  verbs: string[];
+}
+
+export interface ResourceInfo {
+  group: string;
+  version: string;
+  /** Plural, lower-case: "services". */
+  resource: string;
+  kind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: string[];
+  subresources: SubresourceInfo[];
+  /** Field selector labels beyond metadata.name and metadata.namespace. */
+  fieldLabels: string[];
+}
+
+const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const statusSub = (group: string, version: string, kind: string): SubresourceInfo => ({
+  name: "status",
+  kind,
+  group,
+  version,
+  verbs: ["get", "patch", "update"],
+});
+const scaleSub: SubresourceInfo = { name: "scale", kind: "Scale", group: "autoscaling", version: "v1", verbs: ["get", "patch", "update"] };
+
+function core(r: Omit<ResourceInfo, "group" | "version" | "verbs" | "fieldLabels"> & { verbs?: string[]; fieldLabels?: string[] }): ResourceInfo {
+  return { group: "", version: "v1", verbs: allVerbs, fieldLabels: [], ...r };
+}
+
+export const resources: readonly ResourceInfo[] = [
+  core({
+    resource: "namespaces",
+    kind: "Namespace",
+    singular: "namespace",
+    namespaced: false,
+    shortNames: ["ns"],
+    categories: [],
+    verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+    subresources: [statusSub("", "v1", "Namespace"), { name: "finalize", kind: "Namespace", group: "", version: "v1", verbs: ["update"] }],
+    fieldLabels: ["status.phase"],
+  }),
+  core({
+    resource: "pods",
+    kind: "Pod",
+    singular: "pod",
+    namespaced: true,
+    shortNames: ["po"],
+    categories: ["all"],
+    subresources: [
+      statusSub("", "v1", "Pod"),
+      { name: "binding", kind: "Binding", group: "", version: "v1", verbs: ["create"] },
+    ],
+    fieldLabels: [
+      "spec.nodeName",
+      "spec.restartPolicy",
+      "spec.schedulerName",
+      "spec.serviceAccountName",
+      "spec.hostNetwork",
+      "status.phase",
+      "status.podIP",
+      "status.podIPs",
+      "status.nominatedNodeName",
+    ],
+  }),
+  core({
+    resource: "services",
+    kind: "Service",
+    singular: "service",
+    namespaced: true,
+    shortNames: ["svc"],
+    categories: ["all"],
+    subresources: [statusSub("", "v1", "Service")],
+    fieldLabels: ["spec.clusterIP", "spec.type"],
+  }),
+  core({ resource: "endpoints", kind: "Endpoints", singular: "endpoints", namespaced: true, shortNames: ["ep"], categories: [], subresources: [] }),
+  core({
+    resource: "nodes",
+    kind: "Node",
+    singular: "node",
+    namespaced: false,
+    shortNames: ["no"],
+    categories: [],
+    subresources: [statusSub("", "v1", "Node")],
+    fieldLabels: ["spec.unschedulable"],
+  }),
+  core({
+    resource: "replicationcontrollers",
+    kind: "ReplicationController",
+    singular: "replicationcontroller",
+    namespaced: true,
+    shortNames: ["rc"],
+    categories: ["all"],
+    subresources: [statusSub("", "v1", "ReplicationController"), scaleSub],
+    fieldLabels: ["status.replicas"],
+  }),
+  core({
+    resource: "events",
+    kind: "Event",
+    singular: "event",
+    namespaced: true,
+    shortNames: ["ev"],
+    categories: [],
+    subresources: [],
+    fieldLabels: [
+      "involvedObject.kind",
+      "involvedObject.namespace",
+      "involvedObject.name",
+      "involvedObject.uid",
+      "involvedObject.apiVersion",
+      "involvedObject.resourceVersion",
+      "involvedObject.fieldPath",
+      "reason",
+      "reportingComponent",
+      "source",
+      "type",
+    ],
+  }),
+  {
+    group: "discovery.k8s.io",
+    version: "v1",
+    resource: "endpointslices",
+    kind: "EndpointSlice",
+    singular: "endpointslice",
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    verbs: allVerbs,
+    subresources: [],
+    fieldLabels: ["addressType"],
+  },
+  {
+    group: "coordination.k8s.io",
+    version: "v1",
+    resource: "leases",
+    kind: "Lease",
+    singular: "lease",
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    verbs: allVerbs,
+    subresources: [],
+    fieldLabels: [],
+  },
+  {
+    group: "apps",
+    version: "v1",
+    resource: "deployments",
+    kind: "Deployment",
+    singular: "deployment",
+    namespaced: true,
+    shortNames: ["deploy"],
+    categories: ["all"],
+    verbs: allVerbs,
+    subresources: [statusSub("apps", "v1", "Deployment"), scaleSub],
+    fieldLabels: [],
+  },
+  {
+    group: "apps",
+    version: "v1",
+    resource: "replicasets",
+    kind: "ReplicaSet",
+    singular: "replicaset",
+    namespaced: true,
+    shortNames: ["rs"],
+    categories: ["all"],
+    verbs: allVerbs,
+    subresources: [statusSub("apps", "v1", "ReplicaSet"), scaleSub],
+    fieldLabels: ["status.replicas"],
+  },
+];
+
+export function groupVersionOf(r: { group: string; version: string }): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** The served group-versions, core first, in discovery order. */
+export function servedGroups(): { group: string; version: string }[] {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of resources) seen.set(groupVersionOf(r), { group: r.group, version: r.version });
+  return [...seen.values()];
+}
+
+export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
+  return resources.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+export function findResourceByKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return resources.find((r) => groupVersionOf(r) === apiVersion && r.kind === kind);
+}

@@ -1,0 +1,110 @@
+// Decoding request bodies into objects of the kind an endpoint expects: JSON or YAML, the
+// kind/apiVersion check, duplicate and unknown fields by fieldValidation (Strict, Warn, Ignore),
+// and type errors in Kubernetes' words.
+
+import { parse as parseYaml } from "yaml";
+import { ApiError } from "../api/errors.js";
+import type { JsonObject } from "../api/json.js";
+import { isJsonObject } from "../api/json.js";
+import { findTypeErrors, findUnknownFields, parseJsonWithDuplicates } from "../api/schema/strict-decoding.js";
+import { mediaType } from "./negotiation.js";
+
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === "" || v === "Warn") return "Warn";
+  if (v === "Strict" || v === "Ignore") return v;
+  throw ApiError.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got: ${JSON.stringify(v)}`);
+}
+
+export interface Expected {
+  apiVersion: string;
+  kind: string;
+  /** OpenAPI definition name, e.g. io.k8s.api.core.v1.Service. */
+  definition: string;
+}
+
+export interface Decoded {
+  object: JsonObject;
+  warnings: string[];
+}
+
+const jsonTypes = ["application/json", ""];
+const yamlTypes = ["application/yaml", "application/apply-patch+yaml"];
+export const acceptedBodyTypes = ["application/json", "application/yaml"];
+
+/** Parses JSON or YAML text, reporting duplicate keys; syntax errors are 400s. */
+export function parseBody(text: string, contentType: string | undefined): { value: unknown; duplicates: string[] } {
+  const mt = mediaType(contentType);
+  if (jsonTypes.includes(mt) || mt.endsWith("+json")) {
+    try {
+      return parseJsonWithDuplicates(text);
+    } catch (e) {
+      throw ApiError.badRequest(`json: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (yamlTypes.includes(mt)) {
+    try {
+      return { value: parseYaml(text, { uniqueKeys: true }) as unknown, duplicates: [] };
+    } catch (e) {
+      throw ApiError.badRequest(`error converting YAML to JSON: yaml: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    }
+  }
+  throw ApiError.unsupportedMediaType(mt, acceptedBodyTypes);
+}
+
+/** Deletes the fields named by paths like `spec.ports[0].foo` (unknown fields under Warn/Ignore). */
+export function pruneFields(obj: JsonObject, paths: readonly string[]): void {
+  for (const p of paths) {
+    const steps = p.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+    let cur: unknown = obj;
+    for (let i = 0; i < steps.length - 1 && cur !== undefined; i++) {
+      const s = steps[i];
+      if (s.startsWith("[")) cur = Array.isArray(cur) ? cur[Number(s.slice(1, -1))] : undefined;
+      else cur = isJsonObject(cur) ? cur[s] : undefined;
+    }
+    const last = steps[steps.length - 1];
+    if (isJsonObject(cur) && last !== undefined) delete cur[last];
+  }
+}
+
+/** Decodes a write body for an endpoint that expects `want`, applying field validation. */
+export function decodeObjectBody(body: Buffer, contentType: string | undefined, want: Expected, validation: FieldValidation): Decoded {
+  const text = body.toString("utf8");
+  if (text.trim() === "") throw ApiError.badRequest("Object 'Kind' is missing in ''");
+  const { value, duplicates } = parseBody(text, contentType);
+  if (!isJsonObject(value)) {
+    throw ApiError.badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  }
+  const obj = value;
+  const kind = typeof obj.kind === "string" ? obj.kind : "";
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  if ((kind && kind !== want.kind) || (apiVersion && apiVersion !== want.apiVersion)) {
+    throw ApiError.badRequest(
+      `${kind || want.kind} in version "${apiVersion || want.apiVersion}" cannot be handled as a ${want.kind}: no kind "${kind || want.kind}" is registered for version "${apiVersion || want.apiVersion}" in scheme "svcnet"`,
+    );
+  }
+  const typeError = findTypeErrors(want.definition, obj);
+  if (typeError) throw ApiError.badRequest(typeError);
+  obj.apiVersion = want.apiVersion;
+  obj.kind = want.kind;
+  const unknown = findUnknownFields(want.definition, obj);
+  const warnings: string[] = [];
+  if (validation === "Strict" && (unknown.length || duplicates.length)) {
+    const parts = [...unknown.map((f) => `unknown field "${f}"`), ...duplicates.map((f) => `duplicate field "${f}"`)];
+    throw ApiError.badRequest(`strict decoding error: ${parts.join(", ")}`);
+  }
+  if (validation === "Warn") {
+    for (const f of unknown) warnings.push(`unknown field "${f}"`);
+    for (const f of duplicates) warnings.push(`duplicate field "${f}"`);
+  }
+  pruneFields(obj, unknown);
+  if (!isJsonObject(obj.metadata)) obj.metadata = {};
+  return { object: obj, warnings };
+}
+
+/** OpenAPI definition name for a kind: io.k8s.api.<group short name>.<version>.<Kind>. */
+export function definitionName(group: string, version: string, kind: string): string {
+  const pkg = group === "" ? "core" : group.split(".")[0];
+  return `io.k8s.api.${pkg}.${version}.${kind}`;
+}

@@ -1,0 +1,26 @@
+// The API server's request and response values. The HTTP layer converts to and from these;
+// tests use `ApiServer.inject()` with them directly, no socket needed.
+
+export interface ApiRequest {
+  method: string;
+  /** Path without the query string: /api/v1/namespaces/default/services */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+  /** Aborted when the client goes away (ends watches). */
+  signal?: AbortSignal;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  /** For watches: chunks written and flushed as they come; the response ends when it ends. */
+  stream?: AsyncIterable<string>;
+}
+
+export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(value) };
+}

@@ -1,0 +1,33 @@
+// The `svcnet` command line: one subcommand per component. Errors a user can cause print one
+// line saying what to do, as kubectl's do.
+
+import { runServer } from "./server-command.js";
+
+const usage = `svcnet — the Kubernetes Service system
+
+Usage:
+  svcnet server [flags]   run the control plane (API server and controllers)
+  svcnet version          print the version
+
+Run 'svcnet <command> --help' for a command's flags.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case "server":
+      return runServer(rest);
+    case "version":
+    case "--version":
+      console.log("svcnet v0.1.0 (Kubernetes API v1.32)");
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(usage);
+      return 0;
+    default:
+      console.error(`error: unknown command "${cmd}" for "svcnet"\nRun 'svcnet --help' for usage.`);
+      return 1;
+  }
+}

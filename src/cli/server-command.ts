@@ -1,0 +1,64 @@
+// `svcnet server`: flags, start, and a clean stop on SIGINT/SIGTERM.
+
+import { parseArgs } from "node:util";
+import { startControlPlane } from "../server/control-plane.js";
+
+const help = `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
+
+Usage:
+  svcnet server [flags]
+
+Flags:
+  --data-dir string                    state, certificates and kubeconfig (default "./.svcnet", created 0700)
+  --listen host:port                   HTTPS address (default "127.0.0.1:6443")
+  --store string                       "sqlite" (default) or "etcd://host:port[,host:port]"
+  --service-cluster-ip-range cidr      ClusterIP range (default "10.0.0.0/24")
+  --service-node-port-range a-b        NodePort range (default "30000-32767")
+  --advertise-address ip               address the kubernetes service's endpoints point at (default "172.17.8.101")`;
+
+export async function runServer(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        "data-dir": { type: "string", default: "./.svcnet" },
+        listen: { type: "string", default: "127.0.0.1:6443" },
+        store: { type: "string", default: "sqlite" },
+        "service-cluster-ip-range": { type: "string", default: "10.0.0.0/24" },
+        "service-node-port-range": { type: "string", default: "30000-32767" },
+        "advertise-address": { type: "string", default: "172.17.8.101" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}\nRun 'svcnet server --help' for usage.`);
+    return 1;
+  }
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
+  try {
+    const cp = await startControlPlane({
+      dataDir: values["data-dir"],
+      listen: values.listen,
+      store: values.store,
+      serviceClusterIPRange: values["service-cluster-ip-range"],
+      serviceNodePortRange: values["service-node-port-range"],
+      advertiseAddress: values["advertise-address"],
+      signal: stop.signal,
+    });
+    console.log(`svcnet server listening on ${cp.url}`);
+    console.log(`kubeconfig: ${cp.kubeconfigPath}   (export KUBECONFIG=${cp.kubeconfigPath})`);
+    await cp.closed;
+    return 0;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+// Assembles the registry with every resource's strategy: the generic one, plus what services
+// (allocation), pods (graceful deletion) and namespaces (two-step deletion) do differently.
+
+import { resources } from "../api/resources.js";
+import type { ResourceInfo } from "../api/resources.js";
+import type { Store } from "../storage/store.js";
+import { genericStrategy } from "./generic-strategy.js";
+import { namespaceStrategyOverrides } from "./namespace-strategy.js";
+import { podStrategyOverrides } from "./pod-strategy.js";
+import type { ObjectCache } from "./registry.js";
+import { Registry } from "./registry.js";
+import { ServiceAllocator } from "./service-allocation.js";
+import { serviceStrategyOverrides } from "./service-strategy.js";
+import type { ResourceStrategy } from "./strategy.js";
+
+export interface BuildRegistryOptions {
+  store: Store;
+  cache: ObjectCache;
+  serviceCIDR: string;
+  nodePortRange: string;
+  now?: () => Date;
+}
+
+export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; allocator: ServiceAllocator } {
+  const allocator = new ServiceAllocator({ store: o.store, serviceCIDR: o.serviceCIDR, nodePortRange: o.nodePortRange });
+  const strategies = new Map<ResourceInfo, ResourceStrategy>();
+  const registry: Registry = new Registry({ store: o.store, cache: o.cache, strategies, now: o.now });
+  for (const r of resources) {
+    const base = genericStrategy(r);
+    let overrides: Partial<ResourceStrategy> = {};
+    if (r.group === "" && r.resource === "services") overrides = serviceStrategyOverrides(base, allocator);
+    if (r.group === "" && r.resource === "pods") overrides = podStrategyOverrides(base, () => registry);
+    if (r.group === "" && r.resource === "namespaces") overrides = namespaceStrategyOverrides(base);
+    strategies.set(r, { ...base, ...overrides });
+  }
+  return { registry, allocator };
+}

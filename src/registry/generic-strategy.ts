@@ -1,0 +1,68 @@
+// The strategy every resource starts from: Kubernetes defaults and validation for its kind
+// (src/api/defaults, src/api/validation), status kept apart from spec, generation bumped on
+// spec changes, and field labels for field selectors.
+
+import { fieldValue } from "../api/selectors/field-selector.js";
+import type { ResourceInfo } from "../api/resources.js";
+import type { KubeObject } from "../api/types.js";
+import { jsonEqual } from "../api/json.js";
+import { admissionFor } from "../api/validation/index.js";
+import type { ResourceStrategy, WriteContext } from "./strategy.js";
+
+/** Field-label values that Kubernetes renders from typed fields (booleans print "false" when unset). */
+const fieldDefaults: Record<string, string> = {
+  "spec.unschedulable": "false",
+  "spec.hostNetwork": "false",
+};
+
+export function fieldLabelsOf(r: ResourceInfo, obj: KubeObject): Record<string, string> {
+  const out: Record<string, string> = {
+    "metadata.name": obj.metadata.name ?? "",
+    "metadata.namespace": obj.metadata.namespace ?? "",
+  };
+  for (const f of r.fieldLabels) {
+    if (f === "source") out[f] = fieldValue(obj, "source.component");
+    else if (f === "status.podIPs") out[f] = fieldValue(obj, "status.podIP");
+    else out[f] = fieldValue(obj, f) || fieldDefaults[f] || "";
+  }
+  return out;
+}
+
+export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStrategy> = {}): ResourceStrategy {
+  const admission = admissionFor(r.group, r.kind);
+  const hasStatus = r.subresources.some((s) => s.name === "status");
+  const base: ResourceStrategy = {
+    allowCreateOnUpdate: ["endpoints", "events", "leases"].includes(r.resource),
+    prepareForCreate(obj) {
+      if (hasStatus) delete obj.status;
+      if ("spec" in obj) obj.metadata.generation = 1;
+      admission.defaults(obj);
+    },
+    prepareForUpdate(obj: KubeObject, old: KubeObject, ctx: WriteContext) {
+      if (ctx.subresource === "status") {
+        if ("spec" in old) obj.spec = old.spec;
+        else delete obj.spec;
+        obj.metadata.generation = old.metadata.generation;
+      } else {
+        if (hasStatus) {
+          if ("status" in old) obj.status = old.status;
+          else delete obj.status;
+        }
+        admission.defaults(obj);
+        if ("spec" in obj || "spec" in old) {
+          const changed = !jsonEqual(obj.spec, old.spec);
+          obj.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
+        }
+      }
+    },
+    validateCreate: (obj) => admission.validate(obj),
+    validateUpdate(obj, old, ctx) {
+      // Binding only sets spec.nodeName, which an ordinary pod update may not change.
+      if (ctx.subresource === "binding") return [];
+      if (ctx.subresource === "status" && admission.validateStatusUpdate) return admission.validateStatusUpdate(obj, old);
+      return admission.validateUpdate(obj, old);
+    },
+    fieldLabels: (obj) => fieldLabelsOf(r, obj),
+  };
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,52 @@
+// What pods do differently: a new pod starts Pending with its QoS class, and deletion of a
+// pod that runs on an existing node is graceful — it is marked and the node agent confirms it
+// (DELETE with grace 0) once the containers have stopped. Unscheduled or finished pods go at once.
+
+import { findResource } from "../api/resources.js";
+import type { KubeObject, Pod } from "../api/types.js";
+import type { Registry } from "./registry.js";
+import type { ResourceStrategy, WriteContext } from "./strategy.js";
+
+const defaultGraceSeconds = 30;
+
+/** BestEffort without requests/limits, Guaranteed when every container's requests equal limits, else Burstable. */
+export function qosClassOf(pod: Pod): "BestEffort" | "Burstable" | "Guaranteed" {
+  const containers = [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const res = (c.resources ?? {}) as { requests?: Record<string, string>; limits?: Record<string, string> };
+    const req = res.requests ?? {};
+    const lim = res.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const k of ["cpu", "memory"]) {
+      const l = lim[k];
+      const r = req[k] ?? l;
+      if (l === undefined || r !== l) guaranteed = false;
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+export function podStrategyOverrides(base: ResourceStrategy, registry: () => Registry): Partial<ResourceStrategy> {
+  const nodes = findResource("", "v1", "nodes");
+  if (!nodes) throw new Error("nodes must be in the catalog");
+  return {
+    prepareForCreate(obj: KubeObject, ctx: WriteContext) {
+      base.prepareForCreate(obj, ctx);
+      const pod = obj as Pod;
+      pod.status = { phase: "Pending", qosClass: qosClassOf(pod) };
+    },
+    async gracePeriod(obj: KubeObject, requested: number | undefined): Promise<number> {
+      const pod = obj as Pod;
+      const phase = pod.status?.phase;
+      if (!pod.spec.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+      const grace = requested ?? (pod.spec.terminationGracePeriodSeconds as number | undefined) ?? defaultGraceSeconds;
+      if (grace <= 0) return 0;
+      // Nobody would confirm the deletion of a pod on a node that does not exist.
+      const node = await registry().find(nodes, undefined, pod.spec.nodeName);
+      return node ? grace : 0;
+    },
+  };
+}

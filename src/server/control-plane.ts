@@ -1,0 +1,153 @@
+// `svcnet server`: composes the control plane — store, watch cache, registry with per-resource
+// strategies, bootstrap objects, the API server and its HTTPS listener, and the kubeconfig.
+
+import { mkdirSync, chmodSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import { findResource } from "../api/resources.js";
+import type { Service } from "../api/types.js";
+import { GarbageCollector } from "../controllers/garbage-collector.js";
+import { NamespaceController } from "../controllers/namespace-controller.js";
+import { ResyncLoop } from "../controllers/resync-loop.js";
+import { ApiServer } from "../apiserver/api-server.js";
+import { listen } from "../apiserver/http-server.js";
+import { trackManagedFields } from "../apiserver/managed-fields.js";
+import type { Registry } from "../registry/registry.js";
+import { buildRegistry } from "../registry/build-registry.js";
+import type { ServiceAllocator } from "../registry/service-allocation.js";
+import { openStore } from "./open-store.js";
+import type { Store } from "../storage/store.js";
+import { WatchCache } from "../storage/watch-cache.js";
+import { bootstrapCluster } from "./bootstrap.js";
+import { writeKubeconfig } from "./kubeconfig.js";
+import { ensureAdminToken, ensureServingPki } from "./pki.js";
+import { firstServiceIP, parseServiceCidr } from "./ranges.js";
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  listen: string;
+  store: string;
+  serviceClusterIPRange: string;
+  serviceNodePortRange: string;
+  advertiseAddress: string;
+  signal: AbortSignal;
+}
+
+export interface RunningControlPlane {
+  address: AddressInfo;
+  kubeconfigPath: string;
+  url: string;
+  registry: Registry;
+  store: Store;
+  closed: Promise<void>;
+}
+
+function parseListen(s: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(s);
+  if (!m) throw new Error(`--listen must be host:port, got ${JSON.stringify(s)}`);
+  return { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]) };
+}
+
+export function parsePortRange(s: string): { base: number; size: number } {
+  const m = /^(\d+)-(\d+)$/.exec(s);
+  if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) throw new Error(`--service-node-port-range must be like 30000-32767, got ${JSON.stringify(s)}`);
+  return { base: Number(m[1]), size: Number(m[2]) - Number(m[1]) + 1 };
+}
+
+async function listServices(registry: Registry): Promise<Service[]> {
+  const r = findResource("", "v1", "services");
+  if (!r) return [];
+  return (await registry.list(r, undefined, { resourceVersion: "0" })).items as Service[];
+}
+
+/**
+ * In-server housekeeping: namespace cleanup, garbage collection and allocation repair, run
+ * after every change (debounced) and at least every few seconds.
+ */
+function startControllers(registry: Registry, cache: WatchCache, allocator: ServiceAllocator, signal: AbortSignal): void {
+  const gc = new GarbageCollector(registry);
+  const namespaces = new NamespaceController(registry);
+  const housekeeping = new ResyncLoop(
+    async () => {
+      await namespaces.reconcile();
+      await gc.reconcile();
+    },
+    { signal, minIntervalMs: 50, maxIntervalMs: 5000 },
+  );
+  void housekeeping.start();
+  const repair = new ResyncLoop(async () => void (await allocator.repair(await listServices(registry))), {
+    signal,
+    minIntervalMs: 60_000,
+    maxIntervalMs: 180_000,
+  });
+  void repair.start();
+  void (async () => {
+    for (;;) {
+      try {
+        for await (const _ of cache.watch("/registry/", cache.revision, signal)) housekeeping.kick();
+        return;
+      } catch (e) {
+        if (signal.aborted) return;
+        console.error("svcnet: housekeeping watch restarting:", e);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  })();
+}
+
+export async function startControlPlane(o: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const cidr = parseServiceCidr(o.serviceClusterIPRange);
+  parsePortRange(o.serviceNodePortRange);
+  const { host, port } = parseListen(o.listen);
+
+  const store = await openStore(o.store, { dataDir });
+  const cache = new WatchCache(store, { prefix: "/registry/" });
+  cache.start(o.signal);
+  await cache.ready;
+
+  const { registry, allocator } = buildRegistry({
+    store,
+    cache,
+    serviceCIDR: o.serviceClusterIPRange,
+    nodePortRange: o.serviceNodePortRange,
+  });
+
+  startControllers(registry, cache, allocator, o.signal);
+
+  const kubernetesIP = firstServiceIP(cidr);
+  let bootstrapped = false;
+
+  const pki = ensureServingPki(dataDir, {
+    dns: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+    ips: [...new Set(["127.0.0.1", kubernetesIP, o.advertiseAddress, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])])],
+  });
+  const token = ensureAdminToken(dataDir);
+  const api = new ApiServer({
+    registry,
+    tokens: new Map([[token, { name: "admin", groups: ["system:masters", "system:authenticated"] }]]),
+    serverAddress: `${o.advertiseAddress}:${port}`,
+    ready: () => bootstrapped,
+    trackManagedFields,
+  });
+  const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: o.signal });
+  // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
+  await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port });
+  bootstrapped = true;
+  const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const url = `https://${urlHost}:${address.port}`;
+  const kubeconfigPath = join(dataDir, "kubeconfig");
+  writeKubeconfig(kubeconfigPath, { server: url, caCert: pki.caCert, token });
+
+  const closed = new Promise<void>((resolveClosed) => {
+    server.on("close", () => {
+      store.close().then(
+        () => resolveClosed(),
+        () => resolveClosed(),
+      );
+    });
+  });
+  return { address, kubeconfigPath, url, registry, store, closed };
+}

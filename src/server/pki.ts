@@ -1,0 +1,106 @@
+// The cluster's certificate authority and the API server's serving certificate, created on
+// first start in the data dir and reused after (regenerated only if the SANs changed).
+
+import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import forge from "node-forge";
+
+export interface ServingPki {
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+function rsaKeyPair(): { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa.PublicKey; pem: string } {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+  const forgePub = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
+  return { forgeKey, forgePub, pem };
+}
+
+function serial(): string {
+  const b = randomBytes(16);
+  b[0] &= 0x7f;
+  return b.toString("hex");
+}
+
+function writePrivate(path: string, data: string): void {
+  writeFileSync(path, data, { mode: 0o600 });
+}
+
+function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+  const kp = rsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = kp.forgePub;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 24 * 3600_000);
+  const subject = [{ name: "commonName", value: "svcnet-ca" }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: true, critical: true },
+    { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: "subjectKeyIdentifier" },
+  ]);
+  cert.sign(kp.forgeKey, forge.md.sha256.create());
+  writeFileSync(join(dir, "ca.crt"), forge.pki.certificateToPem(cert));
+  writePrivate(join(dir, "ca.key"), kp.pem);
+  return { cert, key: kp.forgeKey };
+}
+
+function loadCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+  return {
+    cert: forge.pki.certificateFromPem(readFileSync(join(dir, "ca.crt"), "utf8")),
+    key: forge.pki.privateKeyFromPem(readFileSync(join(dir, "ca.key"), "utf8")) as forge.pki.rsa.PrivateKey,
+  };
+}
+
+function certHasSans(pem: string, dns: readonly string[], ips: readonly string[]): boolean {
+  const san = new X509Certificate(pem).subjectAltName ?? "";
+  const have = new Set(san.split(",").map((s) => s.trim()));
+  return dns.every((d) => have.has(`DNS:${d}`)) && ips.every((i) => have.has(`IP Address:${i}`));
+}
+
+/** Loads or creates the CA and a serving certificate for the given names and IPs. */
+export function ensureServingPki(dir: string, sans: { dns: readonly string[]; ips: readonly string[] }): ServingPki {
+  const ca = existsSync(join(dir, "ca.crt")) && existsSync(join(dir, "ca.key")) ? loadCa(dir) : makeCa(dir);
+  const certPath = join(dir, "apiserver.crt");
+  const keyPath = join(dir, "apiserver.key");
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const pem = readFileSync(certPath, "utf8");
+    if (certHasSans(pem, sans.dns, sans.ips) && new X509Certificate(pem).checkIssued(new X509Certificate(forge.pki.certificateToPem(ca.cert)))) {
+      return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key: readFileSync(keyPath, "utf8") };
+    }
+  }
+  const kp = rsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = kp.forgePub;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
+  cert.setSubject([{ name: "commonName", value: "kube-apiserver" }]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: "extKeyUsage", serverAuth: true },
+    { name: "subjectAltName", altNames: [...sans.dns.map((value) => ({ type: 2, value })), ...sans.ips.map((ip) => ({ type: 7, ip }))] },
+  ]);
+  cert.sign(ca.key, forge.md.sha256.create());
+  const pem = forge.pki.certificateToPem(cert);
+  writeFileSync(certPath, pem);
+  writePrivate(keyPath, kp.pem);
+  return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key: kp.pem };
+}
+
+/** The admin bearer token, created once (64 hex characters) and kept 0600 in the data dir. */
+export function ensureAdminToken(dir: string): string {
+  const p = join(dir, "admin.token");
+  if (existsSync(p)) return readFileSync(p, "utf8").trim();
+  const token = randomBytes(32).toString("hex");
+  writePrivate(p, `${token}\n`);
+  return token;
+}
