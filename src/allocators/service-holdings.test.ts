@@ -1,12 +1,11 @@
+import { prepareServiceForUpdate } from "../api/defaults/service-update.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Service } from "../api/types.js";
 import {
-  dropTypeDependentFields,
   heldResources,
   needsClusterIP,
   needsHealthCheckNodePort,
-  patchAllocatedValues,
   shouldAllocateNodePorts,
 } from "./service-holdings.js";
 
@@ -95,7 +94,7 @@ test("heldResources", async (t) => {
   }
 });
 
-test("dropTypeDependentFields clears only untouched values", async (t) => {
+test("prepareServiceForUpdate clears only untouched values a new type does not use", async (t) => {
   const nodePortSvc = makeService((s) => {
     s.spec.type = "LoadBalancer";
     s.spec.externalTrafficPolicy = "Local";
@@ -148,13 +147,13 @@ test("dropTypeDependentFields clears only untouched values", async (t) => {
     await t.test(c.name, () => {
       const next = structuredClone(nodePortSvc);
       c.edit(next);
-      dropTypeDependentFields(nodePortSvc, next);
+      prepareServiceForUpdate(next, nodePortSvc);
       c.want(next);
     });
   }
 });
 
-test("patchAllocatedValues carries over what the update left out", async (t) => {
+test("prepareServiceForUpdate carries over what the update left out", async (t) => {
   const old = makeService((s) => {
     s.spec.type = "NodePort";
     s.spec.clusterIP = "10.0.0.20";
@@ -214,7 +213,7 @@ test("patchAllocatedValues carries over what the update left out", async (t) => 
     await t.test(c.name, () => {
       const next = structuredClone(old);
       c.edit(next);
-      patchAllocatedValues(old, next);
+      prepareServiceForUpdate(next, old);
       c.want(next);
     });
   }

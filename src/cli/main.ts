@@ -6,16 +6,32 @@ import { runServer } from "./server-command.js";
 const usage = `svcnet — the Kubernetes Service system
 
 Usage:
+  svcnet up [flags]       start a cluster on this machine (today: the control plane) and keep it running
   svcnet server [flags]   run the control plane (API server and controllers)
   svcnet version          print the version
 
 Run 'svcnet <command> --help' for a command's flags.`;
+
+function upBanner(kubeconfig: string): string {
+  return [
+    "",
+    "svcnet is up. In another shell:",
+    `  export KUBECONFIG=${kubeconfig}`,
+    "  kubectl get svc,ep",
+    "  kubectl create -f examples/seed/service_nginx.yaml",
+    "",
+    "Pods are stored but not run yet: nodes, the proxy and DNS come with the next issues.",
+    "Stop with Ctrl-C; state stays in the data dir for the next start.",
+  ].join("\n");
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "server":
       return runServer(rest);
+    case "up":
+      return runServer(rest, { banner: upBanner });
     case "version":
     case "--version":
       console.log("svcnet v0.1.0 (Kubernetes API v1.32)");

@@ -16,7 +16,7 @@ Flags:
   --service-node-port-range a-b        NodePort range (default "30000-32767")
   --advertise-address ip               address the kubernetes service's endpoints point at (default "172.17.8.101")`;
 
-export async function runServer(argv: string[]): Promise<number> {
+export async function runServer(argv: string[], o: { banner?: (kubeconfig: string) => string } = {}): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -55,6 +55,7 @@ export async function runServer(argv: string[]): Promise<number> {
     });
     console.log(`svcnet server listening on ${cp.url}`);
     console.log(`kubeconfig: ${cp.kubeconfigPath}   (export KUBECONFIG=${cp.kubeconfigPath})`);
+    if (o.banner) console.log(o.banner(cp.kubeconfigPath));
     await cp.closed;
     return 0;
   } catch (e) {

@@ -28,6 +28,9 @@ export function fieldLabelsOf(r: ResourceInfo, obj: KubeObject): Record<string, 
   return out;
 }
 
+/** Resources whose metadata.generation counts spec changes, as their Kubernetes strategies do. */
+const generational = new Set(["replicationcontrollers", "deployments", "replicasets"]);
+
 export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStrategy> = {}): ResourceStrategy {
   const admission = admissionFor(r.group, r.kind);
   const hasStatus = r.subresources.some((s) => s.name === "status");
@@ -35,24 +38,28 @@ export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStra
     allowCreateOnUpdate: ["endpoints", "events", "leases"].includes(r.resource),
     prepareForCreate(obj) {
       if (hasStatus) delete obj.status;
-      if ("spec" in obj) obj.metadata.generation = 1;
+      if (generational.has(r.resource)) obj.metadata.generation = 1;
+      else delete obj.metadata.generation;
       admission.defaults(obj);
+      admission.prepareForCreate?.(obj);
     },
     prepareForUpdate(obj: KubeObject, old: KubeObject, ctx: WriteContext) {
       if (ctx.subresource === "status") {
         if ("spec" in old) obj.spec = old.spec;
         else delete obj.spec;
-        obj.metadata.generation = old.metadata.generation;
+        if (generational.has(r.resource)) obj.metadata.generation = old.metadata.generation;
+        else delete obj.metadata.generation;
       } else {
         if (hasStatus) {
           if ("status" in old) obj.status = old.status;
           else delete obj.status;
         }
         admission.defaults(obj);
-        if ("spec" in obj || "spec" in old) {
+        admission.prepareForUpdate?.(obj, old);
+        if (generational.has(r.resource)) {
           const changed = !jsonEqual(obj.spec, old.spec);
           obj.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
-        }
+        } else delete obj.metadata.generation;
       }
     },
     validateCreate: (obj) => admission.validate(obj),

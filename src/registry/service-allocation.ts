@@ -16,6 +16,7 @@
 // - Set metadata.uid before allocating: keys name their owner by uid when there is one.
 // - Run repair(services) at startup and periodically with a fresh list of all services.
 
+import { prepareServiceForUpdate } from "../api/defaults/service-update.js";
 import { fieldErrors, path } from "../api/field-errors.js";
 import type { FieldError } from "../api/field-errors.js";
 import { ApiError } from "../api/errors.js";
@@ -29,11 +30,9 @@ import { planRepair } from "../allocators/repair-plan.js";
 import type { Holdings } from "../allocators/service-holdings.js";
 import {
   clusterIPNone,
-  dropTypeDependentFields,
   heldResources,
   needsClusterIP,
   needsHealthCheckNodePort,
-  patchAllocatedValues,
   primaryClusterIP,
   shouldAllocateNodePorts,
   usesClusterIPField,
@@ -157,8 +156,7 @@ export class ServiceAllocator {
    * changed node ports) and, on commit, releases what it gave up. Mutates `newSvc` only.
    */
   async allocateForUpdate(oldSvc: Service, newSvc: Service, options: AllocateOptions): Promise<UpdateTransaction> {
-    dropTypeDependentFields(oldSvc, newSvc);
-    patchAllocatedValues(oldSvc, newSvc);
+    prepareServiceForUpdate(newSvc, oldSvc);
     const op = await this.#allocate(newSvc, oldSvc, options.dryRun);
     const kept = this.#canonical(heldResources(newSvc));
     const before = this.#canonical(heldResources(oldSvc));

@@ -1,10 +1,9 @@
 // Services: cluster IPs and node ports are allocated at admission (after validation, before
 // storage) and released after delete, through the store-backed ServiceAllocator so that
-// several API servers on one etcd never hand out the same value. Before validation an update
-// gets Kubernetes' fixups: allocated values it left out are kept, and values its new type no
-// longer uses are dropped.
+// several API servers on one etcd never hand out the same value. (Kubernetes' update fixups —
+// keep allocated values a client left out, drop what a new type no longer uses — run in the
+// generic strategy through the Service admission's prepareForUpdate.)
 
-import { dropTypeDependentFields, patchAllocatedValues } from "../allocators/service-holdings.js";
 import type { KubeObject, Service } from "../api/types.js";
 import type { ServiceAllocator } from "./service-allocation.js";
 import type { ResourceStrategy } from "./strategy.js";
@@ -14,13 +13,6 @@ export function serviceStrategyOverrides(base: ResourceStrategy, allocator: Serv
     prepareForCreate(obj, ctx) {
       base.prepareForCreate(obj, ctx);
       (obj as Service).status = { loadBalancer: {} };
-    },
-    prepareForUpdate(obj, old, ctx) {
-      if (ctx.subresource === "") {
-        patchAllocatedValues(old as Service, obj as Service);
-        dropTypeDependentFields(old as Service, obj as Service);
-      }
-      base.prepareForUpdate(obj, old, ctx);
     },
     async admitCreate(obj, ctx) {
       const rollback = await allocator.allocateForCreate(obj as Service, { dryRun: ctx.dryRun });
