@@ -29,7 +29,6 @@ export interface ApiServerOptions {
   now?: () => Date;
   /** Is the server ready (store reachable, caches synced)? */
   ready?: () => boolean;
-  trackManagedFields?: ResourceContext["trackManagedFields"];
 }
 
 export const kubernetesVersion = {
@@ -58,7 +57,7 @@ export class ApiServer {
   constructor(options: ApiServerOptions) {
     this.#opts = options;
     const now = options.now ?? (() => new Date());
-    this.#ctx = { registry: options.registry, now, trackManagedFields: options.trackManagedFields };
+    this.#ctx = { registry: options.registry, now };
     this.#tokens = [...options.tokens].map(([t, user]) => ({ token: Buffer.from(t), user }));
   }
 

@@ -1,18 +1,21 @@
-// Records which manager last wrote which fields (metadata.managedFields), for every create,
-// update and patch, so that server-side apply can detect conflicts with other writers.
+// Records which manager last wrote which fields (metadata.managedFields) for every create,
+// update and patch, so that server-side apply can detect conflicts with other writers. The
+// registry calls it after defaulting (see FieldTracker).
 
 import type { JsonObject } from "../api/json.js";
 import type { KubeObject } from "../api/types.js";
+import type { FieldTracker } from "../registry/registry.js";
+import { rfc3339 } from "../registry/registry.js";
 import { updateManagedFields } from "./patch/index.js";
-import type { ResourceContext } from "./resource-handler.js";
 
-export const trackManagedFields: NonNullable<ResourceContext["trackManagedFields"]> = (input) => {
+export const trackManagedFields: FieldTracker = (input) => {
   const updated = updateManagedFields(input.old as unknown as JsonObject | undefined, input.obj as unknown as JsonObject, {
     manager: input.manager,
-    operation: input.operation,
+    operation: "Update",
     subresource: input.subresource,
     apiVersion: input.apiVersion,
-    now: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    now: rfc3339(input.now),
+    resetFields: input.subresource === "status" ? ["spec"] : ["status"],
   });
-  (input.obj as KubeObject).metadata.managedFields = (updated.metadata as KubeObject["metadata"]).managedFields;
+  input.obj.metadata.managedFields = (updated.metadata as KubeObject["metadata"]).managedFields;
 };

@@ -25,8 +25,6 @@ import { watchResponse } from "./watch-stream.js";
 export interface ResourceContext {
   registry: Registry;
   now: () => Date;
-  /** Called with every object written, before it is stored, to record managedFields. */
-  trackManagedFields?: (input: { old: KubeObject | undefined; obj: KubeObject; manager: string; operation: "Update" | "Apply"; subresource: string; apiVersion: string }) => void;
 }
 
 export interface ResourceTarget {
@@ -188,8 +186,7 @@ async function createObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
   const decoded = decodeFor(t.resource, req);
   const obj = decoded.object as unknown as KubeObject;
   const manager = fieldManager(req, userAgentManager(req));
-  ctx.trackManagedFields?.({ old: undefined, obj, manager, operation: "Update", subresource: "", apiVersion: groupVersionOf(t.resource) });
-  const created = await ctx.registry.create(t.resource, t.namespace, obj, { dryRun: dryRunOf(req.query) });
+  const created = await ctx.registry.create(t.resource, t.namespace, obj, { dryRun: dryRunOf(req.query), manager });
   return withWarnings(objectResponse(ctx, t, req, 201, created), decoded.warnings);
 }
 
@@ -198,9 +195,7 @@ async function updateObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
   const obj = decoded.object as unknown as KubeObject;
   const name = t.name ?? "";
   const manager = fieldManager(req, userAgentManager(req));
-  const old = await ctx.registry.find(t.resource, t.namespace, name);
-  ctx.trackManagedFields?.({ old, obj, manager, operation: "Update", subresource: t.subresource, apiVersion: groupVersionOf(t.resource) });
-  const res = await ctx.registry.update(t.resource, t.namespace, name, obj, { dryRun: dryRunOf(req.query), subresource: t.subresource });
+  const res = await ctx.registry.update(t.resource, t.namespace, name, obj, { dryRun: dryRunOf(req.query), subresource: t.subresource, manager });
   return withWarnings(objectResponse(ctx, t, req, res.created ? 201 : 200, res.object), decoded.warnings);
 }
 
@@ -227,6 +222,8 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
         force,
         now: rfc3339(ctx.now()),
         subresource: t.subresource,
+        // An endpoint owns only its part of the object: the main resource not status, /status not spec.
+        resetFields: t.subresource === "status" ? ["spec"] : ["status"],
       });
       // Re-check the patched object as if it had been sent whole.
       const check = decodeObjectBody(Buffer.from(JSON.stringify(patched)), "application/json", expected, validation);
@@ -236,10 +233,9 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
         throw ApiError.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
       }
       obj.metadata.name = name;
-      if (!isApply) ctx.trackManagedFields?.({ old: live, obj, manager, operation: "Update", subresource: t.subresource, apiVersion: expected.apiVersion });
       return obj;
     },
-    { dryRun: dryRunOf(req.query), subresource: t.subresource },
+    { dryRun: dryRunOf(req.query), subresource: t.subresource, manager: isApply ? undefined : manager },
   );
   return withWarnings(objectResponse(ctx, t, req, res.created ? 201 : 200, res.object), warnings);
 }

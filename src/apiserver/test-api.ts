@@ -28,13 +28,12 @@ export async function startTestApi(o: { cacheCapacity?: number } = {}): Promise<
   const cache = new WatchCache(store, { prefix: "/registry/", capacity: o.cacheCapacity });
   void cache.start(stop.signal);
   await cache.ready;
-  const { registry } = buildRegistry({ store, cache, serviceCIDR: "10.0.0.0/24", nodePortRange: "30000-32767" });
+  const { registry } = buildRegistry({ store, cache, serviceCIDR: "10.0.0.0/24", nodePortRange: "30000-32767", fieldTracker: trackManagedFields });
   await bootstrapCluster(registry, { kubernetesServiceIP: "10.0.0.1", advertiseAddress: "172.17.8.101", advertisePort: 6443 });
   const api = new ApiServer({
     registry,
     tokens: new Map([[testToken, { name: "admin", groups: ["system:masters"] }]]),
     serverAddress: "172.17.8.101:6443",
-    trackManagedFields,
   });
   return {
     api,

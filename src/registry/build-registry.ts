@@ -7,7 +7,7 @@ import type { Store } from "../storage/store.js";
 import { genericStrategy } from "./generic-strategy.js";
 import { namespaceStrategyOverrides } from "./namespace-strategy.js";
 import { podStrategyOverrides } from "./pod-strategy.js";
-import type { ObjectCache } from "./registry.js";
+import type { FieldTracker, ObjectCache } from "./registry.js";
 import { Registry } from "./registry.js";
 import { ServiceAllocator } from "./service-allocation.js";
 import { serviceStrategyOverrides } from "./service-strategy.js";
@@ -19,12 +19,13 @@ export interface BuildRegistryOptions {
   serviceCIDR: string;
   nodePortRange: string;
   now?: () => Date;
+  fieldTracker?: FieldTracker;
 }
 
 export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; allocator: ServiceAllocator } {
   const allocator = new ServiceAllocator({ store: o.store, serviceCIDR: o.serviceCIDR, nodePortRange: o.nodePortRange });
   const strategies = new Map<ResourceInfo, ResourceStrategy>();
-  const registry: Registry = new Registry({ store: o.store, cache: o.cache, strategies, now: o.now });
+  const registry: Registry = new Registry({ store: o.store, cache: o.cache, strategies, now: o.now, fieldTracker: o.fieldTracker });
   for (const r of resources) {
     const base = genericStrategy(r);
     let overrides: Partial<ResourceStrategy> = {};

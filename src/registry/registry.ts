@@ -43,6 +43,8 @@ export interface ListOptions {
 export interface WriteOptions {
   dryRun?: boolean;
   subresource?: string;
+  /** The field manager of an ordinary (non-apply) write; its fields are recorded in managedFields. */
+  manager?: string;
   /** For update: PUT may create when the strategy allows it. */
   now?: Date;
 }
@@ -59,8 +61,16 @@ export interface WatchEvent {
   object: KubeObject;
 }
 
+/**
+ * Records which fields a manager wrote (metadata.managedFields). Called after defaulting and
+ * before validation, so that the writer owns the defaults its request brought in, as in
+ * Kubernetes where defaulting happens while decoding.
+ */
+export type FieldTracker = (input: { old: KubeObject | undefined; obj: KubeObject; manager: string; subresource: string; apiVersion: string; now: Date }) => void;
+
 export interface RegistryOptions {
   store: Store;
+  fieldTracker?: FieldTracker;
   cache: ObjectCache;
   strategies: ReadonlyMap<ResourceInfo, ResourceStrategy>;
   /** Clock, for tests. */
@@ -79,8 +89,10 @@ export class Registry {
   readonly #cache: ObjectCache;
   readonly #strategies: ReadonlyMap<ResourceInfo, ResourceStrategy>;
   readonly #now: () => Date;
+  readonly #fieldTracker: FieldTracker | undefined;
 
   constructor(options: RegistryOptions) {
+    this.#fieldTracker = options.fieldTracker;
     this.#store = options.store;
     this.#cache = options.cache;
     this.#strategies = options.strategies;
@@ -95,6 +107,11 @@ export class Registry {
 
   #gr(r: ResourceInfo) {
     return { group: r.group, resource: r.resource };
+  }
+
+  #track(r: ResourceInfo, old: KubeObject | undefined, obj: KubeObject, ctx: WriteContext, manager: string | undefined): void {
+    if (manager === undefined || !this.#fieldTracker) return;
+    this.#fieldTracker({ old, obj, manager, subresource: ctx.subresource, apiVersion: groupVersionOf(r), now: ctx.now });
   }
 
   #ctx(o: WriteOptions): WriteContext {
@@ -256,6 +273,7 @@ export class Registry {
     const strategy = this.strategy(r);
     strategy.prepareForCreate(obj, ctx);
     this.#stamp(r, obj);
+    this.#track(r, undefined, obj, ctx, o.manager);
     const errs = strategy.validateCreate(obj);
     if (errs.length) throw ApiError.invalid(r.group, r.kind, obj.metadata.name ?? "", errs);
     const admission = strategy.admitCreate ? await strategy.admitCreate(obj, ctx) : undefined;
@@ -306,7 +324,7 @@ export class Registry {
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== old.metadata.resourceVersion) {
       throw ApiError.modified(this.#gr(r), name);
     }
-    const object = await this.#writeUpdate(r, ns, name, old, kv.modRevision, input, ctx);
+    const object = await this.#writeUpdate(r, ns, name, old, kv.modRevision, input, ctx, o.manager);
     return { object, created: false };
   }
 
@@ -319,6 +337,7 @@ export class Registry {
     oldRevision: number,
     input: KubeObject,
     ctx: WriteContext,
+    manager: string | undefined,
   ): Promise<KubeObject> {
     const obj = deepCopy(input);
     obj.metadata ??= {};
@@ -340,6 +359,7 @@ export class Registry {
     strategy.prepareForUpdate(obj, old, ctx);
     this.#stamp(r, obj);
     this.#stamp(r, old);
+    this.#track(r, old, obj, ctx, manager);
     const errs = strategy.validateUpdate(obj, old, ctx);
     if (errs.length) throw ApiError.invalid(r.group, r.kind, name, errs);
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -397,7 +417,7 @@ export class Registry {
       const requestedRv = patched.metadata.resourceVersion;
       if (requestedRv && requestedRv !== live.metadata.resourceVersion) throw ApiError.modified(this.#gr(r), name);
       try {
-        return { object: await this.#writeUpdate(r, ns, name, live, kv.modRevision, patched, ctx), created: false };
+        return { object: await this.#writeUpdate(r, ns, name, live, kv.modRevision, patched, ctx, o.manager), created: false };
       } catch (e) {
         const retry = e instanceof ApiError && e.reason === "Conflict" && !requestedRv && attempt < maxPatchRetries;
         if (!retry) throw e;

@@ -113,6 +113,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     cache,
     serviceCIDR: o.serviceClusterIPRange,
     nodePortRange: o.serviceNodePortRange,
+    fieldTracker: trackManagedFields,
   });
 
   startControllers(registry, cache, allocator, o.signal);
@@ -130,7 +131,6 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     tokens: new Map([[token, { name: "admin", groups: ["system:masters", "system:authenticated"] }]]),
     serverAddress: `${o.advertiseAddress}:${port}`,
     ready: () => bootstrapped,
-    trackManagedFields,
   });
   const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: o.signal });
   // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
