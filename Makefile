@@ -46,7 +46,7 @@ e2e: build
 	node --test --test-concurrency=1 --test-timeout=300000 $$(find dist/test -name '*.test.js' | sort)
 
 test: build lint
-	node --test --test-concurrency=2 --test-timeout=300000 $$(find dist/src dist/test -name '*.test.js' | sort)
+	node --test --test-concurrency=2 --test-timeout=300000 $$(find dist/src dist/test dist/bench -name '*.test.js' | sort)
 
 bench: build
 	node dist/bench/api-writes.js

@@ -140,7 +140,8 @@ async function run(cfg: BenchConfig, cleanups: (() => Promise<void>)[]): Promise
   for (const [i, s] of stores.entries()) figures.push(await measure(s.name, servers[i], cfg));
 
   console.log(
-    `\nAPI writes: ${cfg.creates} creates from ${cfg.clients} concurrent clients (latency "under load" is theirs); ` +
+    `\nAPI writes: ${cfg.creates} creates from ${cfg.clients} concurrent closed-loop clients (latency "under load" is theirs, ` +
+      `mostly queueing: mean ≈ clients ÷ creates/s); ` +
       `${cfg.writes} sequential writes on an idle server; fan-out: ${cfg.fanOutWrites} creates, one at a time, ` +
       `each timed from sending the POST to each of ${cfg.watchers} watchers parsing its event. ` +
       `Objects: small Endpoints (svcnet has no ConfigMaps). Last column: first store / second (creates/s: higher is better; ms: lower).\n`,
@@ -151,6 +152,9 @@ async function run(cfg: BenchConfig, cleanups: (() => Promise<void>)[]): Promise
   const bad = figures.some((f) => f.creates.errors || f.sequential.errors || f.fanOut.errors || f.fanOut.missed);
   return bad ? 1 : 0;
 }
+
+/** Set on SIGINT/SIGTERM: the run is being torn down, so its connection errors are expected. */
+let interrupted = false;
 
 async function main(): Promise<number> {
   let cfg: BenchConfig;
@@ -165,6 +169,8 @@ async function main(): Promise<number> {
     for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error(`cleanup: ${String(err)}`));
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = true;
+    console.error(`${signal}: stopping servers and etcd`);
     void cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
   process.once("SIGINT", onSignal);
@@ -181,6 +187,7 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    if (interrupted) return;
     console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exitCode = 1;
   },
