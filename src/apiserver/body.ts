@@ -8,6 +8,7 @@ import type { JsonObject } from "../api/json.js";
 import { isJsonObject } from "../api/json.js";
 import { findTypeErrors, findUnknownFields, parseJsonWithDuplicates } from "../api/schema/strict-decoding.js";
 import { mediaType } from "./negotiation.js";
+import { decodeProtobufBody, protobufMediaType } from "./protobuf/decode-body.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -31,11 +32,16 @@ export interface Decoded {
 
 const jsonTypes = ["application/json", ""];
 const yamlTypes = ["application/yaml", "application/apply-patch+yaml"];
-export const acceptedBodyTypes = ["application/json", "application/yaml"];
+export const acceptedBodyTypes = ["application/json", "application/yaml", protobufMediaType];
 
-/** Parses JSON or YAML text, reporting duplicate keys; syntax errors are 400s. */
-export function parseBody(text: string, contentType: string | undefined): { value: unknown; duplicates: string[] } {
+/**
+ * Parses a body: JSON or YAML text (reporting duplicate keys), or a Kubernetes protobuf
+ * envelope for the kinds kubectl's generators send that way. Malformed input is a 400.
+ */
+export function parseBody(body: Buffer, contentType: string | undefined): { value: unknown; duplicates: string[] } {
   const mt = mediaType(contentType);
+  if (mt === protobufMediaType) return { value: decodeProtobufBody(body).object, duplicates: [] };
+  const text = body.toString("utf8");
   if (jsonTypes.includes(mt) || mt.endsWith("+json")) {
     try {
       return parseJsonWithDuplicates(text);
@@ -70,9 +76,10 @@ export function pruneFields(obj: JsonObject, paths: readonly string[]): void {
 
 /** Decodes a write body for an endpoint that expects `want`, applying field validation. */
 export function decodeObjectBody(body: Buffer, contentType: string | undefined, want: Expected, validation: FieldValidation): Decoded {
-  const text = body.toString("utf8");
-  if (text.trim() === "") throw ApiError.badRequest("Object 'Kind' is missing in ''");
-  const { value, duplicates } = parseBody(text, contentType);
+  if (body.length === 0 || (mediaType(contentType) !== protobufMediaType && body.toString("utf8").trim() === "")) {
+    throw ApiError.badRequest("Object 'Kind' is missing in ''");
+  }
+  const { value, duplicates } = parseBody(body, contentType);
   if (!isJsonObject(value)) {
     throw ApiError.badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }

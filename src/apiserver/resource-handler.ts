@@ -243,8 +243,8 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
 function deleteOptionsOf(req: ApiRequest): DeleteOptions {
   const o: DeleteOptions = {};
   const ct = mediaType(req.headers["content-type"]);
-  if (req.body.length && (ct === "" || ct === "application/json" || ct === "application/yaml")) {
-    const { value } = parseBody(req.body.toString("utf8"), req.headers["content-type"]);
+  if (req.body.length && (ct === "" || ct === "application/json" || ct === "application/yaml" || ct === "application/vnd.kubernetes.protobuf")) {
+    const { value } = parseBody(req.body, req.headers["content-type"]);
     if (isJsonObject(value)) {
       if (typeof value.gracePeriodSeconds === "number") o.gracePeriodSeconds = value.gracePeriodSeconds;
       if (typeof value.propagationPolicy === "string") o.propagationPolicy = value.propagationPolicy as DeleteOptions["propagationPolicy"];
@@ -259,7 +259,6 @@ function deleteOptionsOf(req: ApiRequest): DeleteOptions {
       if (Array.isArray(value.dryRun) && value.dryRun.includes("All")) o.dryRun = true;
     }
   }
-  // Protobuf bodies (kubectl 1.32's drain) are tolerated: the query parameters still count.
   const q = req.query;
   const g = q.get("gracePeriodSeconds");
   if (g !== null) o.gracePeriodSeconds = Number(g);

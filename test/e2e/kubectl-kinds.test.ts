@@ -127,6 +127,25 @@ describe("kubectl on pods, nodes, rcs and namespaces", () => {
     assert.equal(gen, "2", "an edit of the spec bumps the generation");
   });
 
+  test("generator commands (kubectl 1.32 sends their bodies as protobuf)", async () => {
+    const ns = await s.kubectl(["create", "namespace", "generated"]);
+    assert.equal(ns.code, 0, ns.stderr);
+    assert.match(ns.stdout, /namespace\/generated created/);
+    const svc = await s.kubectl(["create", "service", "nodeport", "gen-np", "--tcp=80:8080", "-n", "generated"]);
+    assert.equal(svc.code, 0, svc.stderr);
+    const row = cells((await s.kubectl(["get", "svc", "gen-np", "-n", "generated"])).stdout, "gen-np");
+    assert.equal(row[1], "NodePort");
+    assert.match(row[4], /^80:3\d{4}\/TCP$/);
+    const dep = await s.kubectl(["create", "deployment", "nginx", "--image=nginx", "--replicas=3", "--port=80", "-n", "generated"]);
+    assert.equal(dep.code, 0, dep.stderr);
+    assert.match(dep.stdout, /deployment\.apps\/nginx created/);
+    const exp = await s.kubectl(["expose", "deployment", "nginx", "--port=8000", "--target-port=80", "-n", "generated"]);
+    assert.equal(exp.code, 0, exp.stderr);
+    assert.match(exp.stdout, /service\/nginx exposed/);
+    const wide = await s.kubectl(["get", "svc", "nginx", "-n", "generated", "-o", "wide"]);
+    assert.equal(cells(wide.stdout, "nginx")[6], "app=nginx");
+  });
+
   test("namespaces: deleting one removes what is in it, then the namespace", async () => {
     const ns = s.file("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n");
     assert.equal((await s.kubectl(["create", "-f", ns])).code, 0);

@@ -63,10 +63,23 @@ export class WireReader {
     return this.#bytes.subarray(start, this.#pos);
   }
 
-  /** Skips `n` raw bytes (a fixed32 or fixed64 value). */
-  #skipBytes(n: number): void {
+  /** A little-endian fixed-width value of `n` bytes (4 or 8). */
+  #readFixed(n: number): bigint {
     if (this.#pos + n > this.#bytes.length) throw new ProtobufError(`truncated fixed${n * 8} value`);
+    let v = 0n;
+    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.#bytes[this.#pos + i]);
     this.#pos += n;
+    return v;
+  }
+
+  /** An unsigned 32-bit little-endian value (wire type fixed32). */
+  readFixed32(): number {
+    return Number(this.#readFixed(4));
+  }
+
+  /** An unsigned 64-bit little-endian value (wire type fixed64). */
+  readFixed64(): bigint {
+    return this.#readFixed(8);
   }
 
   /** Consumes a value of the given wire type without interpreting it. */
@@ -76,13 +89,13 @@ export class WireReader {
         this.readVarint();
         return;
       case WireType.fixed64:
-        this.#skipBytes(8);
+        this.readFixed64();
         return;
       case WireType.lengthDelimited:
         this.readLengthDelimited();
         return;
       case WireType.fixed32:
-        this.#skipBytes(4);
+        this.readFixed32();
         return;
       default:
         throw new ProtobufError(`unsupported wire type ${wireType}`);

@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { ApiError } from "../../api/errors.js";
+import type { JsonObject, JsonValue } from "../../api/json.js";
+import { isJsonObject, jsonEqual } from "../../api/json.js";
+import { decodeProtobufBody } from "./decode-body.js";
+import { encodeEnvelope } from "./encode-envelope.js";
+import { kubectlCaptures } from "./fixtures/kubectl-captures.js";
+import { WireWriter } from "./wire-writer.js";
+
+/** The dry-run JSON without the `creationTimestamp: null` Go writes for a zero Time. */
+function withoutNullTimestamps(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(withoutNullTimestamps);
+  if (!isJsonObject(v)) return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined || (k === "creationTimestamp" && x === null)) continue;
+    out[k] = withoutNullTimestamps(x);
+  }
+  return out;
+}
+
+function body(apiVersion: string, kind: string, build: (w: WireWriter) => void, opts?: { contentEncoding?: string }): Buffer {
+  const w = new WireWriter();
+  build(w);
+  return Buffer.from(encodeEnvelope({ apiVersion, kind }, w.finish(), opts));
+}
+
+function apiError(code: number, reason: string, message: string | RegExp): (e: unknown) => boolean {
+  return (e) => {
+    assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    assert.equal(e.reason, reason);
+    if (typeof message === "string") assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    return true;
+  };
+}
+
+describe("decodeProtobufBody: bodies captured from kubectl 1.32", () => {
+  for (const c of kubectlCaptures) {
+    it(`${c.name}: ${c.command} decodes to its --dry-run=client JSON`, () => {
+      const got = decodeProtobufBody(Buffer.from(c.body, "base64"));
+      const want = withoutNullTimestamps(c.dryRun);
+      assert.ok(jsonEqual(got.object, want), `got ${JSON.stringify(got.object)}\nwant ${JSON.stringify(want)}`);
+      assert.equal(got.apiVersion, c.dryRun.apiVersion);
+      assert.equal(got.kind, c.dryRun.kind);
+    });
+  }
+});
+
+describe("decodeProtobufBody: other bodies", () => {
+  const cases: { name: string; body: Buffer; want: JsonObject }[] = [
+    {
+      name: "DeleteOptions as kubectl drain sends it",
+      body: body("v1", "DeleteOptions", (w) => w.varint(1, 30)),
+      want: { kind: "DeleteOptions", apiVersion: "v1", gracePeriodSeconds: 30 },
+    },
+    {
+      name: "DeleteOptions labelled with another group version",
+      body: body("meta.k8s.io/v1", "DeleteOptions", (w) => w.string(4, "Background").string(5, "All")),
+      want: { kind: "DeleteOptions", apiVersion: "meta.k8s.io/v1", propagationPolicy: "Background", dryRun: ["All"] },
+    },
+    {
+      name: "an Eviction carrying DeleteOptions",
+      body: body("policy/v1", "Eviction", (w) =>
+        w.message(1, (m) => m.string(1, "web-0").string(3, "default").message(8, () => undefined)).message(2, (d) => d.varint(1, 0)),
+      ),
+      want: { kind: "Eviction", apiVersion: "policy/v1", metadata: { name: "web-0", namespace: "default" }, deleteOptions: { gracePeriodSeconds: 0 } },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(decodeProtobufBody(c.body).object, c.want);
+    });
+  }
+
+  const failures: { name: string; body: Buffer; code: number; reason: string; message: string | RegExp }[] = [
+    {
+      name: "a ConfigMap (kind without a table) is 415 and points to JSON",
+      body: body("v1", "ConfigMap", (w) => w.message(1, (m) => m.string(1, "cm"))),
+      code: 415,
+      reason: "UnsupportedMediaType",
+      message:
+        'the body of the request was in an unknown format - kind "ConfigMap" in version "v1" is not supported in application/vnd.kubernetes.protobuf by this server; send it as JSON instead (for example kubectl create -f with a YAML manifest)',
+    },
+    {
+      name: "a SelfSubjectAccessReview (kubectl auth can-i) is 415",
+      body: body("authorization.k8s.io/v1", "SelfSubjectAccessReview", () => undefined),
+      code: 415,
+      reason: "UnsupportedMediaType",
+      message: /kind "SelfSubjectAccessReview" in version "authorization.k8s.io\/v1" is not supported/,
+    },
+    {
+      name: "a known kind in an unknown version is 415",
+      body: body("extensions/v1beta1", "Deployment", () => undefined),
+      code: 415,
+      reason: "UnsupportedMediaType",
+      message: /kind "Deployment" in version "extensions\/v1beta1" is not supported/,
+    },
+    {
+      name: "a pod spec field the tables lack is 400 naming message and field",
+      body: body("apps/v1", "Deployment", (w) => w.message(2, (s) => s.message(3, (t) => t.message(2, (p) => p.string(57, "x"))))),
+      code: 400,
+      reason: "BadRequest",
+      message: "protobuf: unsupported field 57 in k8s.io.api.core.v1.PodSpec",
+    },
+    {
+      name: "a body without the magic is 400",
+      body: Buffer.from('{"kind":"Namespace"}'),
+      code: 400,
+      reason: "BadRequest",
+      message: 'protobuf: body does not start with the "k8s\\0" magic',
+    },
+    {
+      name: "an envelope without kind is 400",
+      body: body("v1", "", () => undefined),
+      code: 400,
+      reason: "BadRequest",
+      message: "protobuf: the envelope names no kind",
+    },
+    {
+      name: "a compressed envelope is 400",
+      body: body("v1", "Namespace", () => undefined, { contentEncoding: "gzip" }),
+      code: 400,
+      reason: "BadRequest",
+      message: 'protobuf: unsupported content encoding "gzip"',
+    },
+    {
+      name: "a truncated object is 400",
+      body: Buffer.concat([Buffer.from(kubectlCaptures[0].body, "base64").subarray(0, 30)]),
+      code: 400,
+      reason: "BadRequest",
+      message: /^protobuf: length \d+ exceeds the \d+ bytes left$/,
+    },
+  ];
+  for (const c of failures) {
+    it(`rejects ${c.name}`, () => {
+      assert.throws(() => decodeProtobufBody(c.body), apiError(c.code, c.reason, c.message));
+    });
+  }
+});
