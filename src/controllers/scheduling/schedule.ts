@@ -1,0 +1,118 @@
+// One scheduling decision, as a pure function: filter every node, rank the feasible ones, or
+// explain — in kube-scheduler's words — why none fits. No preemption is carried out; its
+// dry run is only used to word the "preemption: …" half of the message as Kubernetes does.
+
+import type { Condition, Node, Pod } from "../../api/types.js";
+import { filterNode, type FilterFailure, type NodeState } from "./filters.js";
+import {
+  fitErrorMessage,
+  noNodesAvailableMessage,
+  noPreemptionVictims,
+  preemptionNeverMessage,
+  preemptionNotHelpful,
+  reasonHistogram,
+} from "./fit-error.js";
+import { rfc3339 } from "./rfc3339.js";
+import { compareNodeScores, scoreNode, type NodeScore } from "./scoring.js";
+
+/** The pod fits: bind it to `node`. `ranking` lists every feasible node, best first. */
+export interface Scheduled {
+  node: string;
+  score: NodeScore;
+  ranking: NodeScore[];
+}
+
+/**
+ * No node fits. `message` is the PodScheduled condition / FailedScheduling event text;
+ * `reasons` counts nodes per filter reason (empty when there are no nodes).
+ */
+export interface Unschedulable {
+  unschedulable: true;
+  message: string;
+  reasons: Record<string, number>;
+}
+
+/** The outcome of schedulePod; tell the cases apart with `"unschedulable" in result`. */
+export type ScheduleResult = Scheduled | Unschedulable;
+
+const isTerminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+const priority = (p: Pod): number => (typeof p.spec?.priority === "number" ? p.spec.priority : 0);
+
+function samePod(a: Pod, b: Pod): boolean {
+  if (a.metadata.uid && b.metadata.uid) return a.metadata.uid === b.metadata.uid;
+  return a.metadata.namespace === b.metadata.namespace && a.metadata.name === b.metadata.name;
+}
+
+interface Failed {
+  state: NodeState;
+  failure: FilterFailure;
+}
+
+/**
+ * What DefaultPreemption would report, or undefined if it would find a node where evicting
+ * lower-priority pods makes room (Kubernetes then preempts and adds no preemption text).
+ */
+function preemptionMessage(pod: Pod, failed: readonly Failed[], numNodes: number): string | undefined {
+  if (pod.spec?.preemptionPolicy === "Never") return `preemption: ${preemptionNeverMessage}`;
+  const perNode: string[][] = [];
+  for (const { state, failure } of failed) {
+    if (failure.unresolvable) {
+      perNode.push([preemptionNotHelpful]);
+      continue;
+    }
+    const remaining = state.pods.filter((p) => priority(p) >= priority(pod));
+    if (remaining.length === state.pods.length) {
+      perNode.push([noPreemptionVictims]);
+      continue;
+    }
+    const after = filterNode(pod, { node: state.node, pods: remaining });
+    if (!after) return undefined;
+    perNode.push(after.reasons);
+  }
+  return `preemption: ${fitErrorMessage(numNodes, { reasons: reasonHistogram(perNode) })}`;
+}
+
+/**
+ * Picks a node for `pod` among `nodes`. `podsOnNodes` maps node name → pods bound to it;
+ * Succeeded/Failed pods and the pod itself are ignored. Filters and reasons follow
+ * kube-scheduler 1.32 (see filters.ts); ranking is deterministic (see scoring.ts).
+ * Never mutates its inputs. Throws QuantityError if a resource request does not parse.
+ */
+export function schedulePod(pod: Pod, nodes: readonly Node[], podsOnNodes: ReadonlyMap<string, readonly Pod[]>): ScheduleResult {
+  if (nodes.length === 0) return { unschedulable: true, message: noNodesAvailableMessage, reasons: {} };
+  const feasible: NodeScore[] = [];
+  const failed: Failed[] = [];
+  for (const node of nodes) {
+    const pods = (podsOnNodes.get(node.metadata.name ?? "") ?? []).filter((p) => !isTerminal(p) && !samePod(p, pod));
+    const state = { node, pods };
+    const failure = filterNode(pod, state);
+    if (failure) failed.push({ state, failure });
+    else feasible.push(scoreNode(pod, state));
+  }
+  if (feasible.length > 0) {
+    const ranking = feasible.sort(compareNodeScores);
+    return { node: ranking[0].node, score: ranking[0], ranking };
+  }
+  const reasons = reasonHistogram(failed.map((f) => f.failure.reasons));
+  const postFilterMessage = preemptionMessage(pod, failed, nodes.length);
+  return { unschedulable: true, message: fitErrorMessage(nodes.length, { reasons, postFilterMessage }), reasons };
+}
+
+/**
+ * The PodScheduled condition the scheduler writes for an unschedulable pod: status False,
+ * reason Unschedulable, the result's message, lastProbeTime null, and lastTransitionTime
+ * `now` — or the existing one if the pod's current PodScheduled condition is already False.
+ * Returns undefined for a Scheduled result: PodScheduled=True is set by the binding.
+ */
+export function podScheduledCondition(result: ScheduleResult, opts: { now: number; current?: readonly Condition[] }): Condition | undefined {
+  if (!("unschedulable" in result)) return undefined;
+  const previous = opts.current?.find((c) => c.type === "PodScheduled");
+  return {
+    type: "PodScheduled",
+    status: "False",
+    lastProbeTime: null,
+    lastTransitionTime: previous?.status === "False" && previous.lastTransitionTime ? previous.lastTransitionTime : rfc3339(opts.now),
+    reason: "Unschedulable",
+    message: result.message,
+  };
+}
