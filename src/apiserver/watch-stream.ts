@@ -58,8 +58,12 @@ async function* events(w: WatchRequest, stop: AbortController): AsyncGenerator<s
       const tick = new Promise<"tick">((resolve) => {
         timer = setTimeout(() => resolve("tick"), interval);
       });
-      const winner = await Promise.race([pending, tick, stopped]);
-      clearTimeout(timer);
+      let winner: IteratorResult<WatchEvent> | "tick" | "stop";
+      try {
+        winner = await Promise.race([pending, tick, stopped]);
+      } finally {
+        clearTimeout(timer);
+      }
       if (winner === "stop") return;
       if (winner === "tick") {
         if (w.bookmarks && lastRv) {

@@ -1,0 +1,101 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { listen } from "../apiserver/http-server.js";
+import type { TestApi } from "../apiserver/test-api.js";
+import { startTestApi, testToken } from "../apiserver/test-api.js";
+import { writeKubeconfig } from "../server/kubeconfig.js";
+import { ensureServingPki } from "../server/pki.js";
+import type { ServingPki } from "../server/pki.js";
+import { ClientError, isNotFound } from "./client-error.js";
+import { HttpsTransport } from "./https-transport.js";
+import { KubeClient } from "./rest-client.js";
+import { coreResource, makeService } from "./test-fixtures.js";
+
+describe("HttpsTransport against the real HTTPS listener on 127.0.0.1", () => {
+  let t: TestApi;
+  let dir: string;
+  let pki: ServingPki;
+  let server: string;
+  let transport: HttpsTransport;
+  const stop = new AbortController();
+  before(async () => {
+    t = await startTestApi();
+    dir = mkdtempSync(join(tmpdir(), "svcnet-client-https-"));
+    pki = ensureServingPki(dir, { dns: ["localhost"], ips: ["127.0.0.1"] });
+    const { address } = await listen(t.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, signal: stop.signal });
+    server = `https://127.0.0.1:${address.port}`;
+    writeKubeconfig(join(dir, "kubeconfig"), { server, caCert: pki.caCert, token: testToken });
+    transport = HttpsTransport.fromKubeconfig(join(dir, "kubeconfig"));
+  });
+  after(() => {
+    transport.close();
+    stop.abort();
+    t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases: { name: string; run: () => Promise<void> }[] = [
+    {
+      name: "a request carries the token and the CA verifies the server",
+      run: async () => {
+        const svcs = new KubeClient(transport, coreResource("services"));
+        const k = await svcs.get("default", "kubernetes");
+        assert.equal(k.metadata.name, "kubernetes");
+        assert.equal(transport.config.namespace, "default");
+      },
+    },
+    {
+      name: "an error status arrives as a ClientError with the server's Status",
+      run: async () => {
+        const err = await new KubeClient(transport, coreResource("services")).get("default", "missing").catch((e: unknown) => e);
+        assert.ok(isNotFound(err));
+        assert.equal((err as ClientError).message, 'services "missing" not found');
+      },
+    },
+    {
+      name: "a watch streams line by line and ends when its signal aborts",
+      run: async () => {
+        const svcs = new KubeClient(transport, coreResource("services"));
+        const rv = (await svcs.list("default")).metadata.resourceVersion;
+        const ac = new AbortController();
+        const names: string[] = [];
+        const done = (async () => {
+          for await (const ev of svcs.watch("default", { resourceVersion: rv, signal: ac.signal })) {
+            names.push(`${ev.type} ${ev.object.metadata.name}`);
+            if (names.length === 2) ac.abort();
+          }
+        })();
+        await svcs.create(makeService("default", "h1"));
+        await svcs.create(makeService("default", "h2"));
+        await done;
+        assert.deepEqual(names, ["ADDED h1", "ADDED h2"]);
+      },
+    },
+    {
+      name: "a server certificate from another CA is rejected",
+      run: async () => {
+        const other = mkdtempSync(join(tmpdir(), "svcnet-client-otherca-"));
+        try {
+          const wrongCa = ensureServingPki(other, { dns: ["localhost"], ips: ["127.0.0.1"] }).caCert;
+          const bad = new HttpsTransport({ server, ca: wrongCa, token: testToken });
+          await assert.rejects(bad.request({ method: "GET", path: "/version" }), (e: unknown) => !(e instanceof ClientError));
+          bad.close();
+        } finally {
+          rmSync(other, { recursive: true, force: true });
+        }
+      },
+    },
+    {
+      name: "an aborted request rejects",
+      run: async () => {
+        const ac = new AbortController();
+        ac.abort();
+        await assert.rejects(transport.request({ method: "GET", path: "/version", signal: ac.signal }));
+      },
+    },
+  ];
+  for (const c of cases) test(c.name, c.run);
+});
