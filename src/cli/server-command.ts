@@ -1,9 +1,11 @@
 // `svcnet server`: flags, start, and a clean stop on SIGINT/SIGTERM.
 
 import { parseArgs } from "node:util";
+import { controllerNames } from "../controllers/all-controllers.js";
+import { parseControllerSelection } from "../controllers/controller-manager.js";
 import { startControlPlane } from "../server/control-plane.js";
 
-const help = `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
+const help = (): string => `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
 
 Usage:
   svcnet server [flags]
@@ -14,7 +16,9 @@ Flags:
   --store string                       "sqlite" (default) or "etcd://host:port[,host:port]"
   --service-cluster-ip-range cidr      ClusterIP range (default "10.0.0.0/24")
   --service-node-port-range a-b        NodePort range (default "30000-32767")
-  --advertise-address ip               address the kubernetes service's endpoints point at (default "172.17.8.101")`;
+  --advertise-address ip               address the kubernetes service's endpoints point at (default "172.17.8.101")
+  --controllers list                   controllers to run: "*" for all, "-name" to turn one off (default "*");
+                                       names: ${controllerNames().join(", ")}`;
 
 export async function runServer(argv: string[], o: { banner?: (kubeconfig: string) => string } = {}): Promise<number> {
   let values;
@@ -28,6 +32,7 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
         "service-cluster-ip-range": { type: "string", default: "10.0.0.0/24" },
         "service-node-port-range": { type: "string", default: "30000-32767" },
         "advertise-address": { type: "string", default: "172.17.8.101" },
+        controllers: { type: "string", default: "*" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -37,8 +42,15 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
     return 1;
   }
   if (values.help) {
-    console.log(help);
+    console.log(help());
     return 0;
+  }
+  let controllers: string[];
+  try {
+    controllers = parseControllerSelection(values.controllers, controllerNames());
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
   const stop = new AbortController();
   process.once("SIGINT", () => stop.abort());
@@ -51,6 +63,7 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
       serviceClusterIPRange: values["service-cluster-ip-range"],
       serviceNodePortRange: values["service-node-port-range"],
       advertiseAddress: values["advertise-address"],
+      controllers,
       signal: stop.signal,
     });
     console.log(`svcnet server listening on ${cp.url}`);

@@ -144,7 +144,12 @@ export class KubeClient<T extends KubeObject = KubeObject> {
 
   /** PUT …/status: only the status (and metadata labels/annotations) change. */
   updateStatus(obj: T, o: WriteOptions = {}): Promise<T> {
-    return this.#write<T>("PUT", { ...this.#target(obj), subresource: "status" }, obj, o);
+    return this.updateSubresource(obj, "status", o);
+  }
+
+  /** PUT …/<subresource> with the whole object (status, finalize for namespaces). */
+  updateSubresource(obj: T, subresource: string, o: WriteOptions = {}): Promise<T> {
+    return this.#write<T>("PUT", { ...this.#target(obj), subresource }, obj, o);
   }
 
   /** PATCH with the given patch type; "apply" sends the body as server-side apply. */

@@ -6,8 +6,10 @@ import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { findResource } from "../api/resources.js";
 import type { Service } from "../api/types.js";
-import { GarbageCollector } from "../controllers/garbage-collector.js";
-import { NamespaceController } from "../controllers/namespace-controller.js";
+import { randomBytes } from "node:crypto";
+import { InProcessTransport } from "../client/index.js";
+import { runControllerManager } from "../controllers/controller-manager.js";
+import { allControllers } from "../controllers/all-controllers.js";
 import { ResyncLoop } from "../controllers/resync-loop.js";
 import { ApiServer } from "../apiserver/api-server.js";
 import { listen } from "../apiserver/http-server.js";
@@ -30,6 +32,8 @@ export interface ControlPlaneOptions {
   serviceClusterIPRange: string;
   serviceNodePortRange: string;
   advertiseAddress: string;
+  /** kube-controller-manager style selection, e.g. ["*", "-deployment"]. */
+  controllers: readonly string[];
   signal: AbortSignal;
 }
 
@@ -60,39 +64,14 @@ async function listServices(registry: Registry): Promise<Service[]> {
   return (await registry.list(r, undefined, { resourceVersion: "0" })).items as Service[];
 }
 
-/**
- * In-server housekeeping: namespace cleanup, garbage collection and allocation repair, run
- * after every change (debounced) and at least every few seconds.
- */
-function startControllers(registry: Registry, cache: WatchCache, allocator: ServiceAllocator, signal: AbortSignal): void {
-  const gc = new GarbageCollector(registry);
-  const namespaces = new NamespaceController(registry);
-  const housekeeping = new ResyncLoop(
-    async () => {
-      await namespaces.reconcile();
-      await gc.reconcile();
-    },
-    { signal, minIntervalMs: 50, maxIntervalMs: 5000 },
-  );
-  void housekeeping.start();
+/** Allocation repair, as kube-apiserver's repair loops: at start and every few minutes. */
+function startAllocationRepair(registry: Registry, allocator: ServiceAllocator, signal: AbortSignal): void {
   const repair = new ResyncLoop(async () => void (await allocator.repair(await listServices(registry))), {
     signal,
     minIntervalMs: 60_000,
     maxIntervalMs: 180_000,
   });
   void repair.start();
-  void (async () => {
-    for (;;) {
-      try {
-        for await (const _ of cache.watch("/registry/", cache.revision, signal)) housekeeping.kick();
-        return;
-      } catch (e) {
-        if (signal.aborted) return;
-        console.error("svcnet: housekeeping watch restarting:", e);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  })();
 }
 
 export async function startControlPlane(o: ControlPlaneOptions): Promise<RunningControlPlane> {
@@ -116,7 +95,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     fieldTracker: trackManagedFields,
   });
 
-  startControllers(registry, cache, allocator, o.signal);
+  startAllocationRepair(registry, allocator, o.signal);
 
   const kubernetesIP = firstServiceIP(cidr);
   let bootstrapped = false;
@@ -126,9 +105,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     ips: [...new Set(["127.0.0.1", kubernetesIP, o.advertiseAddress, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])])],
   });
   const token = ensureAdminToken(dataDir);
+  // The in-server controllers get their own identity, valid for this process only.
+  const controllerToken = randomBytes(32).toString("hex");
   const api = new ApiServer({
     registry,
-    tokens: new Map([[token, { name: "admin", groups: ["system:masters", "system:authenticated"] }]]),
+    tokens: new Map([
+      [token, { name: "admin", groups: ["system:masters", "system:authenticated"] }],
+      [controllerToken, { name: "system:kube-controller-manager", groups: ["system:authenticated"] }],
+    ]),
     serverAddress: `${o.advertiseAddress}:${port}`,
     ready: () => bootstrapped,
   });
@@ -136,13 +120,20 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
   await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port });
   bootstrapped = true;
+  const controllersDone = runControllerManager({
+    transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
+    controllers: allControllers,
+    enabled: o.controllers,
+    signal: o.signal,
+  }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
   const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const url = `https://${urlHost}:${address.port}`;
   const kubeconfigPath = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfigPath, { server: url, caCert: pki.caCert, token });
 
   const closed = new Promise<void>((resolveClosed) => {
-    server.on("close", () => {
+    server.on("close", async () => {
+      await controllersDone;
       store.close().then(
         () => resolveClosed(),
         () => resolveClosed(),

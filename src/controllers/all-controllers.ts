@@ -1,0 +1,9 @@
+// Every controller `svcnet server` can run, by its kube-controller-manager name.
+
+import type { Controller } from "./controller-context.js";
+import { garbageCollector } from "./garbagecollector/garbage-collector.js";
+import { namespaceController } from "./namespace/namespace-controller.js";
+
+export const allControllers: readonly Controller[] = [garbageCollector, namespaceController];
+
+export const controllerNames = (): string[] => allControllers.map((c) => c.name);
