@@ -21,26 +21,34 @@ export interface ListenOptions {
 
 class BodyTooLarge extends Error {}
 
+/**
+ * Reads the body up to `limit` bytes. A larger body is read to its end and dropped (at most
+ * 2 s more) before rejecting, so that the 413 reaches a client that is still sending instead
+ * of a connection reset.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
     const chunks: Buffer[] = [];
-    let size = 0;
+    let size = Number(req.headers["content-length"] ?? "0") > limit ? limit + 1 : 0;
+    let giveUp: NodeJS.Timeout | undefined;
+    const finish = (err?: unknown): void => {
+      clearTimeout(giveUp);
+      if (size > limit) reject(new BodyTooLarge());
+      else if (err) reject(err);
+      else resolve(Buffer.concat(chunks));
+    };
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
+        chunks.length = 0;
+        giveUp ??= setTimeout(() => req.destroy(), 2000);
         return;
       }
       chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("end", () => finish());
+    req.on("error", (e) => finish(e));
+    req.on("close", () => finish(new Error("request closed before its body ended")));
   });
 }
 
@@ -63,9 +71,18 @@ async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse):
     res.end(JSON.stringify(err.toStatus()));
     return;
   }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    const err = ApiError.badRequest(`invalid URL escape in ${JSON.stringify(url.pathname)}`);
+    res.writeHead(err.code, { "content-type": "application/json" });
+    res.end(JSON.stringify(err.toStatus()));
+    return;
+  }
   const apiReq: ApiRequest = {
     method: req.method ?? "GET",
-    path: decodeURIComponent(url.pathname),
+    path,
     query: url.searchParams,
     headers: headersOf(req),
     body,

@@ -73,6 +73,7 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
     return 0;
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    stop.abort();
     return 1;
   }
 }

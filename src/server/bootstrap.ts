@@ -16,11 +16,19 @@ function must(group: string, version: string, resource: string): ResourceInfo {
   return r;
 }
 
+/**
+ * Creates the object unless it exists. Checked first, because a create can fail for reasons
+ * other than AlreadyExists when the object is there (the kubernetes service's 10.0.0.1 is
+ * "already allocated" — to itself); checked again after a failure, because another API server
+ * on the same etcd may have created it in between.
+ */
 async function ensure(registry: Registry, r: ResourceInfo, ns: string | undefined, obj: KubeObject): Promise<void> {
+  const name = obj.metadata.name ?? "";
+  if (await registry.find(r, ns, name)) return;
   try {
     await registry.create(r, ns, obj);
   } catch (e) {
-    if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+    if (!(e instanceof ApiError) || !(await registry.find(r, ns, name))) throw e;
   }
 }
 

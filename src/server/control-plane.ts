@@ -83,62 +83,72 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   const { host, port } = parseListen(o.listen);
 
   const store = await openStore(o.store, { dataDir });
-  const cache = new WatchCache(store, { prefix: "/registry/" });
-  cache.start(o.signal);
-  await cache.ready;
+  // Everything started below stops with `signal`; a failed start stops it all and closes the store.
+  const local = new AbortController();
+  const signal = local.signal;
+  o.signal.addEventListener("abort", () => local.abort(), { once: true });
+  try {
+    const cache = new WatchCache(store, { prefix: "/registry/" });
+    cache.start(signal);
+    await cache.ready;
 
-  const { registry, allocator } = buildRegistry({
-    store,
-    cache,
-    serviceCIDR: o.serviceClusterIPRange,
-    nodePortRange: o.serviceNodePortRange,
-    fieldTracker: trackManagedFields,
-  });
-
-  startAllocationRepair(registry, allocator, o.signal);
-
-  const kubernetesIP = firstServiceIP(cidr);
-  let bootstrapped = false;
-
-  const pki = ensureServingPki(dataDir, {
-    dns: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
-    ips: [...new Set(["127.0.0.1", kubernetesIP, o.advertiseAddress, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])])],
-  });
-  const token = ensureAdminToken(dataDir);
-  // The in-server controllers get their own identity, valid for this process only.
-  const controllerToken = randomBytes(32).toString("hex");
-  const api = new ApiServer({
-    registry,
-    tokens: new Map([
-      [token, { name: "admin", groups: ["system:masters", "system:authenticated"] }],
-      [controllerToken, { name: "system:kube-controller-manager", groups: ["system:authenticated"] }],
-    ]),
-    serverAddress: `${o.advertiseAddress}:${port}`,
-    ready: () => bootstrapped,
-  });
-  const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: o.signal });
-  // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
-  await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port });
-  bootstrapped = true;
-  const controllersDone = runControllerManager({
-    transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
-    controllers: allControllers,
-    enabled: o.controllers,
-    signal: o.signal,
-  }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
-  const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-  const url = `https://${urlHost}:${address.port}`;
-  const kubeconfigPath = join(dataDir, "kubeconfig");
-  writeKubeconfig(kubeconfigPath, { server: url, caCert: pki.caCert, token });
-
-  const closed = new Promise<void>((resolveClosed) => {
-    server.on("close", async () => {
-      await controllersDone;
-      store.close().then(
-        () => resolveClosed(),
-        () => resolveClosed(),
-      );
+    const { registry, allocator } = buildRegistry({
+      store,
+      cache,
+      serviceCIDR: o.serviceClusterIPRange,
+      nodePortRange: o.serviceNodePortRange,
+      fieldTracker: trackManagedFields,
     });
-  });
-  return { address, kubeconfigPath, url, registry, store, closed };
+
+    startAllocationRepair(registry, allocator, signal);
+
+    const kubernetesIP = firstServiceIP(cidr);
+    let bootstrapped = false;
+
+    const pki = ensureServingPki(dataDir, {
+      dns: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+      ips: [...new Set(["127.0.0.1", kubernetesIP, o.advertiseAddress, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])])],
+    });
+    const token = ensureAdminToken(dataDir);
+    // The in-server controllers get their own identity, valid for this process only.
+    const controllerToken = randomBytes(32).toString("hex");
+    const api = new ApiServer({
+      registry,
+      tokens: new Map([
+        [token, { name: "admin", groups: ["system:masters", "system:authenticated"] }],
+        [controllerToken, { name: "system:kube-controller-manager", groups: ["system:authenticated"] }],
+      ]),
+      serverAddress: `${o.advertiseAddress}:${port}`,
+      ready: () => bootstrapped,
+    });
+    const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: signal });
+    // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
+    await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port });
+    bootstrapped = true;
+    const controllersDone = runControllerManager({
+      transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
+      controllers: allControllers,
+      enabled: o.controllers,
+      signal: signal,
+    }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
+    const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+    const url = `https://${urlHost}:${address.port}`;
+    const kubeconfigPath = join(dataDir, "kubeconfig");
+    writeKubeconfig(kubeconfigPath, { server: url, caCert: pki.caCert, token });
+
+    const closed = new Promise<void>((resolveClosed) => {
+      server.on("close", async () => {
+        await controllersDone;
+        store.close().then(
+          () => resolveClosed(),
+          () => resolveClosed(),
+        );
+      });
+    });
+    return { address, kubeconfigPath, url, registry, store, closed };
+  } catch (e) {
+    local.abort();
+    await store.close().catch(() => {});
+    throw e;
+  }
 }

@@ -209,4 +209,14 @@ describe("@kubernetes/client-node against svcnet server", () => {
     assert.ok(inf.cachedNames().includes("old-rv"));
     await inf.stop();
   });
+
+  // Runs last: it stops the shared server. A watch that ended with a 410 must not keep the
+  // process alive after SIGTERM (the previous test served one).
+  test("SIGTERM stops the server promptly, also after it answered a watch with 410", async () => {
+    const started = Date.now();
+    await s.kill("SIGTERM");
+    const took = Date.now() - started;
+    assert.equal(s.child.exitCode, 0);
+    assert.ok(took < 3000, `the server took ${took} ms to exit after SIGTERM`);
+  });
 });

@@ -82,6 +82,7 @@ export class KubeHttp {
     return new KubeHttp(readKubeconfig(path));
   }
 
+  /** The server URL from the kubeconfig, e.g. "https://127.0.0.1:40123". */
   get server(): string {
     return this.#endpoint.server;
   }

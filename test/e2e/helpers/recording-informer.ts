@@ -37,6 +37,7 @@ export interface RecordingInformer<T extends KubernetesObject> {
   stop(): Promise<void>;
 }
 
+/** One line for an error client-node reported: its HTTP status or code (if any) and message. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const extra = err as Error & { code?: unknown; statusCode?: unknown };

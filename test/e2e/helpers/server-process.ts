@@ -51,6 +51,11 @@ function waitForListening(child: ChildProcess, timeoutMs: number): Promise<strin
     });
     child.stderr?.on("data", (d: Buffer) => {
       err += d.toString();
+      // `svcnet server` reports a failed start as "error: …"; fail now rather than at the timeout.
+      if (/^error: /m.test(err)) {
+        clearTimeout(timer);
+        reject(new Error(`svcnet server failed to start\n${out}\n${err}`));
+      }
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
@@ -75,7 +80,20 @@ export async function startServer(o: StartOptions = {}): Promise<ServerProcess> 
     url = await waitForListening(child, 30_000);
     port = Number(new URL(url).port);
   };
-  await launch();
+  const killChild = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await gone;
+  };
+  try {
+    await launch();
+  } catch (err) {
+    // A server that failed to start may still be running (listening, never ready): end it.
+    await killChild();
+    rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
   const kubeconfig = join(dataDir, "kubeconfig");
   const exited = (): Promise<void> =>
     new Promise((resolve) => {
@@ -122,7 +140,12 @@ export async function startServer(o: StartOptions = {}): Promise<ServerProcess> 
       await exited();
     },
     async restart() {
-      await launch();
+      try {
+        await launch();
+      } catch (err) {
+        await killChild();
+        throw err;
+      }
     },
     async stop() {
       child.kill("SIGTERM");
