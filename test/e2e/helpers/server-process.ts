@@ -77,6 +77,11 @@ export async function startServer(o: StartOptions = {}): Promise<ServerProcess> 
       [svcnetBin(), "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--store", o.store ?? "sqlite", ...(o.extraArgs ?? [])],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
+    // A test runner or benchmark that exits (or crashes) must not leave the server behind.
+    const current = child;
+    const killOnExit = (): void => void current.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    current.once("exit", () => process.removeListener("exit", killOnExit));
     url = await waitForListening(child, 30_000);
     port = Number(new URL(url).port);
   };
