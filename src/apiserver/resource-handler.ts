@@ -409,6 +409,12 @@ export async function bindPod(ctx: ResourceContext, r: ResourceInfo, ns: string 
         throw ApiError.conflict({ group: "", resource: "pods/binding" }, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
       }
       spec.nodeName = node;
+      // As Kubernetes' binding does: the pod is now scheduled (replacing an Unschedulable condition).
+      const status = (live.status ??= {}) as { conditions?: { type: string; status: string; lastProbeTime?: null; lastTransitionTime?: string }[] };
+      status.conditions = [
+        ...(status.conditions ?? []).filter((c) => c.type !== "PodScheduled"),
+        { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: rfc3339(ctx.now()) },
+      ];
       return live;
     },
     { dryRun, subresource: "binding" },

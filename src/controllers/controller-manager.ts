@@ -2,6 +2,7 @@
 // informer factory, one event recorder per component, and `--controllers` selection
 // ("*" for all, "-name" to turn one off, "name" to turn one on).
 
+import { setMaxListeners } from "node:events";
 import { findResource } from "../api/resources.js";
 import type { Event, KubeObject } from "../api/types.js";
 import type { Clock, Transport } from "../client/index.js";
@@ -42,6 +43,8 @@ export function parseControllerSelection(flag: string, known: readonly string[])
 
 /** Starts the enabled controllers; resolves when all have stopped (after signal aborts). */
 export async function runControllerManager(o: ControllerManagerOptions): Promise<void> {
+  // Every controller, informer and in-flight request listens on the one stop signal.
+  setMaxListeners(0, o.signal);
   const factory = new SharedInformerFactory(o.transport, { fieldManager: o.fieldManager ?? "kube-controller-manager" });
   const eventsResource = findResource("", "v1", "events");
   if (!eventsResource) throw new Error("events must be served");

@@ -37,7 +37,8 @@ export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStra
   const base: ResourceStrategy = {
     allowCreateOnUpdate: ["endpoints", "events", "leases"].includes(r.resource),
     prepareForCreate(obj) {
-      if (hasStatus) delete obj.status;
+      // Nodes may be created with their status (kubelets register that way); others may not.
+      if (hasStatus && r.resource !== "nodes") delete obj.status;
       if (generational.has(r.resource)) obj.metadata.generation = 1;
       else delete obj.metadata.generation;
       admission.defaults(obj);
@@ -50,7 +51,8 @@ export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStra
         if (generational.has(r.resource)) obj.metadata.generation = old.metadata.generation;
         else delete obj.metadata.generation;
       } else {
-        if (hasStatus) {
+        // The main resource keeps the stored status; a binding sets PodScheduled with the node.
+        if (hasStatus && ctx.subresource !== "binding") {
           if ("status" in old) obj.status = old.status;
           else delete obj.status;
         }

@@ -1,7 +1,9 @@
-// What pods do differently: a new pod starts Pending with its QoS class, and deletion of a
+// What pods do differently: a new pod starts Pending with its QoS class and the default
+// not-ready/unreachable tolerations (DefaultTolerationSeconds admission), and deletion of a
 // pod that runs on an existing node is graceful — it is marked and the node agent confirms it
 // (DELETE with grace 0) once the containers have stopped. Unscheduled or finished pods go at once.
 
+import { defaultTolerations } from "../api/defaults/pod-tolerations.js";
 import { findResource } from "../api/resources.js";
 import type { KubeObject, Pod } from "../api/types.js";
 import type { Registry } from "./registry.js";
@@ -36,6 +38,7 @@ export function podStrategyOverrides(base: ResourceStrategy, registry: () => Reg
     prepareForCreate(obj: KubeObject, ctx: WriteContext) {
       base.prepareForCreate(obj, ctx);
       const pod = obj as Pod;
+      pod.spec.tolerations = defaultTolerations(pod);
       pod.status = { phase: "Pending", qosClass: qosClassOf(pod) };
     },
     async gracePeriod(obj: KubeObject, requested: number | undefined): Promise<number> {

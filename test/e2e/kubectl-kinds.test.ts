@@ -121,8 +121,14 @@ describe("kubectl on pods, nodes, rcs and namespaces", () => {
     const row = cells(w.stdout, "nginx-controller");
     assert.equal(row[1], "2");
     assert.deepEqual(row.slice(5), ["nginx", "nginx", "app=nginx"]);
+    await waitFor(
+      async () => /^Replicas:\s+2 current \/ 2 desired$/m.test((await s.kubectl(["describe", "rc", "nginx-controller"])).stdout),
+      20_000,
+      "the replication controller to reach 2 pods",
+    );
     const d = await s.kubectl(["describe", "rc", "nginx-controller"]);
-    assert.match(d.stdout, /^Replicas:\s+0 current \/ 2 desired$/m);
+    assert.match(d.stdout, /^Pods Status:\s+0 Running \/ 2 Waiting \/ 0 Succeeded \/ 0 Failed$/m);
+    assert.match(d.stdout, /SuccessfulCreate\s+.*Created pod: nginx-controller-/);
     const gen = (await s.kubectl(["get", "rc", "nginx-controller", "-o", "jsonpath={.metadata.generation}"])).stdout;
     assert.equal(gen, "2", "an edit of the spec bumps the generation");
   });

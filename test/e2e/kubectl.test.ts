@@ -206,24 +206,27 @@ describe("kubectl against svcnet server", () => {
     const rc = await s.kubectl(["create", "-f", seed("rc_nginx.yaml")]);
     assert.equal(rc.code, 0, rc.stderr);
     assert.match(rc.stdout, /replicationcontroller\/nginx-controller created/);
-    const uid = (await s.kubectl(["get", "rc", "nginx-controller", "-o", "jsonpath={.metadata.uid}"])).stdout;
-    const pod = s.file(
-      "owned-pod.yaml",
-      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx-controller-6bovu\n  labels:\n    app: nginx\n  ownerReferences:\n  - apiVersion: v1\n    kind: ReplicationController\n    name: nginx-controller\n    uid: ${uid}\n    controller: true\n    blockOwnerDeletion: true\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n    ports:\n    - containerPort: 80\n`,
-    );
-    const pc = await s.kubectl(["create", "-f", pod]);
-    assert.equal(pc.code, 0, pc.stderr);
+    const rcPods = async (): Promise<string[]> =>
+      (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "name"])).stdout.split("\n").filter(Boolean);
+    await waitFor(async () => (await rcPods()).length === 3, 20_000);
+    const names = await rcPods();
+    for (const n of names) assert.match(n, /^pod\/nginx-controller-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     const pods = await s.kubectl(["get", "pods"]);
-    assert.deepEqual(row(pods.stdout, "nginx-controller-6bovu").slice(0, 4), ["nginx-controller-6bovu", "0/1", "Pending", "0"]);
+    const first = names[0].slice("pod/".length);
+    // The only node is not Ready (no agent runs it), so the scheduler leaves the pods Pending.
+    assert.deepEqual(row(pods.stdout, first).slice(0, 4), [first, "0/1", "Pending", "0"]);
+    const describe = await s.kubectl(["describe", "pod", first]);
+    assert.match(describe.stdout, /^Controlled By:\s+ReplicationController\/nginx-controller$/m);
     const scale = await s.kubectl(["scale", "rc", "nginx-controller", "--replicas=5"]);
     assert.equal(scale.code, 0, scale.stderr);
     assert.match(scale.stdout, /replicationcontroller\/nginx-controller scaled/);
+    await waitFor(async () => (await rcPods()).length === 5, 20_000);
     const g = await s.kubectl(["get", "rc"]);
-    assert.deepEqual(row(g.stdout, "nginx-controller").slice(0, 2), ["nginx-controller", "5"]);
+    assert.deepEqual(row(g.stdout, "nginx-controller").slice(0, 3), ["nginx-controller", "5", "5"]);
     const d = await s.kubectl(["delete", "rc", "nginx-controller"]);
     assert.equal(d.code, 0, d.stderr);
     assert.match(d.stdout, /replicationcontroller "nginx-controller" deleted/);
-    await waitFor(async () => (await s.kubectl(["get", "pod", "nginx-controller-6bovu"])).code === 1, 20_000);
+    await waitFor(async () => (await rcPods()).length === 0, 20_000);
   });
 
   test("delete a service; it is gone", async () => {

@@ -7,13 +7,12 @@
 //  - defaultTolerations: the DefaultTolerationSeconds admission plugin, which gives every new
 //    pod 300 s of tolerance for the not-ready and unreachable NoExecute taints.
 
-import { deepCopy, isJsonObject, type JsonObject } from "../../api/json.js";
+import { deepCopy } from "../../api/json.js";
+export { defaultTolerationSeconds, defaultTolerations } from "../../api/defaults/pod-tolerations.js";
 import type { Condition, Node, Pod } from "../../api/types.js";
 import { parseTime, rfc3339 } from "../scheduling/rfc3339.js";
-import { podTolerations, taintKeys, toleratesTaint, type Taint, type Toleration } from "../scheduling/taints.js";
+import { podTolerations, toleratesTaint, type Taint, type Toleration } from "../scheduling/taints.js";
 
-/** Seconds the DefaultTolerationSeconds admission plugin tolerates not-ready / unreachable. */
-export const defaultTolerationSeconds = 300;
 
 /** Event the taint eviction controller records on a pod it deletes (type Normal). */
 export const taintEvictionEvent = { reason: "TaintManagerEviction", message: (key: string): string => `Marking for deletion Pod ${key}` };
@@ -43,23 +42,6 @@ export function podsToMarkNotReady(node: Node, pods: readonly Pod[], opts: { now
   return out;
 }
 
-/**
- * The pod's tolerations after DefaultTolerationSeconds admission: unchanged if it already
- * tolerates not-ready (resp. unreachable) NoExecute — a toleration with that key or an empty
- * key, and effect NoExecute or empty — otherwise with
- * `{key, operator: Exists, effect: NoExecute, tolerationSeconds: 300}` appended for each
- * missing one. Returns a new array (existing entries as they were); call on pod create only.
- */
-export function defaultTolerations(pod: Pod): JsonObject[] {
-  const raw = Array.isArray(pod.spec?.tolerations) ? pod.spec.tolerations.filter(isJsonObject) : [];
-  const covers = (key: string): boolean =>
-    podTolerations(pod).some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === "NoExecute"));
-  const out = raw.map((t) => deepCopy(t));
-  for (const key of [taintKeys.notReady, taintKeys.unreachable]) {
-    if (!covers(key)) out.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: defaultTolerationSeconds });
-  }
-  return out;
-}
 
 /** One pod's place in an eviction plan. Times are epoch milliseconds. */
 export interface PodEviction {
