@@ -28,8 +28,16 @@ export function fieldLabelsOf(r: ResourceInfo, obj: KubeObject): Record<string, 
   return out;
 }
 
-/** Resources whose metadata.generation counts spec changes, as their Kubernetes strategies do. */
-const generational = new Set(["replicationcontrollers", "deployments", "replicasets"]);
+/**
+ * Resources whose metadata.generation counts changes to their desired state, as their
+ * Kubernetes strategies do, with the part of the object that counts.
+ */
+const generational = new Map<string, (o: KubeObject) => unknown>([
+  ["replicationcontrollers", (o) => o.spec],
+  ["deployments", (o) => o.spec],
+  ["replicasets", (o) => o.spec],
+  ["endpointslices", (o) => [o.addressType, o.endpoints, o.ports]],
+]);
 
 export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStrategy> = {}): ResourceStrategy {
   const admission = admissionFor(r.group, r.kind);
@@ -58,8 +66,9 @@ export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStra
         }
         admission.defaults(obj);
         admission.prepareForUpdate?.(obj, old);
-        if (generational.has(r.resource)) {
-          const changed = !jsonEqual(obj.spec, old.spec);
+        const desired = generational.get(r.resource);
+        if (desired) {
+          const changed = !jsonEqual(desired(obj), desired(old));
           obj.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
         } else delete obj.metadata.generation;
       }

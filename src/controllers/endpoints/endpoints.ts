@@ -146,7 +146,12 @@ function labelsWithoutHeadless(e: Endpoints): Record<string, string> {
  * alone never causes a write.
  */
 export function endpointsEqual(current: Endpoints, desired: Endpoints): boolean {
-  if (!jsonEqual(withoutResourceVersions(current.subsets ?? []), withoutResourceVersions(desired.subsets ?? []))) return false;
+  // Usually `current` is what this controller wrote, already canonical: compare it as it is
+  // first, and only canonicalise both when that fails.
+  const same =
+    jsonEqual(current.subsets ?? [], desired.subsets ?? []) ||
+    jsonEqual(withoutResourceVersions(current.subsets ?? []), withoutResourceVersions(desired.subsets ?? []));
+  if (!same) return false;
   if (!jsonEqual(labelsWithoutHeadless(current), labelsWithoutHeadless(desired))) return false;
   return current.metadata.annotations?.[ANNOTATION_OVER_CAPACITY] === desired.metadata.annotations?.[ANNOTATION_OVER_CAPACITY];
 }
