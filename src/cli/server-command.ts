@@ -18,7 +18,22 @@ Flags:
   --service-node-port-range a-b        NodePort range (default "30000-32767")
   --advertise-address ip               address the kubernetes service's endpoints point at (default "172.17.8.101")
   --controllers list                   controllers to run: "*" for all, "-name" to turn one off (default "*");
-                                       names: ${controllerNames().join(", ")}`;
+                                       names: ${controllerNames().join(", ")}
+  --node-monitor-grace-period duration how long a node may go without renewing its lease before it
+                                       is NotReady and its pods leave the endpoints (default "40s")`;
+
+/** Go-style durations as Kubernetes flags take them: "500ms", "40s", "2m", "1h30m". */
+export function parseDuration(text: string): number | undefined {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * units[m[2]];
+    matched = re.lastIndex;
+  }
+  return text !== "" && matched === text.length ? total : undefined;
+}
 
 export async function runServer(argv: string[], o: { banner?: (kubeconfig: string) => string } = {}): Promise<number> {
   let values;
@@ -33,6 +48,7 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
         "service-node-port-range": { type: "string", default: "30000-32767" },
         "advertise-address": { type: "string", default: "172.17.8.101" },
         controllers: { type: "string", default: "*" },
+        "node-monitor-grace-period": { type: "string", default: "40s" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -52,6 +68,11 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  const grace = parseDuration(values["node-monitor-grace-period"]);
+  if (grace === undefined || grace < 1000) {
+    console.error(`error: --node-monitor-grace-period must be a duration of at least 1s like "40s" or "2m", got ${JSON.stringify(values["node-monitor-grace-period"])}`);
+    return 1;
+  }
   const stop = new AbortController();
   process.once("SIGINT", () => stop.abort());
   process.once("SIGTERM", () => stop.abort());
@@ -64,6 +85,7 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
       serviceNodePortRange: values["service-node-port-range"],
       advertiseAddress: values["advertise-address"],
       controllers,
+      nodeMonitorGracePeriodMs: grace,
       signal: stop.signal,
     });
     console.log(`svcnet server listening on ${cp.url}`);

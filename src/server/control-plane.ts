@@ -34,6 +34,8 @@ export interface ControlPlaneOptions {
   advertiseAddress: string;
   /** kube-controller-manager style selection, e.g. ["*", "-deployment"]. */
   controllers: readonly string[];
+  /** How long a node may go without renewing its lease before it is NotReady (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
   signal: AbortSignal;
 }
 
@@ -129,6 +131,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
       controllers: allControllers,
       enabled: o.controllers,
+      settings: o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {},
       signal: signal,
     }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
     const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

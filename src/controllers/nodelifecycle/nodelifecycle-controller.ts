@@ -139,6 +139,8 @@ class NodeLifecycleRun {
       node = await this.#nodeClient.updateStatus({ ...cached, status: { ...cached.status, conditions: decision.conditions } });
     }
     this.#health.set(name, decision.observed);
+    // Judge the node again the moment it would count as silent, not up to a period later.
+    if (decision.deadline !== undefined && decision.deadline > now) this.#queue.addAfter(name, decision.deadline - now + 1);
     if (decision.markPodsNotReady) await recorder.event(node, "Normal", "NodeNotReady", `Node ${name} status is now: NodeNotReady`);
 
     const ready = node.status?.conditions?.find((c) => c.type === "Ready");

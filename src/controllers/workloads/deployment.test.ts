@@ -75,6 +75,7 @@ test("findNewReplicaSet ignores the hash label and prefers the oldest", () => {
   assert.deepEqual(findOldReplicaSets(d, rss).all.map((rs) => rs.metadata.name), ["nginx-aaa", "nginx-ccc"]);
   assert.equal(equalIgnoreHash(a.spec.template!, { metadata: {}, spec: a.spec.template!.spec }), false);
   assert.equal(equalIgnoreHash({ metadata: { labels: { "pod-template-hash": "x" } }, spec: { containers: [] } }, { spec: { containers: [] } }), true);
+  assert.equal(equalIgnoreHash({ metadata: { creationTimestamp: null, labels: { app: "web" } }, spec: { containers: [] } }, { metadata: { labels: { app: "web" } }, spec: { containers: [] } }), true, "kubectl rollout undo sends creationTimestamp: null");
 });
 
 test("rollingUpdatePlan: the new ReplicaSet (reconcileNewReplicaSet)", async (t) => {

@@ -43,13 +43,16 @@ function comparableTemplate(t: PodTemplateSpec): unknown {
     if (Object.keys(meta.labels).length === 0) delete meta.labels;
   }
   if (meta.annotations && Object.keys(meta.annotations).length === 0) delete meta.annotations;
+  // A template's zero creationTimestamp travels as null (kubectl rollout undo sends it that way).
+  if (meta.creationTimestamp === null) delete meta.creationTimestamp;
   c.metadata = meta;
   return c;
 }
 
 /**
  * True when two pod templates are equal apart from the pod-template-hash label (empty and absent
- * labels/annotations maps count as equal, as Go's semantic equality treats empty and nil maps).
+ * labels/annotations maps count as equal, as do a null and an absent creationTimestamp, as in
+ * Go's semantic equality of the typed structs).
  */
 export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
   return jsonEqual(comparableTemplate(a), comparableTemplate(b));
