@@ -158,9 +158,10 @@ describe("@kubernetes/client-node against svcnet server", () => {
     assert.equal(s.port, port);
     await api.createNamespacedService({ namespace: "default", body: makeService("after-restart") });
     await waitSeen(inf, "add", "after-restart");
-    // Nothing was written between its last event and the restart: it resumed from its
-    // resourceVersion (the revision survived the restart) without a relist.
-    assert.equal(inf.lists(), listsBefore, `relisted: ${JSON.stringify(inf.errors)}`);
+    // It resumes from its resourceVersion, or — when the restarted server's controllers wrote
+    // something before the informer reconnected, so its revision is older than the new watch
+    // cache — relists once after a 410. Either way it never loses an event (below).
+    assert.ok(inf.lists() - listsBefore <= 1, `relisted more than once: ${JSON.stringify(inf.errors)}`);
     assert.deepEqual(
       inf.events.filter((e) => e.name === "before-kill").map((e) => e.type),
       ["add"],
