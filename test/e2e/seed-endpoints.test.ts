@@ -1,7 +1,7 @@
 // The seed's tour through the control plane with the real kubectl: an RC of three nginx pods,
-// scheduled onto node core-v2-01, made Running and Ready by this test acting as the kubelet
-// (status writes through the API, as a kubelet does), and nginx-service whose endpoints
-// follow them — `kubectl get ep`, `kubectl describe svc`, `kubectl describe pod`.
+// scheduled onto node core-v2-01, reported Running and Ready by a stand-in kubelet (status
+// writes through the API, as a kubelet does), and nginx-service whose endpoints follow them —
+// `kubectl get ep`, `kubectl describe svc`, `kubectl describe pod`.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,36 +9,18 @@ import { join } from "node:path";
 import { repoRoot } from "./helpers/repo.js";
 import type { ServerProcess } from "./helpers/server-process.js";
 import { startServer } from "./helpers/server-process.js";
+import { TestKubelet } from "./helpers/test-kubelet.js";
 import { waitFor } from "./helpers/wait-for.js";
 
 const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
-const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-
-function nodeManifest(): string {
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name: "core-v2-01", labels: { "kubernetes.io/hostname": "core-v2-01" } },
-    spec: { podCIDR: "10.1.13.0/24", podCIDRs: ["10.1.13.0/24"] },
-    status: {
-      addresses: [
-        { type: "InternalIP", address: "172.17.8.101" },
-        { type: "Hostname", address: "core-v2-01" },
-      ],
-      capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-      conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: now(), lastTransitionTime: now() }],
-      nodeInfo: { kubeletVersion: "v1.32.4-svcnet", osImage: "Debian GNU/Linux 12 (bookworm)", kernelVersion: "6.1", containerRuntimeVersion: "svcnet://0.1" },
-    },
-  });
-}
-
 describe("the seed's rc, service and endpoints", () => {
   let s: ServerProcess;
+  let kubelet: TestKubelet | undefined;
   before(async () => {
     s = await startServer();
   });
   after(async () => {
+    kubelet?.stop();
     await s?.stop();
   });
 
@@ -46,49 +28,32 @@ describe("the seed's rc, service and endpoints", () => {
     return (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].metadata.name}"])).stdout.split(" ").filter(Boolean);
   }
 
-  /** What a kubelet reports once nginx runs: Running, Ready, an IP from the node's docker0 range. */
-  async function runPod(name: string, ip: string): Promise<void> {
-    const t = now();
-    const status = {
-      status: {
-        phase: "Running",
-        hostIP: "172.17.8.101",
-        hostIPs: [{ ip: "172.17.8.101" }],
-        podIP: ip,
-        podIPs: [{ ip }],
-        startTime: t,
-        conditions: [
-          { type: "Initialized", status: "True", lastTransitionTime: t },
-          { type: "ContainersReady", status: "True", lastTransitionTime: t },
-          { type: "Ready", status: "True", lastTransitionTime: t },
-          { type: "PodScheduled", status: "True", lastTransitionTime: t },
-        ],
-        containerStatuses: [{ name: "nginx", image: "nginx", imageID: "svcnet://nginx", ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } } }],
-      },
-    };
-    const r = await s.kubectl(["patch", "pod", name, "--subresource=status", "--type=merge", "-p", JSON.stringify(status)]);
-    assert.equal(r.code, 0, r.stderr);
-  }
-
   test("three pods are created, scheduled and become the service's endpoints", async () => {
-    assert.equal((await s.kubectl(["create", "-f", s.file("node.json", nodeManifest())])).code, 0);
     const rc = await s.kubectl(["create", "-f", seed("rc_nginx.yaml")]);
     assert.equal(rc.code, 0, rc.stderr);
     const svc = await s.kubectl(["create", "-f", seed("service_nginx.yaml")]);
     assert.equal(svc.code, 0, svc.stderr);
-    await waitFor("3 pods bound to core-v2-01", async () => {
-      const nodes = (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.nodeName}"])).stdout.split(" ").filter(Boolean);
-      return nodes.length === 3 && nodes.every((n) => n === "core-v2-01");
+    await waitFor("3 pods, Pending with no node to run them", async () => (await podNames()).length === 3, { timeoutMs: 20_000 });
+    // Now the node comes: the scheduler binds the pods and the kubelet reports them running.
+    kubelet = new TestKubelet({ kubeconfig: s.kubeconfig, node: "core-v2-01", nodeIP: "172.17.8.101", podIPPrefix: "10.1.13." });
+    await kubelet.start();
+    await waitFor("3 pods running on core-v2-01", async () => {
+      const ips = (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].status.podIP}"])).stdout.split(" ").filter(Boolean);
+      return ips.length === 3;
     }, { timeoutMs: 20_000 });
-    const names = (await podNames()).sort();
-    for (const [i, name] of names.entries()) await runPod(name, `10.1.13.${i + 2}`);
+    const byIP = new Map(
+      (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={range .items[*]}{.status.podIP} {.metadata.name}{\"\\n\"}{end}"])).stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ") as [string, string]),
+    );
     await waitFor("three endpoints", async () => {
       const ep = await s.kubectl(["get", "ep", "nginx-service"]);
       return /^nginx-service\s+10\.1\.13\.2:80,10\.1\.13\.3:80,10\.1\.13\.4:80\s/m.test(ep.stdout);
     }, { timeoutMs: 20_000 });
     const d = await s.kubectl(["describe", "svc", "nginx-service"]);
     assert.match(d.stdout, /^Endpoints:\s+10\.1\.13\.2:80,10\.1\.13\.3:80,10\.1\.13\.4:80$/m);
-    const pod = await s.kubectl(["describe", "pod", names[1]]);
+    const pod = await s.kubectl(["describe", "pod", byIP.get("10.1.13.3") ?? ""]);
     assert.match(pod.stdout, /^Node:\s+core-v2-01\/172\.17\.8\.101$/m);
     assert.match(pod.stdout, /^Labels:\s+app=nginx$/m);
     assert.match(pod.stdout, /^Status:\s+Running$/m);
@@ -102,16 +67,18 @@ describe("the seed's rc, service and endpoints", () => {
   });
 
   test("a deleted pod is replaced and its address leaves the endpoints", async () => {
-    const victim = (await podNames()).sort()[0];
+    const victim = (await s.kubectl(["get", "pods", "-l", "app=nginx", "--field-selector=status.podIP=10.1.13.2", "-o", "jsonpath={.items[0].metadata.name}"])).stdout;
+    assert.ok(victim);
     const d = await s.kubectl(["delete", "pod", victim, "--grace-period=0", "--force"]);
     assert.equal(d.code, 0, d.stderr);
     await waitFor("a replacement pod", async () => {
       const names = await podNames();
       return names.length === 3 && !names.includes(victim);
     }, { timeoutMs: 20_000 });
-    await waitFor("10.1.13.2 gone from the endpoints", async () => {
+    // The replacement gets a new address (as the seed says, pod IPs change when pods come and go).
+    await waitFor("10.1.13.2 replaced by a new address in the endpoints", async () => {
       const ep = await s.kubectl(["get", "ep", "nginx-service", "-o", "jsonpath={.subsets[*].addresses[*].ip}"]);
-      return ep.stdout.split(" ").sort().join(",") === "10.1.13.3,10.1.13.4";
+      return ep.stdout.split(" ").sort().join(",") === "10.1.13.3,10.1.13.4,10.1.13.5";
     }, { timeoutMs: 20_000 });
   });
 
@@ -121,7 +88,7 @@ describe("the seed's rc, service and endpoints", () => {
     assert.match(e.stdout, /service\/nginx-exposed exposed/);
     await waitFor("its endpoints", async () => {
       const ep = await s.kubectl(["get", "ep", "nginx-exposed", "-o", "jsonpath={.subsets[*].addresses[*].ip}"]);
-      return ep.stdout.split(" ").filter(Boolean).length === 2;
+      return ep.stdout.split(" ").filter(Boolean).length === 3;
     }, { timeoutMs: 20_000 });
   });
 });

@@ -4,7 +4,7 @@
 
 import { jsonEqual } from "../../api/json.js";
 import { matchesLabels, selectorFromMap } from "../../api/selectors/label-selector.js";
-import type { Condition, Pod } from "../../api/types.js";
+import type { Pod, ReplicationController } from "../../api/types.js";
 import { isPodActive, isPodAvailable, isPodReady } from "./pod-state.js";
 import { podsToDelete, type RankOptions } from "./pod-ranking.js";
 import { formatTime, type PodOwner } from "./workload-types.js";
@@ -54,15 +54,8 @@ export function slowStartBatches(count: number, initial = 1): number[] {
   return out;
 }
 
-/** The status of a ReplicationController or ReplicaSet, in its wire shape. */
-export interface ReplicaStatus {
-  replicas: number;
-  fullyLabeledReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  observedGeneration?: number;
-  conditions?: Condition[];
-}
+/** The status of a ReplicationController or ReplicaSet, in its wire shape (the two are alike). */
+export type ReplicaStatus = NonNullable<ReplicationController["status"]>;
 
 /** Options of replicaStatus. */
 export interface ReplicaStatusOptions {
