@@ -35,6 +35,11 @@ export class ObjectCache<T extends KubeObject = KubeObject> implements Lister<T>
   readonly #indexers = new Map<string, IndexFunc<T>>();
   /** index name → value → keys */
   readonly #indexes = new Map<string, Map<string, Set<string>>>();
+  /** namespace ("" for cluster-scoped) → keys, so that a namespace's list does not scan everything. */
+  readonly #namespaces = new Map<string, Set<string>>();
+  /** Sorted key lists, kept until a key is added or removed (updates keep them). */
+  #sortedAll: string[] | undefined;
+  readonly #sortedByNamespace = new Map<string, string[]>();
 
   get size(): number {
     return this.#items.size;
@@ -58,9 +63,8 @@ export class ObjectCache<T extends KubeObject = KubeObject> implements Lister<T>
   list(namespace?: string, selector?: string | LabelSelector): T[] {
     const sel = typeof selector === "string" ? parseLabelSelector(selector) : selector;
     const out: T[] = [];
-    for (const key of this.keys()) {
+    for (const key of namespace === undefined ? this.#allKeys() : this.#namespaceKeys(namespace)) {
       const obj = this.#items.get(key) as T;
-      if (namespace !== undefined && obj.metadata.namespace !== namespace) continue;
       if (sel && sel.length && !matchesLabels(sel, obj.metadata.labels)) continue;
       out.push(obj);
     }
@@ -68,7 +72,34 @@ export class ObjectCache<T extends KubeObject = KubeObject> implements Lister<T>
   }
 
   keys(): string[] {
-    return [...this.#items.keys()].sort();
+    return [...this.#allKeys()];
+  }
+
+  #allKeys(): readonly string[] {
+    return (this.#sortedAll ??= [...this.#items.keys()].sort());
+  }
+
+  #namespaceKeys(namespace: string): readonly string[] {
+    let keys = this.#sortedByNamespace.get(namespace);
+    if (!keys) {
+      keys = [...(this.#namespaces.get(namespace) ?? [])].sort();
+      this.#sortedByNamespace.set(namespace, keys);
+    }
+    return keys;
+  }
+
+  /** Keeps the namespace sets and drops the sorted lists a new or removed key makes stale. */
+  #membership(key: string, namespace: string, present: boolean): void {
+    let set = this.#namespaces.get(namespace);
+    if (present) {
+      if (!set) this.#namespaces.set(namespace, (set = new Set()));
+      set.add(key);
+    } else {
+      set?.delete(key);
+      if (set?.size === 0) this.#namespaces.delete(namespace);
+    }
+    this.#sortedAll = undefined;
+    this.#sortedByNamespace.delete(namespace);
   }
 
   byIndex(name: string, value: string): T[] {
@@ -87,6 +118,7 @@ export class ObjectCache<T extends KubeObject = KubeObject> implements Lister<T>
     const key = objectKey(obj);
     const old = this.#items.get(key);
     if (old) this.#unfileAll(key, old);
+    else this.#membership(key, obj.metadata.namespace ?? "", true);
     deepFreeze(obj);
     this.#items.set(key, obj);
     for (const name of this.#indexers.keys()) this.#file(name, key, obj);
@@ -99,6 +131,7 @@ export class ObjectCache<T extends KubeObject = KubeObject> implements Lister<T>
     if (!old) return undefined;
     this.#unfileAll(key, old);
     this.#items.delete(key);
+    this.#membership(key, old.metadata.namespace ?? "", false);
     return old;
   }
 
