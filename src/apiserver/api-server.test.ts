@@ -194,6 +194,16 @@ describe("API server pipeline (in-process)", () => {
     assert.deepEqual(left.items.map((i) => i.metadata.name), ["dc-3"]);
   });
 
+  test("a namespace being deleted is Terminating and takes no new content", async () => {
+    await t.request("POST", "/api/v1/namespaces", { body: { metadata: { name: "going" } } });
+    const del = await t.request("DELETE", "/api/v1/namespaces/going");
+    assert.equal(del.status, 202, "it waits for the namespace controller to empty it");
+    assert.equal(t.json<{ status: { phase: string } }>(await t.request("GET", "/api/v1/namespaces/going")).status.phase, "Terminating");
+    const r = await t.request("POST", "/api/v1/namespaces/going/services", { body: service("late") });
+    assert.equal(r.status, 403);
+    assert.equal(t.json<{ message: string }>(r).message, 'services "late" is forbidden: unable to create new content in namespace going because it is being terminated');
+  });
+
   test("finalizers hold an object until they are removed", async () => {
     await t.request("POST", svcPath, { body: { ...service("fin"), metadata: { name: "fin", finalizers: ["example.com/hold"] } } });
     const del = await t.request("DELETE", `${svcPath}/fin`);

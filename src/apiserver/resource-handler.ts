@@ -271,8 +271,10 @@ function deleteOptionsOf(req: ApiRequest): DeleteOptions {
       { type: "FieldValueNotSupported", field: "propagationPolicy", badValue: o.propagationPolicy, detail: `supported values: "Foreground", "Background", "Orphan", "nil"` },
     ]);
   }
-  if (o.gracePeriodSeconds !== undefined && (!Number.isInteger(o.gracePeriodSeconds) || o.gracePeriodSeconds < 0)) {
-    if (o.gracePeriodSeconds !== undefined && o.gracePeriodSeconds < 0) o.gracePeriodSeconds = 1;
+  if (o.gracePeriodSeconds !== undefined) {
+    if (!Number.isInteger(o.gracePeriodSeconds)) throw ApiError.badRequest(`gracePeriodSeconds must be an integer, got ${o.gracePeriodSeconds}`);
+    // As Kubernetes does: a negative grace period means "as soon as possible", i.e. 1 s.
+    if (o.gracePeriodSeconds < 0) o.gracePeriodSeconds = 1;
   }
   return o;
 }

@@ -230,18 +230,17 @@ export class Registry {
     }
   }
 
-  async #requireNamespace(r: ResourceInfo, ns: string | undefined, verbing: string): Promise<void> {
+  /**
+   * Namespace lifecycle admission: content goes only into a namespace that exists, and nothing
+   * new into one being deleted (Kubernetes' NamespaceLifecycle wording).
+   */
+  async #admitIntoNamespace(r: ResourceInfo, ns: string | undefined, name: string): Promise<void> {
     if (!r.namespaced || ns === undefined) return;
     const kv = await this.#store.get(`/registry/core/namespaces/${ns}`);
     if (!kv) throw ApiError.notFound({ group: "", resource: "namespaces" }, ns);
     const nsObj = decodeObject(kv) as { status?: { phase?: string } } & KubeObject;
-    if (verbing === "create" && (nsObj.metadata.deletionTimestamp || nsObj.status?.phase === "Terminating")) {
-      throw new ApiError(
-        403,
-        "Forbidden",
-        `${r.resource}${r.group ? "." + r.group : ""} "${"{name}"}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
-        { group: r.group, kind: r.resource, causes: [{ reason: "NamespaceTerminating", message: `namespace ${ns} is being terminated`, field: "metadata.namespace" }] },
-      );
+    if (nsObj.metadata.deletionTimestamp || nsObj.status?.phase === "Terminating") {
+      throw ApiError.forbidden({ group: r.group, resource: r.resource }, name, `unable to create new content in namespace ${ns} because it is being terminated`);
     }
   }
 
@@ -258,12 +257,7 @@ export class Registry {
       delete obj.metadata.namespace;
     }
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
-    try {
-      await this.#requireNamespace(r, obj.metadata.namespace, "create");
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 403) throw new ApiError(403, "Forbidden", e.message.replace("{name}", obj.metadata.name ?? ""), e.details);
-      throw e;
-    }
+    await this.#admitIntoNamespace(r, obj.metadata.namespace, obj.metadata.name ?? "");
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = rfc3339(ctx.now);
     delete obj.metadata.resourceVersion;
