@@ -1,6 +1,7 @@
 // The `svcnet` command line: one subcommand per component. Errors a user can cause print one
 // line saying what to do, as kubectl's do.
 
+import { runAgent } from "./agent-command.js";
 import { runServer } from "./server-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
@@ -8,6 +9,7 @@ const usage = `svcnet — the Kubernetes Service system
 Usage:
   svcnet up [flags]       start a cluster on this machine (today: the control plane) and keep it running
   svcnet server [flags]   run the control plane (API server and controllers)
+  svcnet agent [flags]    run a node agent (today: --simulated nodes)
   svcnet version          print the version
 
 Run 'svcnet <command> --help' for a command's flags.`;
@@ -30,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case "server":
       return runServer(rest);
+    case "agent":
+      return runAgent(rest);
     case "up":
       return runServer(rest, { banner: upBanner });
     case "version":

@@ -1,0 +1,117 @@
+// Builds a planned sandbox in the kernel and manages its pods. The only I/O is through IpRunner.
+
+import { destroyByPrefix, listNamespaces } from "./destroy-by-prefix.js";
+import type { IpRunner } from "./ip-runner.js";
+import { nodeCommands, podCommands, underlayCommands } from "./topology-commands.js";
+import type { NodePlan, PodOptions, PodPlan, TopologyPlan } from "./topology-plan.js";
+import { planPod, podNetnsName } from "./topology-plan.js";
+
+/** A request the sandbox refuses: unknown node, conflicting pod, leftovers in the way. */
+export class SandboxError extends Error {
+  override readonly name = "SandboxError";
+}
+
+/** A pod's network sandbox as added: its namespace and the veth on the node's bridge. */
+export interface PodNetwork {
+  netns: string;
+  hostVeth: string;
+  plan: PodPlan;
+}
+
+/**
+ * A built sandbox. Contract:
+ * - `addPod(node, {podId, ip})` (node by name or plan) creates the pod namespace, resolving when
+ *   its address and default route are in place; repeating the same call returns the same
+ *   PodNetwork; the same podId with another node or IP is a SandboxError. A failed add leaves
+ *   no pod namespace behind.
+ * - `removePod(podId)` deletes the pod's namespace (and so its veth); unknown ids are a no-op,
+ *   including pods added by an earlier process (the names derive from the pod id alone).
+ * - `destroy()` deletes every namespace of this sandbox; safe to call more than once.
+ */
+export interface SandboxNetwork {
+  readonly plan: TopologyPlan;
+  readonly nodes: readonly NodePlan[];
+  addPod(node: string | NodePlan, options: PodOptions): Promise<PodNetwork>;
+  removePod(podId: string): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Creates the underlay, then each node, in the kernel. Refuses (SandboxError) when a namespace of
+ * this sandbox already exists (run destroyByPrefix first). If any command fails, everything
+ * created so far is deleted and the command's IpCommandError is rethrown.
+ */
+export async function buildSandboxNetwork(plan: TopologyPlan, runner: IpRunner): Promise<SandboxNetwork> {
+  const existing = await listNamespaces(runner, plan.prefix);
+  if (existing.length > 0) {
+    throw new SandboxError(`sandbox ${plan.id} already has namespaces (${existing.join(", ")}); destroy them first`);
+  }
+  try {
+    await runAll(runner, underlayCommands(plan));
+    for (const node of plan.nodes) await runAll(runner, nodeCommands(plan, node));
+  } catch (error) {
+    await destroyByPrefix(runner, { id: plan.id }).catch(() => undefined);
+    throw error;
+  }
+  return new BuiltSandbox(plan, runner);
+}
+
+class BuiltSandbox implements SandboxNetwork {
+  readonly plan: TopologyPlan;
+  readonly #runner: IpRunner;
+  readonly #pods = new Map<string, PodNetwork>();
+
+  constructor(plan: TopologyPlan, runner: IpRunner) {
+    this.plan = plan;
+    this.#runner = runner;
+  }
+
+  get nodes(): readonly NodePlan[] {
+    return this.plan.nodes;
+  }
+
+  async addPod(node: string | NodePlan, options: PodOptions): Promise<PodNetwork> {
+    const nodePlan = this.#node(node);
+    const pod = planPod(nodePlan, options);
+    const known = this.#pods.get(pod.podId);
+    if (known) {
+      if (known.plan.nodeNetns === pod.nodeNetns && known.plan.ip === pod.ip) return known;
+      throw new SandboxError(`pod ${pod.podId} already has ${known.plan.ip} on ${known.plan.nodeNetns}`);
+    }
+    try {
+      await runAll(this.#runner, podCommands(pod));
+    } catch (error) {
+      await this.#deleteNetns(pod.netns).catch(() => undefined);
+      throw error;
+    }
+    const added: PodNetwork = { netns: pod.netns, hostVeth: pod.hostVeth, plan: pod };
+    this.#pods.set(pod.podId, added);
+    return added;
+  }
+
+  async removePod(podId: string): Promise<void> {
+    await this.#deleteNetns(podNetnsName(this.plan.prefix, podId));
+    this.#pods.delete(podId);
+  }
+
+  async destroy(): Promise<void> {
+    await destroyByPrefix(this.#runner, { id: this.plan.id });
+    this.#pods.clear();
+  }
+
+  #node(node: string | NodePlan): NodePlan {
+    const name = typeof node === "string" ? node : node.name;
+    const found = this.plan.nodes.find((n) => n.name === name);
+    if (!found) throw new SandboxError(`sandbox ${this.plan.id} has no node ${JSON.stringify(name)}`);
+    return found;
+  }
+
+  async #deleteNetns(netns: string): Promise<void> {
+    const present = await listNamespaces(this.#runner, netns);
+    if (present.includes(netns)) await this.#runner.ip(["netns", "del", netns]);
+  }
+}
+
+async function runAll(runner: IpRunner, commands: readonly string[][]): Promise<void> {
+  for (const args of commands) await runner.ip(args);
+}

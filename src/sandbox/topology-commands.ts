@@ -1,0 +1,58 @@
+// The `ip` argument lists that realise a TopologyPlan / PodPlan, in order. Pure: the executor in
+// sandbox-network.ts only runs them. Every interface is created directly inside its target
+// namespace (`ip -n <ns> link add … peer … netns <other>`), so nothing ever appears in the
+// machine's root namespace, even for an instant.
+
+import { sysctlArgs } from "./ip-runner.js";
+import type { NodePlan, PodPlan, TopologyPlan } from "./topology-plan.js";
+
+/** Commands creating the underlay namespace and its address-less bridge. */
+export function underlayCommands(plan: TopologyPlan): string[][] {
+  const { netns, bridge } = plan.underlay;
+  return [
+    ["netns", "add", netns],
+    ["-n", netns, "link", "set", "lo", "up"],
+    ["-n", netns, "link", "add", "name", bridge, "type", "bridge"],
+    ["-n", netns, "link", "set", bridge, "up"],
+  ];
+}
+
+/** Commands creating one node namespace, wiring it to the underlay bridge and adding its routes. */
+export function nodeCommands(plan: TopologyPlan, node: NodePlan): string[][] {
+  const ns = node.netns;
+  const underlay = plan.underlay.netns;
+  return [
+    ["netns", "add", ns],
+    ["-n", ns, "link", "set", "lo", "up"],
+    ["-n", underlay, "link", "add", "name", node.underlayPeer, "type", "veth", "peer", "name", node.underlayDev, "netns", ns],
+    ["-n", underlay, "link", "set", node.underlayPeer, "master", plan.underlay.bridge],
+    ["-n", underlay, "link", "set", node.underlayPeer, "up"],
+    ["-n", ns, "addr", "add", `${node.ip}/${node.ipPrefixLength}`, "dev", node.underlayDev],
+    ["-n", ns, "link", "set", node.underlayDev, "up"],
+    ["-n", ns, "link", "add", "name", node.bridge, "type", "bridge"],
+    ["-n", ns, "addr", "add", `${node.bridgeIp}/${prefixLengthOf(node.podCidr)}`, "dev", node.bridge],
+    ["-n", ns, "link", "set", node.bridge, "up"],
+    sysctlArgs(ns, { key: "net.ipv4.ip_forward", value: "1" }),
+    ...node.routes.map((r) => ["-n", ns, "route", "add", r.dst, "via", r.via, "dev", r.dev]),
+  ];
+}
+
+/** Commands creating a pod namespace with eth0 on its node's bridge and a default route to it. */
+export function podCommands(pod: PodPlan): string[][] {
+  const ns = pod.netns;
+  const node = pod.nodeNetns;
+  return [
+    ["netns", "add", ns],
+    ["-n", ns, "link", "set", "lo", "up"],
+    ["-n", node, "link", "add", "name", pod.hostVeth, "type", "veth", "peer", "name", pod.podDev, "netns", ns],
+    ["-n", node, "link", "set", pod.hostVeth, "master", pod.bridge],
+    ["-n", node, "link", "set", pod.hostVeth, "up"],
+    ["-n", ns, "addr", "add", `${pod.ip}/${pod.prefixLength}`, "dev", pod.podDev],
+    ["-n", ns, "link", "set", pod.podDev, "up"],
+    ["-n", ns, "route", "add", "default", "via", pod.gateway, "dev", pod.podDev],
+  ];
+}
+
+function prefixLengthOf(cidr: string): string {
+  return cidr.slice(cidr.indexOf("/") + 1);
+}
