@@ -96,9 +96,9 @@ export class ApiError extends Error {
     return new ApiError(401, "Unauthorized", "Unauthorized");
   }
 
-  static forbidden(gr: GroupResource, name: string, why: string): ApiError {
+  static forbidden(gr: GroupResource, name: string, why: string, causes?: StatusCause[]): ApiError {
     const what = name ? `${qualified(gr)} "${name}"` : qualified(gr);
-    return new ApiError(403, "Forbidden", `${what} is forbidden: ${why}`, { name, group: gr.group, kind: gr.resource });
+    return new ApiError(403, "Forbidden", `${what} is forbidden: ${why}`, { name, group: gr.group, kind: gr.resource, ...(causes ? { causes } : {}) });
   }
 
   static methodNotAllowed(verb: string, gr: GroupResource): ApiError {

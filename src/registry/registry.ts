@@ -240,7 +240,10 @@ export class Registry {
     if (!kv) throw ApiError.notFound({ group: "", resource: "namespaces" }, ns);
     const nsObj = decodeObject(kv) as { status?: { phase?: string } } & KubeObject;
     if (nsObj.metadata.deletionTimestamp || nsObj.status?.phase === "Terminating") {
-      throw ApiError.forbidden({ group: r.group, resource: r.resource }, name, `unable to create new content in namespace ${ns} because it is being terminated`);
+      // Clients (the EndpointSlice controller among them) recognise this case by its cause.
+      throw ApiError.forbidden({ group: r.group, resource: r.resource }, name, `unable to create new content in namespace ${ns} because it is being terminated`, [
+        { reason: "NamespaceTerminating", message: `namespace ${ns} is being terminated`, field: "metadata.namespace" },
+      ]);
     }
   }
 
