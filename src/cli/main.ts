@@ -3,29 +3,18 @@
 
 import { runAgent } from "./agent-command.js";
 import { runServer } from "./server-command.js";
+import { runUp } from "./up-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
 
 Usage:
-  svcnet up [flags]       start a cluster on this machine (today: the control plane) and keep it running
+  svcnet up [flags]       start a cluster on this machine and keep it running (today: the control
+                          plane and --nodes N simulated nodes, default 2)
   svcnet server [flags]   run the control plane (API server and controllers)
   svcnet agent [flags]    run a node agent (today: --simulated nodes)
   svcnet version          print the version
 
 Run 'svcnet <command> --help' for a command's flags.`;
-
-function upBanner(kubeconfig: string): string {
-  return [
-    "",
-    "svcnet is up. In another shell:",
-    `  export KUBECONFIG=${kubeconfig}`,
-    "  kubectl get svc,ep",
-    "  kubectl create -f examples/seed/service_nginx.yaml",
-    "",
-    "Pods are stored but not run yet: nodes, the proxy and DNS come with the next issues.",
-    "Stop with Ctrl-C; state stays in the data dir for the next start.",
-  ].join("\n");
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -35,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     case "agent":
       return runAgent(rest);
     case "up":
-      return runServer(rest, { banner: upBanner });
+      return runUp(rest);
     case "version":
     case "--version":
       console.log("svcnet v0.1.0 (Kubernetes API v1.32)");

@@ -35,7 +35,14 @@ export function parseDuration(text: string): number | undefined {
   return text !== "" && matched === text.length ? total : undefined;
 }
 
-export async function runServer(argv: string[], o: { banner?: (kubeconfig: string) => string } = {}): Promise<number> {
+export interface RunServerHooks {
+  /** Extra flags this command takes (for `svcnet up`: --nodes), with their defaults. */
+  extraFlags?: Record<string, { type: "string"; default: string }>;
+  /** Runs once the control plane serves; `flags` holds the extra flags' values. */
+  afterStart?: (cp: { kubeconfigPath: string }, o: { flags: Record<string, string>; signal: AbortSignal }) => Promise<void>;
+}
+
+export async function runServer(argv: string[], hooks: RunServerHooks = {}): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -50,6 +57,7 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
         controllers: { type: "string", default: "*" },
         "node-monitor-grace-period": { type: "string", default: "40s" },
         help: { type: "boolean", short: "h", default: false },
+        ...hooks.extraFlags,
       },
       strict: true,
     }));
@@ -90,7 +98,8 @@ export async function runServer(argv: string[], o: { banner?: (kubeconfig: strin
     });
     console.log(`svcnet server listening on ${cp.url}`);
     console.log(`kubeconfig: ${cp.kubeconfigPath}   (export KUBECONFIG=${cp.kubeconfigPath})`);
-    if (o.banner) console.log(o.banner(cp.kubeconfigPath));
+    const extra = Object.fromEntries(Object.keys(hooks.extraFlags ?? {}).map((k) => [k, String((values as Record<string, unknown>)[k])]));
+    await hooks.afterStart?.(cp, { flags: extra, signal: stop.signal });
     await cp.closed;
     return 0;
   } catch (e) {

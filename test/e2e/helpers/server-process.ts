@@ -30,6 +30,8 @@ export interface ServerProcess {
 }
 
 export interface StartOptions {
+  /** "server" (default) or "up" (the control plane plus simulated nodes). */
+  command?: "server" | "up";
   store?: string;
   extraArgs?: string[];
   dataDir?: string;
@@ -74,7 +76,7 @@ export async function startServer(o: StartOptions = {}): Promise<ServerProcess> 
   const launch = async (): Promise<void> => {
     child = spawn(
       process.execPath,
-      [svcnetBin(), "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--store", o.store ?? "sqlite", ...(o.extraArgs ?? [])],
+      [svcnetBin(), o.command ?? "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--store", o.store ?? "sqlite", ...(o.extraArgs ?? [])],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     // A test runner or benchmark that exits (or crashes) must not leave the server behind.

@@ -1,0 +1,43 @@
+// `svcnet up` (what `make up` runs): the seed's kubectl commands work against it.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { repoRoot } from "./helpers/repo.js";
+import type { ServerProcess } from "./helpers/server-process.js";
+import { startServer } from "./helpers/server-process.js";
+import { waitFor } from "./helpers/wait-for.js";
+
+const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
+
+describe("svcnet up", () => {
+  let s: ServerProcess;
+  before(async () => {
+    s = await startServer({ command: "up" });
+  });
+  after(async () => {
+    await s?.stop();
+  });
+
+  test("the seed's tour: rc, pods on core-v2-01/02, svc, ep, NodePort", async () => {
+    await waitFor("two Ready nodes", async () => (await s.kubectl(["get", "nodes", "--no-headers"])).stdout.split("\n").filter((l) => /\sReady\s/.test(l)).length === 2, { timeoutMs: 20_000 });
+    assert.equal((await s.kubectl(["create", "-f", seed("rc_nginx.yaml")])).code, 0);
+    assert.equal((await s.kubectl(["create", "-f", seed("service_nginx.yaml")])).code, 0);
+    await waitFor("three Running pods", async () => {
+      const lines = (await s.kubectl(["get", "pods", "--no-headers"])).stdout.trim().split("\n");
+      return lines.length === 3 && lines.every((l) => /^nginx-controller-\w{5}\s+1\/1\s+Running\s+0\s/.test(l));
+    }, { timeoutMs: 20_000 });
+    await waitFor("nginx-service with three endpoints", async () => {
+      const ep = (await s.kubectl(["get", "ep", "nginx-service", "--no-headers"])).stdout;
+      return /^nginx-service\s+10\.1\.1[34]\.\d+:80,10\.1\.1[34]\.\d+:80,10\.1\.1[34]\.\d+:80\s/.test(ep);
+    }, { timeoutMs: 20_000 });
+    const svc = await s.kubectl(["get", "svc"]);
+    assert.match(svc.stdout, /^kubernetes\s+ClusterIP\s+10\.0\.0\.1\s+<none>\s+443\/TCP\s/m);
+    assert.match(svc.stdout, /^nginx-service\s+ClusterIP\s+10\.0\.0\.\d+\s+<none>\s+8000\/TCP\s/m);
+    const np = await s.kubectl(["apply", "-f", seed("service_nginx_nodeport.yaml")]);
+    assert.equal(np.code, 0, np.stderr);
+    const y = await s.kubectl(["get", "svc", "nginx-service", "-o", "yaml"]);
+    assert.match(y.stdout, /^ {2}type: NodePort$/m);
+    assert.match(y.stdout, /^ {2}- nodePort: 3\d{4}$/m);
+  });
+});
