@@ -8,7 +8,8 @@ import { findResource } from "../../api/resources.js";
 import type { ResourceInfo } from "../../api/resources.js";
 import type { KubeObject, Lease, Node, Pod } from "../../api/types.js";
 import type { Clock, Informer, Transport } from "../../client/index.js";
-import { Informer as InformerClass, KubeClient, WorkQueue, isAlreadyExists, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
+import { Informer as InformerClass, KubeClient, WorkQueue, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
+import { NodeRegistration } from "../node-registration.js";
 import { HostLocalIpam } from "../ipam/host-local-ipam.js";
 import type { ContainerRuntimeInfo } from "../status/container-status.js";
 import { podStatus } from "../status/pod-status.js";
@@ -23,8 +24,6 @@ export interface SimulatedNodeOptions {
   clock?: Clock;
 }
 
-const leaseDurationSeconds = 40;
-
 function must(group: string, version: string, plural: string): ResourceInfo {
   const r = findResource(group, version, plural);
   if (!r) throw new Error(`${plural} not served`);
@@ -32,7 +31,6 @@ function must(group: string, version: string, plural: string): ResourceInfo {
 }
 
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, "000Z");
 
 /** The Node object a simulated kubelet registers. */
 export function simulatedNodeObject(o: { name: string; nodeIP: string; podCIDR: string; now: number }): Node {
@@ -94,40 +92,14 @@ export class SimulatedNode {
 
   /** Registers the node (or takes over an existing one), then runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    await this.#register();
-    const renew = setInterval(() => void this.#renew().catch(() => {}), this.#o.renewMs);
-    signal.addEventListener("abort", () => clearInterval(renew), { once: true });
-    await this.#renew();
+    const registration = new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock);
+    await registration.start(simulatedNodeObject({ ...this.#o, now: this.#o.clock.now() }), { periodMs: this.#o.renewMs, signal });
     const pods: Informer<Pod> = new InformerClass<Pod>(this.#pods, { fieldSelector: `spec.nodeName=${this.#o.name}` });
     const queue = new WorkQueue<string>({ clock: this.#o.clock });
     const enqueue = (p: unknown): void => queue.add(keyOf(p as KubeObject));
     pods.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: enqueue });
     void pods.run(signal);
     await runController({ name: `simulated-kubelet/${this.#o.name}`, queue, workers: 4, signal, caches: [pods], sync: (key) => this.#syncPod(pods, key) });
-  }
-
-  async #register(): Promise<void> {
-    const node = simulatedNodeObject({ ...this.#o, now: this.#o.clock.now() });
-    try {
-      await this.#nodes.create(node);
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-      const live = await this.#nodes.get(undefined, this.#o.name);
-      await this.#nodes.updateStatus({ ...deepCopy(live), status: node.status });
-    }
-  }
-
-  async #renew(): Promise<void> {
-    const now = microTime(this.#o.clock.now());
-    try {
-      await this.#leases.patch("kube-node-lease", this.#o.name, { type: "merge", body: { spec: { renewTime: now, holderIdentity: this.#o.name } } });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      await this.#leases.create({
-        metadata: { name: this.#o.name, namespace: "kube-node-lease" },
-        spec: { holderIdentity: this.#o.name, leaseDurationSeconds, renewTime: now },
-      });
-    }
   }
 
   async #syncPod(pods: Informer<Pod>, key: string): Promise<void> {
