@@ -1,0 +1,218 @@
+// Starts a container as a process tree in its pod's network namespace, with a private mount and
+// UTS namespace holding the pod's /etc/resolv.conf, /etc/hosts, /etc/hostname and hostname.
+
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdir, open } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RuntimeTools } from "./launch-plan.js";
+import { containerProcessEnv, launchArgv, LOG_FD, READY_MARKER } from "./launch-plan.js";
+import type { PodFiles } from "./pod-files.js";
+import { writePodFiles } from "./pod-files.js";
+import { findProcesses, mountNamespaceOf } from "./proc-scan.js";
+import { findRuntimeTools } from "./runtime-tools.js";
+
+/** Options of startContainer. */
+export interface StartContainerOptions {
+  /** The pod's network namespace (a name in `ip netns list`). */
+  netns: string;
+  /** The argv to run (command then args, already `$(VAR)`-expanded); must not be empty. */
+  command: readonly string[];
+  /** The container's environment; PATH, HOME and HOSTNAME get defaults (containerProcessEnv). */
+  env: Readonly<Record<string, string>>;
+  /** Directory to start in; it must exist (a missing one fails the start). */
+  workingDir?: string;
+  /** The pod's files, bind-mounted over the container's /etc paths. */
+  files: PodFiles;
+  /** The pod's hostname (UTS namespace). */
+  hostname: string;
+  /** The pod's own directory under the agent's data dir; the files are written here. */
+  podDir: string;
+  /** stdout and stderr are appended here, as the process writes them (created with its parents). */
+  logFile: string;
+  /** Tool paths; default findRuntimeTools(). */
+  tools?: RuntimeTools;
+  /** Give up (and kill the process) when the namespaces are not set up by then; default 10 000 ms. */
+  setupTimeoutMs?: number;
+}
+
+/** How a container's main process ended: an exit code, or the signal that killed it. */
+export interface ContainerExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Options of ContainerProcess.stop. */
+export interface StopOptions {
+  /** Time between SIGTERM and SIGKILL; default 30 000 ms (a pod's default grace period). */
+  graceMs?: number;
+}
+
+/**
+ * A running container. Contract:
+ * - `pid` is the main process (also its process-group id); `mountNamespace` is its private mount
+ *   namespace (`mnt:[inode]`), undefined only if the process ended during setup.
+ * - `exited` resolves once the main process has ended. When it ends, every process left in its
+ *   process group or mount namespace is SIGKILLed, as a container's pid namespace would be.
+ * - `stop()` sends SIGTERM to the process group, waits up to `graceMs` for the main process,
+ *   then SIGKILLs the group and everything in the mount namespace; it resolves with the exit
+ *   once none of those processes is left (or after 5 s of trying). Calling it again, or after
+ *   the process ended, is safe and resolves with the same exit.
+ */
+export interface ContainerProcess {
+  readonly pid: number;
+  readonly mountNamespace: string | undefined;
+  /** The environment the process got, which exec sessions reuse. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly tools: RuntimeTools;
+  readonly exited: Promise<ContainerExit>;
+  stop(options?: StopOptions): Promise<ContainerExit>;
+}
+
+/** The container could not be set up (namespace missing, mount failed, bad workingDir…). */
+export class ContainerStartError extends Error {
+  override readonly name = "ContainerStartError";
+  readonly code = "ContainerStartFailed";
+  readonly stderr: string;
+
+  constructor(message: string, options: { stderr: string; cause?: unknown }) {
+    const detail = options.stderr.trim();
+    super(detail ? `${message}: ${detail}` : message, { cause: options.cause });
+    this.stderr = options.stderr;
+  }
+}
+
+/**
+ * Writes the pod's files, starts `command` in the pod's namespaces, and resolves once the mounts
+ * and hostname are in place and the command has been exec'd. Rejects with ContainerStartError
+ * (leaving no process behind) when setup fails; a command that cannot be found is not a setup
+ * failure: it exits 127 with the shell's message in the log, like a crashing container.
+ */
+export async function startContainer(options: StartContainerOptions): Promise<ContainerProcess> {
+  if (options.command.length === 0) throw new ContainerStartError("container has no command", { stderr: "" });
+  const tools = options.tools ?? (await findRuntimeTools());
+  const mounts = await writePodFiles(options.podDir, options.files);
+  await mkdir(path.dirname(options.logFile), { recursive: true });
+  const env = containerProcessEnv(options.env, options.hostname);
+  const [program, ...args] = launchArgv(tools, {
+    netns: options.netns,
+    command: options.command,
+    plan: { mounts, hostname: options.hostname, workingDir: options.workingDir },
+  });
+  const log = await open(options.logFile, "a", 0o640);
+  let child: ChildProcess;
+  try {
+    const stdio: ("ignore" | "pipe" | number)[] = ["ignore", "pipe", "pipe"];
+    stdio[LOG_FD] = log.fd;
+    child = spawn(program, args, { env, stdio, detached: true });
+  } finally {
+    await log.close();
+  }
+  const exited = new Promise<ContainerExit>((resolve) => {
+    child.once("exit", (exitCode, signal) => resolve({ exitCode, signal }));
+  });
+  const spawnFailed = new Promise<Error>((resolve) => child.once("error", resolve));
+  const pid = child.pid;
+  const stderr = collect(child.stderr);
+  const timer = new AbortController();
+  const setup = await Promise.race([
+    collect(child.stdout).then((out) => ({ ready: out.split("\n").includes(READY_MARKER) })),
+    spawnFailed.then((error) => ({ ready: false, error })),
+    sleep(options.setupTimeoutMs ?? 10_000, { ready: false, timedOut: true }, { signal: timer.signal }).catch(() => ({ ready: false })),
+  ]);
+  timer.abort();
+  if (pid === undefined || !setup.ready) {
+    if (pid !== undefined) signalGroup(pid, "SIGKILL");
+    const cause = "error" in setup ? setup.error : undefined;
+    const reason = "timedOut" in setup ? "container setup timed out" : `container setup failed in ${options.netns}`;
+    const text = pid === undefined ? "" : await Promise.race([stderr, sleep(1000, "")]);
+    if (pid !== undefined) await Promise.race([exited, sleep(1000)]);
+    throw new ContainerStartError(reason, { stderr: text, cause });
+  }
+  let mountNamespace = await mountNamespaceOf(pid);
+  // Never act on the agent's own mount namespace (the process may have ended and been replaced).
+  if (mountNamespace !== undefined && mountNamespace === (await mountNamespaceOf(process.pid))) mountNamespace = undefined;
+  return new RunningContainer({ pid, mountNamespace, env, tools, exited });
+}
+
+class RunningContainer implements ContainerProcess {
+  readonly pid: number;
+  readonly mountNamespace: string | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  readonly tools: RuntimeTools;
+  readonly exited: Promise<ContainerExit>;
+  #done = false;
+  #stopping: Promise<ContainerExit> | undefined;
+
+  constructor(init: { pid: number; mountNamespace: string | undefined; env: Record<string, string>; tools: RuntimeTools; exited: Promise<ContainerExit> }) {
+    this.pid = init.pid;
+    this.mountNamespace = init.mountNamespace;
+    this.env = init.env;
+    this.tools = init.tools;
+    this.exited = init.exited.then(async (exit) => {
+      this.#done = true;
+      // Best effort: stop() retries and reports nothing left only once it is true.
+      await this.#killLeftovers().catch(() => undefined);
+      return exit;
+    });
+  }
+
+  stop(options: StopOptions = {}): Promise<ContainerExit> {
+    this.#stopping ??= this.#stop(options.graceMs ?? 30_000);
+    return this.#stopping;
+  }
+
+  async #stop(graceMs: number): Promise<ContainerExit> {
+    if (!this.#done) {
+      signalGroup(this.pid, "SIGTERM");
+      const timer = new AbortController();
+      const grace = sleep(graceMs, false, { signal: timer.signal }).catch(() => true);
+      const ended = await Promise.race([this.exited.then(() => true), grace]);
+      timer.abort();
+      if (!ended) await this.#killLeftovers();
+    }
+    const exit = await this.exited;
+    for (let waited = 0; waited < 5000; waited += 20) {
+      const left = await findProcesses(this.#query());
+      if (left.length === 0) break;
+      await this.#killLeftovers();
+      await sleep(20);
+    }
+    return exit;
+  }
+
+  async #killLeftovers(): Promise<void> {
+    signalGroup(this.pid, "SIGKILL");
+    if (this.mountNamespace === undefined) return;
+    for (const pid of await findProcesses({ mountNs: this.mountNamespace })) signalProcess(pid, "SIGKILL");
+  }
+
+  #query(): { pgid: number; mountNs?: string } {
+    return this.mountNamespace === undefined ? { pgid: this.pid } : { pgid: this.pid, mountNs: this.mountNamespace };
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  if (pgid > 1) signalProcess(-pgid, signal);
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ESRCH")) throw error;
+  }
+}
+
+function collect(stream: Readable | null): Promise<string> {
+  if (!stream) return Promise.resolve("");
+  return new Promise((resolve) => {
+    let text = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => (text += chunk));
+    stream.once("close", () => resolve(text));
+    stream.once("error", () => resolve(text));
+  });
+}

@@ -1,0 +1,93 @@
+// The command lines that put a container process into its pod: pure, so every argument and the
+// setup script are table-tested. container-process.ts and exec-in-container.ts run them.
+//
+// A container starts as one process whose pid never changes:
+//   ip netns exec <netns>                       (joins the pod's network namespace; execs)
+//   unshare --mount --uts --propagation private (a private mount + UTS namespace; execs)
+//   sh -c <setup script> svcnet-setup <command…>
+// The setup script bind-mounts the pod's files over /etc/resolv.conf, /etc/hosts (and
+// /etc/hostname), sets the hostname, changes to the working directory, prints READY_MARKER on
+// its stdout, points stdout/stderr at the log file (inherited as fd 3) and execs the command.
+// Any failure before the marker is a setup failure whose message is on the original stderr.
+
+/** Absolute paths of the programs the runtime runs (see findRuntimeTools). */
+export interface RuntimeTools {
+  ip: string;
+  unshare: string;
+  nsenter: string;
+  mount: string;
+  sh: string;
+}
+
+/** The container file paths a pod may provide, in the order they are mounted. */
+export const POD_FILE_PATHS = ["/etc/resolv.conf", "/etc/hosts", "/etc/hostname"] as const;
+
+/** One of POD_FILE_PATHS. */
+export type PodFilePath = (typeof POD_FILE_PATHS)[number];
+
+/** The line the setup script prints when the namespaces and mounts are ready. */
+export const READY_MARKER = "svcnet-container-ready";
+
+/** The file descriptor the log file is inherited on while the setup script runs. */
+export const LOG_FD = 3;
+
+/** What the setup script needs: bind mounts (host source → container path), hostname, cwd. */
+export interface SetupPlan {
+  mounts: readonly { source: string; target: PodFilePath }[];
+  hostname: string;
+  workingDir?: string;
+}
+
+/** Single-quotes `value` for a POSIX shell; the result is always one word. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The `sh -c` script for `plan`. It stops at the first failing step (exit 125, the message on
+ * stderr); on success the last thing it does is `exec "$@"`, so the command replaces it. The
+ * hostname is written to /proc/sys/kernel/hostname (no `hostname` program needed).
+ */
+export function setupScript(tools: RuntimeTools, plan: SetupPlan): string {
+  const fail = "exit 125";
+  const steps: string[] = [];
+  for (const m of plan.mounts) {
+    steps.push(`${shellQuote(tools.mount)} --bind ${shellQuote(m.source)} ${shellQuote(m.target)} || ${fail}`);
+  }
+  steps.push(`printf '%s' ${shellQuote(plan.hostname)} > /proc/sys/kernel/hostname || ${fail}`);
+  if (plan.workingDir !== undefined) steps.push(`cd -- ${shellQuote(plan.workingDir)} || ${fail}`);
+  steps.push(`echo ${READY_MARKER}`);
+  steps.push(`exec 1>&${LOG_FD} 2>&${LOG_FD} ${LOG_FD}>&-`);
+  steps.push(`exec "$@"`);
+  return steps.join("\n");
+}
+
+/** The argv (program first) that starts `command` in netns `netns` with private mounts and UTS. */
+export function launchArgv(tools: RuntimeTools, options: { netns: string; command: readonly string[]; plan: SetupPlan }): string[] {
+  const { netns, command, plan } = options;
+  return [
+    tools.ip, "netns", "exec", netns,
+    tools.unshare, "--mount", "--uts", "--propagation", "private",
+    tools.sh, "-c", setupScript(tools, plan), "svcnet-setup",
+    ...command,
+  ];
+}
+
+/**
+ * The argv that runs `command` in the namespaces (network, mount, UTS) of the process `pid`,
+ * in that process's working directory.
+ */
+export function execArgv(tools: RuntimeTools, pid: number, command: readonly string[]): string[] {
+  return [tools.nsenter, `--target=${pid}`, "--net", "--mount", "--uts", "--wd", "--", ...command];
+}
+
+/** PATH when the container env has none (the usual image default). */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/**
+ * The environment a container process gets: PATH, HOME=/root and HOSTNAME=<hostname> as a
+ * runtime adds them from the image, overridden by `env` (the container's own variables).
+ */
+export function containerProcessEnv(env: Readonly<Record<string, string>>, hostname: string): Record<string, string> {
+  return { PATH: DEFAULT_PATH, HOME: "/root", HOSTNAME: hostname, ...env };
+}
