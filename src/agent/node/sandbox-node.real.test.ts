@@ -1,0 +1,144 @@
+// The real node agent on a two-node sandbox (as root): the seed's rc runs three nginx pods as
+// processes in their own network namespaces; one pod's container curls another pod on the
+// same node and across nodes and gets nginx's page; the service env vars are in the
+// container's environment; deleting a pod removes its namespace; everything is cleaned up.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Endpoints, Pod } from "../../api/types.js";
+import { testToken } from "../../apiserver/test-api.js";
+import { InProcessTransport } from "../../client/index.js";
+import { allControllers } from "../../controllers/all-controllers.js";
+import { resource } from "../../controllers/controller-context.js";
+import type { TestCluster } from "../../controllers/test-cluster.js";
+import { startTestCluster } from "../../controllers/test-cluster.js";
+import { destroyByPrefix, listNamespaces } from "../../sandbox/destroy-by-prefix.js";
+import { ExecIpRunner } from "../../sandbox/ip-runner.js";
+import type { SandboxNetwork } from "../../sandbox/sandbox-network.js";
+import { buildSandboxNetwork } from "../../sandbox/sandbox-network.js";
+import { planTopology } from "../../sandbox/topology-plan.js";
+import { SandboxNode } from "./sandbox-node.js";
+import { execArgv } from "../runtime/launch-plan.js";
+import { findRuntimeTools } from "../runtime/runtime-tools.js";
+import { execFile } from "node:child_process";
+
+const isRoot = process.getuid?.() === 0;
+
+function run(argv: readonly string[]): Promise<{ stdout: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile(argv[0], argv.slice(1), { timeout: 10_000 }, (err, stdout) => resolve({ stdout: String(stdout), code: err ? 1 : 0 }));
+  });
+}
+
+describe("the node agent on the namespace sandbox", { skip: isRoot ? false : "needs root (network namespaces)" }, () => {
+  const id = `a${randomBytes(4).toString("hex")}`;
+  const runner = new ExecIpRunner();
+  const stop = new AbortController();
+  const dataDir = mkdtempSync(join(tmpdir(), "svcnet-agent-"));
+  let c: TestCluster;
+  let net: SandboxNetwork;
+  let agents: Promise<void>[] = [];
+
+  before(async () => {
+    c = await startTestCluster({ controllers: allControllers });
+    net = await buildSandboxNetwork(planTopology({ id, nodes: 2 }), runner);
+    const transport = new InProcessTransport(c.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
+    agents = net.nodes.map((n) =>
+      new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: 1000 }).run(stop.signal),
+    );
+  });
+  after(async () => {
+    stop.abort();
+    await Promise.allSettled(agents);
+    await net?.destroy().catch(() => {});
+    await destroyByPrefix(runner, { id }).catch(() => {});
+    await c?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    assert.deepEqual(await listNamespaces(runner, `svcnet-${id}-`), [], "no namespace of this test is left");
+  });
+
+  const pods = () => c.client<Pod>(resource("", "v1", "pods"));
+
+  /** Runs a command inside a pod's container, through the container's namespaces. */
+  async function execIn(pod: Pod, argv: string[]): Promise<string> {
+    const pid = Number(String(pod.status?.containerStatuses?.[0]?.containerID ?? "").replace("svcnet://", ""));
+    assert.ok(pid > 0, "the container has a pid");
+    const r = await run(execArgv(await findRuntimeTools(), pid, argv));
+    return r.stdout;
+  }
+
+  test("the seed's rc runs as real processes on real addresses, reachable across nodes", async () => {
+    await c.client(resource("", "v1", "services")).create({
+      metadata: { name: "nginx-service", namespace: "default" },
+      spec: { selector: { app: "nginx" }, ports: [{ port: 8000, targetPort: 80 }] },
+    });
+    await c.client(resource("", "v1", "replicationcontrollers")).create({
+      metadata: { name: "nginx-controller", namespace: "default" },
+      spec: { replicas: 3, selector: { app: "nginx" }, template: { metadata: { labels: { app: "nginx" } }, spec: { containers: [{ name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] }] } } },
+    });
+    const running = await c.waitFor(
+      "three Running pods",
+      async () => {
+        const list = (await pods().list("default", { labelSelector: "app=nginx" })).items;
+        return list.length === 3 && list.every((p) => p.status?.phase === "Running" && p.status.podIP && p.status.containerStatuses?.[0]?.ready) && list;
+      },
+      30_000,
+    );
+    for (const p of running) assert.match(p.status?.podIP ?? "", p.spec.nodeName === "core-v2-01" ? /^10\.1\.13\./ : /^10\.1\.14\./);
+    const [a] = running;
+    for (const b of running.slice(1)) {
+      const page = await c.waitFor(`nginx on ${b.status?.podIP}`, async () => {
+        const out = await execIn(a, ["curl", "-s", "--max-time", "2", `http://${b.status?.podIP}:80/`]);
+        return out.includes("Welcome to nginx!") && out;
+      }, 15_000);
+      assert.match(page, /Welcome to nginx!/);
+    }
+    // A busybox pod prints its environment, as kubelet built it, to its log.
+    await pods().create({ metadata: { name: "env-check", namespace: "default" }, spec: { containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "env; cat /etc/resolv.conf; sleep 3600"] }] } });
+    const envPod = await c.waitFor("env-check running", async () => {
+      const p = await pods().get("default", "env-check");
+      return p.status?.phase === "Running" && p;
+    }, 20_000);
+    const envLog = join(dataDir, envPod.spec.nodeName ?? "", "pods", envPod.metadata.uid ?? "", "logs", "c.log");
+    const env = await c.waitFor("its log", async () => {
+      const text = readFileSync(envLog, "utf8");
+      return text.includes("nameserver") && text;
+    });
+    const svc = await c.client(resource("", "v1", "services")).get("default", "nginx-service");
+    const ip = (svc as unknown as { spec: { clusterIP: string } }).spec.clusterIP;
+    assert.match(env, new RegExp(`^NGINX_SERVICE_SERVICE_HOST=${ip.replace(/\./g, "\\.")}$`, "m"));
+    assert.match(env, /^NGINX_SERVICE_PORT=tcp:\/\/.*:8000$/m);
+    assert.match(env, /^KUBERNETES_SERVICE_HOST=10\.0\.0\.1$/m);
+    assert.match(env, /^nameserver 10\.0\.0\.10$/m);
+    assert.match(env, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/m);
+    await pods().delete("default", "env-check", { gracePeriodSeconds: 0 });
+    const ep = await c.waitFor("three endpoints", async () => {
+      const e = await c.client<Endpoints>(resource("", "v1", "endpoints")).get("default", "nginx-service");
+      const ips = (e.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((x) => x.ip));
+      return ips.length === 3 && ips;
+    });
+    assert.deepEqual([...ep].sort(), running.map((p) => p.status?.podIP ?? "").sort());
+    // nginx's access log (the container's stdout) has the curl's request, as kubectl logs will show.
+    const b = running[1];
+    const log = readFileSync(join(dataDir, b.spec.nodeName ?? "", "pods", b.metadata.uid ?? "", "logs", "nginx.log"), "utf8");
+    assert.match(log, new RegExp(`^${(a.status?.podIP ?? "").replace(/\./g, "\\.")} - - \\[.*\\] "GET / HTTP/1\\.1" 200 `, "m"));
+  });
+
+  test("deleting a pod stops it and removes its namespace; the rc replaces it", async () => {
+    const before = (await pods().list("default", { labelSelector: "app=nginx" })).items;
+    const victim = before[0];
+    const nsBefore = await listNamespaces(runner, `svcnet-${id}-pod-`);
+    await pods().delete("default", victim.metadata.name ?? "");
+    await c.waitFor("the pod gone and replaced", async () => {
+      const list = (await pods().list("default", { labelSelector: "app=nginx" })).items;
+      return !list.some((p) => p.metadata.name === victim.metadata.name) && list.filter((p) => p.status?.phase === "Running").length === 3;
+    }, 30_000);
+    // Three pods, three pod namespaces: the victim's (and env-check's) are gone.
+    await c.waitFor("one namespace per pod", async () => (await listNamespaces(runner, `svcnet-${id}-pod-`)).length === 3, 15_000);
+    assert.ok(nsBefore.length >= 3);
+  });
+});

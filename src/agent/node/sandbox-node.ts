@@ -1,0 +1,247 @@
+// A real node agent on the namespace sandbox (issue 4): it registers its Node and renews its
+// Lease, and runs every pod bound to it — a network namespace with a veth on the node's
+// docker0 and a host-local address, the pod's resolv.conf, hosts and hostname, and each
+// container as a process (built-in images or the container's command) with the service
+// environment variables. Restarts follow restartPolicy with CrashLoopBackOff; deleting a pod
+// stops its processes (SIGTERM, grace, SIGKILL) and removes its namespace before the deletion
+// is confirmed. Everything is read and written through the public API.
+//
+// Not yet: probes (a container is ready once running), logs/exec/port-forward through the
+// API server, re-adoption of running pods after an agent restart.
+
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { deepCopy, jsonEqual } from "../../api/json.js";
+import { findResource } from "../../api/resources.js";
+import type { ResourceInfo } from "../../api/resources.js";
+import type { Container, KubeObject, Lease, Node, Pod, Service } from "../../api/types.js";
+import type { Clock, Informer, Transport } from "../../client/index.js";
+import { Informer as InformerClass, KubeClient, WorkQueue, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
+import type { SandboxNetwork } from "../../sandbox/sandbox-network.js";
+import { resolvConf } from "../dns-config/resolv-conf.js";
+import { etcHosts } from "../dns-config/etc-hosts.js";
+import { containerEnvRecord } from "../envvars/container-env.js";
+import { expandVars } from "../envvars/expand.js";
+import { hostDefaultPageRoot } from "../images/default-page.js";
+import { isImageError, resolveImage } from "../images/images.js";
+import { HostLocalIpam } from "../ipam/host-local-ipam.js";
+import { NodeRegistration } from "../node-registration.js";
+import type { ContainerProcess } from "../runtime/container-process.js";
+import { startContainer } from "../runtime/container-process.js";
+import { simulatedNodeObject } from "../simulated/simulated-node.js";
+import type { ContainerRuntimeInfo } from "../status/container-status.js";
+import { crashLoopBackOff } from "../status/crash-loop-backoff.js";
+import { podStatus } from "../status/pod-status.js";
+import { shouldRestart } from "../status/restart-policy.js";
+
+export interface SandboxNodeOptions {
+  transport: Transport;
+  name: string;
+  nodeIP: string;
+  podCIDR: string;
+  sandbox: SandboxNetwork;
+  /** Pod directories and logs live under here. */
+  dataDir: string;
+  clusterDNS?: string;
+  renewMs?: number;
+  clock?: Clock;
+}
+
+interface ContainerSlot {
+  container: Container;
+  process?: ContainerProcess;
+  info: ContainerRuntimeInfo;
+  /** Epoch ms before which a crashed container is not restarted. */
+  restartAt?: number;
+}
+
+interface PodRun {
+  uid: string;
+  ip: string;
+  netns: string;
+  dir: string;
+  containers: Map<string, ContainerSlot>;
+}
+
+const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+
+function must(group: string, version: string, plural: string): ResourceInfo {
+  const r = findResource(group, version, plural);
+  if (!r) throw new Error(`${plural} not served`);
+  return r;
+}
+
+export class SandboxNode {
+  readonly #o: Required<Omit<SandboxNodeOptions, "clock">> & { clock: Clock };
+  readonly #ipam: HostLocalIpam;
+  readonly #pods: KubeClient<Pod>;
+  readonly #nodes: KubeClient<Node>;
+  readonly #leases: KubeClient<Lease>;
+  readonly #runs = new Map<string, PodRun>();
+  #queue: WorkQueue<string> | undefined;
+  #services: Informer<Service> | undefined;
+
+  constructor(o: SandboxNodeOptions) {
+    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, ...o };
+    this.#ipam = new HostLocalIpam(o.podCIDR);
+    this.#pods = new KubeClient<Pod>(o.transport, must("", "v1", "pods"), { fieldManager: "kubelet" });
+    this.#nodes = new KubeClient<Node>(o.transport, must("", "v1", "nodes"), { fieldManager: "kubelet" });
+    this.#leases = new KubeClient<Lease>(o.transport, must("coordination.k8s.io", "v1", "leases"), { fieldManager: "kubelet" });
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const node = simulatedNodeObject({ ...this.#o, now: this.#o.clock.now() });
+    node.metadata.labels = { "kubernetes.io/hostname": this.#o.name, "kubernetes.io/os": "linux" };
+    if (node.status?.nodeInfo) {
+      node.status.nodeInfo.osImage = "svcnet sandbox node (network namespace)";
+      node.status.nodeInfo.containerRuntimeVersion = "svcnet://0.1";
+    }
+    await new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock).start(node, { periodMs: this.#o.renewMs, signal });
+    const pods: Informer<Pod> = new InformerClass<Pod>(this.#pods, { fieldSelector: `spec.nodeName=${this.#o.name}` });
+    const services: Informer<Service> = new InformerClass<Service>(new KubeClient<Service>(this.#o.transport, must("", "v1", "services")));
+    this.#services = services;
+    const queue = new WorkQueue<string>({ clock: this.#o.clock });
+    this.#queue = queue;
+    const enqueue = (p: unknown): void => queue.add(keyOf(p as KubeObject));
+    pods.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: enqueue });
+    void pods.run(signal);
+    void services.run(signal);
+    try {
+      await runController({ name: `kubelet/${this.#o.name}`, queue, workers: 4, signal, caches: [pods, services], sync: (key) => this.#sync(pods, key) });
+    } finally {
+      // Stopping the agent stops its pods' processes and removes their namespaces.
+      await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
+    }
+  }
+
+  async #sync(pods: Informer<Pod>, key: string): Promise<void> {
+    const { namespace, name } = splitObjectKey(key);
+    const pod = pods.lister.get(namespace ?? "", name);
+    const run = this.#runs.get(key);
+    if (run && (!pod || pod.metadata.uid !== run.uid)) await this.#teardown(key, 0);
+    if (!pod) return;
+    if (pod.metadata.deletionTimestamp) {
+      await this.#teardown(key, (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000);
+      try {
+        await this.#pods.delete(namespace ?? "", name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+      } catch (e) {
+        if (!isNotFound(e) && !isConflict(e)) throw e;
+      }
+      return;
+    }
+    const current = this.#runs.get(key) ?? (await this.#createSandbox(key, pod));
+    for (const slot of current.containers.values()) await this.#ensureRunning(key, pod, current, slot);
+    await this.#writeStatus(pod, current);
+  }
+
+  async #createSandbox(key: string, pod: Pod): Promise<PodRun> {
+    const { ip } = this.#ipam.allocate(key);
+    const net = await this.#o.sandbox.addPod(this.#o.name, { podId: key, ip });
+    const dir = join(this.#o.dataDir, "pods", pod.metadata.uid ?? key.replace("/", "_"));
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const run: PodRun = {
+      uid: pod.metadata.uid ?? "",
+      ip,
+      netns: net.netns,
+      dir,
+      containers: new Map(pod.spec.containers.map((c) => [c.name, { container: c, info: { name: c.name, restartCount: 0 } }])),
+    };
+    this.#runs.set(key, run);
+    return run;
+  }
+
+  async #ensureRunning(key: string, pod: Pod, run: PodRun, slot: ContainerSlot): Promise<void> {
+    if (slot.process || (slot.info.current?.state === "exited" && !shouldRestart(pod.spec.restartPolicy, slot.info.current.exitCode))) return;
+    const now = this.#o.clock.now();
+    if (slot.restartAt !== undefined && now < slot.restartAt) {
+      this.#queue?.addAfter(key, slot.restartAt - now);
+      return;
+    }
+    const c = slot.container;
+    const containerDir = join(run.dir, "containers", c.name);
+    mkdirSync(containerDir, { recursive: true, mode: 0o755 });
+    const image = resolveImage(c, { containerDir, nginxRoot: hostDefaultPageRoot(), nginxUser: "root" });
+    if (isImageError(image)) {
+      slot.info = { ...slot.info, waiting: { reason: image.error.reason, message: image.error.message } };
+      return;
+    }
+    const env = containerEnvRecord(pod, c, { services: this.#services?.lister.list() ?? [], podIPs: [run.ip], hostIPs: [this.#o.nodeIP], nodeName: this.#o.name });
+    const argv = [...image.command, ...(image.args ?? [])].map((a) => expandVars(a, (n) => env[n]));
+    for (const [path, content] of Object.entries(image.files ?? {})) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    }
+    const hostname = pod.spec.hostname ?? pod.metadata.name ?? "pod";
+    const proc = await startContainer({
+      netns: run.netns,
+      command: argv,
+      env,
+      workingDir: typeof c.workingDir === "string" ? c.workingDir : undefined,
+      files: {
+        "/etc/resolv.conf": resolvConf(pod, { clusterDNS: [this.#o.clusterDNS], clusterDomain: "cluster.local" }),
+        "/etc/hosts": etcHosts(pod, { podIPs: [run.ip] }),
+      },
+      hostname,
+      podDir: run.dir,
+      logFile: join(run.dir, "logs", `${c.name}.log`),
+    });
+    const startedAt = rfc3339(now);
+    slot.process = proc;
+    slot.restartAt = undefined;
+    slot.info = {
+      ...slot.info,
+      waiting: undefined,
+      previous: slot.info.current?.state === "exited" ? slot.info.current : slot.info.previous,
+      current: { state: "running", startedAt, containerID: `svcnet://${proc.pid}` },
+      ready: true,
+      started: true,
+    };
+    void proc.exited.then((exit) => {
+      if (slot.process !== proc) return;
+      slot.process = undefined;
+      const finishedAt = rfc3339(this.#o.clock.now());
+      const exitCode = exit.exitCode ?? 128 + (exit.signal === "SIGKILL" ? 9 : 15);
+      const restarting = shouldRestart(pod.spec.restartPolicy, exitCode);
+      slot.info = {
+        ...slot.info,
+        current: { state: "exited", exitCode, startedAt, finishedAt },
+        ready: false,
+        restartCount: slot.info.restartCount + (restarting ? 1 : 0),
+      };
+      if (restarting) {
+        const delay = crashLoopBackOff(slot.info.restartCount);
+        slot.restartAt = this.#o.clock.now() + delay;
+        if (delay > 0) slot.info = { ...slot.info, waiting: { reason: "CrashLoopBackOff", message: `back-off restarting failed container=${c.name} pod=${pod.metadata.name}` } };
+      }
+      this.#queue?.add(key);
+    });
+  }
+
+  async #writeStatus(pod: Pod, run: PodRun): Promise<void> {
+    const runtime = new Map([...run.containers.values()].map((s) => [s.container.name, s.info]));
+    const status = podStatus(pod, runtime, { now: new Date(this.#o.clock.now()), sandboxReady: true, hostIP: this.#o.nodeIP, podIP: run.ip });
+    const next = { ...status, qosClass: pod.status?.qosClass };
+    if (jsonEqual(next, pod.status)) return;
+    try {
+      await this.#pods.updateStatus({ ...deepCopy(pod), status: next });
+    } catch (e) {
+      if (!isNotFound(e) && !isConflict(e)) throw e;
+      if (isConflict(e)) this.#queue?.add(keyOf(pod));
+    }
+  }
+
+  /** Stops a pod's containers (SIGTERM, then SIGKILL after graceMs) and removes its sandbox. */
+  async #teardown(key: string, graceMs: number): Promise<void> {
+    const run = this.#runs.get(key);
+    if (!run) return;
+    this.#runs.delete(key);
+    await Promise.all([...run.containers.values()].map(async (s) => {
+      const p = s.process;
+      s.process = undefined;
+      if (p) await p.stop({ graceMs });
+    }));
+    await this.#o.sandbox.removePod(key);
+    this.#ipam.release(key);
+    rmSync(run.dir, { recursive: true, force: true });
+  }
+}
