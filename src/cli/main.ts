@@ -3,13 +3,16 @@
 
 import { runAgent } from "./agent-command.js";
 import { runServer } from "./server-command.js";
+import { runDown } from "./down-command.js";
 import { runUp } from "./up-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
 
 Usage:
-  svcnet up [flags]       start a cluster on this machine and keep it running (today: the control
-                          plane and --nodes N simulated nodes, default 2)
+  svcnet up [flags]       start a cluster on this machine and keep it running: the control plane
+                          and --nodes N (default 2) nodes in network namespaces (as root; else
+                          simulated, or choose with --simulated=true|false)
+  svcnet down [--id ID]   remove the namespaces a crashed svcnet up left (default: all svcnet-*)
   svcnet server [flags]   run the control plane (API server and controllers)
   svcnet agent [flags]    run a node agent (today: --simulated nodes)
   svcnet version          print the version
@@ -23,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
       return runServer(rest);
     case "agent":
       return runAgent(rest);
+    case "down":
+      return runDown(rest);
     case "up":
       return runUp(rest);
     case "version":

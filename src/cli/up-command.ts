@@ -1,44 +1,76 @@
-// `svcnet up`: a whole cluster on this machine. Today: the control plane plus N simulated
-// nodes (svcnet agent --simulated, over HTTPS with the kubeconfig, as a real agent would
-// connect) — pods are scheduled, get addresses and become endpoints, but run no processes
-// yet. The namespace sandbox with real agents replaces the simulated nodes (issue 4).
+// `svcnet up`: a whole cluster on this machine. As root it builds the namespace sandbox
+// (underlay, one namespace per node with docker0 and host-gw routes) and runs a real node
+// agent per node, so pods run as processes on real addresses; otherwise, or with
+// --simulated, the nodes are simulated (kwok-style). Ctrl-C stops the pods and removes the
+// sandbox; `svcnet down` removes what a crash left.
 
+import { join, resolve } from "node:path";
+import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { SimulatedNode } from "../agent/simulated/simulated-node.js";
 import { HttpsTransport } from "../client/index.js";
+import { destroyByPrefix } from "../sandbox/destroy-by-prefix.js";
+import { ExecIpRunner } from "../sandbox/ip-runner.js";
+import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
+import { planTopology } from "../sandbox/topology-plan.js";
 import { nthNode } from "./agent-command.js";
 import { runServer } from "./server-command.js";
 
-function banner(kubeconfig: string, nodes: number): string {
+function banner(kubeconfig: string, nodes: number, simulated: boolean): string {
   return [
     "",
-    `svcnet is up: the control plane and ${nodes} simulated node(s) (core-v2-01… at 172.17.8.101…).`,
+    `svcnet is up: the control plane and ${nodes} ${simulated ? "simulated " : ""}node(s) (core-v2-01… at 172.17.8.101…).`,
     "In another shell:",
     `  export KUBECONFIG=${kubeconfig}`,
     "  kubectl create -f examples/seed/rc_nginx.yaml -f examples/seed/service_nginx.yaml",
     "  kubectl get pods -o wide; kubectl get svc,ep",
     "",
-    "Simulated nodes run no processes: pods become Running and Ready with addresses, but nothing",
-    "answers on them yet (the namespace sandbox, the proxy and DNS come with the next issues).",
-    "Stop with Ctrl-C; state stays in the data dir for the next start.",
+    simulated
+      ? "Simulated nodes run no processes: pods become Running and Ready with addresses only."
+      : "Pods run as processes in their own network namespaces, reachable from each other.",
+    "Service IPs, NodePorts and DNS answer once the proxy and DNS land (issues 5 and 6).",
+    "Stop with Ctrl-C (pods are stopped and the sandbox removed); state stays in the data dir.",
   ].join("\n");
 }
 
 export function runUp(argv: string[]): Promise<number> {
   return runServer(argv, {
-    extraFlags: { nodes: { type: "string", default: "2" } },
+    extraFlags: {
+      nodes: { type: "string", default: "2" },
+      simulated: { type: "string", default: "auto" },
+      "sandbox-id": { type: "string", default: "up" },
+    },
     async afterStart(cp, { flags, signal }) {
       const count = Number(flags.nodes);
       if (!Number.isInteger(count) || count < 0 || count > 99) throw new Error(`--nodes must be an integer from 0 to 99, got ${JSON.stringify(flags.nodes)}`);
+      if (!["auto", "true", "false"].includes(flags.simulated)) throw new Error(`--simulated must be auto, true or false, got ${JSON.stringify(flags.simulated)}`);
+      const isRoot = process.getuid?.() === 0;
+      if (flags.simulated === "false" && !isRoot) throw new Error("the namespace sandbox needs root: run as root, or use --simulated=true");
+      const simulated = flags.simulated === "true" || (flags.simulated === "auto" && !isRoot);
       const transport = HttpsTransport.fromKubeconfig(cp.kubeconfigPath);
-      signal.addEventListener("abort", () => transport.close(), { once: true });
       const base = { name: "core-v2-01", ip: "172.17.8.101", podCIDR: "10.1.13.0/24" };
-      for (let i = 0; i < count; i++) {
-        const n = nthNode(base, i, count);
-        void new SimulatedNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCIDR })
-          .run(signal)
-          .catch((e: unknown) => console.error(`svcnet: simulated node ${n.name} stopped:`, e));
+      const runs: Promise<void>[] = [];
+      if (simulated) {
+        for (let i = 0; i < count; i++) {
+          const n = nthNode(base, i, count);
+          runs.push(new SimulatedNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCIDR }).run(signal));
+        }
+      } else if (count > 0) {
+        const runner = new ExecIpRunner();
+        const id = flags["sandbox-id"];
+        process.stdout.write(`building the sandbox network (svcnet-${id}-*): ${count} node namespaces… `);
+        await destroyByPrefix(runner, { id });
+        const net = await buildSandboxNetwork(planTopology({ id, nodes: count }), runner);
+        console.log("done");
+        const dataDir = resolve(join(cp.kubeconfigPath, "..", "nodes"));
+        for (const n of net.nodes) {
+          runs.push(new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name) }).run(signal));
+        }
+        // When the agents have stopped their pods, the sandbox goes.
+        void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }
-      console.log(banner(cp.kubeconfigPath, count));
+      for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
+      void Promise.allSettled(runs).then(() => transport.close());
+      console.log(banner(cp.kubeconfigPath, count, simulated));
     },
   });
 }

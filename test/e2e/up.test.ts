@@ -1,7 +1,11 @@
-// `svcnet up` (what `make up` runs): the seed's kubectl commands work against it.
+// `svcnet up` (what `make up` runs): the seed's kubectl commands work against it. As root the
+// nodes are network namespaces and the pods real nginx processes; the sandbox is removed when
+// svcnet up stops.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { repoRoot } from "./helpers/repo.js";
 import type { ServerProcess } from "./helpers/server-process.js";
@@ -12,11 +16,14 @@ const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
 
 describe("svcnet up", () => {
   let s: ServerProcess;
+  const id = `u${randomBytes(4).toString("hex")}`;
   before(async () => {
-    s = await startServer({ command: "up" });
+    s = await startServer({ command: "up", extraArgs: ["--sandbox-id", id] });
   });
   after(async () => {
     await s?.stop();
+    const left = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
+    assert.ok(!left.includes(`svcnet-${id}-`), `svcnet up left namespaces behind:\n${left}`);
   });
 
   test("the seed's tour: rc, pods on core-v2-01/02, svc, ep, NodePort", async () => {
