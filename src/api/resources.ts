@@ -62,6 +62,7 @@ export const resources: readonly ResourceInfo[] = [
     subresources: [
       statusSub("", "v1", "Pod"),
       { name: "binding", kind: "Binding", group: "", version: "v1", verbs: ["create"] },
+      { name: "log", kind: "Pod", group: "", version: "v1", verbs: ["get"] },
     ],
     fieldLabels: [
       "spec.nodeName",

@@ -19,6 +19,7 @@ import { decodeObjectBody, definitionName, parseBody, parseFieldValidation } fro
 import { mediaType, negotiate } from "./negotiation.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
+import { podLog } from "./pod-log.js";
 import { parseIncludeObject, toTable } from "./table-convert.js";
 import { watchResponse } from "./watch-stream.js";
 
@@ -303,6 +304,7 @@ async function handleSubresource(ctx: ResourceContext, t: ResourceTarget, req: A
   }
   if (sub.name === "scale") return handleScale(ctx, t, req);
   if (sub.name === "binding" && m === "POST") return handleBinding(ctx, t, req);
+  if (sub.name === "log" && m === "GET") return podLog(ctx.registry, t.namespace ?? "", t.name, req);
   if (sub.name === "finalize" && m === "PUT") return updateObject(ctx, t, req);
   throw ApiError.methodNotAllowed(m, { group: r.group, resource: `${r.resource}/${sub.name}` });
 }

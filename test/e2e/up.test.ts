@@ -38,6 +38,16 @@ describe("svcnet up", () => {
       const ep = (await s.kubectl(["get", "ep", "nginx-service", "--no-headers"])).stdout;
       return /^nginx-service\s+10\.1\.1[34]\.\d+:80,10\.1\.1[34]\.\d+:80,10\.1\.1[34]\.\d+:80\s/.test(ep);
     }, { timeoutMs: 20_000 });
+    const nodeAnnotations = (await s.kubectl(["get", "node", "core-v2-01", "-o", "jsonpath={.metadata.annotations}"])).stdout;
+    if (nodeAnnotations.includes("svcnet.io/kubelet-endpoint")) {
+      // Real nodes (as root): a busybox pod's output comes back through kubectl logs.
+      const pod = s.file("env-pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: env-check\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'env; sleep 3600']\n");
+      assert.equal((await s.kubectl(["create", "-f", pod])).code, 0);
+      await waitFor("kubectl logs shows the pod's environment", async () => {
+        const l = await s.kubectl(["logs", "env-check"]);
+        return l.code === 0 && /^NGINX_SERVICE_SERVICE_HOST=10\.0\.0\.\d+$/m.test(l.stdout) && /^KUBERNETES_SERVICE_HOST=10\.0\.0\.1$/m.test(l.stdout);
+      }, { timeoutMs: 20_000 });
+    }
     const svc = await s.kubectl(["get", "svc"]);
     assert.match(svc.stdout, /^kubernetes\s+ClusterIP\s+10\.0\.0\.1\s+<none>\s+443\/TCP\s/m);
     assert.match(svc.stdout, /^nginx-service\s+ClusterIP\s+10\.0\.0\.\d+\s+<none>\s+8000\/TCP\s/m);

@@ -122,9 +122,15 @@ describe("the node agent on the namespace sandbox", { skip: isRoot ? false : "ne
       return ips.length === 3 && ips;
     });
     assert.deepEqual([...ep].sort(), running.map((p) => p.status?.podIP ?? "").sort());
-    // nginx's access log (the container's stdout) has the curl's request, as kubectl logs will show.
+    // nginx's access log (the container's stdout) has the curl's request — on disk, and through
+    // the API server's pods/log (kubectl logs), which asks the node's agent.
     const b = running[1];
     const log = readFileSync(join(dataDir, b.spec.nodeName ?? "", "pods", b.metadata.uid ?? "", "logs", "nginx.log"), "utf8");
+    const viaApi = await c.api.request("GET", `/api/v1/namespaces/default/pods/${b.metadata.name}/log`);
+    assert.equal(viaApi.status, 200);
+    let text = "";
+    for await (const chunk of viaApi.stream ?? []) text += chunk;
+    assert.equal(text, log);
     assert.match(log, new RegExp(`^${(a.status?.podIP ?? "").replace(/\./g, "\\.")} - - \\[.*\\] "GET / HTTP/1\\.1" 200 `, "m"));
   });
 

@@ -6,10 +6,12 @@
 // stops its processes (SIGTERM, grace, SIGKILL) and removes its namespace before the deletion
 // is confirmed. Everything is read and written through the public API.
 //
-// Not yet: probes (a container is ready once running), logs/exec/port-forward through the
-// API server, re-adoption of running pods after an agent restart.
+// Container logs are served to the API server (kubectl logs) from a loopback endpoint the agent
+// publishes on its Node. Not yet: probes (a container is ready once running), exec and
+// port-forward through the API server, re-adoption of running pods after an agent restart.
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { deepCopy, jsonEqual } from "../../api/json.js";
 import { findResource } from "../../api/resources.js";
@@ -26,6 +28,8 @@ import { hostDefaultPageRoot } from "../images/default-page.js";
 import { isImageError, resolveImage } from "../images/images.js";
 import { HostLocalIpam } from "../ipam/host-local-ipam.js";
 import { NodeRegistration } from "../node-registration.js";
+import { startKubeletServer } from "../server/kubelet-server.js";
+import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
 import type { ContainerProcess } from "../runtime/container-process.js";
 import { startContainer } from "../runtime/container-process.js";
 import { simulatedNodeObject } from "../simulated/simulated-node.js";
@@ -97,6 +101,13 @@ export class SandboxNode {
       node.status.nodeInfo.containerRuntimeVersion = "svcnet://0.1";
     }
     await new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock).start(node, { periodMs: this.#o.renewMs, signal });
+    // The endpoint the API server asks for container logs (kubectl logs), on loopback only.
+    const token = randomBytes(24).toString("hex");
+    const kubelet = await startKubeletServer({ token, signal, logs: { logFile: (ns, pod, container, previous) => this.#logFile(`${ns}/${pod}`, container, previous) } });
+    await this.#nodes.patch(undefined, this.#o.name, {
+      type: "merge",
+      body: { metadata: { annotations: { [kubeletEndpointAnnotation]: kubelet.url, [kubeletTokenAnnotation]: token } } },
+    });
     const pods: Informer<Pod> = new InformerClass<Pod>(this.#pods, { fieldSelector: `spec.nodeName=${this.#o.name}` });
     const services: Informer<Service> = new InformerClass<Service>(new KubeClient<Service>(this.#o.transport, must("", "v1", "services")));
     this.#services = services;
@@ -112,6 +123,11 @@ export class SandboxNode {
       // Stopping the agent stops its pods' processes and removes their namespaces.
       await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
     }
+  }
+
+  #logFile(key: string, container: string, previous: boolean): string | undefined {
+    const run = this.#runs.get(key);
+    return run ? join(run.dir, "logs", `${container}${previous ? ".previous" : ""}.log`) : undefined;
   }
 
   async #sync(pods: Informer<Pod>, key: string): Promise<void> {
@@ -172,6 +188,9 @@ export class SandboxNode {
       writeFileSync(path, content);
     }
     const hostname = pod.spec.hostname ?? pod.metadata.name ?? "pod";
+    const logFile = join(run.dir, "logs", `${c.name}.log`);
+    // A restart keeps the exited instance's log for kubectl logs --previous.
+    if (slot.info.current?.state === "exited" && existsSync(logFile)) renameSync(logFile, join(run.dir, "logs", `${c.name}.previous.log`));
     const proc = await startContainer({
       netns: run.netns,
       command: argv,
@@ -183,7 +202,7 @@ export class SandboxNode {
       },
       hostname,
       podDir: run.dir,
-      logFile: join(run.dir, "logs", `${c.name}.log`),
+      logFile,
     });
     const startedAt = rfc3339(now);
     slot.process = proc;

@@ -1,0 +1,83 @@
+// The agent's own small HTTP endpoint, as kubelet's port 10250 is for the API server: container
+// logs (`kubectl logs`, also -f, --previous, --tail). It listens on 127.0.0.1 only and wants the
+// bearer token the agent published with its Node; the API server proxies to it.
+
+import { createReadStream, existsSync, statSync, watch } from "node:fs";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface LogLocator {
+  /** The log file of a container's current (or, with previous, last exited) instance. */
+  logFile(namespace: string, pod: string, container: string, previous: boolean): string | undefined;
+}
+
+/** The last `n` lines of `text` (kubectl --tail). */
+export function tailLines(text: string, n: number): string {
+  if (n < 0) return text;
+  const lines = text.split("\n");
+  const trailing = lines[lines.length - 1] === "" ? lines.pop() : undefined;
+  const kept = n === 0 ? [] : lines.slice(-n);
+  return kept.join("\n") + (trailing !== undefined && kept.length ? "\n" : "");
+}
+
+export interface KubeletServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startKubeletServer(o: { token: string; logs: LogLocator; signal: AbortSignal }): Promise<KubeletServer> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.headers.authorization !== `Bearer ${o.token}`) {
+      res.writeHead(401).end("Unauthorized");
+      return;
+    }
+    const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!m || req.method !== "GET") {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
+    const previous = url.searchParams.get("previous") === "true";
+    const file = o.logs.logFile(ns, pod, container, previous);
+    if (!file || !existsSync(file)) {
+      res.writeHead(404).end(previous ? `previous terminated container "${container}" in pod "${pod}" not found` : `container "${container}" in pod "${pod}" has no log yet`);
+      return;
+    }
+    const tail = url.searchParams.get("tailLines");
+    res.writeHead(200, { "content-type": "text/plain" });
+    if (url.searchParams.get("follow") !== "true") {
+      const chunks: Buffer[] = [];
+      createReadStream(file)
+        .on("data", (c) => chunks.push(c as Buffer))
+        .on("end", () => res.end(tail ? tailLines(Buffer.concat(chunks).toString("utf8"), Number(tail)) : Buffer.concat(chunks)))
+        .on("error", () => res.end());
+      return;
+    }
+    // follow: send what is there, then what gets appended, until the client goes away.
+    let offset = 0;
+    const pump = (): void => {
+      const size = existsSync(file) ? statSync(file).size : 0;
+      if (size <= offset) return;
+      const from = offset;
+      offset = size;
+      createReadStream(file, { start: from, end: size - 1 }).on("data", (c) => res.write(c));
+    };
+    pump();
+    const watcher = watch(file, () => pump());
+    const timer = setInterval(pump, 500);
+    res.on("close", () => {
+      watcher.close();
+      clearInterval(timer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  o.signal.addEventListener("abort", () => void close(), { once: true });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
+}

@@ -1,0 +1,60 @@
+// GET pods/<name>/log: `kubectl logs` (also -f, --previous, --tail, -c). The API server asks
+// the node agent that runs the pod, at the endpoint the agent published on its Node (loopback
+// only: agents of `svcnet up` run on this machine), and streams the text back.
+
+import type { IncomingMessage } from "node:http";
+import { request } from "node:http";
+import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../api/node-annotations.js";
+import { ApiError } from "../api/errors.js";
+import { findResource } from "../api/resources.js";
+import type { Node, Pod } from "../api/types.js";
+import type { Registry } from "../registry/registry.js";
+import type { ApiRequest, ApiResponse } from "./request.js";
+
+
+function chooseContainer(pod: Pod, asked: string | null): string {
+  const names = pod.spec.containers.map((c) => c.name);
+  if (asked) {
+    if (!names.includes(asked)) throw ApiError.badRequest(`container ${asked} is not valid for pod ${pod.metadata.name}`);
+    return asked;
+  }
+  if (names.length === 1) return names[0];
+  throw ApiError.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(" ")}]`);
+}
+
+export async function podLog(registry: Registry, ns: string, name: string, req: ApiRequest): Promise<ApiResponse> {
+  const pods = findResource("", "v1", "pods");
+  const nodes = findResource("", "v1", "nodes");
+  if (!pods || !nodes) throw ApiError.notFoundPath();
+  const pod = (await registry.get(pods, ns, name)) as Pod;
+  const container = chooseContainer(pod, req.query.get("container"));
+  const nodeName = pod.spec.nodeName;
+  if (!nodeName) throw ApiError.badRequest(`pod ${name} does not have a host assigned`);
+  const node = (await registry.find(nodes, undefined, nodeName)) as Node | undefined;
+  const endpoint = node?.metadata.annotations?.[kubeletEndpointAnnotation];
+  const token = node?.metadata.annotations?.[kubeletTokenAnnotation] ?? "";
+  if (!endpoint || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) {
+    throw ApiError.badRequest(`the node ${nodeName} running pod ${name} serves no logs (its agent publishes no endpoint; simulated nodes run no processes)`);
+  }
+  const q = new URLSearchParams();
+  for (const k of ["follow", "previous", "tailLines"]) {
+    const v = req.query.get(k);
+    if (v !== null) q.set(k, v);
+  }
+  const url = `${endpoint}/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${q}`;
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const r = request(url, { headers: { authorization: `Bearer ${token}` }, signal: req.signal }, resolve);
+    r.on("error", (e) => reject(ApiError.unavailable(`cannot reach the agent of node ${nodeName}: ${e.message}`)));
+    r.end();
+  });
+  if (res.statusCode !== 200) {
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    throw res.statusCode === 404 ? ApiError.badRequest(text) : ApiError.internal(text);
+  }
+  async function* lines(): AsyncGenerator<string> {
+    for await (const c of res) yield (c as Buffer).toString("utf8");
+  }
+  return { status: 200, headers: { "content-type": "text/plain" }, stream: lines() };
+}
