@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Endpoints, Pod } from "../../api/types.js";
@@ -132,6 +132,45 @@ describe("the node agent on the namespace sandbox", { skip: isRoot ? false : "ne
     for await (const chunk of viaApi.stream ?? []) text += chunk;
     assert.equal(text, log);
     assert.match(log, new RegExp(`^${(a.status?.podIP ?? "").replace(/\./g, "\\.")} - - \\[.*\\] "GET / HTTP/1\\.1" 200 `, "m"));
+  });
+
+  test("a readiness probe keeps a pod out of the endpoints until it passes; a failing liveness probe restarts it", async () => {
+    const flag = join(dataDir, `ready-${randomBytes(4).toString("hex")}`);
+    await c.client(resource("", "v1", "services")).create({
+      metadata: { name: "probed", namespace: "default" },
+      spec: { selector: { app: "probed" }, ports: [{ port: 80 }] },
+    });
+    await pods().create({
+      metadata: { name: "probed", namespace: "default", labels: { app: "probed" } },
+      spec: {
+        containers: [
+          { name: "c", image: "busybox", command: ["sh", "-c", "sleep 3600"], readinessProbe: { exec: { command: ["test", "-f", flag] }, periodSeconds: 1, failureThreshold: 1 } },
+        ],
+      },
+    });
+    const probed = await c.waitFor("probed running, not ready", async () => {
+      const p = await pods().get("default", "probed");
+      return p.status?.phase === "Running" && Boolean(p.status.podIP) && p.status.containerStatuses?.[0]?.ready === false && p;
+    }, 20_000);
+    const addresses = async (field: "addresses" | "notReadyAddresses"): Promise<string[]> => {
+      const e = await c.client<Endpoints>(resource("", "v1", "endpoints")).get("default", "probed");
+      return (e.subsets ?? []).flatMap((s) => (s[field] ?? []).map((a) => a.ip));
+    };
+    await c.waitFor("listed as not ready", async () => (await addresses("notReadyAddresses")).includes(probed.status?.podIP ?? ""), 10_000);
+    writeFileSync(flag, "");
+    await c.waitFor("ready and in the endpoints", async () => (await addresses("addresses")).includes(probed.status?.podIP ?? ""), 10_000);
+
+    await pods().create({
+      metadata: { name: "unhealthy", namespace: "default" },
+      spec: { containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "sleep 3600"], livenessProbe: { exec: { command: ["false"] }, periodSeconds: 1, failureThreshold: 1 } }] },
+    });
+    const restarted = await c.waitFor("a liveness restart", async () => {
+      const p = await pods().get("default", "unhealthy");
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p;
+    }, 20_000);
+    assert.ok(restarted.status?.containerStatuses?.[0]?.lastState?.terminated, "the killed instance is the last state");
+    await pods().delete("default", "unhealthy", { gracePeriodSeconds: 0 });
+    await pods().delete("default", "probed", { gracePeriodSeconds: 0 });
   });
 
   test("deleting a pod stops it and removes its namespace; the rc replaces it", async () => {

@@ -7,8 +7,9 @@
 // is confirmed. Everything is read and written through the public API.
 //
 // Container logs are served to the API server (kubectl logs) from a loopback endpoint the agent
-// publishes on its Node. Not yet: probes (a container is ready once running), exec and
-// port-forward through the API server, re-adoption of running pods after an agent restart.
+// publishes on its Node. Readiness and liveness probes (exec, httpGet, tcpSocket) run from the
+// pod's namespace. Not yet: startup probes, exec and port-forward through the API server,
+// re-adoption of running pods after an agent restart.
 
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +29,10 @@ import { hostDefaultPageRoot } from "../images/default-page.js";
 import { isImageError, resolveImage } from "../images/images.js";
 import { HostLocalIpam } from "../ipam/host-local-ipam.js";
 import { NodeRegistration } from "../node-registration.js";
+import type { ProbeSpec } from "../probes/probe-state.js";
+import { initialProbeState, nextProbeState, probeTiming } from "../probes/probe-state.js";
+import type { Probe } from "../probes/run-probe.js";
+import { runProbe } from "../probes/run-probe.js";
 import { startKubeletServer } from "../server/kubelet-server.js";
 import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
 import type { ContainerProcess } from "../runtime/container-process.js";
@@ -50,6 +55,8 @@ export interface SandboxNodeOptions {
   renewMs?: number;
   clock?: Clock;
 }
+
+type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec };
 
 interface ContainerSlot {
   container: Container;
@@ -212,15 +219,19 @@ export class SandboxNode {
       waiting: undefined,
       previous: slot.info.current?.state === "exited" ? slot.info.current : slot.info.previous,
       current: { state: "running", startedAt, containerID: `svcnet://${proc.pid}` },
-      ready: true,
+      // With a readiness probe a container is ready only once the probe says so.
+      ready: !(c as ProbedContainer).readinessProbe,
       started: true,
     };
+    this.#startProbes(key, pod, run, slot, proc);
     void proc.exited.then((exit) => {
       if (slot.process !== proc) return;
       slot.process = undefined;
       const finishedAt = rfc3339(this.#o.clock.now());
       const exitCode = exit.exitCode ?? 128 + (exit.signal === "SIGKILL" ? 9 : 15);
       const restarting = shouldRestart(pod.spec.restartPolicy, exitCode);
+      // The first restart is immediate, then 10 s, 20 s, … up to 5 min (kubelet's back-off).
+      const delay = restarting ? crashLoopBackOff(slot.info.restartCount) : 0;
       slot.info = {
         ...slot.info,
         current: { state: "exited", exitCode, startedAt, finishedAt },
@@ -228,12 +239,44 @@ export class SandboxNode {
         restartCount: slot.info.restartCount + (restarting ? 1 : 0),
       };
       if (restarting) {
-        const delay = crashLoopBackOff(slot.info.restartCount);
         slot.restartAt = this.#o.clock.now() + delay;
         if (delay > 0) slot.info = { ...slot.info, waiting: { reason: "CrashLoopBackOff", message: `back-off restarting failed container=${c.name} pod=${pod.metadata.name}` } };
       }
       this.#queue?.add(key);
     });
+  }
+
+  /**
+   * Readiness and liveness probes of a running container, each on its own timer until the
+   * container's process changes: readiness sets `ready`, a failed liveness verdict stops the
+   * process (it is then restarted per restartPolicy, with back-off).
+   */
+  #startProbes(key: string, pod: Pod, run: PodRun, slot: ContainerSlot, proc: ContainerProcess): void {
+    const c = slot.container as ProbedContainer;
+    const loop = (kind: "readiness" | "liveness", spec: Probe & ProbeSpec): void => {
+      const t = probeTiming(spec);
+      let state = initialProbeState;
+      const tick = async (): Promise<void> => {
+        if (slot.process !== proc) return;
+        const ok = await runProbe(spec, { netns: run.netns, podIP: run.ip, container: c, process: proc });
+        if (slot.process !== proc) return;
+        const next = nextProbeState(state, ok, spec);
+        const changed = next.ok !== state.ok;
+        state = next;
+        if (kind === "readiness" && changed) {
+          slot.info = { ...slot.info, ready: next.ok === true };
+          this.#queue?.add(key);
+        }
+        if (kind === "liveness" && next.ok === false) {
+          void proc.stop({ graceMs: ((pod.spec.terminationGracePeriodSeconds as number | undefined) ?? 30) * 1000 });
+          return;
+        }
+        setTimeout(() => void tick(), t.periodMs).unref();
+      };
+      setTimeout(() => void tick(), t.delayMs).unref();
+    };
+    if (c.readinessProbe) loop("readiness", c.readinessProbe);
+    if (c.livenessProbe) loop("liveness", c.livenessProbe);
   }
 
   async #writeStatus(pod: Pod, run: PodRun): Promise<void> {
