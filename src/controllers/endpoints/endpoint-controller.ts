@@ -13,13 +13,13 @@
 // deciding once more against the live object; if that races too, the key is retried. Other
 // failures also raise a Warning event (FailedToCreateEndpoint / FailedToUpdateEndpoint).
 
+import { queueServicesOnChanges } from "./service-pod-handlers.js";
 import type { Endpoints, Pod, Service } from "../../api/types.js";
-import { WorkQueue, isAlreadyExists, isConflict, isNotFound, keyOf, objectOf, runController, splitObjectKey } from "../../client/index.js";
+import { WorkQueue, isAlreadyExists, isConflict, isNotFound, keyOf, runController, splitObjectKey } from "../../client/index.js";
 import type { Controller, ControllerContext } from "../controller-context.js";
 import { resource } from "../controller-context.js";
 import { desiredEndpoints, endpointsEqual } from "./endpoints.js";
 import { isNamespaceTerminating } from "./namespace-terminating.js";
-import { podChange, serviceKeysForPods } from "./pod-changes.js";
 import { TriggerTimeTracker } from "./trigger-time.js";
 import { yieldTurn } from "./yield-turn.js";
 import { ANNOTATION_LEADER } from "./well-known.js";
@@ -47,24 +47,7 @@ async function run(ctx: ControllerContext): Promise<void> {
   const triggerTimes = new TriggerTimeTracker();
   const queue = new WorkQueue<string>({ clock: ctx.clock });
 
-  const enqueuePods = (...states: Pod[]): void => {
-    const ns = states[0].metadata.namespace;
-    for (const key of serviceKeysForPods(services.lister.list(ns), states)) queue.add(key);
-  };
-  services.addEventHandler({
-    onAdd: (s) => queue.add(keyOf(s)),
-    onUpdate: (_old, s) => queue.add(keyOf(s)),
-    onDelete: (s) => queue.add(keyOf(s)),
-  });
-  pods.addEventHandler({
-    onAdd: (p) => enqueuePods(p),
-    onUpdate: (old, p) => {
-      const change = podChange(old, p);
-      if (change.labels) enqueuePods(old, p);
-      else if (change.endpoints) enqueuePods(p);
-    },
-    onDelete: (p) => enqueuePods(objectOf(p)),
-  });
+  queueServicesOnChanges(services, pods, queue);
   endpoints.addEventHandler({ onDelete: (e) => queue.add(keyOf(e)) });
 
   const caches = [services, pods, endpoints];

@@ -13,12 +13,12 @@
 //    updates (conditional), deletes.
 // Failures other than races raise a Warning FailedToUpdateEndpointSlices on the Service.
 
+import { queueServicesOnChanges } from "./service-pod-handlers.js";
 import type { EndpointSlice, Node, Pod, Service } from "../../api/types.js";
-import { WorkQueue, isConflict, isNotFound, keyOf, objectOf, runController, splitObjectKey } from "../../client/index.js";
+import { WorkQueue, isConflict, isNotFound, objectOf, runController, splitObjectKey } from "../../client/index.js";
 import type { Controller, ControllerContext } from "../controller-context.js";
 import { resource } from "../controller-context.js";
 import { applySliceChanges } from "./apply-slice-changes.js";
-import { podChange, serviceKeysForPods } from "./pod-changes.js";
 import { ensureSliceIndex, serviceKeyOfSlice, slicesOfService } from "./slice-index.js";
 import { SliceWriteTracker } from "./slice-write-tracker.js";
 import { reconcileSlices } from "./slices.js";
@@ -44,9 +44,7 @@ async function run(ctx: ControllerContext): Promise<void> {
   const writes = new SliceWriteTracker({ clock: ctx.clock });
   const queue = new WorkQueue<string>({ clock: ctx.clock });
 
-  const enqueuePods = (...states: Pod[]): void => {
-    for (const key of serviceKeysForPods(services.lister.list(states[0].metadata.namespace), states)) queue.add(key);
-  };
+  const enqueuePods = queueServicesOnChanges(services, pods, queue);
   const enqueueNode = (node: Node): void => {
     const name = node.metadata.name;
     for (const p of pods.lister.list()) if (p.spec.nodeName === name) enqueuePods(p);
@@ -56,20 +54,6 @@ async function run(ctx: ControllerContext): Promise<void> {
     if (key !== undefined && isOurs(s)) queue.add(key);
   };
 
-  services.addEventHandler({
-    onAdd: (s) => queue.add(keyOf(s)),
-    onUpdate: (_old, s) => queue.add(keyOf(s)),
-    onDelete: (s) => queue.add(keyOf(s)),
-  });
-  pods.addEventHandler({
-    onAdd: (p) => enqueuePods(p),
-    onUpdate: (old, p) => {
-      const change = podChange(old, p);
-      if (change.labels) enqueuePods(old, p);
-      else if (change.endpoints) enqueuePods(p);
-    },
-    onDelete: (p) => enqueuePods(objectOf(p)),
-  });
   nodes.addEventHandler({
     onAdd: enqueueNode,
     onUpdate: (old, n) => {
