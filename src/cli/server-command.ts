@@ -1,5 +1,6 @@
 // `svcnet server`: flags, start, and a clean stop on SIGINT/SIGTERM.
 
+import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
 import { controllerNames } from "../controllers/all-controllers.js";
 import { parseControllerSelection } from "../controllers/controller-manager.js";
@@ -82,6 +83,8 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     return 1;
   }
   const stop = new AbortController();
+  // Everything the process runs (listener, caches, controllers, node agents) stops on this signal.
+  setMaxListeners(0, stop.signal);
   process.once("SIGINT", () => stop.abort());
   process.once("SIGTERM", () => stop.abort());
   try {
