@@ -29,7 +29,17 @@ export interface WatchRequest {
   maxDurationMs?: number;
 }
 
+/** JSON lines of plain (non-Table) events, shared by every watcher sent the same event. */
+const encodedLines = new WeakMap<KubeObject, Map<string, string>>();
+
 function encodeEvent(w: WatchRequest, ev: WatchEvent): string {
+  if (w.format.kind === "json" && Object.isFrozen(ev.object)) {
+    let byType = encodedLines.get(ev.object);
+    if (!byType) encodedLines.set(ev.object, (byType = new Map()));
+    let line = byType.get(ev.type);
+    if (line === undefined) byType.set(ev.type, (line = `${JSON.stringify({ type: ev.type, object: ev.object })}\n`));
+    return line;
+  }
   let object: unknown = ev.object;
   if (w.format.kind === "table" && ev.type !== "BOOKMARK" && ev.type !== "ERROR") {
     object = toTable(w.resource, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion }, {

@@ -9,7 +9,7 @@
 
 import { randomUUID } from "node:crypto";
 import { ApiError } from "../api/errors.js";
-import { deepCopy, jsonEqual } from "../api/json.js";
+import { deepCopy, deepFreeze, jsonEqual } from "../api/json.js";
 import type { ResourceInfo } from "../api/resources.js";
 import { groupVersionOf } from "../api/resources.js";
 import type { FieldSelector } from "../api/selectors/field-selector.js";
@@ -84,6 +84,10 @@ export function rfc3339(d: Date): string {
 
 const maxPatchRetries = 8;
 
+/** Decoded watch-event values, per (shared, immutable) KeyValue of the watch cache. */
+const sharedDecoded = new WeakMap<KeyValue, KubeObject>();
+const sharedFieldLabels = new WeakMap<KubeObject, Record<string, string>>();
+
 export class Registry {
   readonly #store: Store;
   readonly #cache: ObjectCache;
@@ -138,8 +142,16 @@ export class Registry {
 
   #matches(r: ResourceInfo, obj: KubeObject, o: ListOptions): boolean {
     if (o.labelSelector && o.labelSelector.length && !matchesLabels(o.labelSelector, obj.metadata.labels)) return false;
-    if (o.fieldSelector && o.fieldSelector.length && !matchesFields(o.fieldSelector, this.strategy(r).fieldLabels(obj))) return false;
+    if (o.fieldSelector && o.fieldSelector.length && !matchesFields(o.fieldSelector, this.#fieldLabels(r, obj))) return false;
     return true;
+  }
+
+  /** Field labels, computed once per shared (frozen) watch object rather than per watcher. */
+  #fieldLabels(r: ResourceInfo, obj: KubeObject): Record<string, string> {
+    if (!Object.isFrozen(obj)) return this.strategy(r).fieldLabels(obj);
+    let labels = sharedFieldLabels.get(obj);
+    if (!labels) sharedFieldLabels.set(obj, (labels = this.strategy(r).fieldLabels(obj)));
+    return labels;
   }
 
   async list(r: ResourceInfo, ns: string | undefined, o: ListOptions = {}): Promise<KubeList> {
@@ -544,8 +556,8 @@ export class Registry {
     }
     try {
       for await (const ev of events) {
-        const cur = this.#stamp(r, decodeObject(ev.kv));
-        const prev = ev.prevKv ? decodeObject(ev.prevKv) : undefined;
+        const cur = this.#sharedDecode(r, ev.kv);
+        const prev = ev.prevKv ? this.#sharedDecode(r, ev.prevKv) : undefined;
         const curMatch = this.#matches(r, cur, o);
         const prevMatch = prev ? this.#matches(r, prev, o) : false;
         if (ev.type === "delete") {
@@ -560,6 +572,19 @@ export class Registry {
       if (e instanceof StoreCompactedError) throw ApiError.expired(`too old resource version: ${from} (${e.compacted})`);
       throw e;
     }
+  }
+
+  /**
+   * Watch events are shared by every watcher of the cache, so each stored value is decoded once
+   * for all of them (not once per watcher) and handed out frozen: watch consumers only read.
+   */
+  #sharedDecode(r: ResourceInfo, kv: KeyValue): KubeObject {
+    let obj = sharedDecoded.get(kv);
+    if (!obj) {
+      obj = deepFreeze(this.#stamp(r, decodeObject(kv)));
+      sharedDecoded.set(kv, obj);
+    }
+    return obj;
   }
 
   async currentRevision(): Promise<number> {

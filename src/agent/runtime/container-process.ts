@@ -126,7 +126,7 @@ export async function startContainer(options: StartContainerOptions): Promise<Co
   if (pid === undefined || !setup.ready) {
     if (pid !== undefined) signalGroup(pid, "SIGKILL");
     const cause = "error" in setup ? setup.error : undefined;
-    const reason = "timedOut" in setup ? "container setup timed out" : `container setup failed in ${options.netns}`;
+    const reason = "timedOut" in setup ? `container setup in ${options.netns} timed out` : `container setup failed in ${options.netns}`;
     const text = pid === undefined ? "" : await Promise.race([stderr, sleep(1000, "")]);
     if (pid !== undefined) await Promise.race([exited, sleep(1000)]);
     throw new ContainerStartError(reason, { stderr: text, cause });
