@@ -3,14 +3,13 @@
 // how the node lifecycle controller knows the node is alive.
 
 import { deepCopy } from "../api/json.js";
+import { microTime } from "../api/time.js";
 import type { Lease, Node } from "../api/types.js";
 import type { Clock, KubeClient } from "../client/index.js";
 import { isAlreadyExists, isNotFound } from "../client/index.js";
 
 export const nodeLeaseNamespace = "kube-node-lease";
 export const leaseDurationSeconds = 40;
-
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, "000Z");
 
 export class NodeRegistration {
   readonly #nodes: KubeClient<Node>;

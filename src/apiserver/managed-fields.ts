@@ -5,7 +5,7 @@
 import type { JsonObject } from "../api/json.js";
 import type { KubeObject } from "../api/types.js";
 import type { FieldTracker } from "../registry/registry.js";
-import { rfc3339 } from "../registry/registry.js";
+import { rfc3339 } from "../api/time.js";
 import { updateManagedFields } from "./patch/index.js";
 
 export const trackManagedFields: FieldTracker = (input) => {

@@ -13,7 +13,7 @@ import { SelectorParseError, formatLabelSelector, parseLabelSelector, selectorFr
 import type { KubeObject } from "../api/types.js";
 import { applyPatch } from "./patch/index.js";
 import type { DeleteOptions, ListOptions, Registry } from "../registry/registry.js";
-import { rfc3339 } from "../registry/registry.js";
+import { rfc3339 } from "../api/time.js";
 import type { Decoded } from "./body.js";
 import { decodeObjectBody, definitionName, parseBody, parseFieldValidation } from "./body.js";
 import { mediaType, negotiate } from "./negotiation.js";

@@ -2,6 +2,7 @@
 // (object, type, reason, message), its count and lastTimestamp bumped when it repeats within
 // ten minutes, named "<object name>.<hex nanoseconds>".
 
+import { rfc3339 } from "../api/time.js";
 import type { Event, KubeObject } from "../api/types.js";
 import { isNotFound } from "./client-error.js";
 import type { Clock } from "./clock.js";
@@ -32,10 +33,6 @@ interface Remembered {
   lastSeen: number;
 }
 
-/** RFC 3339 with second precision, as v1 Event timestamps are. */
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 /**
  * Writes Events through `client` (a client for core/v1 events). Contract: `event()` never

@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError } from "../api/errors.js";
 import { deepCopy, deepFreeze, jsonEqual } from "../api/json.js";
+import { rfc3339 } from "../api/time.js";
 import type { ResourceInfo } from "../api/resources.js";
 import { groupVersionOf } from "../api/resources.js";
 import type { FieldSelector } from "../api/selectors/field-selector.js";
@@ -77,10 +78,6 @@ export interface RegistryOptions {
   now?: () => Date;
 }
 
-/** RFC 3339 at second precision, as Kubernetes serializes metav1.Time. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 const maxPatchRetries = 8;
 

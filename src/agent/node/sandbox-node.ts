@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:f
 import { dirname, join } from "node:path";
 import { deepCopy, jsonEqual } from "../../api/json.js";
 import { findResource } from "../../api/resources.js";
+import { rfc3339 } from "../../api/time.js";
 import type { ResourceInfo } from "../../api/resources.js";
 import type { Container, KubeObject, Lease, Node, Pod, Service } from "../../api/types.js";
 import type { Clock, Informer, Transport } from "../../client/index.js";
@@ -74,7 +75,6 @@ interface PodRun {
   containers: Map<string, ContainerSlot>;
 }
 
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 
 function must(group: string, version: string, plural: string): ResourceInfo {
   const r = findResource(group, version, plural);

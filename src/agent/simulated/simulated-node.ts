@@ -5,6 +5,7 @@
 
 import { deepCopy } from "../../api/json.js";
 import { findResource } from "../../api/resources.js";
+import { rfc3339 } from "../../api/time.js";
 import type { ResourceInfo } from "../../api/resources.js";
 import type { KubeObject, Lease, Node, Pod } from "../../api/types.js";
 import type { Clock, Informer, Transport } from "../../client/index.js";
@@ -30,7 +31,6 @@ function must(group: string, version: string, plural: string): ResourceInfo {
   return r;
 }
 
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 
 /** The Node object a simulated kubelet registers. */
 export function simulatedNodeObject(o: { name: string; nodeIP: string; podCIDR: string; now: number }): Node {

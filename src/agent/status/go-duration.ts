@@ -1,6 +1,8 @@
 // Durations and timestamps printed the way Kubernetes components print them, so messages such
 // as "back-off 1m20s restarting failed container=…" match what kubectl users know.
 
+import { rfc3339 } from "../../api/time.js";
+
 /**
  * Formats whole-millisecond durations like Go's time.Duration.String(): `0s`, `10s`, `1m20s`,
  * `5m0s`, `1h0m0s`, `1.5s`, `250ms`. Negative durations get a leading minus sign.
@@ -22,5 +24,5 @@ export function formatGoDuration(ms: number): string {
 
 /** RFC 3339 with whole seconds in UTC (`2026-11-26T13:41:44Z`), as API timestamps are written. */
 export function formatTimestamp(time: Date): string {
-  return time.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return rfc3339(time);
 }

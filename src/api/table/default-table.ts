@@ -1,6 +1,7 @@
 // The Table every resource without its own printer gets: apiserver's default table convertor,
 // `Name` plus `Created At` (type date) holding the creation time in RFC 3339, UTC, seconds.
 
+import { rfc3339 } from "../time.js";
 import { deepFreeze } from "../json.js";
 import type { KubeObject, TableCell } from "../types.js";
 import { column, nameColumn, OBJECT_META_CREATION_TIMESTAMP_DOC } from "./columns.js";
@@ -9,7 +10,7 @@ import type { TablePrinter } from "./table-printer.js";
 
 /** Go's time.RFC3339 rendering of an instant in UTC (no fractional seconds). */
 export function formatRfc3339Utc(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return rfc3339(ms);
 }
 
 /**

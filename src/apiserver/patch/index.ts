@@ -2,6 +2,7 @@
 // Also re-exports what other parts of the server need (field ownership for writes, the patch
 // strategy tables).
 
+import { rfc3339 } from "../../api/time.js";
 import { ApiError } from "../../api/errors.js";
 import type { JsonObject, JsonValue } from "../../api/json.js";
 import { isJsonObject } from "../../api/json.js";
@@ -49,7 +50,7 @@ export interface ApplyPatchOptions {
 const notAMap = (v: JsonValue): string => `json: cannot unmarshal ${goKindOf(v)} into Go value of type map[string]interface {}`;
 
 function rfc3339Now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  return rfc3339(Date.now());
 }
 
 function mustDecode(d: Decoded, wrap: (msg: string) => ApiError): JsonValue {

@@ -1,6 +1,7 @@
 // `metadata.managedFields`: decoding the entries into field sets, encoding them back in
 // Kubernetes' order, and naming a manager the way conflict messages do.
 
+import { rfc3339 } from "../../api/time.js";
 import type { JsonObject, JsonValue } from "../../api/json.js";
 import { isJsonObject } from "../../api/json.js";
 import { FieldSet } from "./field-set.js";
@@ -77,9 +78,9 @@ export function encodeManagedFields(entries: readonly ManagerEntry[]): JsonObjec
 }
 
 /** RFC 3339 in UTC without fractions, as Go prints metav1.Time. */
-function rfc3339(t: string): string {
+function normalizeTime(t: string): string {
   const ms = Date.parse(t);
-  return Number.isNaN(ms) ? t : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+  return Number.isNaN(ms) ? t : rfc3339(ms);
 }
 
 /** A manager as conflict messages name it: `"kubectl-edit" using v1 at 2024-01-01T00:00:00Z`, or `"kubectl"` for appliers. */
@@ -87,5 +88,5 @@ export function describeManager(e: Pick<ManagerEntry, "manager" | "operation" | 
   let s = JSON.stringify(e.manager);
   if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
   if (e.operation !== "Update") return s;
-  return e.time ? `${s} using ${e.apiVersion} at ${rfc3339(e.time)}` : `${s} using ${e.apiVersion}`;
+  return e.time ? `${s} using ${e.apiVersion} at ${normalizeTime(e.time)}` : `${s} using ${e.apiVersion}`;
 }

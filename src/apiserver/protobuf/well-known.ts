@@ -3,6 +3,7 @@
 // returns undefined where Go's JSON would write null (a zero Time, empty FieldsV1), so the field
 // is left out.
 
+import { rfc3339 } from "../../api/time.js";
 import type { JsonValue } from "../../api/json.js";
 import { ProtobufError } from "./protobuf-error.js";
 import { WireReader, WireType } from "./wire-reader.js";
@@ -49,8 +50,7 @@ function decodeTime(bytes: Uint8Array): JsonValue | undefined {
   const seconds = BigInt.asIntN(64, varintField(f, 1));
   if (seconds === goZeroSeconds && varintField(f, 2) === 0n) return undefined;
   if (seconds < goZeroSeconds || seconds > maxSeconds) throw new ProtobufError(`${timeName} seconds ${seconds} outside years 1 to 9999`);
-  const date = new Date(Number(seconds) * 1000);
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return rfc3339(Number(seconds) * 1000);
 }
 
 const intOrStringName = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";

@@ -9,7 +9,7 @@ import type { KubeClient } from "../../client/index.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../../client/index.js";
 import { resource } from "../controller-context.js";
 import type { TestCluster } from "../test-cluster.js";
-import { rfc3339 } from "../scheduling/rfc3339.js";
+import { rfc3339 } from "../../api/time.js";
 import { withPodCondition } from "../scheduling/pod-condition.js";
 
 /** Options of FakeKubelet; every field has a default. */

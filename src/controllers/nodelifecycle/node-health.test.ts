@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { deepFreeze } from "../../api/json.js";
 import type { Condition, Lease, Node } from "../../api/types.js";
 import { makeNode } from "../scheduling/fixtures.js";
-import { rfc3339 } from "../scheduling/rfc3339.js";
+import { rfc3339 } from "../../api/time.js";
 import type { Taint } from "../scheduling/taints.js";
 import { evaluateNodeHealth, type NodeHealthDecision, type NodeHealthOptions, type NodeHealthRecord } from "./node-health.js";
 

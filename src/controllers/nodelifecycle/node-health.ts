@@ -9,7 +9,7 @@
 
 import { jsonEqual } from "../../api/json.js";
 import type { Condition, Lease, Node } from "../../api/types.js";
-import { parseTime, rfc3339 } from "../scheduling/rfc3339.js";
+import { parseTime, rfc3339 } from "../../api/time.js";
 import { lifecycleTaintChanges, type TaintChanges } from "./node-taints.js";
 import type { NoExecuteMode } from "./zone-state.js";
 

@@ -7,7 +7,7 @@
 // Any other taint on the node belongs to someone else and is never touched.
 
 import type { Condition, Node } from "../../api/types.js";
-import { rfc3339 } from "../scheduling/rfc3339.js";
+import { rfc3339 } from "../../api/time.js";
 import { nodeTaints, sameTaint, taintKeys, type Taint } from "../scheduling/taints.js";
 import type { NoExecuteMode } from "./zone-state.js";
 

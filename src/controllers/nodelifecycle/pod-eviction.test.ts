@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { deepFreeze } from "../../api/json.js";
 import type { Condition, Node, Pod } from "../../api/types.js";
 import { all, makeNode, makePod, tolerating } from "../scheduling/fixtures.js";
-import { rfc3339 } from "../scheduling/rfc3339.js";
+import { rfc3339 } from "../../api/time.js";
 import type { Taint } from "../scheduling/taints.js";
 import { defaultTolerations, disruptionTargetCondition, evictionPlan, podsToMarkNotReady } from "./pod-eviction.js";
 

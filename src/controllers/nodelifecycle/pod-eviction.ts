@@ -10,7 +10,7 @@
 import { deepCopy } from "../../api/json.js";
 export { defaultTolerationSeconds, defaultTolerations } from "../../api/defaults/pod-tolerations.js";
 import type { Condition, Node, Pod } from "../../api/types.js";
-import { parseTime, rfc3339 } from "../scheduling/rfc3339.js";
+import { parseTime, rfc3339 } from "../../api/time.js";
 import { podTolerations, toleratesTaint, type Taint, type Toleration } from "../scheduling/taints.js";
 
 

@@ -12,7 +12,7 @@ import {
   preemptionNotHelpful,
   reasonHistogram,
 } from "./fit-error.js";
-import { rfc3339 } from "./rfc3339.js";
+import { rfc3339 } from "../../api/time.js";
 import { compareNodeScores, scoreNode, type NodeScore } from "./scoring.js";
 
 /** The pod fits: bind it to `node`. `ranking` lists every feasible node, best first. */

@@ -18,7 +18,7 @@ import type { Controller, ControllerContext } from "../controller-context.js";
 import { resource } from "../controller-context.js";
 import { AssumedPods, podsOnNodes } from "./assumed-pods.js";
 import { withPodCondition } from "./pod-condition.js";
-import { rfc3339 } from "./rfc3339.js";
+import { rfc3339 } from "../../api/time.js";
 import { podScheduledCondition, schedulePod } from "./schedule.js";
 import type { Unschedulable } from "./schedule.js";
 import {

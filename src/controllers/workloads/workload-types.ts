@@ -3,6 +3,7 @@
 // owner kinds. kubectl reads several of these (`rollout history` and `rollout undo` read the
 // revision annotation and the pod-template-hash label), so they are spelled exactly as upstream.
 
+import { rfc3339 } from "../../api/time.js";
 import type { Condition, Deployment, ReplicaSet, ReplicationController } from "../../api/types.js";
 
 /** Label on ReplicaSets and their pods that separates one Deployment revision from another. */
@@ -61,7 +62,7 @@ export type WorkloadOwner = ReplicationController | ReplicaSet | Deployment;
 
 /** Formats a time the way metav1.Time marshals it: RFC 3339 with whole seconds, UTC. */
 export function formatTime(t: Date): string {
-  return new Date(Math.floor(t.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  return rfc3339(t);
 }
 
 /** Parses an RFC 3339 timestamp; undefined for absent or unparsable values (a "zero" time). */

@@ -4,6 +4,7 @@
 // its pod range, and confirms graceful deletions. It runs no processes — the node agent
 // (issue 4) does that for real; this lets the controllers be tested on their own.
 
+import { microTime, rfc3339 } from "../../../src/api/time.js";
 import { KubeHttp } from "./kube-http.js";
 
 export interface TestKubeletOptions {
@@ -15,8 +16,8 @@ export interface TestKubeletOptions {
   periodMs?: number;
 }
 
-const micro = (d = new Date()): string => d.toISOString().replace(/Z$/, "000Z");
-const rfc = (d = new Date()): string => d.toISOString().replace(/\.\d+Z$/, "Z");
+const micro = (): string => microTime(Date.now());
+const rfc = (): string => rfc3339(Date.now());
 
 interface PodView {
   metadata: { name: string; namespace: string; deletionTimestamp?: string };
