@@ -198,6 +198,13 @@ export function findResource(group: string, version: string, resource: string): 
   return resources.find((r) => r.group === group && r.version === version && r.resource === resource);
 }
 
+/** The catalog entry, for resources the caller knows svcnet serves; throws otherwise. */
+export function requireResource(group: string, version: string, resource: string): ResourceInfo {
+  const r = findResource(group, version, resource);
+  if (!r) throw new Error(`${resource}.${group || "core"}/${version} is not served`);
+  return r;
+}
+
 export function findResourceByKind(apiVersion: string, kind: string): ResourceInfo | undefined {
   return resources.find((r) => groupVersionOf(r) === apiVersion && r.kind === kind);
 }

@@ -8,7 +8,7 @@
 // sync(key) runs. run resolves when ctx.signal aborts.
 
 import type { ResourceInfo } from "../api/resources.js";
-import { findResource } from "../api/resources.js";
+import { requireResource } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
 import type { Clock, EventRecorder, KubeClient, SharedInformerFactory } from "../client/index.js";
 
@@ -44,8 +44,4 @@ export interface Controller {
 }
 
 /** The catalog entry for a core or named-group resource; throws if svcnet does not serve it. */
-export function resource(group: string, version: string, plural: string): ResourceInfo {
-  const r = findResource(group, version, plural);
-  if (!r) throw new Error(`${plural}.${group || "core"} is not served`);
-  return r;
-}
+export const resource = requireResource;

@@ -3,18 +3,13 @@
 // EndpointSlice point at the API server's advertised address. Idempotent: runs at every start.
 
 import { ApiError } from "../api/errors.js";
-import { findResource } from "../api/resources.js";
+import { requireResource } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
 import type { Registry } from "../registry/registry.js";
 
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-function must(group: string, version: string, resource: string): ResourceInfo {
-  const r = findResource(group, version, resource);
-  if (!r) throw new Error(`resource ${resource} missing from the catalog`);
-  return r;
-}
 
 /**
  * Creates the object unless it exists. Checked first, because a create can fail for reasons
@@ -48,9 +43,9 @@ export interface BootstrapOptions {
 }
 
 export async function bootstrapCluster(registry: Registry, o: BootstrapOptions): Promise<void> {
-  const namespaces = must("", "v1", "namespaces");
+  const namespaces = requireResource("", "v1", "namespaces");
   for (const name of systemNamespaces) await ensure(registry, namespaces, undefined, { metadata: { name } });
-  const services = must("", "v1", "services");
+  const services = requireResource("", "v1", "services");
   await ensure(registry, services, "default", {
     metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
     spec: {
@@ -60,11 +55,11 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
       sessionAffinity: "None",
     },
   });
-  await reconcile(registry, must("", "v1", "endpoints"), "default", {
+  await reconcile(registry, requireResource("", "v1", "endpoints"), "default", {
     metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
     subsets: [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: "https", port: o.advertisePort, protocol: "TCP" }] }],
   });
-  await reconcile(registry, must("discovery.k8s.io", "v1", "endpointslices"), "default", {
+  await reconcile(registry, requireResource("discovery.k8s.io", "v1", "endpointslices"), "default", {
     metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
     addressType: "IPv4",
     endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],

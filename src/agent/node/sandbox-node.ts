@@ -15,9 +15,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { deepCopy, jsonEqual } from "../../api/json.js";
-import { findResource } from "../../api/resources.js";
+import { requireResource } from "../../api/resources.js";
 import { rfc3339 } from "../../api/time.js";
-import type { ResourceInfo } from "../../api/resources.js";
 import type { Container, KubeObject, Lease, Node, Pod, Service } from "../../api/types.js";
 import type { Clock, Informer, Transport } from "../../client/index.js";
 import { Informer as InformerClass, KubeClient, WorkQueue, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
@@ -76,11 +75,6 @@ interface PodRun {
 }
 
 
-function must(group: string, version: string, plural: string): ResourceInfo {
-  const r = findResource(group, version, plural);
-  if (!r) throw new Error(`${plural} not served`);
-  return r;
-}
 
 export class SandboxNode {
   readonly #o: Required<Omit<SandboxNodeOptions, "clock">> & { clock: Clock };
@@ -95,9 +89,9 @@ export class SandboxNode {
   constructor(o: SandboxNodeOptions) {
     this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, ...o };
     this.#ipam = new HostLocalIpam(o.podCIDR);
-    this.#pods = new KubeClient<Pod>(o.transport, must("", "v1", "pods"), { fieldManager: "kubelet" });
-    this.#nodes = new KubeClient<Node>(o.transport, must("", "v1", "nodes"), { fieldManager: "kubelet" });
-    this.#leases = new KubeClient<Lease>(o.transport, must("coordination.k8s.io", "v1", "leases"), { fieldManager: "kubelet" });
+    this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
+    this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
+    this.#leases = new KubeClient<Lease>(o.transport, requireResource("coordination.k8s.io", "v1", "leases"), { fieldManager: "kubelet" });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -116,7 +110,7 @@ export class SandboxNode {
       body: { metadata: { annotations: { [kubeletEndpointAnnotation]: kubelet.url, [kubeletTokenAnnotation]: token } } },
     });
     const pods: Informer<Pod> = new InformerClass<Pod>(this.#pods, { fieldSelector: `spec.nodeName=${this.#o.name}` });
-    const services: Informer<Service> = new InformerClass<Service>(new KubeClient<Service>(this.#o.transport, must("", "v1", "services")));
+    const services: Informer<Service> = new InformerClass<Service>(new KubeClient<Service>(this.#o.transport, requireResource("", "v1", "services")));
     this.#services = services;
     const queue = new WorkQueue<string>({ clock: this.#o.clock });
     this.#queue = queue;

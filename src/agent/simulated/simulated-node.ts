@@ -4,9 +4,8 @@
 // process, for scale tests of the control plane. Everything goes through the public API.
 
 import { deepCopy } from "../../api/json.js";
-import { findResource } from "../../api/resources.js";
+import { requireResource } from "../../api/resources.js";
 import { rfc3339 } from "../../api/time.js";
-import type { ResourceInfo } from "../../api/resources.js";
 import type { KubeObject, Lease, Node, Pod } from "../../api/types.js";
 import type { Clock, Informer, Transport } from "../../client/index.js";
 import { Informer as InformerClass, KubeClient, WorkQueue, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
@@ -25,11 +24,6 @@ export interface SimulatedNodeOptions {
   clock?: Clock;
 }
 
-function must(group: string, version: string, plural: string): ResourceInfo {
-  const r = findResource(group, version, plural);
-  if (!r) throw new Error(`${plural} not served`);
-  return r;
-}
 
 
 /** The Node object a simulated kubelet registers. */
@@ -85,9 +79,9 @@ export class SimulatedNode {
   constructor(o: SimulatedNodeOptions) {
     this.#o = { renewMs: 10_000, clock: realClock, ...o };
     this.#ipam = new HostLocalIpam(o.podCIDR);
-    this.#nodes = new KubeClient<Node>(o.transport, must("", "v1", "nodes"), { fieldManager: "kubelet" });
-    this.#leases = new KubeClient<Lease>(o.transport, must("coordination.k8s.io", "v1", "leases"), { fieldManager: "kubelet" });
-    this.#pods = new KubeClient<Pod>(o.transport, must("", "v1", "pods"), { fieldManager: "kubelet" });
+    this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
+    this.#leases = new KubeClient<Lease>(o.transport, requireResource("coordination.k8s.io", "v1", "leases"), { fieldManager: "kubelet" });
+    this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
   }
 
   /** Registers the node (or takes over an existing one), then runs until `signal` aborts. */
