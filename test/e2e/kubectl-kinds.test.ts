@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { repoRoot } from "./helpers/repo.js";
 import type { ServerProcess } from "./helpers/server-process.js";
 import { startServer } from "./helpers/server-process.js";
+import { waitFor } from "./helpers/wait-for.js";
 
 const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
 
@@ -16,14 +17,6 @@ function cells(out: string, name: string): string[] {
   return line.trim().split(/\s+/);
 }
 
-async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const nodeYaml = `apiVersion: v1
 kind: Node
@@ -122,9 +115,9 @@ describe("kubectl on pods, nodes, rcs and namespaces", () => {
     assert.equal(row[1], "2");
     assert.deepEqual(row.slice(5), ["nginx", "nginx", "app=nginx"]);
     await waitFor(
-      async () => /^Replicas:\s+2 current \/ 2 desired$/m.test((await s.kubectl(["describe", "rc", "nginx-controller"])).stdout),
-      20_000,
       "the replication controller to reach 2 pods",
+      async () => /^Replicas:\s+2 current \/ 2 desired$/m.test((await s.kubectl(["describe", "rc", "nginx-controller"])).stdout),
+      { timeoutMs: 20_000 },
     );
     const d = await s.kubectl(["describe", "rc", "nginx-controller"]);
     assert.match(d.stdout, /^Pods Status:\s+0 Running \/ 2 Waiting \/ 0 Succeeded \/ 0 Failed$/m);
@@ -160,7 +153,7 @@ describe("kubectl on pods, nodes, rcs and namespaces", () => {
     const d = await s.kubectl(["delete", "namespace", "scratch"], { timeoutMs: 60_000 });
     assert.equal(d.code, 0, d.stderr);
     assert.match(d.stdout, /namespace "scratch" deleted/);
-    await waitFor(async () => (await s.kubectl(["get", "ns", "scratch"])).code === 1, 20_000, "the namespace to go");
+    await waitFor("the namespace to go", async () => (await s.kubectl(["get", "ns", "scratch"])).code === 1, { timeoutMs: 20_000 });
     const inside = await s.kubectl(["get", "svc", "inside", "-n", "scratch"]);
     assert.equal(inside.code, 1);
     const recreate = await s.kubectl(["create", "-f", ns]);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { repoRoot } from "./helpers/repo.js";
 import type { ServerProcess } from "./helpers/server-process.js";
 import { startServer } from "./helpers/server-process.js";
+import { waitFor } from "./helpers/wait-for.js";
 
 const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
 
@@ -174,7 +175,7 @@ describe("kubectl against svcnet server", () => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     try {
-      await waitFor(() => out.includes("nginx-service"), 20_000);
+      await waitFor("the watch to list nginx-service", () => out.includes("nginx-service"), { timeoutMs: 20_000 });
       const c = await s.kubectl(["create", "service", "clusterip", "watched", "--tcp=80:80", "--validate=false"]);
       if (c.code !== 0) {
         // kubectl 1.32 sends protobuf for generator commands; fall back to a JSON create.
@@ -182,7 +183,7 @@ describe("kubectl against svcnet server", () => {
         const c2 = await s.kubectl(["create", "-f", f]);
         assert.equal(c2.code, 0, c2.stderr);
       }
-      await waitFor(() => /^watched\s+ClusterIP/m.test(out), 20_000);
+      await waitFor("the watch to show the new service", () => /^watched\s+ClusterIP/m.test(out), { timeoutMs: 20_000 });
     } finally {
       child.kill();
     }
@@ -208,7 +209,7 @@ describe("kubectl against svcnet server", () => {
     assert.match(rc.stdout, /replicationcontroller\/nginx-controller created/);
     const rcPods = async (): Promise<string[]> =>
       (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "name"])).stdout.split("\n").filter(Boolean);
-    await waitFor(async () => (await rcPods()).length === 3, 20_000);
+    await waitFor("3 rc pods", async () => (await rcPods()).length === 3, { timeoutMs: 20_000 });
     const names = await rcPods();
     for (const n of names) assert.match(n, /^pod\/nginx-controller-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     const pods = await s.kubectl(["get", "pods"]);
@@ -220,13 +221,13 @@ describe("kubectl against svcnet server", () => {
     const scale = await s.kubectl(["scale", "rc", "nginx-controller", "--replicas=5"]);
     assert.equal(scale.code, 0, scale.stderr);
     assert.match(scale.stdout, /replicationcontroller\/nginx-controller scaled/);
-    await waitFor(async () => (await rcPods()).length === 5, 20_000);
+    await waitFor("5 rc pods", async () => (await rcPods()).length === 5, { timeoutMs: 20_000 });
     const g = await s.kubectl(["get", "rc"]);
     assert.deepEqual(row(g.stdout, "nginx-controller").slice(0, 3), ["nginx-controller", "5", "5"]);
     const d = await s.kubectl(["delete", "rc", "nginx-controller"]);
     assert.equal(d.code, 0, d.stderr);
     assert.match(d.stdout, /replicationcontroller "nginx-controller" deleted/);
-    await waitFor(async () => (await rcPods()).length === 0, 20_000);
+    await waitFor("the rc pods to go", async () => (await rcPods()).length === 0, { timeoutMs: 20_000 });
   });
 
   test("delete a service; it is gone", async () => {
@@ -243,11 +244,3 @@ describe("kubectl against svcnet server", () => {
   });
 });
 
-async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("timed out waiting for condition");
-}
