@@ -45,8 +45,9 @@ unit: build
 e2e: build
 	node --test --test-concurrency=1 --test-timeout=300000 $$(find dist/test -name '*.test.js' | sort)
 
+# The spec reporter repeats every failure at the end, so the tail of a CI log names it.
 test: build lint
-	node --test --test-concurrency=2 --test-timeout=300000 $$(find dist/src dist/test dist/bench -name '*.test.js' | sort)
+	node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 $$(find dist/src dist/test dist/bench -name '*.test.js' | sort)
 
 bench: build
 	node dist/bench/api-writes.js
