@@ -33,7 +33,9 @@ describe("buildSandboxNetwork", () => {
     assert.ok(lines.includes("ip netns exec svcnet-t1-core-v2-01 sysctl -w net.ipv4.ip_forward=1"));
     assert.ok(lines.includes("ip -n svcnet-t1-core-v2-01 route add 10.1.14.0/24 via 172.17.8.102 dev eth0"));
     assert.ok(lines.includes("ip -n svcnet-t1-core-v2-02 route add 10.1.13.0/24 via 172.17.8.101 dev eth0"));
-    assert.deepEqual(ip.namespaces, ["svcnet-t1-underlay", "svcnet-t1-core-v2-01", "svcnet-t1-core-v2-02"]);
+    assert.ok(lines.includes("ip -n svcnet-t1-core-v2-01 route add 10.0.0.0/24 dev eth0"));
+    assert.ok(lines.includes("ip -n svcnet-t1-client addr add 172.17.8.200/24 dev eth0"));
+    assert.deepEqual(ip.namespaces, ["svcnet-t1-underlay", "svcnet-t1-core-v2-01", "svcnet-t1-core-v2-02", "svcnet-t1-client"]);
   });
 
   it("never touches the root namespace: every command targets a sandbox namespace", async () => {
@@ -81,6 +83,7 @@ describe("SandboxNetwork pods", () => {
       `ip -n svcnet-t1-pod-${hash} link set lo up`,
       `ip -n svcnet-t1-core-v2-01 link add name veth${hash} type veth peer name eth0 netns svcnet-t1-pod-${hash}`,
       `ip -n svcnet-t1-core-v2-01 link set veth${hash} master docker0`,
+      `ip -n svcnet-t1-core-v2-01 link set veth${hash} type bridge_slave hairpin on`,
       `ip -n svcnet-t1-core-v2-01 link set veth${hash} up`,
       `ip -n svcnet-t1-pod-${hash} addr add 10.1.13.2/24 dev eth0`,
       `ip -n svcnet-t1-pod-${hash} link set eth0 up`,

@@ -2,7 +2,7 @@
 
 import { destroyByPrefix, listNamespaces } from "./destroy-by-prefix.js";
 import type { IpRunner } from "./ip-runner.js";
-import { nodeCommands, podCommands, underlayCommands } from "./topology-commands.js";
+import { clientCommands, nodeCommands, podCommands, underlayCommands } from "./topology-commands.js";
 import type { NodePlan, PodOptions, PodPlan, TopologyPlan } from "./topology-plan.js";
 import { planPod, podNetnsName } from "./topology-plan.js";
 
@@ -49,6 +49,7 @@ export async function buildSandboxNetwork(plan: TopologyPlan, runner: IpRunner):
   try {
     await runAll(runner, underlayCommands(plan));
     for (const node of plan.nodes) await runAll(runner, nodeCommands(plan, node));
+    await runAll(runner, clientCommands(plan));
   } catch (error) {
     await destroyByPrefix(runner, { id: plan.id }).catch(() => undefined);
     throw error;

@@ -34,6 +34,21 @@ export function nodeCommands(plan: TopologyPlan, node: NodePlan): string[][] {
     ["-n", ns, "link", "set", node.bridge, "up"],
     sysctlArgs(ns, { key: "net.ipv4.ip_forward", value: "1" }),
     ...node.routes.map((r) => ["-n", ns, "route", "add", r.dst, "via", r.via, "dev", r.dev]),
+    ...node.deviceRoutes.map((r) => ["-n", ns, "route", "add", r.dst, "dev", r.dev]),
+  ];
+}
+
+/** Commands creating the outside client: a namespace on br0 with only its connected route. */
+export function clientCommands(plan: TopologyPlan): string[][] {
+  const { client, underlay } = plan;
+  return [
+    ["netns", "add", client.netns],
+    ["-n", client.netns, "link", "set", "lo", "up"],
+    ["-n", underlay.netns, "link", "add", "name", client.underlayPeer, "type", "veth", "peer", "name", client.dev, "netns", client.netns],
+    ["-n", underlay.netns, "link", "set", client.underlayPeer, "master", underlay.bridge],
+    ["-n", underlay.netns, "link", "set", client.underlayPeer, "up"],
+    ["-n", client.netns, "addr", "add", `${client.ip}/${client.ipPrefixLength}`, "dev", client.dev],
+    ["-n", client.netns, "link", "set", client.dev, "up"],
   ];
 }
 
@@ -46,6 +61,8 @@ export function podCommands(pod: PodPlan): string[][] {
     ["-n", ns, "link", "set", "lo", "up"],
     ["-n", node, "link", "add", "name", pod.hostVeth, "type", "veth", "peer", "name", pod.podDev, "netns", ns],
     ["-n", node, "link", "set", pod.hostVeth, "master", pod.bridge],
+    // Hairpin: a pod reaching itself through its Service gets its packet back on the same port.
+    ["-n", node, "link", "set", pod.hostVeth, "type", "bridge_slave", "hairpin", "on"],
     ["-n", node, "link", "set", pod.hostVeth, "up"],
     ["-n", ns, "addr", "add", `${pod.ip}/${pod.prefixLength}`, "dev", pod.podDev],
     ["-n", ns, "link", "set", pod.podDev, "up"],

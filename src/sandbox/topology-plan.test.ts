@@ -20,11 +20,19 @@ describe("planTopology", () => {
       podCidr: "10.1.13.0/24",
       bridgeIp: "10.1.13.1",
       routes: [{ dst: "10.1.14.0/24", via: "172.17.8.102", dev: "eth0" }],
+      deviceRoutes: [{ dst: "10.0.0.0/24", dev: "eth0" }],
     });
+    assert.deepEqual(plan.client, { netns: "svcnet-ab12-client", dev: "eth0", underlayPeer: "veth-client", ip: "172.17.8.200", ipPrefixLength: 24 });
     assert.equal(plan.nodes[1].name, "core-v2-02");
     assert.equal(plan.nodes[1].ip, "172.17.8.102");
     assert.equal(plan.nodes[1].podCidr, "10.1.14.0/24");
     assert.deepEqual(plan.nodes[1].routes, [{ dst: "10.1.13.0/24", via: "172.17.8.101", dev: "eth0" }]);
+  });
+
+  it("routes the service range on each node's eth0, and refuses a range that is not a CIDR", () => {
+    const plan = planTopology({ id: "x", nodes: 1, serviceCidr: "10.96.0.0/16" });
+    assert.deepEqual(plan.nodes[0].deviceRoutes, [{ dst: "10.96.0.0/16", dev: "eth0" }]);
+    assert.throws(() => planTopology({ id: "x", nodes: 1, serviceCidr: "10.96.0.0" }), TopologyError);
   });
 
   it("routes every node to every other node's pod range", () => {

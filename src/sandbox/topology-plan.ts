@@ -6,7 +6,12 @@
 //   svcnet-<id>-core-v2-0i      eth0 = 172.17.8.(100+i)/24 (veth peer `veth-n0i` on br0),
 //                               docker0 = 10.1.(12+i).1/24, ip_forward on,
 //                               host-gw routes to every other node's pod /24
+//                               the service range (10.0.0.0/24) on eth0, so that the node's own
+//                               clients reach the proxy's nat OUTPUT rules (a route must exist
+//                               before netfilter rewrites the destination)
 //   svcnet-<id>-pod-<hash>      eth0 = pod IP/24, default via its node's docker0 address
+//   svcnet-<id>-client          eth0 = 172.17.8.200/24 on br0: "outside the cluster", for
+//                               NodePort and LoadBalancer traffic from off the nodes
 // No namespace has a route leading out of the sandbox: nodes have no default route at all, and a
 // pod's default route ends at its node, which drops what it cannot route.
 
@@ -25,6 +30,8 @@ export const MAX_IFNAME_LENGTH = 15;
 export interface TopologyOptions {
   id: string;
   nodes: number;
+  /** The service ClusterIP range routed on each node's eth0; default 10.0.0.0/24. */
+  serviceCidr?: string;
 }
 
 /** A route as `ip route add <dst> via <via> dev <dev>` takes it. */
@@ -60,6 +67,18 @@ export interface NodePlan {
   bridgeIp: string;
   /** Host-gw routes to every other node's pod range. */
   routes: RoutePlan[];
+  /** Routes without a gateway (`ip route add <dst> dev <dev>`): the service range. */
+  deviceRoutes: { dst: string; dev: string }[];
+}
+
+/** A namespace on the underlay that is not a node: a client "outside the cluster". */
+export interface ClientPlan {
+  netns: string;
+  dev: "eth0";
+  /** Its peer on br0 in the underlay namespace. */
+  underlayPeer: string;
+  ip: string;
+  ipPrefixLength: number;
 }
 
 /** The whole sandbox. */
@@ -69,6 +88,7 @@ export interface TopologyPlan {
   prefix: string;
   underlay: { netns: string; bridge: "br0" };
   nodes: NodePlan[];
+  client: ClientPlan;
 }
 
 /** One pod's sandbox: its namespace and the veth pair joining it to its node's bridge. */
@@ -98,6 +118,8 @@ export class TopologyError extends Error {
 const UNDERLAY_NET = "172.17.8";
 const UNDERLAY_PREFIX_LENGTH = 24;
 const POD_PREFIX_LENGTH = 24;
+/** The outside client's address: far above the node addresses (.101-.199). */
+const CLIENT_IP = `${UNDERLAY_NET}.200`;
 
 /**
  * Plans a sandbox of `nodes` nodes. Throws TopologyError when the id is not 1–16 lowercase
@@ -112,6 +134,8 @@ export function planTopology(options: TopologyOptions): TopologyPlan {
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) {
     throw new TopologyError(`node count ${nodes} must be an integer from 1 to ${MAX_NODES}`);
   }
+  const serviceCidr = options.serviceCidr ?? "10.0.0.0/24";
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(serviceCidr)) throw new TopologyError(`service range ${JSON.stringify(serviceCidr)} is not an IPv4 CIDR`);
   const prefix = sandboxPrefix(id);
   const indexes = Array.from({ length: nodes }, (_, k) => k + 1);
   const planned = indexes.map((index) => {
@@ -133,10 +157,12 @@ export function planTopology(options: TopologyOptions): TopologyPlan {
       podCidr: podCidrOf(index),
       bridgeIp: `${podNetOf(index)}.1`,
       routes,
+      deviceRoutes: [{ dst: serviceCidr, dev: "eth0" }],
     };
     return node;
   });
-  return { id, prefix, underlay: { netns: `${prefix}underlay`, bridge: "br0" }, nodes: planned };
+  const client: ClientPlan = { netns: `${prefix}client`, dev: "eth0", underlayPeer: "veth-client", ip: CLIENT_IP, ipPrefixLength: UNDERLAY_PREFIX_LENGTH };
+  return { id, prefix, underlay: { netns: `${prefix}underlay`, bridge: "br0" }, nodes: planned, client };
 }
 
 /** Options of planPod. */

@@ -1,0 +1,137 @@
+// The proxy against the real kernel: a ServiceProxy watches an in-process API server and programs
+// iptables inside a network namespace of its own (no traffic; the rules are read back with
+// iptables-save). Needs root; the namespace is removed even when a test fails.
+
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { requireResource } from "../api/resources.js";
+import type { EndpointSlice, Service } from "../api/types.js";
+import { startTestApi, testToken } from "../apiserver/test-api.js";
+import type { TestApi } from "../apiserver/test-api.js";
+import { InProcessTransport, KubeClient } from "../client/index.js";
+import { ExecIpRunner } from "../sandbox/ip-runner.js";
+import { ExecIptables } from "./iptables/iptables-commands.js";
+import { ServiceProxy } from "./service-proxy.js";
+import { defaultNodeProxyConfig } from "./types.js";
+
+const isRoot = process.getuid?.() === 0;
+const skip = isRoot ? false : "needs root to create a network namespace (CI runs as root)";
+
+function slice(name: string, ips: string[], node = "node-a"): EndpointSlice {
+  return {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: `${name}-abc`, namespace: "default", labels: { "kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "test" } },
+    addressType: "IPv4",
+    endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true }, nodeName: node })),
+    ports: [{ name: "", port: 80, protocol: "TCP" }],
+  };
+}
+
+describe("ServiceProxy in a real network namespace", { skip }, () => {
+  const netns = `svcnet-t${randomBytes(4).toString("hex")}-proxy`;
+  const ip = new ExecIpRunner();
+  const iptables = new ExecIptables({ netns });
+  let api: TestApi;
+  let proxy: ServiceProxy;
+  const stop = new AbortController();
+  let running: Promise<void>;
+  let services: KubeClient<Service>;
+  let slices: KubeClient<EndpointSlice>;
+
+  before(async () => {
+    await ip.ip(["netns", "add", netns]);
+    api = await startTestApi();
+    const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-proxy-test" });
+    services = new KubeClient<Service>(transport, requireResource("", "v1", "services"));
+    slices = new KubeClient<EndpointSlice>(transport, requireResource("discovery.k8s.io", "v1", "endpointslices"));
+    proxy = new ServiceProxy({
+      transport,
+      commands: iptables,
+      config: { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["192.168.0.10"], clusterCIDR: "10.1.0.0/16" },
+      minSyncPeriodMs: 50,
+      syncPeriodMs: 300,
+      conntrack: false,
+    });
+    running = proxy.run(stop.signal);
+  });
+
+  after(async () => {
+    stop.abort();
+    await running?.catch(() => undefined);
+    await api?.close();
+    await ip.ip(["netns", "del", netns]).catch(() => undefined);
+  });
+
+  async function natDump(): Promise<string> {
+    return iptables.save("nat");
+  }
+
+  async function until(what: string, check: (nat: string) => boolean, timeoutMs = 5000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let nat = "";
+    while (Date.now() < end) {
+      nat = await natDump();
+      if (check(nat)) return nat;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`${what}: not seen within ${timeoutMs} ms; nat table:\n${nat}`);
+  }
+
+  it("writes the hooks, the canaries and the seed's service with three endpoints", async () => {
+    await services.create({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "nginx-service", namespace: "default" },
+      spec: { clusterIP: "10.0.0.252", ports: [{ port: 8000, targetPort: 80, protocol: "TCP" }], selector: { app: "nginx" } },
+    } as Service);
+    await slices.create(slice("nginx-service", ["10.1.13.2", "10.1.13.3", "10.1.13.4"]));
+    const nat = await until("nginx-service's chains", (t) => t.includes("KUBE-SEP-COO3Y4QZMF4NKH2Q"));
+    assert.match(nat, /-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES/);
+    assert.match(nat, /-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES/);
+    assert.match(nat, /-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING/);
+    assert.match(nat, /:KUBE-PROXY-CANARY/);
+    assert.match(nat, /-A KUBE-SERVICES -d 10\.0\.0\.252\/32 -p tcp -m comment --comment "default\/nginx-service cluster IP" -m tcp --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG/);
+    assert.match(nat, /-A KUBE-SVC-V2OKYYMBY3REGZOG .*--probability 0\.33333333349 -j KUBE-SEP-D6ZFGDR42OKGRRVI/);
+    assert.match(nat, /-A KUBE-SEP-D6ZFGDR42OKGRRVI -p tcp -m comment --comment "default\/nginx-service" -m tcp -j DNAT --to-destination 10\.1\.13\.2:80/);
+    const filter = await iptables.save("filter");
+    assert.match(filter, /-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000\/0x4000 -j ACCEPT/);
+    assert.ok((proxy.status.lastSync?.result.natRules ?? 0) >= 16);
+  });
+
+  it("follows endpoint changes with a partial sync and deletes the stale chain", async () => {
+    const fullBefore = proxy.status.fullSyncs;
+    const current = await slices.get("default", "nginx-service-abc");
+    await slices.update({ ...current, endpoints: (current.endpoints ?? []).slice(0, 2) });
+    const nat = await until("the third endpoint's chain deleted", (t) => !t.includes("KUBE-SEP-COO3Y4QZMF4NKH2Q"));
+    assert.match(nat, /--probability 0\.50000000000 -j KUBE-SEP-D6ZFGDR42OKGRRVI/);
+    assert.equal(proxy.status.fullSyncs, fullBefore, "an endpoint change is a partial sync");
+  });
+
+  it("rejects at once when the service has no endpoints", async () => {
+    const current = await slices.get("default", "nginx-service-abc");
+    await slices.update({ ...current, endpoints: [] });
+    await until("nginx-service's chains gone", (t) => !t.includes("KUBE-SVC-V2OKYYMBY3REGZOG"));
+    const filter = await iptables.save("filter");
+    assert.match(filter, /-A KUBE-SERVICES -d 10\.0\.0\.252\/32 -p tcp -m comment --comment "default\/nginx-service has no endpoints" -m tcp --dport 8000 -j REJECT --reject-with icmp-port-unreachable/);
+  });
+
+  it("repairs a flushed nat table with a full sync", async () => {
+    const current = await slices.get("default", "nginx-service-abc");
+    await slices.update({ ...current, endpoints: slice("x", ["10.1.13.2"]).endpoints });
+    await until("one endpoint", (t) => t.includes("KUBE-SEP-D6ZFGDR42OKGRRVI"));
+    const fullBefore = proxy.status.fullSyncs;
+    const flush = await iptables.iptables(["-t", "nat", "-F"]);
+    assert.equal(flush.code, 0, flush.stderr);
+    await until("rules back after the flush", (t) => t.includes("-j KUBE-SERVICES") && t.includes("DNAT --to-destination 10.1.13.2:80"), 5000);
+    assert.ok(proxy.status.fullSyncs > fullBefore);
+  });
+
+  it("serves kube-proxy's metrics", () => {
+    const text = proxy.registry.render();
+    assert.match(text, /kubeproxy_sync_full_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/);
+    assert.match(text, /kubeproxy_sync_partial_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/);
+    assert.match(text, /kubeproxy_sync_proxy_rules_iptables_restore_failures_total\{ip_family="IPv4"\} 0/);
+  });
+});
