@@ -10,6 +10,9 @@
 // publishes on its Node. Readiness and liveness probes (exec, httpGet, tcpSocket) run from the
 // pod's namespace. Not yet: startup probes, exec and port-forward through the API server,
 // re-adoption of running pods after an agent restart.
+//
+// Each node also runs the service proxy (issue 5) against its own namespace's iptables, as
+// kube-proxy runs beside the kubelet on every node.
 
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -42,6 +45,11 @@ import type { ContainerRuntimeInfo } from "../status/container-status.js";
 import { crashLoopBackOff } from "../status/crash-loop-backoff.js";
 import { podStatus } from "../status/pod-status.js";
 import { shouldRestart } from "../status/restart-policy.js";
+import { ConntrackCleaner } from "../../proxy/conntrack/conntrack-cleaner.js";
+import { ExecIptables } from "../../proxy/iptables/iptables-commands.js";
+import type { RulesProfile } from "../../proxy/service-port-name.js";
+import { ServiceProxy } from "../../proxy/service-proxy.js";
+import { defaultNodeProxyConfig } from "../../proxy/types.js";
 
 export interface SandboxNodeOptions {
   transport: Transport;
@@ -54,6 +62,8 @@ export interface SandboxNodeOptions {
   clusterDNS?: string;
   renewMs?: number;
   clock?: Clock;
+  /** Run the service proxy in the node's namespace; false turns it off. Default: modern rules. */
+  proxy?: false | { profile?: RulesProfile; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
 
 type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec };
@@ -78,6 +88,8 @@ interface PodRun {
 
 export class SandboxNode {
   readonly #o: Required<Omit<SandboxNodeOptions, "clock">> & { clock: Clock };
+  /** The node's service proxy, once running. */
+  proxy: ServiceProxy | undefined;
   readonly #ipam: HostLocalIpam;
   readonly #pods: KubeClient<Pod>;
   readonly #nodes: KubeClient<Node>;
@@ -87,7 +99,7 @@ export class SandboxNode {
   #services: Informer<Service> | undefined;
 
   constructor(o: SandboxNodeOptions) {
-    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, ...o };
+    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, proxy: {}, ...o };
     this.#ipam = new HostLocalIpam(o.podCIDR);
     this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
     this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
@@ -118,12 +130,42 @@ export class SandboxNode {
     pods.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: enqueue });
     void pods.run(signal);
     void services.run(signal);
+    const proxyRun = this.#startProxy(signal);
     try {
       await runController({ name: `kubelet/${this.#o.name}`, queue, workers: 4, signal, caches: [pods, services], sync: (key) => this.#sync(pods, key) });
     } finally {
       // Stopping the agent stops its pods' processes and removes their namespaces.
       await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
+      await proxyRun;
     }
+  }
+
+  /** Starts kube-proxy's counterpart for this node; resolves when it has stopped. */
+  #startProxy(signal: AbortSignal): Promise<void> {
+    const settings = this.#o.proxy;
+    if (settings === false) return Promise.resolve();
+    const node = this.#o.sandbox.nodes.find((n) => n.name === this.#o.name);
+    if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
+    const proxy = new ServiceProxy({
+      transport: this.#o.transport,
+      commands: new ExecIptables({ netns: node.netns }),
+      config: {
+        ...defaultNodeProxyConfig,
+        nodeName: this.#o.name,
+        nodeIPs: [this.#o.nodeIP],
+        clusterCIDR: settings.clusterCIDR ?? "10.1.0.0/16",
+        masqueradeAll: settings.masqueradeAll ?? false,
+        // NodePorts answer on the node's address; 127.0.0.1 inside a node namespace helps nobody.
+        localhostNodePorts: false,
+      },
+      profile: settings.profile ?? "modern",
+      minSyncPeriodMs: settings.minSyncPeriodMs ?? 1000,
+      syncPeriodMs: settings.syncPeriodMs ?? 30_000,
+      conntrack: new ConntrackCleaner({ netns: node.netns }),
+      log: (line) => console.error(`svcnet proxy ${this.#o.name}: ${line}`),
+    });
+    this.proxy = proxy;
+    return proxy.run(signal).catch((e: unknown) => console.error(`svcnet proxy ${this.#o.name} stopped:`, e));
   }
 
   #logFile(key: string, container: string, previous: boolean): string | undefined {

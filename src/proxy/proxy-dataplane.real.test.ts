@@ -1,0 +1,225 @@
+// The proxy's data plane for real (as root): a two-node namespace sandbox with the node agents,
+// each running the service proxy in its node's namespace. Traffic flows only between the
+// sandbox's own namespaces: from a client pod to ClusterIPs, from the outside-client namespace
+// to NodePorts. Checks the seed's service (all three nginx pods reached, iptables counters
+// moving), scaling up and to zero (connection refused at once), session affinity, and the
+// client source IP kept by externalTrafficPolicy Local.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EndpointSlice, Pod, Service } from "../api/types.js";
+import { testToken } from "../apiserver/test-api.js";
+import { InProcessTransport } from "../client/index.js";
+import { allControllers } from "../controllers/all-controllers.js";
+import { resource } from "../controllers/controller-context.js";
+import type { TestCluster } from "../controllers/test-cluster.js";
+import { startTestCluster } from "../controllers/test-cluster.js";
+import { SandboxNode } from "../agent/node/sandbox-node.js";
+import { destroyByPrefix, listNamespaces } from "../sandbox/destroy-by-prefix.js";
+import { ExecIpRunner } from "../sandbox/ip-runner.js";
+import type { SandboxNetwork } from "../sandbox/sandbox-network.js";
+import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
+import { planTopology, podNetnsName } from "../sandbox/topology-plan.js";
+
+const isRoot = process.getuid?.() === 0;
+
+interface Ran {
+  stdout: string;
+  code: number;
+}
+
+function inNetns(netns: string, argv: string[], timeoutMs = 10_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile("ip", ["netns", "exec", netns, ...argv], { timeout: timeoutMs }, (err, stdout) => {
+      const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+      resolve({ stdout: String(stdout), code });
+    });
+  });
+}
+
+/** curl inside a namespace: the body, or the curl exit code when it failed (7 = refused, 28 = timeout). */
+async function curl(netns: string, url: string): Promise<Ran> {
+  return inNetns(netns, ["curl", "-s", "--max-time", "2", url]);
+}
+
+/** Packets counted by each KUBE-SEP chain's DNAT rule in a node's nat table. */
+async function dnatCounters(netns: string): Promise<Map<string, number>> {
+  const out = await inNetns(netns, ["iptables", "-t", "nat", "-L", "-v", "-n", "-x"]);
+  const counts = new Map<string, number>();
+  let chain = "";
+  for (const line of out.stdout.split("\n")) {
+    const head = /^Chain (\S+)/.exec(line);
+    if (head) chain = head[1];
+    const rule = /^\s*(\d+)\s+\d+\s+DNAT\s.*to:(\S+)/.exec(line);
+    if (rule && chain.startsWith("KUBE-SEP-")) counts.set(rule[2], Number(rule[1]));
+  }
+  return counts;
+}
+
+describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false : "needs root (network namespaces)" }, () => {
+  const id = `p${randomBytes(4).toString("hex")}`;
+  const runner = new ExecIpRunner();
+  const stop = new AbortController();
+  const dataDir = mkdtempSync(join(tmpdir(), "svcnet-proxy-"));
+  let c: TestCluster;
+  let net: SandboxNetwork;
+  let agents: Promise<void>[] = [];
+
+  before(async () => {
+    // Two agents, each with informers and a proxy, all stop on this one signal.
+    setMaxListeners(100, stop.signal);
+    c = await startTestCluster({ controllers: allControllers });
+    net = await buildSandboxNetwork(planTopology({ id, nodes: 2 }), runner);
+    const transport = new InProcessTransport(c.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
+    agents = net.nodes.map((n) =>
+      new SandboxNode({
+        transport,
+        name: n.name,
+        nodeIP: n.ip,
+        podCIDR: n.podCidr,
+        sandbox: net,
+        dataDir: join(dataDir, n.name),
+        renewMs: 1000,
+        proxy: { minSyncPeriodMs: 100, syncPeriodMs: 2000 },
+      }).run(stop.signal),
+    );
+  });
+  after(async () => {
+    stop.abort();
+    await Promise.allSettled(agents);
+    await net?.destroy().catch(() => {});
+    await destroyByPrefix(runner, { id }).catch(() => {});
+    await c?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    assert.deepEqual(await listNamespaces(runner, `svcnet-${id}-`), [], "no namespace of this test is left");
+  });
+
+  const pods = () => c.client<Pod>(resource("", "v1", "pods"));
+  const services = () => c.client<Service>(resource("", "v1", "services"));
+  const podNetns = (name: string): string => podNetnsName(net.plan.prefix, `default/${name}`);
+  const nodeNetns = (nodeName: string): string => net.nodes.find((n) => n.name === nodeName)?.netns ?? assert.fail(`no node ${nodeName}`);
+
+  async function runningPods(selector: string, count: number): Promise<Pod[]> {
+    return c.waitFor(`${count} running pods ${selector}`, async () => {
+      const list = (await pods().list("default", { labelSelector: selector })).items;
+      return list.length === count && list.every((p) => p.status?.phase === "Running" && p.status.containerStatuses?.every((s) => s.ready)) && list;
+    }, 30_000);
+  }
+
+  async function rc(name: string, replicas: number, image: string, port: number): Promise<void> {
+    await c.client(resource("", "v1", "replicationcontrollers")).create({
+      metadata: { name, namespace: "default" },
+      spec: { replicas, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image, ports: [{ containerPort: port }] }] } } },
+    });
+  }
+
+  async function scale(name: string, replicas: number): Promise<void> {
+    await c.client(resource("", "v1", "replicationcontrollers")).patch("default", name, { type: "merge", body: { spec: { replicas } } });
+  }
+
+  async function readyEndpoints(service: string, count: number): Promise<void> {
+    await c.waitFor(`${count} ready endpoints of ${service}`, async () => {
+      const slices = (await c.client<EndpointSlice>(resource("discovery.k8s.io", "v1", "endpointslices")).list("default", { labelSelector: `kubernetes.io/service-name=${service}` })).items;
+      const ready = slices.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false);
+      return ready.length === count;
+    }, 30_000);
+  }
+
+  let client: Pod;
+
+  test("the seed's nginx-service: a pod reaches all three nginx pods through the ClusterIP, and the NodePort answers on both nodes", async () => {
+    await rc("nginx", 3, "nginx", 80);
+    await services().create({
+      metadata: { name: "nginx-service", namespace: "default" },
+      spec: { type: "NodePort", selector: { app: "nginx" }, ports: [{ port: 8000, targetPort: 80, nodePort: 30802 }] },
+    } as Service);
+    await pods().create({ metadata: { name: "client", namespace: "default" }, spec: { containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "sleep 3600"] }] } } as Pod);
+    await runningPods("app=nginx", 3);
+    [client] = await Promise.all([c.waitFor("client running", async () => {
+      const p = await pods().get("default", "client");
+      return p.status?.phase === "Running" && p;
+    }, 30_000), readyEndpoints("nginx-service", 3)]);
+    const svc = await services().get("default", "nginx-service");
+    const url = `http://${svc.spec.clusterIP}:8000/`;
+    await c.waitFor("the ClusterIP answers", async () => (await curl(podNetns("client"), url)).stdout.includes("Welcome to nginx!"), 10_000);
+    const node = nodeNetns(client.spec.nodeName ?? "");
+    const before = await dnatCounters(node);
+    const requests = 45;
+    for (let i = 0; i < requests; i++) {
+      const r = await curl(podNetns("client"), url);
+      assert.match(r.stdout, /Welcome to nginx!/, `request ${i} through the ClusterIP`);
+    }
+    const after = await dnatCounters(node);
+    const spread = [...after].map(([endpoint, n]) => [endpoint, n - (before.get(endpoint) ?? 0)] as const).filter(([, n]) => n > 0);
+    const nginxIPs = (await runningPods("app=nginx", 3)).map((p) => `${p.status?.podIP}:80`).sort();
+    assert.deepEqual(spread.map(([e]) => e).sort(), nginxIPs, `every nginx pod got connections: ${JSON.stringify(spread)}`);
+    for (const [endpoint, n] of spread) assert.ok(n >= 5, `${endpoint} got ${n} of ${requests} connections (expected about a third)`);
+    console.log(`# ClusterIP spread over the three nginx pods (${requests} requests): ${spread.map(([e, n]) => `${e}=${n}`).join(" ")}`);
+
+    for (const nodeIP of net.nodes.map((n) => n.ip)) {
+      const r = await curl(net.plan.client.netns, `http://${nodeIP}:30802/`);
+      assert.match(r.stdout, /Welcome to nginx!/, `NodePort on ${nodeIP} from outside the cluster`);
+    }
+  });
+
+  test("scaling to 5 adds endpoints to the rules; scaling to 0 refuses connections at once", async () => {
+    const svc = await services().get("default", "nginx-service");
+    const url = `http://${svc.spec.clusterIP}:8000/`;
+    await scale("nginx", 5);
+    await readyEndpoints("nginx-service", 5);
+    const node = nodeNetns(client.spec.nodeName ?? "");
+    await c.waitFor("five KUBE-SEP chains for nginx-service", async () => {
+      const nat = await inNetns(node, ["iptables-save", "-t", "nat"]);
+      return nat.stdout.split("\n").filter((l) => l.startsWith("-A KUBE-SVC-V2OKYYMBY3REGZOG") && l.includes("-j KUBE-SEP-")).length === 5;
+    }, 5000);
+    await scale("nginx", 0);
+    await readyEndpoints("nginx-service", 0);
+    const start = Date.now();
+    const refused = await c.waitFor("connection refused", async () => {
+      const r = await curl(podNetns("client"), url);
+      return r.code === 7 && r;
+    }, 5000);
+    assert.equal(refused.code, 7, "curl: (7) Failed to connect — refused, not a timeout");
+    console.log(`# refused ${Date.now() - start} ms after the endpoints emptied`);
+  });
+
+  test("session affinity keeps one client on one pod; externalTrafficPolicy Local keeps the client's address", async () => {
+    await rc("echo", 3, "svcnet/netexec", 8080);
+    await services().create({
+      metadata: { name: "echo", namespace: "default" },
+      spec: { type: "NodePort", selector: { app: "echo" }, ports: [{ port: 80, targetPort: 8080 }] },
+    } as Service);
+    const echoPods = await runningPods("app=echo", 3);
+    await readyEndpoints("echo", 3);
+    const svc = await services().get("default", "echo");
+    const url = `http://${svc.spec.clusterIP}/hostname`;
+    await c.waitFor("echo answers", async () => (await curl(podNetns("client"), url)).code === 0, 10_000);
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) seen.add((await curl(podNetns("client"), url)).stdout);
+    assert.equal(seen.size, 3, `without affinity all three pods answer: ${[...seen].join(",")}`);
+
+    await services().patch("default", "echo", { type: "merge", body: { spec: { sessionAffinity: "ClientIP" } } });
+    await c.waitFor("affinity rules", async () => (await inNetns(nodeNetns(client.spec.nodeName ?? ""), ["iptables-save", "-t", "nat"])).stdout.includes("--rcheck"), 5000);
+    const sticky = new Set<string>();
+    for (let i = 0; i < 15; i++) sticky.add((await curl(podNetns("client"), url)).stdout);
+    assert.equal(sticky.size, 1, `with ClientIP affinity one pod answers: ${[...sticky].join(",")}`);
+
+    const nodePort = svc.spec.ports?.[0]?.nodePort ?? 0;
+    const withPod = net.nodes.find((n) => echoPods.some((p) => p.spec.nodeName === n.name)) ?? assert.fail("no node with an echo pod");
+    const clusterPolicy = await curl(net.plan.client.netns, `http://${withPod.ip}:${nodePort}/clientip`);
+    assert.equal(clusterPolicy.code, 0);
+    assert.ok(!clusterPolicy.stdout.startsWith(`${net.plan.client.ip}:`), `Cluster policy masquerades: ${clusterPolicy.stdout}`);
+    await services().patch("default", "echo", { type: "merge", body: { spec: { externalTrafficPolicy: "Local", sessionAffinity: "None" } } });
+    const local = await c.waitFor("the client's own address", async () => {
+      const r = await curl(net.plan.client.netns, `http://${withPod.ip}:${nodePort}/clientip`);
+      return r.stdout.startsWith(`${net.plan.client.ip}:`) && r.stdout;
+    }, 5000);
+    assert.match(local, /^172\.17\.8\.200:\d+$/);
+  });
+});
