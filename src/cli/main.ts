@@ -5,6 +5,8 @@ import { runAgent } from "./agent-command.js";
 import { runServer } from "./server-command.js";
 import { runDown } from "./down-command.js";
 import { runUp } from "./up-command.js";
+import { runProxy } from "./proxy-command.js";
+import { runRules } from "./rules-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
 
@@ -15,6 +17,8 @@ Usage:
   svcnet down [--id ID]   remove the namespaces a crashed svcnet up left (default: all svcnet-*)
   svcnet server [flags]   run the control plane (API server and controllers)
   svcnet agent [flags]    run a node agent (today: --simulated nodes)
+  svcnet proxy [flags]    run the service proxy (kube-proxy's role, iptables mode)
+  svcnet rules -f FILE    print the iptables rules the proxy would write for the objects in FILE
   svcnet version          print the version
 
 Run 'svcnet <command> --help' for a command's flags.`;
@@ -26,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
       return runServer(rest);
     case "agent":
       return runAgent(rest);
+    case "proxy":
+      return runProxy(rest);
+    case "rules":
+      return runRules(rest);
     case "down":
       return runDown(rest);
     case "up":

@@ -40,7 +40,22 @@ export class IptablesCommandError extends Error {
   }
 }
 
+/**
+ * Which iptables programs to run: "system" = `iptables`, `iptables-restore`, … (whatever the
+ * host's alternatives point at), or the nf_tables / legacy (x_tables) builds by name. The
+ * backends keep separate rule sets; iptables 1.8.9's nf_tables restore with --noflush grows
+ * quadratically with the number of chains, while legacy stays linear (see bench/proxy-sync.ts).
+ */
+export type IptablesBackend = "system" | "nft" | "legacy";
+
+export function parseIptablesBackend(value: string): IptablesBackend {
+  if (value === "system" || value === "nft" || value === "legacy") return value;
+  throw new Error(`iptables backend must be system, nft or legacy, got ${JSON.stringify(value)}`);
+}
+
 export interface ExecIptablesOptions {
+  /** Default "system". */
+  backend?: IptablesBackend;
   /** Run inside this network namespace (`ip netns exec <netns> …`); the host's tables otherwise. */
   netns?: string;
   /** Seconds to wait for the xtables lock (`-w`); default 5. */
@@ -54,8 +69,11 @@ export class ExecIptables implements IptablesCommands {
   readonly #prefix: string[];
   readonly #lockWait: string;
   readonly #timeoutMs: number;
+  readonly #suffix: string;
 
   constructor(options: ExecIptablesOptions = {}) {
+    const backend = options.backend ?? "system";
+    this.#suffix = backend === "system" ? "" : `-${backend}`;
     this.#prefix = options.netns === undefined ? [] : ["ip", "netns", "exec", options.netns];
     this.where = options.netns === undefined ? "host" : `netns ${options.netns}`;
     this.#lockWait = String(options.lockWaitSeconds ?? 5);
@@ -63,20 +81,20 @@ export class ExecIptables implements IptablesCommands {
   }
 
   async restore(text: string): Promise<void> {
-    const command = [...this.#prefix, "iptables-restore", "-w", this.#lockWait, "-W", "100000", "--noflush", "--counters"];
+    const command = [...this.#prefix, `iptables${this.#suffix}-restore`, "-w", this.#lockWait, "-W", "100000", "--noflush", "--counters"];
     const result = await runCommand(command, text, this.#timeoutMs);
     if (result.code !== 0) throw new IptablesCommandError(command, result);
   }
 
   async save(table: IptablesTable): Promise<string> {
-    const command = [...this.#prefix, "iptables-save", "-t", table];
+    const command = [...this.#prefix, `iptables${this.#suffix}-save`, "-t", table];
     const result = await runCommand(command, undefined, this.#timeoutMs);
     if (result.code !== 0) throw new IptablesCommandError(command, result);
     return result.stdout;
   }
 
   iptables(args: readonly string[]): Promise<CommandResult> {
-    return runCommand([...this.#prefix, "iptables", "-w", this.#lockWait, ...args], undefined, this.#timeoutMs);
+    return runCommand([...this.#prefix, `iptables${this.#suffix}`, "-w", this.#lockWait, ...args], undefined, this.#timeoutMs);
   }
 }
 

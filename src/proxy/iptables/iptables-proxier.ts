@@ -12,7 +12,9 @@ import type { IptablesCommands } from "./iptables-commands.js";
 import { generateModernRules } from "./modern-rules.js";
 import { canaryPresent, chainNamesOf, ensureCanaries, ensureJumpRules, perServiceChains } from "./netfilter-setup.js";
 import { jumpRuleArgs, jumpRules } from "./jump-rules.js";
-import type { IptablesRulesOptions, IptablesRulesResult } from "./rules-result.js";
+import type { ChainTexts } from "./restore-delta.js";
+import { omitUnchangedChains } from "./restore-delta.js";
+import type { IptablesRulesOptions, IptablesRulesResult, ModernRulesCache } from "./rules-result.js";
 import { generateSeedRules } from "./seed-rules.js";
 
 export interface IptablesProxierOptions {
@@ -44,6 +46,18 @@ export function rulesGenerator(profile: RulesProfile): RulesGenerator {
   return profile === "seed" ? generateSeedRules : generateModernRules;
 }
 
+/** The chains every sync writes whole in kube-proxy; unchanged ones are left out of partial restores. */
+const SHARED_CHAINS: ReadonlySet<string> = new Set([
+  "KUBE-SERVICES",
+  "KUBE-EXTERNAL-SERVICES",
+  "KUBE-NODEPORTS",
+  "KUBE-PROXY-FIREWALL",
+  "KUBE-FORWARD",
+  "KUBE-FIREWALL",
+  "KUBE-POSTROUTING",
+  "KUBE-MARK-MASQ",
+]);
+
 export class IptablesProxier {
   readonly #o: IptablesProxierOptions & { now: () => number; fullSyncPeriodMs: number };
   readonly #generate: RulesGenerator;
@@ -51,6 +65,8 @@ export class IptablesProxier {
   #lastFullSync = 0;
   #lastStaleScan = 0;
   #lastText = "";
+  #cache: ModernRulesCache = { blocks: new Map() };
+  #sharedChains: ChainTexts = new Map();
 
   constructor(options: IptablesProxierOptions) {
     this.#o = { now: Date.now, fullSyncPeriodMs: 3_600_000, ...options };
@@ -77,29 +93,33 @@ export class IptablesProxier {
       await ensureJumpRules(commands, this.#o.profile);
       await ensureCanaries(commands);
     }
-    const totalEndpoints = [...changes.state.endpoints.values()].reduce((n, eps) => n + eps.length, 0);
-    const largeCluster = totalEndpoints > 1000;
-    // Listing the nat table costs time proportional to its size: in large clusters only once per sync period.
+    // Listing the nat table costs time proportional to its size. Full syncs list it to find any
+    // stale chain; partial syncs know from the cache which chains their services dropped, and
+    // scan only once per sync period as a backstop.
     let existingNatChains: Set<string> | undefined;
-    if (full || !largeCluster || start - this.#lastStaleScan >= this.#o.syncPeriodMs) {
+    if (full || start - this.#lastStaleScan >= this.#o.syncPeriodMs) {
       existingNatChains = perServiceChains(chainNamesOf(await commands.save("nat")));
       this.#lastStaleScan = start;
     }
+    if (full) this.#cache = { blocks: new Map() };
     const result = this.#generate(changes.state, config, {
       changedServices: full ? undefined : changes.changedServices,
       existingNatChains,
+      cache: this.#cache,
     });
+    const delta = full ? { text: result.text, written: undefined } : omitUnchangedChains(result.text, this.#sharedChains, SHARED_CHAINS);
     try {
-      await commands.restore(result.text);
+      await commands.restore(delta.text);
     } catch (error) {
       metrics.iptablesRestoreFailures.inc();
       if (!full) metrics.iptablesPartialRestoreFailures.inc();
       this.#needsFullSync = true;
       throw error;
     }
+    this.#sharedChains = full ? chainTextsOf(result.text) : new Map([...this.#sharedChains, ...(delta.written ?? [])]);
     this.#needsFullSync = false;
     if (full) this.#lastFullSync = start;
-    this.#lastText = result.text;
+    this.#lastText = delta.text;
     const end = this.#o.now();
     const durationSeconds = (end - start) / 1000;
     metrics.syncProxyRulesDuration.observe(durationSeconds);
@@ -107,8 +127,8 @@ export class IptablesProxier {
     metrics.syncProxyRulesLastTimestamp.set(end / 1000);
     metrics.iptablesTotal.set({ table: "nat" }, result.natRules);
     metrics.iptablesTotal.set({ table: "filter" }, result.filterRules);
-    metrics.iptablesLast.set({ table: "nat" }, countRules(result.text, "nat"));
-    metrics.iptablesLast.set({ table: "filter" }, countRules(result.text, "filter"));
+    metrics.iptablesLast.set({ table: "nat" }, countRules(delta.text, "nat"));
+    metrics.iptablesLast.set({ table: "filter" }, countRules(delta.text, "filter"));
     metrics.noLocalEndpointsTotal.set({ traffic_policy: "internal" }, result.noLocalEndpoints.internal);
     metrics.noLocalEndpointsTotal.set({ traffic_policy: "external" }, result.noLocalEndpoints.external);
     for (const trigger of changes.triggerTimes) {
@@ -135,6 +155,10 @@ export class IptablesProxier {
     const check = await commands.iptables(["-t", "nat", "-C", hook.chain, ...jumpRuleArgs(hook)]);
     return check.code === 0;
   }
+}
+
+function chainTextsOf(text: string): ChainTexts {
+  return omitUnchangedChains(text, new Map(), SHARED_CHAINS).written;
 }
 
 /** Rule lines (`-A`) of one table in a restore input: what this restore wrote. */

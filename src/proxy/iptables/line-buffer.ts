@@ -34,6 +34,16 @@ export class LineBuffer implements RuleLineSink {
     return this.#text.length;
   }
 
+  /** Appends lines written earlier (by another buffer), unchanged. */
+  writeLines(lines: readonly string[]): void {
+    for (const line of lines) this.#text.push(line);
+  }
+
+  /** The lines written so far, without newlines. */
+  entries(): readonly string[] {
+    return this.#text;
+  }
+
   /** The lines, each ended by a newline ("" when empty), as iptables-restore reads them. */
   toString(): string {
     return this.#text.length === 0 ? "" : this.#text.join("\n") + "\n";

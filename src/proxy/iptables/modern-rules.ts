@@ -20,7 +20,7 @@ import { categorizeEndpoints, externallyAccessible } from "../categorize-endpoin
 import { protocolLower, servicePortNameString } from "../service-port-name.js";
 import type { EndpointInfo, NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
 import { endpointChainName, serviceChainName } from "./chain-names.js";
-import { chainLine, commentArgs, DiscardLineBuffer, LineBuffer } from "./line-buffer.js";
+import { chainLine, commentArgs, LineBuffer } from "./line-buffer.js";
 import type { RuleLineSink } from "./line-buffer.js";
 import { probabilityString } from "./probability.js";
 import type { IptablesRulesOptions, IptablesRulesResult } from "./rules-result.js";
@@ -97,19 +97,21 @@ function nodePortAddresses(addressing: NodePortAddressing, nodeIPs: readonly str
   });
 }
 
-/** Where one sync writes, and what it learns on the way. */
+/** Where one service port's lines go, and what the sync learns from it. */
 interface SyncContext {
   config: NodeProxyConfig;
   detector: LocalTrafficDetector | undefined;
   largeClusterMode: boolean;
   filterRules: RuleLineSink;
-  natChains: RuleLineSink;
-  natRules: RuleLineSink;
-  skippedNatChains: RuleLineSink;
-  skippedNatRules: RuleLineSink;
+  /** Rules in the shared nat chains (KUBE-SERVICES, KUBE-NODEPORTS). */
+  sharedNatRules: RuleLineSink;
+  /** The service's own nat chains (KUBE-SVC/SVL/EXT/FW/SEP-…): declarations and rules. */
+  ownNatChains: RuleLineSink;
+  ownNatRules: RuleLineSink;
   activeNatChains: Set<string>;
   noLocalEndpoints: { internal: number; external: number };
 }
+
 
 /** Per-endpoint comments, left out in large clusters to shrink the restore input. */
 function endpointComment(ctx: SyncContext, text: string): string[] {
@@ -146,7 +148,7 @@ function writeEndpointDispatch(
 }
 
 /** Everything one service port contributes to the tables. */
-function writeServicePort(ctx: SyncContext, svc: ServicePortInfo, endpoints: readonly EndpointInfo[], changed: boolean): void {
+function writeServicePort(ctx: SyncContext, svc: ServicePortInfo, endpoints: readonly EndpointInfo[]): void {
   const { config, detector, filterRules } = ctx;
   const protocol = protocolLower(svc.protocol);
   const proto = ["-m", protocol, "-p", protocol];
@@ -191,14 +193,14 @@ function writeServicePort(ctx: SyncContext, svc: ServicePortInfo, endpoints: rea
   // Dispatch and filter rules live in shared chains, so they are written on every sync.
   const clusterIPMatch = [...proto, "-d", svc.clusterIP, "--dport", port];
   if (hasInternalEndpoints) {
-    ctx.natRules.write("-A", KUBE_SERVICES, commentArgs(`${svcName} cluster IP`), clusterIPMatch, "-j", internalChain);
+    ctx.sharedNatRules.write("-A", KUBE_SERVICES, commentArgs(`${svcName} cluster IP`), clusterIPMatch, "-j", internalChain);
   } else {
     filterRules.write("-A", KUBE_SERVICES, commentArgs(internalVerdict.comment), clusterIPMatch, "-j", internalVerdict.target);
   }
 
   for (const externalIP of svc.externalIPs) {
     const match = [...proto, "-d", externalIP, "--dport", port];
-    if (hasEndpoints) ctx.natRules.write("-A", KUBE_SERVICES, commentArgs(`${svcName} external IP`), match, "-j", externalChain);
+    if (hasEndpoints) ctx.sharedNatRules.write("-A", KUBE_SERVICES, commentArgs(`${svcName} external IP`), match, "-j", externalChain);
     if (!hasExternalEndpoints) {
       filterRules.write("-A", KUBE_EXTERNAL_SERVICES, commentArgs(externalVerdict.comment), match, "-j", externalVerdict.target);
     }
@@ -206,7 +208,7 @@ function writeServicePort(ctx: SyncContext, svc: ServicePortInfo, endpoints: rea
 
   for (const vip of svc.loadBalancerVIPs) {
     const match = [...proto, "-d", vip, "--dport", port];
-    if (hasEndpoints) ctx.natRules.write("-A", KUBE_SERVICES, commentArgs(`${svcName} loadbalancer IP`), match, "-j", loadBalancerChain);
+    if (hasEndpoints) ctx.sharedNatRules.write("-A", KUBE_SERVICES, commentArgs(`${svcName} loadbalancer IP`), match, "-j", loadBalancerChain);
     if (usesFirewallChain) {
       filterRules.write("-A", KUBE_PROXY_FIREWALL, commentArgs(`${svcName} traffic not accepted by ${firewallChain}`), match, "-j", "DROP");
     }
@@ -222,7 +224,7 @@ function writeServicePort(ctx: SyncContext, svc: ServicePortInfo, endpoints: rea
 
   if (svc.nodePort !== 0) {
     const nodePort = String(svc.nodePort);
-    if (hasEndpoints) ctx.natRules.write("-A", KUBE_NODEPORTS, commentArgs(svcName), proto, "--dport", nodePort, "-j", externalChain);
+    if (hasEndpoints) ctx.sharedNatRules.write("-A", KUBE_NODEPORTS, commentArgs(svcName), proto, "--dport", nodePort, "-j", externalChain);
     if (!hasExternalEndpoints) {
       filterRules.write(
         "-A", KUBE_EXTERNAL_SERVICES, commentArgs(externalVerdict.comment),
@@ -239,10 +241,9 @@ function writeServicePort(ctx: SyncContext, svc: ServicePortInfo, endpoints: rea
     );
   }
 
-  // The per-service chains. Unchanged services in a partial sync still go through all of this
-  // (into discarding buffers) so the rule counts and the active chain set stay complete.
-  const natChains = changed ? ctx.natChains : ctx.skippedNatChains;
-  const natRules = changed ? ctx.natRules : ctx.skippedNatRules;
+  // The service's own chains: written only when it changed (the caller decides where they go).
+  const natChains = ctx.ownNatChains;
+  const natRules = ctx.ownNatRules;
   const declare = (chain: string): void => {
     natChains.write(chainLine(chain));
     ctx.activeNatChains.add(chain);
@@ -338,8 +339,7 @@ export function generateModernRules(
   const filterRules = new LineBuffer();
   const natChains = new LineBuffer();
   const natRules = new LineBuffer();
-  const skippedNatChains = new DiscardLineBuffer();
-  const skippedNatRules = new DiscardLineBuffer();
+  let skippedNatRules = 0;
 
   for (const chain of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]) {
     filterChains.write(chainLine(chain));
@@ -370,31 +370,78 @@ export function generateModernRules(
   for (const key of keys) totalEndpoints += state.endpoints.get(key)?.length ?? 0;
   const threshold = options.largeClusterEndpointsThreshold ?? DEFAULT_LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
 
-  const ctx: SyncContext = {
-    config,
-    detector: clusterCIDRDetector(config.clusterCIDR),
-    largeClusterMode: totalEndpoints > threshold,
-    filterRules,
-    natChains,
-    natRules,
-    skippedNatChains,
-    skippedNatRules,
-    activeNatChains: new Set(),
-    noLocalEndpoints: { internal: 0, external: 0 },
-  };
+  const detector = clusterCIDRDetector(config.clusterCIDR);
+  const largeClusterMode = totalEndpoints > threshold;
+  const activeNatChains = new Set<string>();
+  const noLocalEndpoints = { internal: 0, external: 0 };
+  const cache = options.cache;
+  // Chains of changed or deleted services that the previous sync had and this one does not.
+  const goneChains = new Set<string>();
 
   let servicesWritten = 0;
   for (const key of keys) {
     const svc = state.services.get(key) as ServicePortInfo;
     const changed = options.changedServices?.has(`${svc.name.namespace}/${svc.name.name}`) ?? true;
-    if (changed) servicesWritten++;
-    writeServicePort(ctx, svc, state.endpoints.get(key) ?? [], changed);
+    const previous = cache?.blocks.get(key);
+    let block = previous;
+    if (changed || !block || block.largeClusterMode !== largeClusterMode) {
+      const recorded = { filter: new LineBuffer(), shared: new LineBuffer(), chains: new LineBuffer(), rules: new LineBuffer() };
+      const ctx: SyncContext = {
+        config,
+        detector,
+        largeClusterMode,
+        filterRules: recorded.filter,
+        sharedNatRules: recorded.shared,
+        ownNatChains: recorded.chains,
+        ownNatRules: recorded.rules,
+        activeNatChains: new Set(),
+        noLocalEndpoints: { internal: 0, external: 0 },
+      };
+      writeServicePort(ctx, svc, state.endpoints.get(key) ?? []);
+      block = {
+        filterRules: recorded.filter.entries(),
+        sharedNatRules: recorded.shared.entries(),
+        ownNatChains: recorded.chains.lines,
+        ownNatRules: recorded.rules.lines,
+        activeNatChains: [...ctx.activeNatChains],
+        noLocalEndpoints: ctx.noLocalEndpoints,
+        largeClusterMode,
+      };
+      cache?.blocks.set(key, block);
+      // Shared-chain rules come before the service's own rules, as kube-proxy emits them.
+      filterRules.writeLines(block.filterRules);
+      natRules.writeLines(block.sharedNatRules);
+      if (changed) {
+        if (previous) for (const chain of previous.activeNatChains) goneChains.add(chain);
+        servicesWritten++;
+        natChains.writeLines(recorded.chains.entries());
+        natRules.writeLines(recorded.rules.entries());
+      } else {
+        // Unchanged in a partial sync: its chains are already in the kernel; only count them.
+        skippedNatRules += block.ownNatRules;
+      }
+    } else {
+      filterRules.writeLines(block.filterRules);
+      natRules.writeLines(block.sharedNatRules);
+      skippedNatRules += block.ownNatRules;
+    }
+    for (const chain of block.activeNatChains) activeNatChains.add(chain);
+    noLocalEndpoints.internal += block.noLocalEndpoints.internal;
+    noLocalEndpoints.external += block.noLocalEndpoints.external;
+  }
+  if (cache) {
+    // Services gone since the last sync: their chains are stale.
+    for (const [key, block] of cache.blocks) {
+      if (state.services.has(key)) continue;
+      for (const chain of block.activeNatChains) goneChains.add(chain);
+      cache.blocks.delete(key);
+    }
   }
 
   // Stale per-service chains: flush (chain line) then delete. Nothing jumps to them any more.
   let deletedChains = 0;
-  const stale = [...(options.existingNatChains ?? [])]
-    .filter((chain) => SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix)) && !ctx.activeNatChains.has(chain))
+  const stale = [...new Set([...(options.existingNatChains ?? []), ...goneChains])]
+    .filter((chain) => SERVICE_CHAIN_PREFIXES.some((prefix) => chain.startsWith(prefix)) && !activeNatChains.has(chain))
     .sort();
   for (const chain of stale) {
     natChains.write(chainLine(chain));
@@ -432,11 +479,11 @@ export function generateModernRules(
 
   return {
     text,
-    activeNatChains: ctx.activeNatChains,
-    natRules: natRules.lines + skippedNatRules.lines - deletedChains,
+    activeNatChains,
+    natRules: natRules.lines + skippedNatRules - deletedChains,
     filterRules: filterRules.lines,
     deletedChains,
     servicesWritten,
-    noLocalEndpoints: ctx.noLocalEndpoints,
+    noLocalEndpoints,
   };
 }

@@ -12,7 +12,34 @@ export interface IptablesRulesOptions {
   existingNatChains?: ReadonlySet<string>;
   /** Above this many endpoints in total, per-endpoint comments are left out (kube-proxy: 1000). */
   largeClusterEndpointsThreshold?: number;
+  /**
+   * The generator's memory between syncs (modern profile): unchanged services' shared-chain lines
+   * are replayed from it, and chains that changed services dropped are deleted without a listing.
+   * Pass a new one for every full sync; reuse it across the partial syncs that follow.
+   */
+  cache?: ModernRulesCache;
 }
+
+/**
+ * What one service port wrote in a sync, kept between syncs so that a partial sync replays the
+ * shared-chain lines of unchanged services instead of recomputing them, and knows which of a
+ * changed service's chains went away without listing the kernel's tables.
+ */
+export interface ServicePortBlock {
+  filterRules: readonly string[];
+  sharedNatRules: readonly string[];
+  ownNatChains: number;
+  ownNatRules: number;
+  activeNatChains: readonly string[];
+  noLocalEndpoints: { internal: number; external: number };
+  largeClusterMode: boolean;
+}
+
+/** The generator's memory between syncs; start a new one for every full sync. */
+export interface ModernRulesCache {
+  blocks: Map<string, ServicePortBlock>;
+}
+
 
 export interface IptablesRulesResult {
   /** The complete `iptables-restore --noflush` input: *filter … COMMIT *nat … COMMIT. */

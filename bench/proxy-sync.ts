@@ -1,0 +1,190 @@
+// The iptables proxier's sync cost (issue 5's figures), measured against the real kernel in a
+// network namespace of its own: for S services × 10 endpoints, a cold full sync split into rule
+// generation and iptables-restore, a warm full sync, and a partial sync after one endpoint
+// change; rule bytes and counts. Ratios are against the limits the issue sets: generation ≤ 10 %
+// of restore time, partial sync ≤ 100 ms — and the two iptables backends side by side: the
+// nf_tables build (Debian's default `iptables`) and the legacy x_tables build. iptables 1.8.9's
+// nf_tables restore with --noflush grows quadratically with the number of chains, so it is run
+// only up to --nft-max services (default 2000). Needs root.
+// Run: node dist/bench/proxy-sync.js [--services 1000,2000,10000] [--nft-max 2000]
+
+import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import type { IptablesBackend } from "../src/proxy/iptables/iptables-commands.js";
+import { ExecIptables } from "../src/proxy/iptables/iptables-commands.js";
+import { generateModernRules } from "../src/proxy/iptables/modern-rules.js";
+import { chainNamesOf, ensureJumpRules, perServiceChains } from "../src/proxy/iptables/netfilter-setup.js";
+import { chainTexts, omitUnchangedChains } from "../src/proxy/iptables/restore-delta.js";
+import type { ModernRulesCache } from "../src/proxy/iptables/rules-result.js";
+import { servicePortKey } from "../src/proxy/service-port-name.js";
+import type { EndpointInfo, NodeProxyConfig, ProxyState, ServicePortInfo } from "../src/proxy/types.js";
+import { defaultNodeProxyConfig } from "../src/proxy/types.js";
+
+const ENDPOINTS_PER_SERVICE = 10;
+const SHARED = new Set(["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL", "KUBE-FORWARD", "KUBE-FIREWALL", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]);
+const flag = process.argv.indexOf("--services");
+const SIZES = (flag > 0 ? process.argv[flag + 1] : "1000,2000,10000").split(",").map(Number).filter((n) => n > 0 && n <= 20_000);
+const nftFlag = process.argv.indexOf("--nft-max");
+const NFT_MAX = nftFlag > 0 ? Number(process.argv[nftFlag + 1]) : 2000;
+
+const config: NodeProxyConfig = { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["172.17.8.101"], clusterCIDR: "10.1.0.0/16" };
+
+function serviceState(services: number): { services: Map<string, ServicePortInfo>; endpoints: Map<string, EndpointInfo[]> } {
+  const svcs = new Map<string, ServicePortInfo>();
+  const eps = new Map<string, EndpointInfo[]>();
+  for (let i = 0; i < services; i++) {
+    const info: ServicePortInfo = {
+      name: { namespace: "bench", name: `svc-${i}`, port: "http", protocol: "TCP" },
+      clusterIP: `10.96.${(i >> 8) & 255}.${i & 255}`,
+      port: 80,
+      protocol: "TCP",
+      nodePort: 0,
+      externalIPs: [],
+      loadBalancerVIPs: [],
+      loadBalancerSourceRanges: [],
+      healthCheckNodePort: 0,
+      externalPolicyLocal: false,
+      internalPolicyLocal: false,
+      stickySeconds: 0,
+    };
+    const key = servicePortKey(info.name);
+    svcs.set(key, info);
+    const list: EndpointInfo[] = [];
+    for (let e = 0; e < ENDPOINTS_PER_SERVICE; e++) {
+      const n = i * ENDPOINTS_PER_SERVICE + e;
+      const ip = `10.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`;
+      list.push({ ip, port: 8080, endpoint: `${ip}:8080`, ready: true, serving: true, terminating: false, isLocal: e === 0, nodeName: e === 0 ? "node-a" : "node-b" });
+    }
+    list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+    eps.set(key, list);
+  }
+  return { services: svcs, endpoints: eps };
+}
+
+function timed<T>(fn: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = fn();
+  return { value, ms: performance.now() - start };
+}
+
+async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+interface SizeFigures {
+  backend: IptablesBackend;
+  services: number;
+  endpoints: number;
+  bytes: number;
+  natRules: number;
+  natChains: number;
+  coldGenerateMs: number;
+  coldRestoreMs: number;
+  warmGenerateMs: number;
+  warmRestoreMs: number;
+  partialGenerateMs: number;
+  partialRestoreMs: number;
+  partialBytes: number;
+  staleScanMs: number;
+}
+
+async function measure(backend: IptablesBackend, services: number): Promise<SizeFigures> {
+  const netns = `svcnet-b${randomBytes(4).toString("hex")}-sync`;
+  execFileSync("ip", ["netns", "add", netns]);
+  try {
+    const cmds = new ExecIptables({ netns, backend, timeoutMs: 300_000 });
+    await ensureJumpRules(cmds, "modern");
+    const state = serviceState(services);
+    const cold = timed(() => generateModernRules(state, config));
+    const coldRestore = await timedAsync(() => cmds.restore(cold.value.text));
+    // A warm full sync: the same rules again, with the stale-chain scan a full sync does.
+    const scan = await timedAsync(async () => perServiceChains(chainNamesOf(await cmds.save("nat"))));
+    const cache: ModernRulesCache = { blocks: new Map() };
+    const warm = timed(() => generateModernRules(state, config, { existingNatChains: scan.value, cache }));
+    const warmRestore = await timedAsync(() => cmds.restore(warm.value.text));
+    // One endpoint of one service moves: a partial sync (large clusters skip the stale scan).
+    const key = [...state.services.keys()][Math.floor(services / 2)];
+    const list = [...(state.endpoints.get(key) ?? [])];
+    list[0] = { ...list[0], ip: "10.127.255.254", endpoint: "10.127.255.254:8080" };
+    list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+    state.endpoints.set(key, list);
+    const changed = new Set([`bench/${state.services.get(key)?.name.name ?? ""}`]);
+    // As the proxier does it: the cache replays unchanged services, unchanged shared chains are left out.
+    const previous = chainTexts(warm.value.text, SHARED);
+    const partial = timed(() => {
+      const rules = generateModernRules(state as ProxyState, config, { changedServices: changed, cache });
+      return { rules, text: omitUnchangedChains(rules.text, previous, SHARED).text };
+    });
+    const partialRestore = await timedAsync(() => cmds.restore(partial.value.text));
+    const check = await cmds.save("nat");
+    if (!check.includes("10.127.255.254:8080")) throw new Error("the partial sync did not reach the kernel");
+    return {
+      backend,
+      services,
+      endpoints: services * ENDPOINTS_PER_SERVICE,
+      bytes: cold.value.text.length,
+      natRules: cold.value.natRules,
+      natChains: cold.value.activeNatChains.size,
+      coldGenerateMs: cold.ms,
+      coldRestoreMs: coldRestore.ms,
+      warmGenerateMs: warm.ms,
+      warmRestoreMs: warmRestore.ms,
+      partialGenerateMs: partial.ms,
+      partialRestoreMs: partialRestore.ms,
+      partialBytes: partial.value.text.length,
+      staleScanMs: scan.ms,
+    };
+  } finally {
+    execFileSync("ip", ["netns", "del", netns]);
+  }
+}
+
+const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error("proxy-sync needs root (it programs iptables in its own network namespace)");
+  const version = execFileSync("iptables", ["--version"], { encoding: "utf8" }).trim();
+  console.log(`iptables proxier sync cost, ${ENDPOINTS_PER_SERVICE} endpoints per service (${version}), real kernel in a private namespace`);
+  const results: SizeFigures[] = [];
+  for (const size of SIZES) {
+    for (const backend of ["nft", "legacy"] as const) {
+      if (backend === "nft" && size > NFT_MAX) continue;
+      results.push(await measure(backend, size));
+    }
+  }
+  const rows: [string, (f: SizeFigures) => string][] = [
+    ["rules (nat -A lines)", (f) => f.natRules.toLocaleString("en-US")],
+    ["per-service chains", (f) => f.natChains.toLocaleString("en-US")],
+    ["restore input (MiB)", (f) => (f.bytes / 1048576).toFixed(2)],
+    ["cold full sync: generate ms", (f) => fmt(f.coldGenerateMs)],
+    ["cold full sync: restore ms", (f) => fmt(f.coldRestoreMs)],
+    ["  generate / restore (aim ≤ 0.10)", (f) => (f.coldGenerateMs / f.coldRestoreMs).toFixed(3)],
+    ["warm full sync: stale scan ms", (f) => fmt(f.staleScanMs)],
+    ["warm full sync: generate ms", (f) => fmt(f.warmGenerateMs)],
+    ["warm full sync: restore ms", (f) => fmt(f.warmRestoreMs)],
+    ["  generate / restore (aim ≤ 0.10)", (f) => (f.warmGenerateMs / f.warmRestoreMs).toFixed(3)],
+    ["partial sync (1 endpoint): generate ms", (f) => fmt(f.partialGenerateMs)],
+    ["partial sync (1 endpoint): restore ms", (f) => fmt(f.partialRestoreMs)],
+    ["partial sync input (KiB)", (f) => (f.partialBytes / 1024).toFixed(0)],
+    ["  partial total / 100 ms aim", (f) => ((f.partialGenerateMs + f.partialRestoreMs) / 100).toFixed(2)],
+  ];
+  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  console.log(`${"".padEnd(width)}${results.map((r) => `${r.services.toLocaleString("en-US")} ${r.backend}`.padStart(14)).join("")}`);
+  for (const [label, get] of rows) console.log(`${label.padEnd(width)}${results.map((r) => get(r).padStart(14)).join("")}`);
+  for (const nft of results.filter((r) => r.backend === "nft")) {
+    const legacy = results.find((r) => r.backend === "legacy" && r.services === nft.services);
+    if (!legacy) continue;
+    console.log(
+      `${nft.services.toLocaleString("en-US")} services, nft / legacy: cold restore ${(nft.coldRestoreMs / legacy.coldRestoreMs).toFixed(1)}×, ` +
+        `partial restore ${(nft.partialRestoreMs / legacy.partialRestoreMs).toFixed(1)}×`,
+    );
+  }
+  console.log(JSON.stringify({ bench: "proxy-sync", endpointsPerService: ENDPOINTS_PER_SERVICE, results }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+// `svcnet proxy`: the service proxy (kube-proxy's role) on its own, against any Kubernetes API
+// server. It programs the iptables of the namespace it runs in — or, with --netns, of a named
+// network namespace (the sandbox's nodes) — and serves /metrics and /healthz like kube-proxy.
+
+import { parseArgs } from "node:util";
+import { requireResource } from "../api/resources.js";
+import type { Node } from "../api/types.js";
+import { HttpsTransport, KubeClient, isNotFound } from "../client/index.js";
+import { ConntrackCleaner } from "../proxy/conntrack/conntrack-cleaner.js";
+import { ExecIptables, parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
+import { cleanupRules } from "../proxy/iptables/netfilter-setup.js";
+import { ServiceProxy } from "../proxy/service-proxy.js";
+import { FlagError, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
+import { parseDuration } from "./server-command.js";
+import { hostname } from "node:os";
+
+const help = `Run the service proxy: watch Services and EndpointSlices and program iptables as kube-proxy does.
+
+Usage:
+  svcnet proxy [flags]
+
+Flags:
+  --kubeconfig path              credentials for the API server (default "./.svcnet/kubeconfig")
+  --node-name name               this node (default: the hostname); its endpoints are local
+  --node-ip ip[,ip]              this node's addresses (default: the Node's InternalIP)
+  --mode iptables                proxy mode (only iptables so far)
+  --rules-profile p              "modern" (default) or "seed" (kube-proxy 1.2's layout, as in the seed)
+  --cluster-cidr cidr            the pod range (enables masquerading of off-cluster traffic to ClusterIPs)
+  --masquerade-all               masquerade all traffic to ClusterIPs
+  --nodeport-addresses cidrs     NodePorts answer only on node addresses in these ranges
+  --min-sync-period d            least time between syncs (default 1s)
+  --sync-period d                canary check, retry and health timeout period (default 30s)
+  --metrics-bind-address a       /metrics (default 127.0.0.1:10249; "" turns it off)
+  --healthz-bind-address a       /healthz and /livez (default 0.0.0.0:10256; "" turns it off)
+  --iptables-backend b           system (default: the iptables the host's alternatives choose), nft or
+                                 legacy; legacy restores large rule sets much faster (bench/proxy-sync.ts)
+  --netns name                   program this network namespace's tables instead of the current one
+  --cleanup                      remove every rule and chain the proxy wrote, then exit`;
+
+export async function runProxy(argv: string[]): Promise<number> {
+  let proxy: ServiceProxy;
+  let transport: HttpsTransport | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        ...nodeFlagOptions,
+        kubeconfig: { type: "string", default: "./.svcnet/kubeconfig" },
+        "min-sync-period": { type: "string", default: "1s" },
+        "sync-period": { type: "string", default: "30s" },
+        "metrics-bind-address": { type: "string", default: "127.0.0.1:10249" },
+        "healthz-bind-address": { type: "string", default: "0.0.0.0:10256" },
+        netns: { type: "string" },
+        "iptables-backend": { type: "string", default: "system" },
+        cleanup: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    const profile = parseProfile(values["rules-profile"]);
+    let backend;
+    try {
+      backend = parseIptablesBackend(values["iptables-backend"]);
+    } catch (e) {
+      throw new FlagError(`--iptables-backend: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const commands = new ExecIptables({ netns: values.netns, backend });
+    if (values.cleanup) {
+      await cleanupRules(commands, profile);
+      console.log(`svcnet proxy: removed the proxy's rules (${commands.where})`);
+      return 0;
+    }
+    const minSync = parseDuration(values["min-sync-period"]);
+    const syncPeriod = parseDuration(values["sync-period"]);
+    if (minSync === undefined) throw new FlagError(`--min-sync-period ${JSON.stringify(values["min-sync-period"])} is not a duration (e.g. 1s, 500ms)`);
+    if (syncPeriod === undefined || syncPeriod <= 0) throw new FlagError(`--sync-period ${JSON.stringify(values["sync-period"])} is not a positive duration (e.g. 30s)`);
+    const config = nodeConfigFromFlags({ ...values, "node-name": values["node-name"] || hostname() });
+    try {
+      transport = HttpsTransport.fromKubeconfig(values.kubeconfig);
+    } catch (e) {
+      throw new FlagError(`cannot read --kubeconfig ${values.kubeconfig}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (config.nodeIPs.length === 0) config.nodeIPs = await nodeAddresses(transport, config.nodeName);
+    proxy = new ServiceProxy({
+      transport,
+      config,
+      commands,
+      profile,
+      minSyncPeriodMs: minSync,
+      syncPeriodMs: syncPeriod,
+      metricsBindAddress: values["metrics-bind-address"] || undefined,
+      healthzBindAddress: values["healthz-bind-address"] || undefined,
+      healthCheckAddresses: config.nodeIPs.length > 0 ? config.nodeIPs : undefined,
+      conntrack: new ConntrackCleaner({ netns: values.netns }),
+      log: (line) => console.error(`svcnet proxy: ${line}`),
+    });
+  } catch (e) {
+    transport?.close();
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}\nRun 'svcnet proxy --help' for usage.`);
+    return 1;
+  }
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
+  console.error("svcnet proxy: running; Ctrl-C to stop (the rules stay until `svcnet proxy --cleanup`)");
+  try {
+    await proxy.run(stop.signal);
+    return 0;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    transport.close();
+  }
+}
+
+/** The Node's InternalIPs (then ExternalIPs), as kube-proxy finds its node IP; [] when the Node is missing. */
+async function nodeAddresses(transport: HttpsTransport, nodeName: string): Promise<string[]> {
+  try {
+    const node = await new KubeClient<Node>(transport, requireResource("", "v1", "nodes")).get(undefined, nodeName);
+    const addresses = node.status?.addresses ?? [];
+    const internal = addresses.filter((a) => a.type === "InternalIP").map((a) => a.address);
+    return internal.length > 0 ? internal : addresses.filter((a) => a.type === "ExternalIP").map((a) => a.address);
+  } catch (e) {
+    if (isNotFound(e)) {
+      console.error(`svcnet proxy: node ${nodeName} not found; NodePorts answer on every local address`);
+      return [];
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,63 @@
+// Flags shared by `svcnet proxy`, `svcnet rules` and `svcnet trace`: the mode, the rules
+// profile and the node facts that shape kube-proxy's rules. Parsing is pure; errors are one
+// line that says what to fix.
+
+import { parseCIDR } from "../allocators/cidr.js";
+import { parseIP } from "../allocators/ip.js";
+import type { RulesProfile } from "../proxy/service-port-name.js";
+import type { NodeProxyConfig } from "../proxy/types.js";
+import { defaultNodeProxyConfig } from "../proxy/types.js";
+
+export const nodeFlagOptions = {
+  mode: { type: "string", default: "iptables" },
+  "rules-profile": { type: "string", default: "modern" },
+  "node-name": { type: "string", default: "" },
+  "node-ip": { type: "string", default: "" },
+  "cluster-cidr": { type: "string", default: "" },
+  "masquerade-all": { type: "boolean", default: false },
+  "nodeport-addresses": { type: "string", default: "" },
+} as const;
+
+export interface NodeFlagValues {
+  mode: string;
+  "rules-profile": string;
+  "node-name": string;
+  "node-ip": string;
+  "cluster-cidr": string;
+  "masquerade-all": boolean;
+  "nodeport-addresses": string;
+}
+
+export class FlagError extends Error {
+  override readonly name = "FlagError";
+}
+
+export function parseProfile(value: string): RulesProfile {
+  if (value !== "modern" && value !== "seed") throw new FlagError(`--rules-profile must be "modern" or "seed", got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function checkMode(value: string): void {
+  if (value !== "iptables") throw new FlagError(`--mode ${JSON.stringify(value)} is not available yet: only "iptables" (nftables and userspace are issue 9)`);
+}
+
+/** The NodeProxyConfig the flags describe (node IPs from --node-ip, comma-separated). */
+export function nodeConfigFromFlags(values: NodeFlagValues): NodeProxyConfig {
+  checkMode(values.mode);
+  const nodeIPs = values["node-ip"] === "" ? [] : values["node-ip"].split(",").map((s) => s.trim());
+  for (const ip of nodeIPs) if (!parseIP(ip)) throw new FlagError(`--node-ip ${JSON.stringify(ip)} is not an IP address`);
+  const clusterCIDR = values["cluster-cidr"] === "" ? undefined : values["cluster-cidr"];
+  if (clusterCIDR !== undefined && !parseCIDR(clusterCIDR)) throw new FlagError(`--cluster-cidr ${JSON.stringify(clusterCIDR)} is not a CIDR (e.g. 10.1.0.0/16)`);
+  const nodePortAddresses = values["nodeport-addresses"] === "" ? [] : values["nodeport-addresses"].split(",").map((s) => s.trim());
+  for (const cidr of nodePortAddresses) {
+    if (!parseCIDR(cidr)) throw new FlagError(`--nodeport-addresses ${JSON.stringify(cidr)} is not a CIDR (e.g. 172.17.8.0/24)`);
+  }
+  return {
+    ...defaultNodeProxyConfig,
+    nodeName: values["node-name"],
+    nodeIPs,
+    clusterCIDR,
+    masqueradeAll: values["masquerade-all"],
+    nodePortAddresses,
+  };
+}

@@ -1,0 +1,75 @@
+// `svcnet rules -f objects.yaml`: prints the exact iptables-restore input the proxy would write for
+// the Services and EndpointSlices (or Endpoints) in the file, without touching the kernel.
+
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parseAllDocuments } from "yaml";
+import type { KubeObject } from "../api/types.js";
+import { rulesGenerator } from "../proxy/iptables/iptables-proxier.js";
+import { flattenObjects, proxyStateFromObjects } from "../proxy/objects-state.js";
+import type { ProxyState } from "../proxy/types.js";
+import { FlagError, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
+
+const help = `Print the iptables-restore input the proxy would write for the objects in a file.
+
+Usage:
+  svcnet rules -f objects.yaml [flags]
+
+Flags:
+  -f, --filename path        YAML or JSON with Services and EndpointSlices (or Endpoints); "-" reads stdin
+  --mode iptables            the proxy mode (only iptables so far)
+  --rules-profile p          "modern" (today's kube-proxy, default) or "seed" (kube-proxy 1.2, as in the seed)
+  --node-name name           the node the rules are for: its endpoints count as local
+  --node-ip ip[,ip]          the node's addresses (for --nodeport-addresses)
+  --cluster-cidr cidr        the pod range: traffic from outside it to a ClusterIP is masqueraded
+  --masquerade-all           masquerade all traffic to ClusterIPs
+  --nodeport-addresses cidrs NodePorts answer only on node addresses in these ranges`;
+
+/** Objects from YAML/JSON text with one or more documents; a bad document is an error naming it. */
+export function objectsFromText(text: string, source: string): KubeObject[] {
+  const objects: unknown[] = [];
+  const docs = parseAllDocuments(text);
+  for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+    if (doc.errors.length > 0) throw new FlagError(`${source}: document ${i + 1}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+    const value: unknown = doc.toJS();
+    if (value !== null && value !== undefined) objects.push(value);
+  }
+  return flattenObjects(objects);
+}
+
+export function readObjects(path: string): KubeObject[] {
+  let text: string;
+  try {
+    text = readFileSync(path === "-" ? 0 : path, "utf8");
+  } catch (e) {
+    throw new FlagError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return objectsFromText(text, path);
+}
+
+export function stateFromFile(path: string, nodeName: string): ProxyState {
+  return proxyStateFromObjects(readObjects(path), nodeName);
+}
+
+export function runRules(argv: string[]): number {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { ...nodeFlagOptions, filename: { type: "string", short: "f" }, help: { type: "boolean", short: "h", default: false } },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    if (values.filename === undefined) throw new FlagError("-f objects.yaml is required (Services and EndpointSlices or Endpoints)");
+    const config = nodeConfigFromFlags(values);
+    const profile = parseProfile(values["rules-profile"]);
+    const state = stateFromFile(values.filename, config.nodeName);
+    process.stdout.write(rulesGenerator(profile)(state, config).text);
+    return 0;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}\nRun 'svcnet rules --help' for usage.`);
+    return 1;
+  }
+}
