@@ -7,6 +7,7 @@ import { runDown } from "./down-command.js";
 import { runUp } from "./up-command.js";
 import { runProxy } from "./proxy-command.js";
 import { runRules } from "./rules-command.js";
+import { runTrace } from "./trace-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
 
@@ -19,6 +20,7 @@ Usage:
   svcnet agent [flags]    run a node agent (today: --simulated nodes)
   svcnet proxy [flags]    run the service proxy (kube-proxy's role, iptables mode)
   svcnet rules -f FILE    print the iptables rules the proxy would write for the objects in FILE
+  svcnet trace [flags]    walk a packet through those rules (or a sandbox node's live rules)
   svcnet version          print the version
 
 Run 'svcnet <command> --help' for a command's flags.`;
@@ -34,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       return runProxy(rest);
     case "rules":
       return runRules(rest);
+    case "trace":
+      return runTrace(rest);
     case "down":
       return runDown(rest);
     case "up":
