@@ -13,9 +13,11 @@ import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
 import { planTopology } from "../sandbox/topology-plan.js";
 import { nthNode } from "./agent-command.js";
+import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
+import { parseProfile } from "./proxy-flags.js";
 import { runServer } from "./server-command.js";
 
-function banner(kubeconfig: string, nodes: number, simulated: boolean): string {
+function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string): string {
   return [
     "",
     `svcnet is up: the control plane and ${nodes} ${simulated ? "simulated " : ""}node(s) (core-v2-01… at 172.17.8.101…).`,
@@ -27,7 +29,15 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean): string {
     simulated
       ? "Simulated nodes run no processes: pods become Running and Ready with addresses only."
       : "Pods run as processes in their own network namespaces, reachable from each other.",
-    "Service IPs, NodePorts and DNS answer once the proxy and DNS land (issues 5 and 6).",
+    simulated
+      ? "Simulated nodes run no proxy: Service IPs and NodePorts need the namespace sandbox (root)."
+      : [
+          "Each node runs the service proxy (iptables, as kube-proxy). To see the seed's rules and use them:",
+          `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
+          `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
+          `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
+        ].join("\n"),
+    "Cluster DNS comes with issue 6.",
     "Stop with Ctrl-C (pods are stopped and the sandbox removed); state stays in the data dir.",
   ].join("\n");
 }
@@ -38,6 +48,8 @@ export function runUp(argv: string[]): Promise<number> {
       nodes: { type: "string", default: "2" },
       simulated: { type: "string", default: "auto" },
       "sandbox-id": { type: "string", default: "up" },
+      "rules-profile": { type: "string", default: "modern" },
+      "iptables-backend": { type: "string", default: "system" },
     },
     async afterStart(cp, { flags, signal }) {
       const count = Number(flags.nodes);
@@ -46,6 +58,8 @@ export function runUp(argv: string[]): Promise<number> {
       const isRoot = process.getuid?.() === 0;
       if (flags.simulated === "false" && !isRoot) throw new Error("the namespace sandbox needs root: run as root, or use --simulated=true");
       const simulated = flags.simulated === "true" || (flags.simulated === "auto" && !isRoot);
+      const profile = parseProfile(flags["rules-profile"]);
+      const backend = parseIptablesBackend(flags["iptables-backend"]);
       const transport = HttpsTransport.fromKubeconfig(cp.kubeconfigPath);
       const base = { name: "core-v2-01", ip: "172.17.8.101", podCIDR: "10.1.13.0/24" };
       const runs: Promise<void>[] = [];
@@ -63,14 +77,16 @@ export function runUp(argv: string[]): Promise<number> {
         console.log("done");
         const dataDir = resolve(join(cp.kubeconfigPath, "..", "nodes"));
         for (const n of net.nodes) {
-          runs.push(new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name) }).run(signal));
+          runs.push(
+            new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), proxy: { profile, backend } }).run(signal),
+          );
         }
         // When the agents have stopped their pods, the sandbox goes.
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }
       for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
       void Promise.allSettled(runs).then(() => transport.close());
-      console.log(banner(cp.kubeconfigPath, count, simulated));
+      console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"]));
     },
   });
 }

@@ -46,6 +46,7 @@ import { crashLoopBackOff } from "../status/crash-loop-backoff.js";
 import { podStatus } from "../status/pod-status.js";
 import { shouldRestart } from "../status/restart-policy.js";
 import { ConntrackCleaner } from "../../proxy/conntrack/conntrack-cleaner.js";
+import type { IptablesBackend } from "../../proxy/iptables/iptables-commands.js";
 import { ExecIptables } from "../../proxy/iptables/iptables-commands.js";
 import type { RulesProfile } from "../../proxy/service-port-name.js";
 import { ServiceProxy } from "../../proxy/service-proxy.js";
@@ -63,7 +64,7 @@ export interface SandboxNodeOptions {
   renewMs?: number;
   clock?: Clock;
   /** Run the service proxy in the node's namespace; false turns it off. Default: modern rules. */
-  proxy?: false | { profile?: RulesProfile; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
+  proxy?: false | { profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
 
 type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec };
@@ -148,7 +149,7 @@ export class SandboxNode {
     if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
     const proxy = new ServiceProxy({
       transport: this.#o.transport,
-      commands: new ExecIptables({ netns: node.netns }),
+      commands: new ExecIptables({ netns: node.netns, backend: settings.backend }),
       config: {
         ...defaultNodeProxyConfig,
         nodeName: this.#o.name,

@@ -38,6 +38,8 @@ export interface CompletedSync {
   update: ProxyStateUpdate;
   result: IptablesRulesResult;
   durationSeconds: number;
+  /** When the restore returned (epoch ms, the proxier's clock). */
+  finishedAt: number;
 }
 
 export type RulesGenerator = (state: ProxyState, config: NodeProxyConfig, options?: IptablesRulesOptions) => IptablesRulesResult;
@@ -135,7 +137,7 @@ export class IptablesProxier {
       const seconds = (end - trigger.getTime()) / 1000;
       if (seconds >= 0) metrics.networkProgrammingDuration.observe(seconds);
     }
-    const completed: CompletedSync = { full, update: changes, result, durationSeconds };
+    const completed: CompletedSync = { full, update: changes, result, durationSeconds, finishedAt: end };
     await this.#o.afterSync?.(completed);
     return completed;
   }
