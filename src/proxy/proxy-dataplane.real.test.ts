@@ -2,8 +2,9 @@
 // each running the service proxy in its node's namespace. Traffic flows only between the
 // sandbox's own namespaces: from a client pod to ClusterIPs, from the outside-client namespace
 // to NodePorts. Checks the seed's service (all three nginx pods reached, iptables counters
-// moving), scaling up and to zero (connection refused at once), session affinity, and the
-// client source IP kept by externalTrafficPolicy Local.
+// moving), scaling up and to zero (connection refused at once), session affinity, the
+// client source IP kept by externalTrafficPolicy Local, and a long-lived UDP flow that follows
+// its service to a new pod instead of staying black-holed on a stale conntrack entry.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -46,6 +47,20 @@ function inNetns(netns: string, argv: string[], timeoutMs = 10_000): Promise<Ran
 /** curl inside a namespace: the body, or the curl exit code when it failed (7 = refused, 28 = timeout). */
 async function curl(netns: string, url: string): Promise<Ran> {
   return inNetns(netns, ["curl", "-s", "--max-time", "2", url]);
+}
+
+/**
+ * One UDP datagram "hostname" from a fixed source port (a long-lived flow, like a resolver's or
+ * statsd's) to ip:port inside a namespace; the reply, or "" after 700 ms.
+ */
+async function udpAsk(netns: string, ip: string, port: number): Promise<string> {
+  const script = [
+    "const s = require('node:dgram').createSocket('udp4');",
+    "s.on('message', (m) => { process.stdout.write(String(m)); process.exit(0); });",
+    `s.bind(40053, () => s.send('hostname', ${port}, '${ip}'));`,
+    "setTimeout(() => process.exit(0), 700);",
+  ].join("");
+  return (await inNetns(netns, [process.execPath, "-e", script])).stdout;
 }
 
 /** Packets counted by each KUBE-SEP chain's DNAT rule in a node's nat table. */
@@ -221,5 +236,27 @@ describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false
       return r.stdout.startsWith(`${net.plan.client.ip}:`) && r.stdout;
     }, 5000);
     assert.match(local, /^172\.17\.8\.200:\d+$/);
+  });
+
+  test("a UDP flow moves to the new pod when its endpoint goes away (stale conntrack entries removed)", async () => {
+    await rc("udp", 1, "svcnet/netexec", 8081);
+    await services().create({
+      metadata: { name: "udp", namespace: "default" },
+      spec: { selector: { app: "udp" }, ports: [{ port: 53, targetPort: 8081, protocol: "UDP" }] },
+    } as Service);
+    const [first] = await runningPods("app=udp", 1);
+    await readyEndpoints("udp", 1);
+    const svc = await services().get("default", "udp");
+    const ip = svc.spec.clusterIP ?? "";
+    const answer = await c.waitFor("the UDP service answers", async () => (await udpAsk(podNetns("client"), ip, 53)) || undefined, 10_000);
+    assert.equal(answer, first.metadata.name);
+    // The flow keeps sending from the same port while its pod is replaced.
+    await pods().delete("default", first.metadata.name ?? "", { gracePeriodSeconds: 0 });
+    const moved = await c.waitFor("an answer from the replacement pod", async () => {
+      const reply = await udpAsk(podNetns("client"), ip, 53);
+      return reply !== "" && reply !== first.metadata.name && reply;
+    }, 20_000);
+    const [second] = await runningPods("app=udp", 1);
+    assert.equal(moved, second.metadata.name);
   });
 });
