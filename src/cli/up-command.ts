@@ -12,6 +12,7 @@ import { destroyByPrefix } from "../sandbox/destroy-by-prefix.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
 import { planTopology } from "../sandbox/topology-plan.js";
+import { runNodePortForwarding } from "../sandbox/forwarder/nodeport-forwarding.js";
 import { nthNode } from "./agent-command.js";
 import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
 import { parseProfile } from "./proxy-flags.js";
@@ -34,6 +35,7 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
       : [
           "Each node runs the service proxy (iptables, as kube-proxy). To see the seed's rules and use them:",
           `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
+          "  curl http://127.0.0.1:<nodePort>/        (every TCP NodePort is forwarded to core-v2-01 from 127.0.0.1)",
           `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
           `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
         ].join("\n"),
@@ -81,6 +83,14 @@ export function runUp(argv: string[]): Promise<number> {
             new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), proxy: { profile, backend } }).run(signal),
           );
         }
+        // NodePorts answer on the host's 127.0.0.1, through a relay inside the sandbox.
+        const first = net.nodes[0];
+        runs.push(
+          runNodePortForwarding(
+            { transport, netns: net.plan.client.netns, nodeIP: first.ip, allow: ["172.17.8.0/24"], log: (line) => console.error(`svcnet: ${line}`) },
+            signal,
+          ),
+        );
         // When the agents have stopped their pods, the sandbox goes.
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }

@@ -56,5 +56,20 @@ describe("svcnet up", () => {
     const y = await s.kubectl(["get", "svc", "nginx-service", "-o", "yaml"]);
     assert.match(y.stdout, /^ {2}type: NodePort$/m);
     assert.match(y.stdout, /^ {2}- nodePort: 3\d{4}$/m);
+    if (nodeAnnotations.includes("svcnet.io/kubelet-endpoint")) {
+      // Real nodes: the NodePort answers on the host's loopback, through the forwarder into the
+      // sandbox, and the seed's chains are in the node's nat table with their counters moving.
+      const nodePort = Number(/^ {2}- nodePort: (3\d{4})$/m.exec(y.stdout)?.[1]);
+      let page = "";
+      await waitFor("nginx through 127.0.0.1:<nodePort>", async () => {
+        const r = await fetch(`http://127.0.0.1:${nodePort}/`).catch(() => undefined);
+        page = r?.ok ? await r.text() : "";
+        return page.includes("Welcome to nginx!");
+      }, { timeoutMs: 20_000 });
+      assert.match(page, /Welcome to nginx!/);
+      const nat = execFileSync("ip", ["netns", "exec", `svcnet-${id}-core-v2-01`, "iptables", "-t", "nat", "-L", "-v", "-n", "-x"], { encoding: "utf8" });
+      assert.match(nat, /^Chain KUBE-SVC-V2OKYYMBY3REGZOG \(2 references\)$/m);
+      assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-EXT-V2OKYYMBY3REGZOG\s.*\/\* default\/nginx-service \*\/ tcp dpt:\d+$/m);
+    }
   });
 });
