@@ -1,6 +1,7 @@
 // `svcnet up` (what `make up` runs): the seed's kubectl commands work against it. As root the
 // nodes are network namespaces and the pods real nginx processes; the sandbox is removed when
-// svcnet up stops.
+// svcnet up stops. Run here with `--rules-profile seed`, so the node's nat table reads as the
+// seed's does: KUBE-SVC-GKN7Y2BSGW4NJTYL, its 0.33332999982, KUBE-NODEPORTS' two rules.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,7 +19,7 @@ describe("svcnet up", () => {
   let s: ServerProcess;
   const id = `u${randomBytes(4).toString("hex")}`;
   before(async () => {
-    s = await startServer({ command: "up", extraArgs: ["--sandbox-id", id] });
+    s = await startServer({ command: "up", extraArgs: ["--sandbox-id", id, "--rules-profile", "seed"] });
   });
   after(async () => {
     await s?.stop();
@@ -58,7 +59,8 @@ describe("svcnet up", () => {
     assert.match(y.stdout, /^ {2}- nodePort: 3\d{4}$/m);
     if (nodeAnnotations.includes("svcnet.io/kubelet-endpoint")) {
       // Real nodes: the NodePort answers on the host's loopback, through the forwarder into the
-      // sandbox, and the seed's chains are in the node's nat table with their counters moving.
+      // sandbox, and the seed's chains are in the node's nat table with their counters moving
+      // (iptables 1.8.9 prints the prot column as 6/0 where the seed's printed tcp/all).
       const nodePort = Number(/^ {2}- nodePort: (3\d{4})$/m.exec(y.stdout)?.[1]);
       let page = "";
       await waitFor("nginx through 127.0.0.1:<nodePort>", async () => {
@@ -68,8 +70,10 @@ describe("svcnet up", () => {
       }, { timeoutMs: 20_000 });
       assert.match(page, /Welcome to nginx!/);
       const nat = execFileSync("ip", ["netns", "exec", `svcnet-${id}-core-v2-01`, "iptables", "-t", "nat", "-L", "-v", "-n", "-x"], { encoding: "utf8" });
-      assert.match(nat, /^Chain KUBE-SVC-V2OKYYMBY3REGZOG \(2 references\)$/m);
-      assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-EXT-V2OKYYMBY3REGZOG\s.*\/\* default\/nginx-service \*\/ tcp dpt:\d+$/m);
+      assert.match(nat, /^Chain KUBE-SVC-GKN7Y2BSGW4NJTYL \(2 references\)$/m);
+      assert.match(nat, /^\s+\d+\s+\d+\s+KUBE-SEP-\w{16}\s+0\s+--\s+\*\s+\*\s+0\.0\.0\.0\/0\s+0\.0\.0\.0\/0\s+\/\* default\/nginx-service: \*\/ statistic mode random probability 0\.33332999982$/m);
+      assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-MARK-MASQ\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
+      assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-SVC-GKN7Y2BSGW4NJTYL\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
     }
   });
 });
