@@ -173,6 +173,48 @@ describe("the node agent on the namespace sandbox", { skip: isRoot ? false : "ne
     await pods().delete("default", "probed", { gracePeriodSeconds: 0 });
   });
 
+  test("a startup probe holds readiness and liveness until it passes; one that keeps failing restarts the container", async () => {
+    const flag = join(dataDir, `started-${randomBytes(4).toString("hex")}`);
+    await pods().create({
+      metadata: { name: "slow-start", namespace: "default" },
+      spec: {
+        containers: [{
+          name: "c", image: "busybox", command: ["sh", "-c", "sleep 3600"],
+          startupProbe: { exec: { command: ["test", "-f", flag] }, periodSeconds: 1, failureThreshold: 30 },
+          // Would fail at once if it ran before the container had started.
+          livenessProbe: { exec: { command: ["test", "-f", flag] }, periodSeconds: 1, failureThreshold: 1 },
+        }],
+      },
+    });
+    const status = async (): Promise<{ started?: boolean; ready?: boolean; restartCount?: number }> => {
+      const p = await pods().get("default", "slow-start");
+      return p.status?.containerStatuses?.[0] ?? {};
+    };
+    await c.waitFor("running, not started", async () => (await status()).started === false, 20_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    const waiting = await status();
+    assert.equal(waiting.started, false);
+    assert.equal(waiting.ready, false);
+    assert.equal(waiting.restartCount, 0, "liveness does not run before the startup probe passes");
+    writeFileSync(flag, "");
+    await c.waitFor("started and ready", async () => {
+      const st = await status();
+      return st.started === true && st.ready === true;
+    }, 10_000);
+    assert.equal((await status()).restartCount, 0);
+
+    await pods().create({
+      metadata: { name: "never-starts", namespace: "default" },
+      spec: { containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "sleep 3600"], startupProbe: { exec: { command: ["false"] }, periodSeconds: 1, failureThreshold: 2 } }] },
+    });
+    await c.waitFor("a restart after the startup probe failed", async () => {
+      const p = await pods().get("default", "never-starts");
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
+    }, 20_000);
+    await pods().delete("default", "never-starts", { gracePeriodSeconds: 0 });
+    await pods().delete("default", "slow-start", { gracePeriodSeconds: 0 });
+  });
+
   test("deleting a pod stops it and removes its namespace; the rc replaces it", async () => {
     const before = (await pods().list("default", { labelSelector: "app=nginx" })).items;
     const victim = before[0];

@@ -7,9 +7,9 @@
 // is confirmed. Everything is read and written through the public API.
 //
 // Container logs are served to the API server (kubectl logs) from a loopback endpoint the agent
-// publishes on its Node. Readiness and liveness probes (exec, httpGet, tcpSocket) run from the
-// pod's namespace. Not yet: startup probes, exec and port-forward through the API server,
-// re-adoption of running pods after an agent restart.
+// publishes on its Node. Startup, readiness and liveness probes (exec, httpGet, tcpSocket) run
+// from the pod's namespace. Not yet: exec and port-forward through the API server, re-adoption
+// of running pods after an agent restart.
 //
 // Each node also runs the service proxy (issue 5) against its own namespace's iptables, as
 // kube-proxy runs beside the kubelet on every node.
@@ -67,7 +67,7 @@ export interface SandboxNodeOptions {
   proxy?: false | { profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
 
-type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec };
+type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec; startupProbe?: Probe & ProbeSpec };
 
 interface ContainerSlot {
   container: Container;
@@ -256,9 +256,10 @@ export class SandboxNode {
       waiting: undefined,
       previous: slot.info.current?.state === "exited" ? slot.info.current : slot.info.previous,
       current: { state: "running", startedAt, containerID: `svcnet://${proc.pid}` },
-      // With a readiness probe a container is ready only once the probe says so.
-      ready: !(c as ProbedContainer).readinessProbe,
-      started: true,
+      // With a startup probe a container is started only once it passes; with a readiness probe
+      // it is ready only once that probe says so (and never before it has started).
+      ready: !(c as ProbedContainer).readinessProbe && !(c as ProbedContainer).startupProbe,
+      started: !(c as ProbedContainer).startupProbe,
     };
     this.#startProbes(key, pod, run, slot, proc);
     void proc.exited.then((exit) => {
@@ -284,13 +285,16 @@ export class SandboxNode {
   }
 
   /**
-   * Readiness and liveness probes of a running container, each on its own timer until the
-   * container's process changes: readiness sets `ready`, a failed liveness verdict stops the
-   * process (it is then restarted per restartPolicy, with back-off).
+   * The probes of a running container, each on its own timer until the container's process
+   * changes. A startup probe runs first and alone: its success marks the container started and
+   * starts the others; its failure (failureThreshold in a row) stops the process like a failed
+   * liveness probe. Readiness sets `ready`; a failed liveness verdict stops the process (it is
+   * then restarted per restartPolicy, with back-off).
    */
   #startProbes(key: string, pod: Pod, run: PodRun, slot: ContainerSlot, proc: ContainerProcess): void {
     const c = slot.container as ProbedContainer;
-    const loop = (kind: "readiness" | "liveness", spec: Probe & ProbeSpec): void => {
+    const stop = (): void => void proc.stop({ graceMs: ((pod.spec.terminationGracePeriodSeconds as number | undefined) ?? 30) * 1000 });
+    const loop = (kind: "startup" | "readiness" | "liveness", spec: Probe & ProbeSpec): void => {
       const t = probeTiming(spec);
       let state = initialProbeState;
       const tick = async (): Promise<void> => {
@@ -304,16 +308,26 @@ export class SandboxNode {
           slot.info = { ...slot.info, ready: next.ok === true };
           this.#queue?.add(key);
         }
-        if (kind === "liveness" && next.ok === false) {
-          void proc.stop({ graceMs: ((pod.spec.terminationGracePeriodSeconds as number | undefined) ?? 30) * 1000 });
+        if ((kind === "liveness" || kind === "startup") && next.ok === false) {
+          stop();
+          return;
+        }
+        if (kind === "startup" && next.ok === true) {
+          slot.info = { ...slot.info, started: true, ready: !c.readinessProbe };
+          this.#queue?.add(key);
+          startRunning();
           return;
         }
         setTimeout(() => void tick(), t.periodMs).unref();
       };
       setTimeout(() => void tick(), t.delayMs).unref();
     };
-    if (c.readinessProbe) loop("readiness", c.readinessProbe);
-    if (c.livenessProbe) loop("liveness", c.livenessProbe);
+    const startRunning = (): void => {
+      if (c.readinessProbe) loop("readiness", c.readinessProbe);
+      if (c.livenessProbe) loop("liveness", c.livenessProbe);
+    };
+    if (c.startupProbe) loop("startup", c.startupProbe);
+    else startRunning();
   }
 
   async #writeStatus(pod: Pod, run: PodRun): Promise<void> {
