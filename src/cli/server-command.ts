@@ -40,7 +40,7 @@ export interface RunServerHooks {
   /** Extra flags this command takes (for `svcnet up`: --nodes), with their defaults. */
   extraFlags?: Record<string, { type: "string"; default: string }>;
   /** Runs once the control plane serves; `flags` holds the extra flags' values. */
-  afterStart?: (cp: { kubeconfigPath: string }, o: { flags: Record<string, string>; signal: AbortSignal }) => Promise<void>;
+  afterStart?: (cp: { kubeconfigPath: string; address: { port: number }; advertiseAddress: string }, o: { flags: Record<string, string>; signal: AbortSignal }) => Promise<void>;
 }
 
 export async function runServer(argv: string[], hooks: RunServerHooks = {}): Promise<number> {
@@ -102,7 +102,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     console.log(`svcnet server listening on ${cp.url}`);
     console.log(`kubeconfig: ${cp.kubeconfigPath}   (export KUBECONFIG=${cp.kubeconfigPath})`);
     const extra = Object.fromEntries(Object.keys(hooks.extraFlags ?? {}).map((k) => [k, String((values as Record<string, unknown>)[k])]));
-    await hooks.afterStart?.(cp, { flags: extra, signal: stop.signal });
+    await hooks.afterStart?.({ ...cp, advertiseAddress: values["advertise-address"] }, { flags: extra, signal: stop.signal });
     await cp.closed;
     return 0;
   } catch (e) {

@@ -13,6 +13,7 @@ import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
 import { planTopology } from "../sandbox/topology-plan.js";
 import { runNodePortForwarding } from "../sandbox/forwarder/nodeport-forwarding.js";
+import { runApiAccess } from "../sandbox/forwarder/api-access.js";
 import { nthNode } from "./agent-command.js";
 import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
 import { parseProfile } from "./proxy-flags.js";
@@ -91,6 +92,17 @@ export function runUp(argv: string[]): Promise<number> {
             signal,
           ),
         );
+        // Pods reach the API through the `kubernetes` Service: its endpoint, the advertised address,
+        // answers in the node namespace that owns it and is relayed to the API on 127.0.0.1.
+        const advertised = net.nodes.find((n) => n.ip === cp.advertiseAddress);
+        if (advertised) {
+          runs.push(
+            runApiAccess(
+              { netns: advertised.netns, listen: { host: advertised.ip, port: cp.address.port }, apiPort: cp.address.port, log: (line) => console.error(`svcnet: ${line}`) },
+              signal,
+            ),
+          );
+        }
         // When the agents have stopped their pods, the sandbox goes.
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { repoRoot } from "./helpers/repo.js";
 import type { ServerProcess } from "./helpers/server-process.js";
@@ -71,6 +71,19 @@ describe("svcnet up", () => {
       assert.match(page, /Welcome to nginx!/);
       const nat = execFileSync("ip", ["netns", "exec", `svcnet-${id}-core-v2-01`, "iptables", "-t", "nat", "-L", "-v", "-n", "-x"], { encoding: "utf8" });
       assert.match(nat, /^Chain KUBE-SVC-GKN7Y2BSGW4NJTYL \(2 references\)$/m);
+      // A pod reaches the API server through the kubernetes Service (10.0.0.1:443 → 172.17.8.101:<port>).
+      let version = "";
+      await waitFor("the API through the kubernetes service from a pod", async () => {
+        const pods = (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.namespace}/{.items[0].metadata.name}"])).stdout;
+        const podNetns = `svcnet-${id}-pod-${createHash("sha256").update(pods).digest("hex").slice(0, 8)}`;
+        try {
+          version = execFileSync("ip", ["netns", "exec", podNetns, "curl", "-sk", "--max-time", "2", "https://10.0.0.1:443/version"], { encoding: "utf8" });
+        } catch {
+          version = "";
+        }
+        return version.includes("gitVersion");
+      }, { timeoutMs: 15_000 });
+      assert.match(version, /"gitVersion":\s*"v1\.32/);
       assert.match(nat, /^\s+\d+\s+\d+\s+KUBE-SEP-\w{16}\s+0\s+--\s+\*\s+\*\s+0\.0\.0\.0\/0\s+0\.0\.0\.0\/0\s+\/\* default\/nginx-service: \*\/ statistic mode random probability 0\.33332999982$/m);
       assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-MARK-MASQ\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
       assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-SVC-GKN7Y2BSGW4NJTYL\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
