@@ -16,9 +16,9 @@ import { generateModernRules } from "../src/proxy/iptables/modern-rules.js";
 import { chainNamesOf, ensureJumpRules, perServiceChains } from "../src/proxy/iptables/netfilter-setup.js";
 import { chainTexts, omitUnchangedChains } from "../src/proxy/iptables/restore-delta.js";
 import type { ModernRulesCache } from "../src/proxy/iptables/rules-result.js";
+import { makeEndpoint, makeNodeAConfig, makeServicePort } from "../src/proxy/iptables/testdata/nginx-fixtures.js";
 import { servicePortKey } from "../src/proxy/service-port-name.js";
-import type { EndpointInfo, NodeProxyConfig, ProxyState, ServicePortInfo } from "../src/proxy/types.js";
-import { defaultNodeProxyConfig } from "../src/proxy/types.js";
+import type { EndpointInfo, ProxyState, ServicePortInfo } from "../src/proxy/types.js";
 
 const ENDPOINTS_PER_SERVICE = 10;
 const SHARED = new Set(["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL", "KUBE-FORWARD", "KUBE-FIREWALL", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]);
@@ -27,33 +27,24 @@ const SIZES = (flag > 0 ? process.argv[flag + 1] : "1000,2000,10000").split(",")
 const nftFlag = process.argv.indexOf("--nft-max");
 const NFT_MAX = nftFlag > 0 ? Number(process.argv[nftFlag + 1]) : 2000;
 
-const config: NodeProxyConfig = { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["172.17.8.101"], clusterCIDR: "10.1.0.0/16" };
+// node-a with the ClusterCIDR detector on 10.1.0.0/16, at the sandbox's first node IP (core-v2-01).
+const config = makeNodeAConfig({ nodeIPs: ["172.17.8.101"] });
 
 function serviceState(services: number): { services: Map<string, ServicePortInfo>; endpoints: Map<string, EndpointInfo[]> } {
   const svcs = new Map<string, ServicePortInfo>();
   const eps = new Map<string, EndpointInfo[]>();
   for (let i = 0; i < services; i++) {
-    const info: ServicePortInfo = {
-      name: { namespace: "bench", name: `svc-${i}`, port: "http", protocol: "TCP" },
-      clusterIP: `10.96.${(i >> 8) & 255}.${i & 255}`,
-      port: 80,
-      protocol: "TCP",
-      nodePort: 0,
-      externalIPs: [],
-      loadBalancerVIPs: [],
-      loadBalancerSourceRanges: [],
-      healthCheckNodePort: 0,
-      externalPolicyLocal: false,
-      internalPolicyLocal: false,
-      stickySeconds: 0,
-    };
+    const info = makeServicePort("bench", `svc-${i}`, (s) => {
+      s.name.port = "http";
+      s.clusterIP = `10.96.${(i >> 8) & 255}.${i & 255}`;
+    });
     const key = servicePortKey(info.name);
     svcs.set(key, info);
     const list: EndpointInfo[] = [];
     for (let e = 0; e < ENDPOINTS_PER_SERVICE; e++) {
       const n = i * ENDPOINTS_PER_SERVICE + e;
       const ip = `10.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`;
-      list.push({ ip, port: 8080, endpoint: `${ip}:8080`, ready: true, serving: true, terminating: false, isLocal: e === 0, nodeName: e === 0 ? "node-a" : "node-b" });
+      list.push(makeEndpoint(ip, 8080, e === 0 ? "node-a" : "node-b", config.nodeName));
     }
     list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
     eps.set(key, list);

@@ -30,6 +30,17 @@ function makeSlice(namespace: string, name: string, service: string, ips: string
 
 const dnsKey = "ns/dns:dns/UDP";
 
+/** A tracker on node-a that has applied service ns/dns and its slice dns-1 (endpoint 10.1.0.1). */
+function trackerWithDns(): { t: ProxyChangeTracker; svc: Service; slice: EndpointSlice } {
+  const t = new ProxyChangeTracker("node-a");
+  const svc = makeService("ns", "dns");
+  const slice = makeSlice("ns", "dns-1", "dns", ["10.1.0.1"]);
+  t.onService(undefined, svc);
+  t.onSlice(undefined, slice);
+  t.apply();
+  return { t, svc, slice };
+}
+
 function endpointsOf(t: ProxyChangeTracker, key: string): string[] {
   return (t.state.endpoints.get(key) ?? []).map((e) => e.endpoint);
 }
@@ -72,12 +83,7 @@ test("slices that arrive before their service", () => {
 });
 
 test("updates that change nothing the proxy programs are dropped", () => {
-  const t = new ProxyChangeTracker("node-a");
-  const svc = makeService("ns", "dns");
-  const slice = makeSlice("ns", "dns-1", "dns", ["10.1.0.1"]);
-  t.onService(undefined, svc);
-  t.onSlice(undefined, slice);
-  t.apply();
+  const { t, svc, slice } = trackerWithDns();
 
   const serviceNoOps: Service[] = [
     makeService("ns", "dns", (s) => (s.metadata.resourceVersion = "2")),
@@ -99,12 +105,7 @@ test("updates that change nothing the proxy programs are dropped", () => {
 });
 
 test("a change and its revert before apply leave nothing pending", () => {
-  const t = new ProxyChangeTracker("node-a");
-  const svc = makeService("ns", "dns");
-  const slice = makeSlice("ns", "dns-1", "dns", ["10.1.0.1"]);
-  t.onService(undefined, svc);
-  t.onSlice(undefined, slice);
-  t.apply();
+  const { t, svc, slice } = trackerWithDns();
 
   const moved = makeService("ns", "dns", (s) => (s.spec.ports = [{ name: "dns", port: 5353, protocol: "UDP" }]));
   assert.equal(t.onService(svc, moved), true);
@@ -191,12 +192,7 @@ test("a service that becomes headless is removed", () => {
 });
 
 test("renamed ports: old key gone, new key present", () => {
-  const t = new ProxyChangeTracker("node-a");
-  const svc = makeService("ns", "dns");
-  const slice = makeSlice("ns", "dns-1", "dns", ["10.1.0.1"]);
-  t.onService(undefined, svc);
-  t.onSlice(undefined, slice);
-  t.apply();
+  const { t, svc, slice } = trackerWithDns();
 
   const rename = (s: { ports?: { name?: string }[] | null }) => (s.ports![0].name = "domain");
   t.onService(svc, makeService("ns", "dns", (s) => rename(s.spec)));

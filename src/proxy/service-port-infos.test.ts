@@ -9,6 +9,7 @@ import {
   servicePortInfos,
 } from "./service-port-infos.js";
 import type { ServicePortInfo } from "./types.js";
+import { makeServicePort } from "./iptables/testdata/nginx-fixtures.js";
 
 function makeService(namespace: string, name: string, edit: (s: Service) => void = () => {}): Service {
   const s: Service = {
@@ -59,22 +60,12 @@ test("a dual-stack service uses its IPv4 cluster IP, wherever it is listed", () 
 
 test("a plain ClusterIP service port", () => {
   const svc = makeService("web", "nginx", (s) => (s.spec.ports = [{ port: 8080, targetPort: 80 }]));
-  assert.deepEqual(servicePortInfos(svc), [
-    {
-      name: { namespace: "web", name: "nginx", port: "", protocol: "TCP" },
-      clusterIP: "10.0.0.10",
-      port: 8080,
-      protocol: "TCP",
-      nodePort: 0,
-      externalIPs: [],
-      loadBalancerVIPs: [],
-      loadBalancerSourceRanges: [],
-      healthCheckNodePort: 0,
-      externalPolicyLocal: false,
-      internalPolicyLocal: false,
-      stickySeconds: 0,
-    },
-  ]);
+  // Everything but the address and port is at its "not set" value, as the builder makes it.
+  const want = makeServicePort("web", "nginx", (p) => {
+    p.clusterIP = "10.0.0.10";
+    p.port = 8080;
+  });
+  assert.deepEqual(servicePortInfos(svc), [want]);
 });
 
 test("one info per port, names and protocols kept", () => {

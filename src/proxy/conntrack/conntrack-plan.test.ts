@@ -1,41 +1,28 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { servicePortKey } from "../service-port-name.js";
-import type { EndpointInfo, ProxyState, Protocol, ServicePortInfo } from "../types.js";
+import { makeProxyState, makeRemoteEndpoint, makeServicePort } from "../iptables/testdata/nginx-fixtures.js";
+import type { EndpointInfo, Protocol, ServicePortInfo } from "../types.js";
 import type { ConntrackEntry } from "./conntrack-entry.js";
 import { conntrackDeleteArgs, staleUdpEntries } from "./conntrack-plan.js";
 
+/** A service port in namespace "ns", by default UDP 10.0.0.10:53. */
 function makePort(name: string, edit: (p: ServicePortInfo) => void = () => {}, protocol: Protocol = "UDP"): ServicePortInfo {
-  const p: ServicePortInfo = {
-    name: { namespace: "ns", name, port: "", protocol },
-    clusterIP: "10.0.0.10",
-    port: 53,
-    protocol,
-    nodePort: 0,
-    externalIPs: [],
-    loadBalancerVIPs: [],
-    loadBalancerSourceRanges: [],
-    healthCheckNodePort: 0,
-    externalPolicyLocal: false,
-    internalPolicyLocal: false,
-    stickySeconds: 0,
-  };
-  edit(p);
-  return p;
+  return makeServicePort("ns", name, (p) => {
+    p.name.protocol = protocol;
+    p.protocol = protocol;
+    p.clusterIP = "10.0.0.10";
+    p.port = 53;
+    edit(p);
+  });
 }
 
+/** A serving endpoint, or a terminating one that no longer serves. */
 function endpoint(ip: string, port: number, serving = true): EndpointInfo {
-  return { ip, port, endpoint: `${ip}:${port}`, ready: serving, serving, terminating: !serving, isLocal: false };
-}
-
-function makeState(entries: [ServicePortInfo, EndpointInfo[]][]): ProxyState {
-  const services = new Map<string, ServicePortInfo>();
-  const endpoints = new Map<string, EndpointInfo[]>();
-  for (const [port, eps] of entries) {
-    services.set(servicePortKey(port.name), port);
-    if (eps.length > 0) endpoints.set(servicePortKey(port.name), eps);
-  }
-  return { services, endpoints };
+  return makeRemoteEndpoint(ip, port, (ep) => {
+    ep.ready = serving;
+    ep.serving = serving;
+    ep.terminating = !serving;
+  });
 }
 
 function flow(origDst: string, origDport: number, replySrc: string, replySport: number, protocol = "udp"): ConntrackEntry {
@@ -54,10 +41,10 @@ const dns = makePort("dns", (p) => {
   p.loadBalancerVIPs = ["198.51.100.1"];
   p.nodePort = 30053;
 });
-const state = makeState([
-  [dns, [endpoint("10.1.13.7", 53), endpoint("10.1.13.8", 53, false)]],
-  [makePort("empty", (p) => ((p.clusterIP = "10.0.0.20"), (p.nodePort = 30054))), []],
-  [makePort("web", (p) => ((p.clusterIP = "10.0.0.30"), (p.port = 80)), "TCP"), [endpoint("10.1.13.9", 80)]],
+const state = makeProxyState([
+  { service: dns, endpoints: [endpoint("10.1.13.7", 53), endpoint("10.1.13.8", 53, false)] },
+  { service: makePort("empty", (p) => ((p.clusterIP = "10.0.0.20"), (p.nodePort = 30054))), endpoints: [] },
+  { service: makePort("web", (p) => ((p.clusterIP = "10.0.0.30"), (p.port = 80)), "TCP"), endpoints: [endpoint("10.1.13.9", 80)] },
 ]);
 
 test("staleUdpEntries", () => {

@@ -7,17 +7,10 @@
 // As upstream does for compatibility with older releases, a healthy answer reports lastUpdated
 // as the current time; only an unhealthy one shows when the last successful update really was.
 
-import { createServer } from "node:http";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { HttpAnswer } from "../http-listen.js";
+import { AnswerServer, notFoundAnswer } from "../http-listen.js";
 import type { Counter } from "../metrics/registry.js";
 import type { ProxyHealth, ProxyHealthState } from "./proxy-health.js";
-
-export interface HttpAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 export type ProxyHealthPath = "/healthz" | "/livez";
 
@@ -51,17 +44,6 @@ export function rfc3339Nano(time: Date): string {
   return time.toISOString().replace(/\.(\d*?)0*Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : "Z"));
 }
 
-/**
- * Splits "host:port", "[v6]:port" or ":port" (all addresses) as Go's net.SplitHostPort would.
- * An empty host comes back as "" and means every address.
- */
-export function parseBindAddress(address: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d+)$/.exec(address);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new Error(`invalid bind address ${JSON.stringify(address)}: want host:port`);
-  return { host: m[1] ?? m[2], port };
-}
-
 export interface ProxyHealthServerOptions {
   /** host:port to listen on, e.g. "0.0.0.0:10256"; port 0 picks a free port. */
   bindAddress: string;
@@ -77,63 +59,33 @@ export interface ProxyHealthServerOptions {
 /** The /healthz + /livez HTTP server. Constructing it does no I/O; `start` listens. */
 export class ProxyHealthServer {
   readonly #options: ProxyHealthServerOptions;
-  #server: Server | undefined;
+  readonly #http: AnswerServer;
 
   constructor(options: ProxyHealthServerOptions) {
     this.#options = options;
+    this.#http = new AnswerServer({
+      name: "proxy health server",
+      bindAddress: options.bindAddress,
+      answer: (url) => this.answer(url),
+      signal: options.signal,
+    });
   }
 
   /** Answers one request without a socket (the handler the server runs). */
   answer(url: string): HttpAnswer {
     const path = new URL(url, "http://localhost").pathname;
-    if (path !== "/healthz" && path !== "/livez") {
-      return { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" }, body: "404 page not found\n" };
-    }
+    if (path !== "/healthz" && path !== "/livez") return notFoundAnswer();
     const answer = proxyHealthAnswer(path, this.#options.state, (this.#options.now ?? (() => new Date()))());
     const counter = path === "/healthz" ? this.#options.metrics?.healthzTotal : this.#options.metrics?.livezTotal;
     counter?.labels({ code: String(answer.status) }).inc();
     return answer;
   }
 
-  async start(): Promise<{ host: string; port: number }> {
-    if (this.#server) throw new Error("proxy health server already started");
-    const { host, port } = parseBindAddress(this.#options.bindAddress);
-    const server = createServer((req, res) => respond(res, this.answer(req.url ?? "/"), req));
-    await listen(server, port, host);
-    this.#server = server;
-    this.#options.signal?.addEventListener("abort", () => void this.close(), { once: true });
-    return { host, port: (server.address() as AddressInfo).port };
+  start(): Promise<{ host: string; port: number }> {
+    return this.#http.start();
   }
 
-  async close(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (server) await closeServer(server);
+  close(): Promise<void> {
+    return this.#http.close();
   }
-}
-
-export function respond(res: ServerResponse, answer: HttpAnswer, req: IncomingMessage): void {
-  res.writeHead(answer.status, answer.headers);
-  res.end(req.method === "HEAD" ? undefined : answer.body);
-}
-
-/** Listens and resolves once bound, or rejects with the listen error (EADDRINUSE, EACCES, …). */
-export function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once("error", onError);
-    server.listen(port, host === "" ? undefined : host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
-}
-
-/** Closes a server, cutting idle keep-alive connections so it does not wait for clients. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -20,8 +20,8 @@ import { createServer } from "node:http";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { joinHostPort } from "../service-port-name.js";
-import type { HttpAnswer } from "./proxy-health-server.js";
-import { closeServer, listen, respond } from "./proxy-health-server.js";
+import type { HttpAnswer } from "../http-listen.js";
+import { closeServer, listen, respond } from "../http-listen.js";
 
 /** The answer of a service's health check (pure). `service` is "namespace/name". */
 export function serviceHealthAnswer(service: string, localEndpoints: number, proxyHealthy: boolean): HttpAnswer {

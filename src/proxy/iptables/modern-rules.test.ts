@@ -14,167 +14,19 @@ import {
   makeServicePort,
   NGINX_HASH,
 } from "./testdata/nginx-fixtures.js";
-import type { EndpointInfo, ServicePortInfo } from "../types.js";
-
-// ---------------------------------------------------------------------------------------------
 // Goldens: the reference's worked examples (kube-proxy.md §1.11), byte for byte.
-
-/** Example 1: ClusterIP service with three endpoints, full restore input. */
-const EXAMPLE_1 = `*filter
-:KUBE-SERVICES - [0:0]
-:KUBE-EXTERNAL-SERVICES - [0:0]
-:KUBE-FORWARD - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-PROXY-FIREWALL - [0:0]
-:KUBE-FIREWALL - [0:0]
--A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
--A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-COMMIT
-*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-SVC-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SEP-D6ZFGDR42OKGRRVI - [0:0]
-:KUBE-SEP-7ETEU5GP7OEWB65E - [0:0]
-:KUBE-SEP-COO3Y4QZMF4NKH2Q - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -s 10.1.13.3 -j KUBE-MARK-MASQ
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -s 10.1.13.4 -j KUBE-MARK-MASQ
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-/** Example 2: the same service as a NodePort (nat table; filter is Example 1's). */
-const EXAMPLE_2_NAT = `*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-EXT-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SVC-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SEP-D6ZFGDR42OKGRRVI - [0:0]
-:KUBE-SEP-7ETEU5GP7OEWB65E - [0:0]
-:KUBE-SEP-COO3Y4QZMF4NKH2Q - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-NODEPORTS -m comment --comment default/nginx-service -m tcp -p tcp --dport 30802 -j KUBE-EXT-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "masquerade traffic for default/nginx-service external destinations" -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -s 10.1.13.3 -j KUBE-MARK-MASQ
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -s 10.1.13.4 -j KUBE-MARK-MASQ
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-/** Example 3: LoadBalancer, eTP Local, source range, on node-a (which hosts 10.1.13.2). */
-const EXAMPLE_3 = `*filter
-:KUBE-SERVICES - [0:0]
-:KUBE-EXTERNAL-SERVICES - [0:0]
-:KUBE-FORWARD - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-PROXY-FIREWALL - [0:0]
-:KUBE-FIREWALL - [0:0]
--A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
--A KUBE-PROXY-FIREWALL -m comment --comment "default/nginx-service traffic not accepted by KUBE-FW-V2OKYYMBY3REGZOG" -m tcp -p tcp -d 203.0.113.10 --dport 8000 -j DROP
--A KUBE-NODEPORTS -m comment --comment "default/nginx-service health check node port" -m tcp -p tcp --dport 32000 -j ACCEPT
--A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-COMMIT
-*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-EXT-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-FW-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SVC-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SVL-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SEP-D6ZFGDR42OKGRRVI - [0:0]
-:KUBE-SEP-7ETEU5GP7OEWB65E - [0:0]
-:KUBE-SEP-COO3Y4QZMF4NKH2Q - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-SERVICES -m comment --comment "default/nginx-service loadbalancer IP" -m tcp -p tcp -d 203.0.113.10 --dport 8000 -j KUBE-FW-V2OKYYMBY3REGZOG
--A KUBE-NODEPORTS -m comment --comment default/nginx-service -m tcp -p tcp --dport 30802 -j KUBE-EXT-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "pod traffic for default/nginx-service external destinations" -s 10.1.0.0/16 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "masquerade LOCAL traffic for default/nginx-service external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "route LOCAL traffic for default/nginx-service external destinations" -m addrtype --src-type LOCAL -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-EXT-V2OKYYMBY3REGZOG -j KUBE-SVL-V2OKYYMBY3REGZOG
--A KUBE-FW-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service loadbalancer IP" -s 198.51.100.0/24 -j KUBE-EXT-V2OKYYMBY3REGZOG
--A KUBE-FW-V2OKYYMBY3REGZOG -m comment --comment "other traffic to default/nginx-service will be dropped by KUBE-PROXY-FIREWALL"
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SVL-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -s 10.1.13.3 -j KUBE-MARK-MASQ
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -s 10.1.13.4 -j KUBE-MARK-MASQ
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-/** Example 4: NodePort service with no endpoints. */
-const EXAMPLE_4 = `*filter
-:KUBE-SERVICES - [0:0]
-:KUBE-EXTERNAL-SERVICES - [0:0]
-:KUBE-FORWARD - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-PROXY-FIREWALL - [0:0]
-:KUBE-FIREWALL - [0:0]
--A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
--A KUBE-SERVICES -m comment --comment "default/nginx-service has no endpoints" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j REJECT
--A KUBE-EXTERNAL-SERVICES -m comment --comment "default/nginx-service has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30802 -j REJECT
--A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-COMMIT
-*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
+import {
+  EXAMPLE_1,
+  EXAMPLE_1B_AFFINITY_RULES,
+  EXAMPLE_2,
+  EXAMPLE_3,
+  EXAMPLE_3_PRIME_FILTER_RULES,
+  EXAMPLE_4,
+  NAT_FIXED_RULES,
+  NAT_TABLE_END,
+  NAT_TABLE_START,
+} from "./testdata/reference-examples.js";
+import type { EndpointInfo, ServicePortInfo } from "../types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -188,8 +40,6 @@ const SEP3 = "KUBE-SEP-7ETEU5GP7OEWB65E";
 const SEP4 = "KUBE-SEP-COO3Y4QZMF4NKH2Q";
 
 const CLUSTER_MASQ = `-A ${SVC} -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ`;
-const NODEPORTS_TAIL =
-  '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS';
 
 /** One table of a restore text, "*name" through "COMMIT". */
 function table(text: string, name: "filter" | "nat"): string {
@@ -291,13 +141,7 @@ test("Example 1 with masqueradeAll masquerades every cluster IP connection", () 
 
 test("Example 1b: ClientIP session affinity", () => {
   const result = generateModernRules(makeNginxState((s) => (s.stickySeconds = 10800)), makeNodeAConfig());
-  const affinity = `-A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m recent --name KUBE-SEP-D6ZFGDR42OKGRRVI --rcheck --seconds 10800 --reap -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m recent --name KUBE-SEP-7ETEU5GP7OEWB65E --rcheck --seconds 10800 --reap -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -m recent --name KUBE-SEP-COO3Y4QZMF4NKH2Q --rcheck --seconds 10800 --reap -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m recent --name KUBE-SEP-D6ZFGDR42OKGRRVI --set -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m recent --name KUBE-SEP-7ETEU5GP7OEWB65E --set -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m recent --name KUBE-SEP-COO3Y4QZMF4NKH2Q --set -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
-`.trimEnd().split("\n");
+  const affinity = EXAMPLE_1B_AFFINITY_RULES.trimEnd().split("\n");
   const dnat = (sep: string, ip: string): string =>
     `-A ${sep} -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination ${ip}:80`;
   const want = edit(EXAMPLE_1, {
@@ -314,7 +158,7 @@ test("Example 1b: ClientIP session affinity", () => {
 
 test("Example 2: NodePort", () => {
   const result = generateModernRules(makeNginxState((s) => (s.nodePort = 30802)), makeNodeAConfig());
-  assert.equal(table(result.text, "nat"), EXAMPLE_2_NAT);
+  assert.equal(table(result.text, "nat"), table(EXAMPLE_2, "nat"));
   assert.equal(table(result.text, "filter"), table(EXAMPLE_1, "filter"), "a NodePort with endpoints adds no filter rule");
   assertResult(result, { natRules: 19, filterRules: 4, activeNatChains: [EXT, SVC, SEP2, SEP3, SEP4] });
 });
@@ -335,9 +179,7 @@ test("Example 3′: the same LoadBalancer on node-z, which has no local endpoint
       `-A ${EXT} -j ${SVL}`,
       `-A ${SVL} -m comment --comment "default/nginx-service -> 10.1.13.2:80" -j ${SEP2}`,
     ],
-    insertAfter: [[proxyFirewallDrop, `-A KUBE-EXTERNAL-SERVICES -m comment --comment "default/nginx-service has no local endpoints" -m tcp -p tcp -d 203.0.113.10 --dport 8000 -j DROP
--A KUBE-EXTERNAL-SERVICES -m comment --comment "default/nginx-service has no local endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30802 -j DROP
-`.trimEnd().split("\n")]],
+    insertAfter: [[proxyFirewallDrop, EXAMPLE_3_PRIME_FILTER_RULES.trimEnd().split("\n")]],
   });
   assert.equal(result.text, want);
   assertResult(result, {
@@ -367,24 +209,16 @@ test("Example 5: internalTrafficPolicy Local", async (t) => {
   };
   await t.test("on node-a, which hosts an endpoint", () => {
     const result = generateModernRules(makeNginxState(itpLocal), makeNodeAConfig());
-    const want = `*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
+    const want = `${NAT_TABLE_START}
 :${SVL} - [0:0]
 :${SEP2} - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+${NAT_FIXED_RULES}
 -A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j ${SVL}
 -A ${SVL} -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
 -A ${SVL} -m comment --comment "default/nginx-service -> 10.1.13.2:80" -j ${SEP2}
 -A ${SEP2} -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
 -A ${SEP2} -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
-${NODEPORTS_TAIL}
-COMMIT
+${NAT_TABLE_END}
 `;
     assert.equal(table(result.text, "nat"), want);
     assert.equal(table(result.text, "filter"), table(EXAMPLE_1, "filter"));
@@ -417,18 +251,11 @@ test("a UDP service: -m udp -p udp, endpoints sorted as strings", () => {
   const svc = "KUBE-SVC-TCOU7JCQXEZGVUNU";
   const sep10 = endpointChainName("kube-system/kube-dns:dns", "udp", "10.1.13.10:53");
   const sep5 = endpointChainName("kube-system/kube-dns:dns", "udp", "10.1.13.5:53");
-  const want = `*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
+  const want = `${NAT_TABLE_START}
 :${svc} - [0:0]
 :${sep10} - [0:0]
 :${sep5} - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+${NAT_FIXED_RULES}
 -A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.0.0.10 --dport 53 -j ${svc}
 -A ${svc} -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.0.0.10 --dport 53 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
 -A ${svc} -m comment --comment "kube-system/kube-dns:dns -> 10.1.13.10:53" -m statistic --mode random --probability 0.5000000000 -j ${sep10}
@@ -437,8 +264,7 @@ test("a UDP service: -m udp -p udp, endpoints sorted as strings", () => {
 -A ${sep10} -m comment --comment kube-system/kube-dns:dns -m udp -p udp -j DNAT --to-destination 10.1.13.10:53
 -A ${sep5} -m comment --comment kube-system/kube-dns:dns -s 10.1.13.5 -j KUBE-MARK-MASQ
 -A ${sep5} -m comment --comment kube-system/kube-dns:dns -m udp -p udp -j DNAT --to-destination 10.1.13.5:53
-${NODEPORTS_TAIL}
-COMMIT
+${NAT_TABLE_END}
 `;
   assert.equal(table(result.text, "nat"), want);
   assertResult(result, { natRules: 13, filterRules: 4, activeNatChains: [svc, sep10, sep5] });

@@ -14,8 +14,8 @@ import type { ParsedRuleset } from "./restore-parse.js";
 import { applyRestore, parseRestore } from "./restore-parse.js";
 import type { TraceBranch, TracePacket } from "../trace/packet-tracer.js";
 import { tracePacket } from "../trace/packet-tracer.js";
-import { joinHostPort, servicePortKey } from "../service-port-name.js";
-import type { EndpointInfo, NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
+import { makeNginxService, makeProxyState, makeRemoteEndpoint } from "./testdata/nginx-fixtures.js";
+import type { NodeProxyConfig, ProxyState } from "../types.js";
 import { defaultNodeProxyConfig } from "../types.js";
 
 function run(cmd: string, args: string[], input?: string): Promise<string> {
@@ -48,18 +48,11 @@ async function whyNotRunnable(): Promise<string | undefined> {
 
 const skip = await whyNotRunnable();
 
+/** nginx-service with endpoints on the given IPs (default the three of the worked examples). */
 function nginx(opts: { nodePort?: number; endpoints?: string[] } = {}): ProxyState {
-  const svc: ServicePortInfo = {
-    name: { namespace: "default", name: "nginx-service", port: "", protocol: "TCP" },
-    clusterIP: "10.0.0.252", port: 8000, protocol: "TCP", nodePort: opts.nodePort ?? 0,
-    externalIPs: [], loadBalancerVIPs: [], loadBalancerSourceRanges: [], healthCheckNodePort: 0,
-    externalPolicyLocal: false, internalPolicyLocal: false, stickySeconds: 0,
-  };
-  const eps: EndpointInfo[] = (opts.endpoints ?? ["10.1.13.2", "10.1.13.3", "10.1.13.4"]).map((ip) => ({
-    ip, port: 80, endpoint: joinHostPort(ip, 80), ready: true, serving: true, terminating: false, isLocal: false,
-  }));
-  const key = servicePortKey(svc.name);
-  return { services: new Map([[key, svc]]), endpoints: new Map([[key, eps]]) };
+  const service = makeNginxService((s) => (s.nodePort = opts.nodePort ?? 0));
+  const endpoints = (opts.endpoints ?? ["10.1.13.2", "10.1.13.3", "10.1.13.4"]).map((ip) => makeRemoteEndpoint(ip, 80));
+  return makeProxyState([{ service, endpoints }]);
 }
 
 const config: NodeProxyConfig = { ...defaultNodeProxyConfig, nodeName: "core-v2-01", nodeIPs: ["172.17.8.102"] };

@@ -2,48 +2,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateSeedRules, seedProbability } from "./seed-rules.js";
 import { parseRestore } from "./restore-parse.js";
-import { joinHostPort, servicePortKey } from "../service-port-name.js";
-import type { EndpointInfo, NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
-import { defaultNodeProxyConfig } from "../types.js";
+import {
+  makeNginxService,
+  makeNginxState,
+  makeNodeAConfig,
+  makeProxyState,
+  makeRemoteEndpoint,
+  makeServicePort,
+} from "./testdata/nginx-fixtures.js";
+import type { NodeProxyConfig, ProxyState } from "../types.js";
 
-function makeServicePort(namespace: string, name: string, tweak: (s: ServicePortInfo) => void = () => {}): ServicePortInfo {
-  const svc: ServicePortInfo = {
-    name: { namespace, name, port: "", protocol: "TCP" },
-    clusterIP: "10.0.0.252",
-    port: 8000,
-    protocol: "TCP",
-    nodePort: 0,
-    externalIPs: [],
-    loadBalancerVIPs: [],
-    loadBalancerSourceRanges: [],
-    healthCheckNodePort: 0,
-    externalPolicyLocal: false,
-    internalPolicyLocal: false,
-    stickySeconds: 0,
-  };
-  tweak(svc);
-  svc.name.protocol = svc.protocol;
-  return svc;
-}
-
-function makeEndpoint(ip: string, port: number, tweak: (e: EndpointInfo) => void = () => {}): EndpointInfo {
-  const ep: EndpointInfo = { ip, port, endpoint: joinHostPort(ip, port), ready: true, serving: true, terminating: false, isLocal: false };
-  tweak(ep);
-  return ep;
-}
-
-function makeState(...entries: [ServicePortInfo, EndpointInfo[]][]): ProxyState {
-  return {
-    services: new Map(entries.map(([svc]) => [servicePortKey(svc.name), svc])),
-    endpoints: new Map(entries.map(([svc, eps]) => [servicePortKey(svc.name), eps])),
-  };
-}
-
-const nginxEndpoints = (): EndpointInfo[] => ["10.1.13.2", "10.1.13.3", "10.1.13.4"].map((ip) => makeEndpoint(ip, 80));
-const config = (tweak: Partial<NodeProxyConfig> = {}): NodeProxyConfig => ({ ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["192.168.0.10"], ...tweak });
+// The seed's nodes ran without --cluster-cidr: no local-traffic detector unless a case sets one.
+const config = (tweak: Partial<NodeProxyConfig> = {}): NodeProxyConfig => makeNodeAConfig({ clusterCIDR: undefined, ...tweak });
 
 // The seed's service as a NodePort (its §2), clusterIP as in its §1.
-const seedNginx = (): ProxyState => makeState([makeServicePort("default", "nginx-service", (s) => (s.nodePort = 30802)), nginxEndpoints()]);
+const seedNginx = (): ProxyState => makeNginxState((s) => (s.nodePort = 30802));
 
 test("the seed's nginx-service gives the seed's chains, rule for rule", () => {
   const result = generateSeedRules(seedNginx(), config());
@@ -142,7 +115,7 @@ const variants: VariantCase[] = [
   },
   {
     name: "sessionAffinity ClientIP: rcheck rules first, DNAT remembers the client",
-    state: makeState([makeServicePort("default", "nginx-service", (s) => (s.stickySeconds = 10800)), nginxEndpoints()]),
+    state: makeNginxState((s) => (s.stickySeconds = 10800)),
     has: [
       "-A KUBE-SVC-GKN7Y2BSGW4NJTYL -m comment --comment default/nginx-service: -m recent --name KUBE-SEP-7ROBBXFV7SD4AIRW --rcheck --seconds 10800 --reap -j KUBE-SEP-7ROBBXFV7SD4AIRW",
       "-A KUBE-SVC-GKN7Y2BSGW4NJTYL -m comment --comment default/nginx-service: -m recent --name KUBE-SEP-XY3F6VJIZ7ELIF4Z --rcheck --seconds 10800 --reap -j KUBE-SEP-XY3F6VJIZ7ELIF4Z",
@@ -153,7 +126,7 @@ const variants: VariantCase[] = [
   },
   {
     name: "no endpoints: filter REJECT for the cluster IP, an empty KUBE-SVC chain stays",
-    state: makeState([makeServicePort("default", "nginx-service", (s) => (s.nodePort = 30802)), []]),
+    state: makeProxyState([{ service: makeNginxService((s) => (s.nodePort = 30802)), endpoints: [] }]),
     has: [
       ":KUBE-SERVICES - [0:0]",
       "-A KUBE-SERVICES -m comment --comment \"default/nginx-service: has no endpoints\" -m tcp -p tcp -d 10.0.0.252/32 --dport 8000 -j REJECT",
@@ -165,14 +138,11 @@ const variants: VariantCase[] = [
   },
   {
     name: "external IPs and load-balancer IPs mark for masquerade and jump to KUBE-SVC (no FW/EXT chains)",
-    state: makeState([
-      makeServicePort("default", "nginx-service", (s) => {
-        s.externalIPs = ["198.51.100.20"];
-        s.loadBalancerVIPs = ["203.0.113.10"];
-        s.loadBalancerSourceRanges = ["198.51.100.0/24"];
-      }),
-      nginxEndpoints(),
-    ]),
+    state: makeNginxState((s) => {
+      s.externalIPs = ["198.51.100.20"];
+      s.loadBalancerVIPs = ["203.0.113.10"];
+      s.loadBalancerSourceRanges = ["198.51.100.0/24"];
+    }),
     has: [
       "-A KUBE-SERVICES -m comment --comment \"default/nginx-service: external IP\" -m tcp -p tcp -d 198.51.100.20/32 --dport 8000 -j KUBE-MARK-MASQ",
       "-A KUBE-SERVICES -m comment --comment \"default/nginx-service: external IP\" -m tcp -p tcp -d 198.51.100.20/32 --dport 8000 -j KUBE-SVC-GKN7Y2BSGW4NJTYL",
@@ -183,43 +153,46 @@ const variants: VariantCase[] = [
   },
   {
     name: "traffic policies Local are treated as Cluster (2016 had none)",
-    state: makeState([
-      makeServicePort("default", "nginx-service", (s) => {
-        s.nodePort = 30802;
-        s.internalPolicyLocal = true;
-        s.externalPolicyLocal = true;
-      }),
-      nginxEndpoints().map((ep, i) => ({ ...ep, isLocal: i === 0 })),
-    ]),
+    // node-a hosts 10.1.13.2, so a modern proxy would keep to it.
+    state: makeNginxState((s) => {
+      s.nodePort = 30802;
+      s.internalPolicyLocal = true;
+      s.externalPolicyLocal = true;
+    }),
     has: [`${svcRule} -j KUBE-SVC-GKN7Y2BSGW4NJTYL`, "-A KUBE-SVC-GKN7Y2BSGW4NJTYL -m comment --comment default/nginx-service: -j KUBE-SEP-JIDZHFC4A3T535AK"],
     lacks: ["KUBE-SVL-", "has no local endpoints"],
   },
   {
     name: "only ready endpoints, sorted as strings (10.1.13.10 before 10.1.13.2)",
-    state: makeState([
-      makeServicePort("default", "nginx-service"),
-      [
-        makeEndpoint("10.1.13.2", 80),
-        makeEndpoint("10.1.13.9", 80, (e) => {
-          e.ready = false;
-          e.terminating = true;
-        }),
-        makeEndpoint("10.1.13.10", 80),
-      ],
+    state: makeProxyState([
+      {
+        service: makeNginxService(),
+        endpoints: [
+          makeRemoteEndpoint("10.1.13.2", 80),
+          makeRemoteEndpoint("10.1.13.9", 80, (e) => {
+            e.ready = false;
+            e.terminating = true;
+          }),
+          makeRemoteEndpoint("10.1.13.10", 80),
+        ],
+      },
     ]),
     has: ["--to-destination 10.1.13.10:80", "--to-destination 10.1.13.2:80"],
     lacks: ["10.1.13.9"],
   },
   {
     name: "a named UDP port keeps its name after the colon",
-    state: makeState([
-      makeServicePort("kube-system", "kube-dns", (s) => {
-        s.name.port = "dns";
-        s.protocol = "UDP";
-        s.clusterIP = "10.0.0.10";
-        s.port = 53;
-      }),
-      [makeEndpoint("10.1.13.7", 53)],
+    state: makeProxyState([
+      {
+        service: makeServicePort("kube-system", "kube-dns", (s) => {
+          s.name.port = "dns";
+          s.name.protocol = "UDP";
+          s.protocol = "UDP";
+          s.clusterIP = "10.0.0.10";
+          s.port = 53;
+        }),
+        endpoints: [makeRemoteEndpoint("10.1.13.7", 53)],
+      },
     ]),
     has: [
       "-A KUBE-SERVICES -m comment --comment \"kube-system/kube-dns:dns cluster IP\" -m udp -p udp -d 10.0.0.10/32 --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU",
@@ -282,12 +255,12 @@ test("counts cover several ports and services; a service with two ports counts o
   });
   const empty = makeServicePort("default", "empty", (s) => (s.clusterIP = "10.0.0.30"));
   const headless = makeServicePort("default", "headless", (s) => (s.clusterIP = "None"));
-  const state = makeState(
-    [web80, [makeEndpoint("10.1.13.2", 80)]],
-    [web443, [makeEndpoint("10.1.13.2", 443), makeEndpoint("10.1.13.3", 443)]],
-    [empty, []],
-    [headless, [makeEndpoint("10.1.13.5", 80)]],
-  );
+  const state = makeProxyState([
+    { service: web80, endpoints: [makeRemoteEndpoint("10.1.13.2", 80)] },
+    { service: web443, endpoints: [makeRemoteEndpoint("10.1.13.2", 443), makeRemoteEndpoint("10.1.13.3", 443)] },
+    { service: empty, endpoints: [] },
+    { service: headless, endpoints: [makeRemoteEndpoint("10.1.13.5", 80)] },
+  ]);
   const result = generateSeedRules(state, config({ masqueradeBit: 13 }));
   assert.equal(result.servicesWritten, 2, "web and empty; the headless one is skipped");
   assert.equal(result.filterRules, 1);

@@ -2,11 +2,8 @@
 // the Prometheus text format, /healthz answering "ok" (this only says the process serves HTTP;
 // the proxy's real health is on the health server), and /proxyMode naming the backend in use.
 
-import { createServer } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { HttpAnswer } from "../health/proxy-health-server.js";
-import { closeServer, listen, parseBindAddress, respond } from "../health/proxy-health-server.js";
+import type { HttpAnswer } from "../http-listen.js";
+import { AnswerServer, notFoundAnswer } from "../http-listen.js";
 import type { Registry } from "./registry.js";
 
 /** What Prometheus servers expect for text format 0.0.4. */
@@ -26,10 +23,11 @@ const plain = { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Opt
 
 export class MetricsServer {
   readonly #options: MetricsServerOptions;
-  #server: Server | undefined;
+  readonly #http: AnswerServer;
 
   constructor(options: MetricsServerOptions) {
     this.#options = options;
+    this.#http = new AnswerServer({ name: "metrics server", bindAddress: options.bindAddress, answer: (url) => this.answer(url), signal: options.signal });
   }
 
   /** Answers one request without a socket (the handler the server runs). */
@@ -38,22 +36,14 @@ export class MetricsServer {
     if (path === "/metrics") return { status: 200, headers: { "Content-Type": metricsContentType }, body: this.#options.registry.render() };
     if (path === "/healthz") return { status: 200, headers: plain, body: "ok" };
     if (path === "/proxyMode" && this.#options.proxyMode !== undefined) return { status: 200, headers: plain, body: this.#options.proxyMode };
-    return { status: 404, headers: plain, body: "404 page not found\n" };
+    return notFoundAnswer();
   }
 
-  async start(): Promise<{ host: string; port: number }> {
-    if (this.#server) throw new Error("metrics server already started");
-    const { host, port } = parseBindAddress(this.#options.bindAddress);
-    const server = createServer((req, res) => respond(res, this.answer(req.url ?? "/"), req));
-    await listen(server, port, host);
-    this.#server = server;
-    this.#options.signal?.addEventListener("abort", () => void this.close(), { once: true });
-    return { host, port: (server.address() as AddressInfo).port };
+  start(): Promise<{ host: string; port: number }> {
+    return this.#http.start();
   }
 
-  async close(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (server) await closeServer(server);
+  close(): Promise<void> {
+    return this.#http.close();
   }
 }

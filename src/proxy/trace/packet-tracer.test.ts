@@ -5,206 +5,22 @@ import { formatTrace, tracePacket, withJumpRules } from "./packet-tracer.js";
 import type { ParsedRuleset } from "../iptables/restore-parse.js";
 import { chainRules, parseRestore } from "../iptables/restore-parse.js";
 import { generateSeedRules } from "../iptables/seed-rules.js";
-import { joinHostPort, servicePortKey } from "../service-port-name.js";
-import type { EndpointInfo, NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
-import { defaultNodeProxyConfig } from "../types.js";
+import { makeNginxEndpoints, makeNginxService, makeNodeAConfig, makeProxyState } from "../iptables/testdata/nginx-fixtures.js";
+import { EXAMPLE_1, EXAMPLE_2, EXAMPLE_3, EXAMPLE_4 } from "../iptables/testdata/reference-examples.js";
+import type { EndpointInfo, NodeProxyConfig, ServicePortInfo } from "../types.js";
 
-// Fixtures for the packet-tracer tests: the iptables-restore inputs of the reference note
-// (/work/shared/reference/kube-proxy.md §1.11, Examples 1–4, modern layout), pasted verbatim.
-// Service: default/nginx-service, clusterIP 10.0.0.252:8000/TCP → 10.1.13.2/.3/.4:80; node-a is
-// 192.168.0.10 and hosts 10.1.13.2; ClusterCIDR detector 10.1.0.0/16.
+// The modern profile is traced through the reference's worked examples (kube-proxy.md §1.11);
+// the seed profile through rules generated for the same service. Service: default/nginx-service,
+// clusterIP 10.0.0.252:8000/TCP → 10.1.13.2/.3/.4:80; node-a is 192.168.0.10 and hosts 10.1.13.2.
 
-/** Example 1 — ClusterIP, 3 endpoints: the filter table. */
-const example1Filter = `*filter
-:KUBE-SERVICES - [0:0]
-:KUBE-EXTERNAL-SERVICES - [0:0]
-:KUBE-FORWARD - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-PROXY-FIREWALL - [0:0]
-:KUBE-FIREWALL - [0:0]
--A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
--A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-COMMIT
-`;
-
-/** Example 1 — ClusterIP, 3 endpoints: the nat table. */
-const example1Nat = `*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-SVC-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SEP-D6ZFGDR42OKGRRVI - [0:0]
-:KUBE-SEP-7ETEU5GP7OEWB65E - [0:0]
-:KUBE-SEP-COO3Y4QZMF4NKH2Q - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -s 10.1.13.3 -j KUBE-MARK-MASQ
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -s 10.1.13.4 -j KUBE-MARK-MASQ
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-const example1 = example1Filter + example1Nat;
-
-/** Example 2 — the same service as NodePort 30802 (nat; the reference says filter is as in Example 1). */
-const example2 = example1Filter + `*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-EXT-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SVC-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SEP-D6ZFGDR42OKGRRVI - [0:0]
-:KUBE-SEP-7ETEU5GP7OEWB65E - [0:0]
-:KUBE-SEP-COO3Y4QZMF4NKH2Q - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-NODEPORTS -m comment --comment default/nginx-service -m tcp -p tcp --dport 30802 -j KUBE-EXT-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "masquerade traffic for default/nginx-service external destinations" -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -s 10.1.13.3 -j KUBE-MARK-MASQ
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -s 10.1.13.4 -j KUBE-MARK-MASQ
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-/** Example 3 — LoadBalancer 203.0.113.10, externalTrafficPolicy Local, source range 198.51.100.0/24. */
-const example3 = `*filter
-:KUBE-SERVICES - [0:0]
-:KUBE-EXTERNAL-SERVICES - [0:0]
-:KUBE-FORWARD - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-PROXY-FIREWALL - [0:0]
-:KUBE-FIREWALL - [0:0]
--A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
--A KUBE-PROXY-FIREWALL -m comment --comment "default/nginx-service traffic not accepted by KUBE-FW-V2OKYYMBY3REGZOG" -m tcp -p tcp -d 203.0.113.10 --dport 8000 -j DROP
--A KUBE-NODEPORTS -m comment --comment "default/nginx-service health check node port" -m tcp -p tcp --dport 32000 -j ACCEPT
--A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-COMMIT
-*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-EXT-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-FW-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SVC-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SVL-V2OKYYMBY3REGZOG - [0:0]
-:KUBE-SEP-D6ZFGDR42OKGRRVI - [0:0]
-:KUBE-SEP-7ETEU5GP7OEWB65E - [0:0]
-:KUBE-SEP-COO3Y4QZMF4NKH2Q - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-SERVICES -m comment --comment "default/nginx-service loadbalancer IP" -m tcp -p tcp -d 203.0.113.10 --dport 8000 -j KUBE-FW-V2OKYYMBY3REGZOG
--A KUBE-NODEPORTS -m comment --comment default/nginx-service -m tcp -p tcp --dport 30802 -j KUBE-EXT-V2OKYYMBY3REGZOG
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service cluster IP" -m tcp -p tcp -d 10.0.0.252 --dport 8000 ! -s 10.1.0.0/16 -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "pod traffic for default/nginx-service external destinations" -s 10.1.0.0/16 -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "masquerade LOCAL traffic for default/nginx-service external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ
--A KUBE-EXT-V2OKYYMBY3REGZOG -m comment --comment "route LOCAL traffic for default/nginx-service external destinations" -m addrtype --src-type LOCAL -j KUBE-SVC-V2OKYYMBY3REGZOG
--A KUBE-EXT-V2OKYYMBY3REGZOG -j KUBE-SVL-V2OKYYMBY3REGZOG
--A KUBE-FW-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service loadbalancer IP" -s 198.51.100.0/24 -j KUBE-EXT-V2OKYYMBY3REGZOG
--A KUBE-FW-V2OKYYMBY3REGZOG -m comment --comment "other traffic to default/nginx-service will be dropped by KUBE-PROXY-FIREWALL"
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.3:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-7ETEU5GP7OEWB65E
--A KUBE-SVC-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.4:80" -j KUBE-SEP-COO3Y4QZMF4NKH2Q
--A KUBE-SVL-V2OKYYMBY3REGZOG -m comment --comment "default/nginx-service -> 10.1.13.2:80" -j KUBE-SEP-D6ZFGDR42OKGRRVI
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -s 10.1.13.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-D6ZFGDR42OKGRRVI -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.2:80
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -s 10.1.13.3 -j KUBE-MARK-MASQ
--A KUBE-SEP-7ETEU5GP7OEWB65E -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.3:80
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -s 10.1.13.4 -j KUBE-MARK-MASQ
--A KUBE-SEP-COO3Y4QZMF4NKH2Q -m comment --comment default/nginx-service -m tcp -p tcp -j DNAT --to-destination 10.1.13.4:80
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-/** Example 4 — NodePort service with no endpoints. */
-const example4 = `*filter
-:KUBE-SERVICES - [0:0]
-:KUBE-EXTERNAL-SERVICES - [0:0]
-:KUBE-FORWARD - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-PROXY-FIREWALL - [0:0]
-:KUBE-FIREWALL - [0:0]
--A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
--A KUBE-SERVICES -m comment --comment "default/nginx-service has no endpoints" -m tcp -p tcp -d 10.0.0.252 --dport 8000 -j REJECT
--A KUBE-EXTERNAL-SERVICES -m comment --comment "default/nginx-service has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30802 -j REJECT
--A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
--A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-COMMIT
-*nat
-:KUBE-SERVICES - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-MARK-MASQ - [0:0]
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
-COMMIT
-`;
-
-// --- the seed profile, generated ---------------------------------------------------------
-
-function makeServicePort(tweak: (s: ServicePortInfo) => void = () => {}): ServicePortInfo {
-  const svc: ServicePortInfo = {
-    name: { namespace: "default", name: "nginx-service", port: "", protocol: "TCP" },
-    clusterIP: "10.0.0.252",
-    port: 8000,
-    protocol: "TCP",
-    nodePort: 30802,
-    externalIPs: [],
-    loadBalancerVIPs: [],
-    loadBalancerSourceRanges: [],
-    healthCheckNodePort: 0,
-    externalPolicyLocal: false,
-    internalPolicyLocal: false,
-    stickySeconds: 0,
-  };
-  tweak(svc);
-  return svc;
-}
-
-function seedRules(opts: { endpoints?: string[]; config?: Partial<NodeProxyConfig>; tweak?: (s: ServicePortInfo) => void } = {}): ParsedRuleset {
-  const svc = makeServicePort(opts.tweak);
-  const eps: EndpointInfo[] = (opts.endpoints ?? ["10.1.13.2", "10.1.13.3", "10.1.13.4"]).map((ip) => ({
-    ip, port: 80, endpoint: joinHostPort(ip, 80), ready: true, serving: true, terminating: false, isLocal: false,
-  }));
-  const state: ProxyState = { services: new Map([[servicePortKey(svc.name), svc]]), endpoints: new Map([[servicePortKey(svc.name), eps]]) };
-  const config: NodeProxyConfig = { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["192.168.0.10"], ...opts.config };
-  return parseRestore(generateSeedRules(state, config).text);
+/** The seed's rules for nginx-service as NodePort 30802, on node-a without --cluster-cidr by default. */
+function seedRules(opts: { endpoints?: EndpointInfo[]; config?: Partial<NodeProxyConfig>; tweak?: (s: ServicePortInfo) => void } = {}): ParsedRuleset {
+  const service = makeNginxService((s) => {
+    s.nodePort = 30802;
+    opts.tweak?.(s);
+  });
+  const state = makeProxyState([{ service, endpoints: opts.endpoints ?? makeNginxEndpoints() }]);
+  return parseRestore(generateSeedRules(state, makeNodeAConfig({ clusterCIDR: undefined, ...opts.config })).text);
 }
 
 // --- expectations ------------------------------------------------------------------------
@@ -251,10 +67,10 @@ interface FlowCase {
   note?: RegExp;
 }
 
-const ex1 = (): ParsedRuleset => parseRestore(example1);
-const ex2 = (): ParsedRuleset => parseRestore(example2);
-const ex3 = (): ParsedRuleset => parseRestore(example3);
-const ex4 = (): ParsedRuleset => parseRestore(example4);
+const ex1 = (): ParsedRuleset => parseRestore(EXAMPLE_1);
+const ex2 = (): ParsedRuleset => parseRestore(EXAMPLE_2);
+const ex3 = (): ParsedRuleset => parseRestore(EXAMPLE_3);
+const ex4 = (): ParsedRuleset => parseRestore(EXAMPLE_4);
 
 const flowCases: FlowCase[] = [
   // Example 1: ClusterIP with the ClusterCIDR detector
@@ -391,7 +207,7 @@ COMMIT
 });
 
 test("withJumpRules adds the profile's hooks to tables without built-in chains, leaving the input alone", () => {
-  const rules = parseRestore(example1);
+  const rules = parseRestore(EXAMPLE_1);
   const hooked = withJumpRules(rules, "modern");
   assert.deepEqual(chainRules(hooked, "filter", "FORWARD").map((r) => r.target?.kind === "chain" && r.target.chain), ["KUBE-PROXY-FIREWALL", "KUBE-FORWARD", "KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES"]);
   assert.equal(chainRules(hooked, "filter", "FORWARD")[2].text, '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES');

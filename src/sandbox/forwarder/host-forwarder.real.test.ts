@@ -11,8 +11,6 @@ import { once } from "node:events";
 import { existsSync, readlinkSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { get } from "node:http";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,6 +19,7 @@ import { listNamespaces } from "../destroy-by-prefix.js";
 import { ExecIpRunner } from "../ip-runner.js";
 import { HostForwarder, startRelay } from "./host-forwarder.js";
 import type { RelayProcess } from "./host-forwarder.js";
+import { alive, freePort, waitFor } from "./test-helpers.js";
 
 const isRoot = process.getuid?.() === 0;
 const skip = isRoot ? false : "needs root to create a network namespace (CI runs as root)";
@@ -47,24 +46,6 @@ function fetchBody(port: number): Promise<{ status?: number; body?: string; erro
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
   });
-}
-
-async function freeHostPort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("host forwarder into a real namespace", { skip }, () => {
@@ -118,7 +99,7 @@ describe("host forwarder into a real namespace", { skip }, () => {
     assert.notEqual(readlinkSync(`/proc/${relayPid}/ns/net`), readlinkSync("/proc/self/ns/net"));
 
     forwarder = new HostForwarder({ socketPath });
-    const hostPort = await freeHostPort();
+    const hostPort = await freePort();
     await forwarder.publish(hostPort, { ip: "127.0.0.1", port: SERVER_PORT });
 
     // Through the forwarder, the answer comes from the namespace's server.
@@ -133,7 +114,7 @@ describe("host forwarder into a real namespace", { skip }, () => {
     assert.deepEqual(many.map((m) => m.body), [got.body, got.body, got.body]);
 
     // A port nothing listens on inside the namespace: the client's connection ends at once.
-    const closedPort = await freeHostPort();
+    const closedPort = await freePort();
     await forwarder.publish(closedPort, { ip: "127.0.0.1", port: SERVER_PORT + 1 });
     const started = Date.now();
     const refused = await fetchBody(closedPort);
@@ -142,7 +123,7 @@ describe("host forwarder into a real namespace", { skip }, () => {
     await waitFor(() => relayLog.some((l) => l.includes(`dialing 127.0.0.1:${SERVER_PORT + 1} failed: ECONNREFUSED`)));
 
     // A target outside the relay's allowed ranges is refused before any dial.
-    const outside = await freeHostPort();
+    const outside = await freePort();
     await forwarder.publish(outside, { ip: "172.17.8.101", port: 30080 });
     assert.ok((await fetchBody(outside)).error !== undefined);
     await waitFor(() => relayLog.some((l) => l.includes("refused: 172.17.8.101:30080 is outside the allowed ranges (127.0.0.0/8)")));
@@ -159,11 +140,3 @@ describe("host forwarder into a real namespace", { skip }, () => {
     assert.equal(existsSync(socketPath), false);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -5,37 +5,14 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect, createServer } from "node:net";
-import type { AddressInfo, Server, Socket } from "node:net";
+import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ForwarderErrorCode } from "./host-forwarder.js";
 import { ForwarderError, HostForwarder } from "./host-forwarder.js";
 import { RelayServer } from "./relay-server.js";
-
-async function listenLoopback(server: Server, port = 0): Promise<number> {
-  server.listen(port, "127.0.0.1");
-  await once(server, "listening");
-  return (server.address() as AddressInfo).port;
-}
-
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  const port = await listenLoopback(s);
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-/** A server answering `<name>:<what the client sent>` after the client's end. */
-function namedEcho(name: string): Server {
-  return createServer({ allowHalfOpen: true }, (s: Socket) => {
-    const got: Buffer[] = [];
-    s.on("data", (c: Buffer) => got.push(c));
-    s.on("end", () => s.end(`${name}:${Buffer.concat(got).toString()}`));
-    s.on("error", () => undefined);
-  });
-}
+import { connectError, failsWithCode, freePort, listenLoopback, namedEcho } from "./test-helpers.js";
 
 /** Connects to 127.0.0.1:port, sends `text`, ends, and returns the whole answer. */
 async function ask(port: number, text: string): Promise<{ data: string; ms: number }> {
@@ -50,13 +27,7 @@ async function ask(port: number, text: string): Promise<{ data: string; ms: numb
   return { data: Buffer.concat(chunks).toString(), ms: Date.now() - started };
 }
 
-function failsWith(code: ForwarderErrorCode): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof ForwarderError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  };
-}
+const failsWith = (code: ForwarderErrorCode): ((error: unknown) => boolean) => failsWithCode(ForwarderError, code);
 
 describe("HostForwarder", () => {
   let dir: string;
@@ -178,9 +149,7 @@ describe("HostForwarder", () => {
     await forwarder.unpublish(hostPort);
     await closed;
     assert.equal(forwarder.published().size, 0);
-    const refused = connect({ host: "127.0.0.1", port: hostPort });
-    const [error] = (await once(refused, "error")) as [NodeJS.ErrnoException];
-    assert.equal(error.code, "ECONNREFUSED");
+    assert.equal(await connectError(hostPort), "ECONNREFUSED");
 
     // The port is free again for anyone, the forwarder included.
     await forwarder.publish(hostPort, { ip: "127.0.0.1", port: alphaPort });
@@ -197,8 +166,6 @@ describe("HostForwarder", () => {
     await forwarder.unpublish(hostPort);
     await publishing;
     assert.equal(forwarder.published().size, 0);
-    const probe = connect({ host: "127.0.0.1", port: hostPort });
-    const [error] = (await once(probe, "error")) as [NodeJS.ErrnoException];
-    assert.equal(error.code, "ECONNREFUSED");
+    assert.equal(await connectError(hostPort), "ECONNREFUSED");
   });
 });

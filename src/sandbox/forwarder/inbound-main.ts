@@ -3,6 +3,7 @@
 // Prints "ready" once it listens and lives exactly as long as its stdin (see relay-main.ts).
 
 import { parseArgs } from "node:util";
+import { exitWith, serveUntilParentGoes } from "./child-lifetime.js";
 import { InboundListener } from "./inbound-listener.js";
 import { parseConnectHeader } from "./relay-protocol.js";
 
@@ -27,21 +28,8 @@ async function main(): Promise<number> {
     return 2;
   }
   await listener.listen();
-  let requestStop: () => void = () => undefined;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-  for (const event of ["end", "close", "error"]) process.stdin.on(event, () => requestStop());
-  process.once("SIGTERM", () => requestStop());
-  process.stdin.resume();
-  process.stdout.write("ready\n");
-  await stopRequested;
-  await listener.close();
+  await serveUntilParentGoes("ready", () => listener.close());
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`inbound: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+exitWith("inbound", main);

@@ -5,6 +5,7 @@
 // reads end-of-file and goes too. A relay can therefore never outlive `svcnet up`.
 
 import { parseArgs } from "node:util";
+import { exitWith, serveUntilParentGoes } from "./child-lifetime.js";
 import { RELAY_READY_LINE, RelayServer } from "./relay-server.js";
 
 async function main(): Promise<number> {
@@ -27,24 +28,8 @@ async function main(): Promise<number> {
   const relay = new RelayServer({ socketPath, allow, log: (line) => console.error(line) });
   await relay.listen();
 
-  let requestStop: () => void = () => undefined;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-  for (const event of ["end", "close", "error"]) process.stdin.on(event, () => requestStop());
-  process.once("SIGTERM", () => requestStop());
-  process.once("SIGINT", () => requestStop());
-  // Reading stdin is what notices the parent going away; the bytes themselves mean nothing.
-  process.stdin.resume();
-
-  process.stdout.write(`${RELAY_READY_LINE}\n`);
-  await stopRequested;
-  await relay.close();
+  await serveUntilParentGoes(RELAY_READY_LINE, () => relay.close());
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`relay: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+exitWith("relay", main);

@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
-import type { AddressInfo, Server, Socket } from "node:net";
+import { connect } from "node:net";
+import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -16,25 +16,9 @@ import { after, before, describe, it } from "node:test";
 import type { RelayStartErrorCode, StartRelayOptions } from "./relay-process.js";
 import { RelayStartError, relayCommand, startRelay } from "./relay-process.js";
 import { answers } from "./relay-server.js";
+import { alive, failsWithCode, listenLoopback, namedEcho, waitFor } from "./test-helpers.js";
 
-/** Whether process `pid` still exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function failsWith(code: RelayStartErrorCode, message: RegExp): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof RelayStartError, String(error));
-    assert.equal(error.code, code, error.message);
-    assert.match(error.message, message);
-    return true;
-  };
-}
+const failsWith = (code: RelayStartErrorCode, message: RegExp): ((error: unknown) => boolean) => failsWithCode(RelayStartError, code, message);
 
 describe("relayCommand", () => {
   it("enters the namespace and passes every allowed range", () => {
@@ -65,14 +49,8 @@ describe("startRelay (stand-in ip, this namespace)", () => {
     fakeIp = join(dir, "fake-ip");
     await writeFile(fakeIp, '#!/bin/sh\n[ "$1" = netns ] && [ "$2" = exec ] || { echo "fake ip: unexpected $*" >&2; exit 1; }\nshift 3\nexec "$@"\n');
     await chmod(fakeIp, 0o755);
-    echo = createServer({ allowHalfOpen: true }, (s: Socket) => {
-      const got: Buffer[] = [];
-      s.on("data", (c: Buffer) => got.push(c));
-      s.on("end", () => s.end(`echo:${Buffer.concat(got).toString()}`));
-    });
-    echo.listen(0, "127.0.0.1");
-    await once(echo, "listening");
-    echoPort = (echo.address() as AddressInfo).port;
+    echo = namedEcho("echo");
+    echoPort = await listenLoopback(echo);
   });
 
   after(async () => {
@@ -166,11 +144,3 @@ describe("startRelay (stand-in ip, this namespace)", () => {
     assert.equal(alive(pid), false, "the stuck relay was killed");
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

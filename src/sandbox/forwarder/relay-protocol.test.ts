@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { RelayProtocolErrorCode, RelayTarget } from "./relay-protocol.js";
+import { failsWithCode } from "./test-helpers.js";
 import {
   MAX_HEADER_BYTES,
   RelayProtocolError,
@@ -12,13 +13,7 @@ import {
   splitHeader,
 } from "./relay-protocol.js";
 
-function failsWith(code: RelayProtocolErrorCode): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof RelayProtocolError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  };
-}
+const failsWith = (code: RelayProtocolErrorCode): ((error: unknown) => boolean) => failsWithCode(RelayProtocolError, code);
 
 describe("formatConnectHeader", () => {
   it("writes one line", () => {

@@ -4,13 +4,14 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
-import type { AddressInfo, Server, Socket } from "node:net";
+import { connect } from "node:net";
+import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RelayProtocolError } from "./relay-protocol.js";
 import { RelayServer, answers } from "./relay-server.js";
+import { freePort, listenLoopback, namedEcho, waitFor } from "./test-helpers.js";
 
 /** Sends `text` on a new unix connection, ends it, and collects the answer and how it ended. */
 async function exchange(socketPath: string, text: string | Buffer, options: { end?: boolean } = {}): Promise<{ data: string; error?: string; ms: number }> {
@@ -38,21 +39,10 @@ describe("RelayServer", () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "svcnet-relay-test-"));
     // Answers `echo:<everything received>` once the client has finished sending.
-    echo = createServer({ allowHalfOpen: true }, (s: Socket) => {
-      echoConnections++;
-      const got: Buffer[] = [];
-      s.on("data", (c: Buffer) => got.push(c));
-      s.on("end", () => s.end(`echo:${Buffer.concat(got).toString()}`));
-      s.on("error", () => undefined);
-    });
-    echo.listen(0, "127.0.0.1");
-    await once(echo, "listening");
-    echoPort = (echo.address() as AddressInfo).port;
-    const closed = createServer();
-    closed.listen(0, "127.0.0.1");
-    await once(closed, "listening");
-    closedPort = (closed.address() as AddressInfo).port;
-    closed.close();
+    echo = namedEcho("echo");
+    echo.on("connection", () => echoConnections++);
+    echoPort = await listenLoopback(echo);
+    closedPort = await freePort();
   });
 
   after(async () => {
@@ -183,11 +173,3 @@ describe("RelayServer", () => {
     assert.throws(() => new RelayServer({ socketPath: join(dir, "x.sock"), allow: ["172.17.8.0"] }), RelayProtocolError);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -5,15 +5,10 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
-import type { AddressInfo, Server, Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { spliceSockets } from "./splice-sockets.js";
-
-async function listen(server: Server): Promise<number> {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return (server.address() as AddressInfo).port;
-}
+import { listenLoopback } from "./test-helpers.js";
 
 /** Everything `socket` sends until it ends, and how it ended. */
 async function readAll(socket: Socket): Promise<{ data: Buffer; error?: string }> {
@@ -34,7 +29,7 @@ async function front(upstreamPort: number, header = ""): Promise<{ port: number;
     if (header !== "") upstream.write(header);
     spliceSockets(client, upstream);
   });
-  return { port: await listen(server), server };
+  return { port: await listenLoopback(server), server };
 }
 
 describe("spliceSockets", () => {
@@ -45,7 +40,7 @@ describe("spliceSockets", () => {
 
   async function setup(onUpstream: (socket: Socket) => void, header?: string): Promise<number> {
     const upstream = createServer({ allowHalfOpen: true }, onUpstream);
-    const upstreamPort = await listen(upstream);
+    const upstreamPort = await listenLoopback(upstream);
     const f = await front(upstreamPort, header);
     servers.push(upstream, f.server);
     return f.port;

@@ -71,6 +71,11 @@ export function makeEndpoint(
   return ep;
 }
 
+/** A ready endpoint on node-b, seen from node-a: for tests where locality plays no part. */
+export function makeRemoteEndpoint(ip: string, port: number, mutate?: (ep: EndpointInfo) => void): EndpointInfo {
+  return makeEndpoint(ip, port, "node-b", "node-a", mutate);
+}
+
 /** The three nginx endpoints as seen by the proxy on `localNode` (default node-a). */
 export function makeNginxEndpoints(localNode = "node-a"): EndpointInfo[] {
   return [
