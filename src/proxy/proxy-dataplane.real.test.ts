@@ -9,24 +9,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { setMaxListeners } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { EndpointSlice, Pod, Service } from "../api/types.js";
-import { testToken } from "../apiserver/test-api.js";
-import { InProcessTransport } from "../client/index.js";
-import { allControllers } from "../controllers/all-controllers.js";
 import { resource } from "../controllers/controller-context.js";
 import type { TestCluster } from "../controllers/test-cluster.js";
-import { startTestCluster } from "../controllers/test-cluster.js";
-import { SandboxNode } from "../agent/node/sandbox-node.js";
-import { destroyByPrefix, listNamespaces } from "../sandbox/destroy-by-prefix.js";
-import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import type { SandboxNetwork } from "../sandbox/sandbox-network.js";
-import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
-import { planTopology, podNetnsName } from "../sandbox/topology-plan.js";
+import type { TestSandbox } from "../agent/node/test-sandbox.js";
+import { startTestSandbox } from "../agent/node/test-sandbox.js";
 
 const isRoot = process.getuid?.() === 0;
 
@@ -78,47 +66,23 @@ async function dnatCounters(netns: string): Promise<Map<string, number>> {
 }
 
 describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false : "needs root (network namespaces)" }, () => {
-  const id = `p${randomBytes(4).toString("hex")}`;
-  const runner = new ExecIpRunner();
-  const stop = new AbortController();
-  const dataDir = mkdtempSync(join(tmpdir(), "svcnet-proxy-"));
+  let sandbox: TestSandbox;
   let c: TestCluster;
   let net: SandboxNetwork;
-  let agents: Promise<void>[] = [];
 
   before(async () => {
-    // Two agents, each with informers and a proxy, all stop on this one signal.
-    setMaxListeners(100, stop.signal);
-    c = await startTestCluster({ controllers: allControllers });
-    net = await buildSandboxNetwork(planTopology({ id, nodes: 2 }), runner);
-    const transport = new InProcessTransport(c.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
-    agents = net.nodes.map((n) =>
-      new SandboxNode({
-        transport,
-        name: n.name,
-        nodeIP: n.ip,
-        podCIDR: n.podCidr,
-        sandbox: net,
-        dataDir: join(dataDir, n.name),
-        renewMs: 1000,
-        proxy: { minSyncPeriodMs: 100, syncPeriodMs: 2000 },
-      }).run(stop.signal),
-    );
+    sandbox = await startTestSandbox({ idPrefix: "p", proxy: { minSyncPeriodMs: 100, syncPeriodMs: 2000 } });
+    ({ cluster: c, net } = sandbox);
   });
   after(async () => {
-    stop.abort();
-    await Promise.allSettled(agents);
-    await net?.destroy().catch(() => {});
-    await destroyByPrefix(runner, { id }).catch(() => {});
-    await c?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    assert.deepEqual(await listNamespaces(runner, `svcnet-${id}-`), [], "no namespace of this test is left");
+    await sandbox?.stop();
+    assert.deepEqual(await sandbox?.leftovers(), [], "no namespace of this test is left");
   });
 
   const pods = () => c.client<Pod>(resource("", "v1", "pods"));
   const services = () => c.client<Service>(resource("", "v1", "services"));
-  const podNetns = (name: string): string => podNetnsName(net.plan.prefix, `default/${name}`);
-  const nodeNetns = (nodeName: string): string => net.nodes.find((n) => n.name === nodeName)?.netns ?? assert.fail(`no node ${nodeName}`);
+  const podNetns = (name: string): string => sandbox.podNetns(name);
+  const nodeNetns = (nodeName: string): string => sandbox.nodeNetns(nodeName);
 
   async function runningPods(selector: string, count: number): Promise<Pod[]> {
     return c.waitFor(`${count} running pods ${selector}`, async () => {

@@ -6,22 +6,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Endpoints, Pod } from "../../api/types.js";
-import { testToken } from "../../apiserver/test-api.js";
-import { InProcessTransport } from "../../client/index.js";
-import { allControllers } from "../../controllers/all-controllers.js";
 import { resource } from "../../controllers/controller-context.js";
 import type { TestCluster } from "../../controllers/test-cluster.js";
-import { startTestCluster } from "../../controllers/test-cluster.js";
-import { destroyByPrefix, listNamespaces } from "../../sandbox/destroy-by-prefix.js";
+import { listNamespaces } from "../../sandbox/destroy-by-prefix.js";
 import { ExecIpRunner } from "../../sandbox/ip-runner.js";
-import type { SandboxNetwork } from "../../sandbox/sandbox-network.js";
-import { buildSandboxNetwork } from "../../sandbox/sandbox-network.js";
-import { planTopology } from "../../sandbox/topology-plan.js";
-import { SandboxNode } from "./sandbox-node.js";
+import type { TestSandbox } from "./test-sandbox.js";
+import { startTestSandbox } from "./test-sandbox.js";
 import { execArgv } from "../runtime/launch-plan.js";
 import { findRuntimeTools } from "../runtime/runtime-tools.js";
 import { execFile } from "node:child_process";
@@ -35,30 +28,20 @@ function run(argv: readonly string[]): Promise<{ stdout: string; code: number }>
 }
 
 describe("the node agent on the namespace sandbox", { skip: isRoot ? false : "needs root (network namespaces)" }, () => {
-  const id = `a${randomBytes(4).toString("hex")}`;
-  const runner = new ExecIpRunner();
-  const stop = new AbortController();
-  const dataDir = mkdtempSync(join(tmpdir(), "svcnet-agent-"));
+  let sandbox: TestSandbox;
   let c: TestCluster;
-  let net: SandboxNetwork;
-  let agents: Promise<void>[] = [];
+  let dataDir: string;
+  let id: string;
+  const runner = new ExecIpRunner();
 
   before(async () => {
-    c = await startTestCluster({ controllers: allControllers });
-    net = await buildSandboxNetwork(planTopology({ id, nodes: 2 }), runner);
-    const transport = new InProcessTransport(c.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
-    agents = net.nodes.map((n) =>
-      new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: 1000 }).run(stop.signal),
-    );
+    sandbox = await startTestSandbox({ idPrefix: "a", proxy: false });
+    ({ cluster: c, dataDir } = sandbox);
+    id = sandbox.net.plan.id;
   });
   after(async () => {
-    stop.abort();
-    await Promise.allSettled(agents);
-    await net?.destroy().catch(() => {});
-    await destroyByPrefix(runner, { id }).catch(() => {});
-    await c?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    assert.deepEqual(await listNamespaces(runner, `svcnet-${id}-`), [], "no namespace of this test is left");
+    await sandbox?.stop();
+    assert.deepEqual(await sandbox?.leftovers(), [], "no namespace of this test is left");
   });
 
   const pods = () => c.client<Pod>(resource("", "v1", "pods"));
