@@ -61,6 +61,11 @@ export class ApiServer {
     this.#tokens = [...options.tokens].map(([t, user]) => ({ token: Buffer.from(t), user }));
   }
 
+  /** The registry behind the API (for handlers outside the request pipeline, such as exec upgrades). */
+  get registry(): Registry {
+    return this.#opts.registry;
+  }
+
   /** Runs one request through the whole pipeline and returns the response. Never throws. */
   async inject(req: ApiRequest): Promise<ApiResponse> {
     try {

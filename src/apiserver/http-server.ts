@@ -5,8 +5,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { ApiError } from "../api/errors.js";
 import type { ApiServer } from "./api-server.js";
+import { proxyUpgrade } from "./pod-exec.js";
 import type { ApiRequest } from "./request.js";
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -116,6 +118,8 @@ export async function listen(api: ApiServer, o: ListenOptions): Promise<{ server
     });
   });
   server.keepAliveTimeout = 65_000;
+  // `kubectl exec` arrives as an HTTP upgrade, outside the request/response pipeline.
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => void proxyUpgrade(api, req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host, () => {

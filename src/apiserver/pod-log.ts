@@ -12,7 +12,7 @@ import type { Registry } from "../registry/registry.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 
 
-function chooseContainer(pod: Pod, asked: string | null): string {
+export function chooseContainer(pod: Pod, asked: string | null): string {
   const names = pod.spec.containers.map((c) => c.name);
   if (asked) {
     if (!names.includes(asked)) throw ApiError.badRequest(`container ${asked} is not valid for pod ${pod.metadata.name}`);
@@ -22,20 +22,35 @@ function chooseContainer(pod: Pod, asked: string | null): string {
   throw ApiError.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(" ")}]`);
 }
 
-export async function podLog(registry: Registry, ns: string, name: string, req: ApiRequest): Promise<ApiResponse> {
+/** Where the agent running a pod answers, for logs and exec: its loopback endpoint and token. */
+export interface PodKubelet {
+  pod: Pod;
+  container: string;
+  nodeName: string;
+  endpoint: string;
+  token: string;
+}
+
+/** Finds the pod, its container and its node agent's endpoint; ApiErrors say what is missing. */
+export async function podKubelet(registry: Registry, ns: string, name: string, askedContainer: string | null, what: string): Promise<PodKubelet> {
   const pods = findResource("", "v1", "pods");
   const nodes = findResource("", "v1", "nodes");
   if (!pods || !nodes) throw ApiError.notFoundPath();
   const pod = (await registry.get(pods, ns, name)) as Pod;
-  const container = chooseContainer(pod, req.query.get("container"));
+  const container = chooseContainer(pod, askedContainer);
   const nodeName = pod.spec.nodeName;
   if (!nodeName) throw ApiError.badRequest(`pod ${name} does not have a host assigned`);
   const node = (await registry.find(nodes, undefined, nodeName)) as Node | undefined;
   const endpoint = node?.metadata.annotations?.[kubeletEndpointAnnotation];
   const token = node?.metadata.annotations?.[kubeletTokenAnnotation] ?? "";
   if (!endpoint || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) {
-    throw ApiError.badRequest(`the node ${nodeName} running pod ${name} serves no logs (its agent publishes no endpoint; simulated nodes run no processes)`);
+    throw ApiError.badRequest(`the node ${nodeName} running pod ${name} serves no ${what} (its agent publishes no endpoint; simulated nodes run no processes)`);
   }
+  return { pod, container, nodeName, endpoint, token };
+}
+
+export async function podLog(registry: Registry, ns: string, name: string, req: ApiRequest): Promise<ApiResponse> {
+  const { container, nodeName, endpoint, token } = await podKubelet(registry, ns, name, req.query.get("container"), "logs");
   const q = new URLSearchParams();
   for (const k of ["follow", "previous", "tailLines"]) {
     const v = req.query.get(k);

@@ -84,6 +84,18 @@ describe("svcnet up", () => {
         return version.includes("gitVersion");
       }, { timeoutMs: 15_000 });
       assert.match(version, /"gitVersion":\s*"v1\.32/);
+      // kubectl exec through the API server to the node agent (WebSocket, v5.channel.k8s.io).
+      const podName = (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.name}"])).stdout;
+      const hostname = await s.kubectl(["exec", podName, "--", "hostname"]);
+      assert.equal(hostname.code, 0, hostname.stderr);
+      assert.equal(hostname.stdout.trim(), podName);
+      const piped = await s.kubectl(["exec", "-i", podName, "--", "sh", "-c", "cat; echo oops >&2; exit 3"], { input: "hello from stdin\n" });
+      assert.equal(piped.stdout, "hello from stdin\n");
+      assert.match(piped.stderr, /oops/);
+      assert.equal(piped.code, 3, "kubectl exits with the command's exit code");
+      const missing = await s.kubectl(["exec", "no-such-pod", "--", "true"]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /pods "no-such-pod" not found/);
       assert.match(nat, /^\s+\d+\s+\d+\s+KUBE-SEP-\w{16}\s+0\s+--\s+\*\s+\*\s+0\.0\.0\.0\/0\s+0\.0\.0\.0\/0\s+\/\* default\/nginx-service: \*\/ statistic mode random probability 0\.33332999982$/m);
       assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-MARK-MASQ\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
       assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-SVC-GKN7Y2BSGW4NJTYL\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);

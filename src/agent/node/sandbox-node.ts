@@ -117,7 +117,12 @@ export class SandboxNode {
     await new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock).start(node, { periodMs: this.#o.renewMs, signal });
     // The endpoint the API server asks for container logs (kubectl logs), on loopback only.
     const token = randomBytes(24).toString("hex");
-    const kubelet = await startKubeletServer({ token, signal, logs: { logFile: (ns, pod, container, previous) => this.#logFile(`${ns}/${pod}`, container, previous) } });
+    const kubelet = await startKubeletServer({
+      token,
+      signal,
+      logs: { logFile: (ns, pod, container, previous) => this.#logFile(`${ns}/${pod}`, container, previous) },
+      exec: { target: (ns, pod, container) => this.#runs.get(`${ns}/${pod}`)?.containers.get(container)?.process },
+    });
     await this.#nodes.patch(undefined, this.#o.name, {
       type: "merge",
       body: { metadata: { annotations: { [kubeletEndpointAnnotation]: kubelet.url, [kubeletTokenAnnotation]: token } } },

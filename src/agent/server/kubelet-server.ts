@@ -1,11 +1,15 @@
 // The agent's own small HTTP endpoint, as kubelet's port 10250 is for the API server: container
-// logs (`kubectl logs`, also -f, --previous, --tail). It listens on 127.0.0.1 only and wants the
-// bearer token the agent published with its Node; the API server proxies to it.
+// logs (`kubectl logs`, also -f, --previous, --tail) and `kubectl exec` (a WebSocket upgrade of
+// /exec/<ns>/<pod>/<container>). It listens on 127.0.0.1 only and wants the bearer token the
+// agent published with its Node; the API server proxies to it.
 
 import { createReadStream, existsSync, statSync, watch } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import type { ExecTarget } from "./exec-session.js";
+import { execProtocols, parseExecQuery, runExecSession } from "./exec-session.js";
 
 export interface LogLocator {
   /** The log file of a container's current (or, with previous, last exited) instance. */
@@ -26,7 +30,12 @@ export interface KubeletServer {
   close(): Promise<void>;
 }
 
-export async function startKubeletServer(o: { token: string; logs: LogLocator; signal: AbortSignal }): Promise<KubeletServer> {
+export interface ExecLocator {
+  /** The running process of a container, or undefined when it is not running. */
+  target(namespace: string, pod: string, container: string): ExecTarget | undefined;
+}
+
+export async function startKubeletServer(o: { token: string; logs: LogLocator; exec?: ExecLocator; signal: AbortSignal }): Promise<KubeletServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.headers.authorization !== `Bearer ${o.token}`) {
@@ -71,6 +80,25 @@ export async function startKubeletServer(o: { token: string; logs: LogLocator; s
       watcher.close();
       clearInterval(timer);
     });
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => execProtocols.find((p) => offered.has(p)) ?? false,
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    };
+    if (req.headers.authorization !== `Bearer ${o.token}`) return refuse(401, "Unauthorized");
+    const m = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!m || !o.exec) return refuse(404, "not found");
+    const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
+    const target = o.exec.target(ns, pod, container);
+    if (!target) return refuse(400, `container ${container} is not running in pod ${pod}`);
+    const request = parseExecQuery(url.searchParams);
+    if (request.command.length === 0) return refuse(400, "you must specify at least one command for the container");
+    wss.handleUpgrade(req, socket, head, (ws) => runExecSession(ws, target, request));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const close = (): Promise<void> =>
