@@ -16,6 +16,7 @@ import { generateModernRules } from "../src/proxy/iptables/modern-rules.js";
 import { chainNamesOf, ensureJumpRules, perServiceChains } from "../src/proxy/iptables/netfilter-setup.js";
 import { chainTexts, omitUnchangedChains } from "../src/proxy/iptables/restore-delta.js";
 import type { ModernRulesCache } from "../src/proxy/iptables/rules-result.js";
+import { wholeTableRestore } from "../src/proxy/iptables/whole-table-restore.js";
 import { makeEndpoint, makeNodeAConfig, makeServicePort } from "../src/proxy/iptables/testdata/nginx-fixtures.js";
 import { servicePortKey } from "../src/proxy/service-port-name.js";
 import type { EndpointInfo, ProxyState, ServicePortInfo } from "../src/proxy/types.js";
@@ -64,8 +65,12 @@ async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T; ms: numb
   return { value, ms: performance.now() - start };
 }
 
+/** How full syncs are written: kube-proxy's --noflush restore, or replacing the tables (the proxier's nf_tables fast path). */
+type FullSyncMode = "noflush" | "whole-table";
+
 interface SizeFigures {
   backend: IptablesBackend;
+  mode: FullSyncMode;
   services: number;
   endpoints: number;
   bytes: number;
@@ -81,20 +86,21 @@ interface SizeFigures {
   staleScanMs: number;
 }
 
-async function measure(backend: IptablesBackend, services: number): Promise<SizeFigures> {
+async function measure(backend: IptablesBackend, mode: FullSyncMode, services: number): Promise<SizeFigures> {
   const netns = `svcnet-b${randomBytes(4).toString("hex")}-sync`;
   execFileSync("ip", ["netns", "add", netns]);
   try {
     const cmds = new ExecIptables({ netns, backend, timeoutMs: 300_000 });
-    await ensureJumpRules(cmds, "modern");
+    const fullRestore = (text: string): Promise<void> => (mode === "whole-table" ? cmds.restoreAll(wholeTableRestore(text, "modern")) : cmds.restore(text));
+    if (mode === "noflush") await ensureJumpRules(cmds, "modern");
     const state = serviceState(services);
     const cold = timed(() => generateModernRules(state, config));
-    const coldRestore = await timedAsync(() => cmds.restore(cold.value.text));
+    const coldRestore = await timedAsync(() => fullRestore(cold.value.text));
     // A warm full sync: the same rules again, with the stale-chain scan a full sync does.
     const scan = await timedAsync(async () => perServiceChains(chainNamesOf(await cmds.save("nat"))));
     const cache: ModernRulesCache = { blocks: new Map() };
     const warm = timed(() => generateModernRules(state, config, { existingNatChains: scan.value, cache }));
-    const warmRestore = await timedAsync(() => cmds.restore(warm.value.text));
+    const warmRestore = await timedAsync(() => fullRestore(warm.value.text));
     // One endpoint of one service moves: a partial sync (large clusters skip the stale scan).
     const key = [...state.services.keys()][Math.floor(services / 2)];
     const list = [...(state.endpoints.get(key) ?? [])];
@@ -113,6 +119,7 @@ async function measure(backend: IptablesBackend, services: number): Promise<Size
     if (!check.includes("10.127.255.254:8080")) throw new Error("the partial sync did not reach the kernel");
     return {
       backend,
+      mode,
       services,
       endpoints: services * ENDPOINTS_PER_SERVICE,
       bytes: cold.value.text.length,
@@ -140,10 +147,9 @@ async function main(): Promise<void> {
   console.log(`iptables proxier sync cost, ${ENDPOINTS_PER_SERVICE} endpoints per service (${version}), real kernel in a private namespace`);
   const results: SizeFigures[] = [];
   for (const size of SIZES) {
-    for (const backend of ["nft", "legacy"] as const) {
-      if (backend === "nft" && size > NFT_MAX) continue;
-      results.push(await measure(backend, size));
-    }
+    if (size <= NFT_MAX) results.push(await measure("nft", "noflush", size));
+    results.push(await measure("nft", "whole-table", size));
+    results.push(await measure("legacy", "noflush", size));
   }
   const rows: [string, (f: SizeFigures) => string][] = [
     ["rules (nat -A lines)", (f) => f.natRules.toLocaleString("en-US")],
@@ -162,10 +168,14 @@ async function main(): Promise<void> {
     ["  partial total / 100 ms aim", (f) => ((f.partialGenerateMs + f.partialRestoreMs) / 100).toFixed(2)],
   ];
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  console.log(`${"".padEnd(width)}${results.map((r) => `${r.services.toLocaleString("en-US")} ${r.backend}`.padStart(14)).join("")}`);
+  console.log(`${"".padEnd(width)}${results.map((r) => `${r.services.toLocaleString("en-US")} ${r.backend}${r.mode === "whole-table" ? "+W" : ""}`.padStart(14)).join("")}`);
   for (const [label, get] of rows) console.log(`${label.padEnd(width)}${results.map((r) => get(r).padStart(14)).join("")}`);
   for (const nft of results.filter((r) => r.backend === "nft")) {
     const legacy = results.find((r) => r.backend === "legacy" && r.services === nft.services);
+    if (nft.mode === "whole-table") {
+      if (legacy) console.log(`${nft.services.toLocaleString("en-US")} services, nft whole-table / legacy: cold restore ${(nft.coldRestoreMs / legacy.coldRestoreMs).toFixed(1)}×, partial restore ${(nft.partialRestoreMs / legacy.partialRestoreMs).toFixed(2)}×`);
+      continue;
+    }
     if (!legacy) continue;
     console.log(
       `${nft.services.toLocaleString("en-US")} services, nft / legacy: cold restore ${(nft.coldRestoreMs / legacy.coldRestoreMs).toFixed(1)}×, ` +

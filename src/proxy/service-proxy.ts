@@ -18,6 +18,7 @@ import { ServiceHealthServers } from "./health/service-health-servers.js";
 import type { IptablesCommands } from "./iptables/iptables-commands.js";
 import type { CompletedSync } from "./iptables/iptables-proxier.js";
 import { IptablesProxier } from "./iptables/iptables-proxier.js";
+import { isNftBackend } from "./iptables/whole-table-restore.js";
 import { MetricsServer } from "./metrics/metrics-server.js";
 import type { ProxyMetrics } from "./metrics/proxy-metrics.js";
 import { createProxyMetrics } from "./metrics/proxy-metrics.js";
@@ -41,6 +42,11 @@ export interface ServiceProxyOptions {
   healthzBindAddress?: string;
   /** Addresses for healthCheckNodePort listeners; undefined = not served. */
   healthCheckAddresses?: string[];
+  /**
+   * Replace the tables on full syncs when they hold only the proxy's chains: "auto" (default) does
+   * so on iptables' nf_tables backend, where --noflush restores of whole tables are quadratic.
+   */
+  wholeTableFullSync?: boolean | "auto";
   /** Clean stale UDP conntrack entries (needs the conntrack tool); default true. */
   conntrack?: ConntrackCleaner | false;
   clock?: Clock;
@@ -61,7 +67,8 @@ export class ServiceProxy {
   readonly status: ServiceProxyStatus = { syncs: 0, fullSyncs: 0 };
   readonly #o: ServiceProxyOptions & { minSyncPeriodMs: number; syncPeriodMs: number; clock: Clock; log: (line: string) => void; profile: RulesProfile };
   readonly #tracker: ProxyChangeTracker;
-  readonly #proxier: IptablesProxier;
+  #proxier: IptablesProxier;
+  readonly #proxierOptions: ConstructorParameters<typeof IptablesProxier>[0];
   readonly #serviceHealth: ServiceHealthServers | undefined;
   readonly #syncWaiters: (() => void)[] = [];
   #runner: BoundedFrequencyRunner | undefined;
@@ -77,7 +84,7 @@ export class ServiceProxy {
     this.#serviceHealth = options.healthCheckAddresses
       ? new ServiceHealthServers({ addresses: options.healthCheckAddresses, proxyHealthy: () => this.health.health(new Date(this.#o.clock.now())).healthy })
       : undefined;
-    this.#proxier = new IptablesProxier({
+    this.#proxierOptions = {
       commands: options.commands,
       tracker: this.#tracker,
       config: options.config,
@@ -98,7 +105,8 @@ export class ServiceProxy {
         }
         if (this.#serviceHealth) await this.#syncServiceHealth(sync);
       },
-    });
+    };
+    this.#proxier = new IptablesProxier({ ...this.#proxierOptions, wholeTableFullSync: options.wholeTableFullSync === true });
   }
 
   /** The restore input of the last successful sync. */
@@ -158,6 +166,12 @@ export class ServiceProxy {
         const at = await healthz.start();
         servers.push(healthz);
         this.#o.log(`healthz on http://${at.host}:${at.port}/healthz`);
+      }
+      if ((this.#o.wholeTableFullSync ?? "auto") === "auto") {
+        const version = await this.#o.commands.iptables(["--version"]);
+        const nft = isNftBackend(version.stdout);
+        this.#proxier = new IptablesProxier({ ...this.#proxierOptions, wholeTableFullSync: nft });
+        this.#o.log(`iptables ${version.stdout.trim()}: full syncs ${nft ? "replace the tables when only the proxy's rules are in them" : "use --noflush"}`);
       }
       void services.run(signal);
       void slices.run(signal);

@@ -15,6 +15,8 @@ export interface CommandResult {
 export interface IptablesCommands {
   /** `iptables-restore --noflush --counters` with `text` on stdin; throws IptablesCommandError on failure. */
   restore(text: string): Promise<void>;
+  /** `iptables-restore --counters` (no --noflush: the tables in `text` are replaced); throws on failure. */
+  restoreAll(text: string): Promise<void>;
   /** `iptables-save -t <table>`; throws on failure. */
   save(table: IptablesTable): Promise<string>;
   /** `iptables <args>`; resolves with the exit code (never throws for a non-zero exit). */
@@ -82,6 +84,12 @@ export class ExecIptables implements IptablesCommands {
 
   async restore(text: string): Promise<void> {
     const command = [...this.#prefix, `iptables${this.#suffix}-restore`, "-w", this.#lockWait, "-W", "100000", "--noflush", "--counters"];
+    const result = await runCommand(command, text, this.#timeoutMs);
+    if (result.code !== 0) throw new IptablesCommandError(command, result);
+  }
+
+  async restoreAll(text: string): Promise<void> {
+    const command = [...this.#prefix, `iptables${this.#suffix}-restore`, "-w", this.#lockWait, "-W", "100000", "--counters"];
     const result = await runCommand(command, text, this.#timeoutMs);
     if (result.code !== 0) throw new IptablesCommandError(command, result);
   }

@@ -10,7 +10,8 @@ import type { RulesProfile } from "../service-port-name.js";
 import type { NodeProxyConfig, ProxyState } from "../types.js";
 import type { IptablesCommands } from "./iptables-commands.js";
 import { generateModernRules } from "./modern-rules.js";
-import { canaryPresent, chainNamesOf, ensureCanaries, ensureJumpRules, perServiceChains } from "./netfilter-setup.js";
+import { CANARY_CHAIN, canaryPresent, chainNamesOf, ensureCanaries, ensureJumpRules, perServiceChains } from "./netfilter-setup.js";
+import { ownsTables, wholeTableRestore } from "./whole-table-restore.js";
 import { jumpRuleArgs, jumpRules } from "./jump-rules.js";
 import type { ChainTexts } from "./restore-delta.js";
 import { omitUnchangedChains } from "./restore-delta.js";
@@ -28,6 +29,11 @@ export interface IptablesProxierOptions {
   /** Longest time between full syncs; default one hour. */
   fullSyncPeriodMs?: number;
   now?: () => number;
+  /**
+   * Full syncs replace the tables (no --noflush) when they hold nothing but the proxy's own
+   * chains and hooks: linear instead of quadratic on iptables' nf_tables backend. Default false.
+   */
+  wholeTableFullSync?: boolean;
   /** Called after every successful restore with what was written (for conntrack cleanup, health). */
   afterSync?: (sync: CompletedSync) => Promise<void> | void;
 }
@@ -91,7 +97,9 @@ export class IptablesProxier {
     const start = this.#o.now();
     const full = this.#needsFullSync || this.#o.profile === "seed" || start - this.#lastFullSync >= this.#o.fullSyncPeriodMs;
     const changes = tracker.apply();
-    if (full) {
+    // On a full sync, can the tables simply be replaced? Only if nothing but ours lives in them.
+    const replaceTables = full && this.#o.wholeTableFullSync === true && ownsTables((await commands.save("filter")) + (await commands.save("nat")), this.#o.profile);
+    if (full && !replaceTables) {
       await ensureJumpRules(commands, this.#o.profile);
       await ensureCanaries(commands);
     }
@@ -111,7 +119,12 @@ export class IptablesProxier {
     });
     const delta = full ? { text: result.text, written: undefined } : omitUnchangedChains(result.text, this.#sharedChains, SHARED_CHAINS);
     try {
-      await commands.restore(delta.text);
+      if (replaceTables) {
+        await commands.restoreAll(wholeTableRestore(delta.text, this.#o.profile, { filter: [CANARY_CHAIN], nat: [CANARY_CHAIN] }));
+        await ensureCanaries(commands);
+      } else {
+        await commands.restore(delta.text);
+      }
     } catch (error) {
       metrics.iptablesRestoreFailures.inc();
       if (!full) metrics.iptablesPartialRestoreFailures.inc();
