@@ -155,6 +155,30 @@ describe("API server pipeline (in-process)", () => {
     );
   });
 
+  test("a node agent's pod watch (fieldSelector spec.nodeName, served from the cache's node index) sees its pods come and go", async () => {
+    const podPath = "/api/v1/namespaces/default/pods";
+    await t.request("POST", "/api/v1/nodes", { body: { metadata: { name: "idx-a" } } });
+    const list = t.json<{ metadata: { resourceVersion: string } }>(await t.request("GET", podPath));
+    const abort = new AbortController();
+    const res = await t.request("GET", `${podPath}?watch=true&resourceVersion=${list.metadata.resourceVersion}&fieldSelector=spec.nodeName%3Didx-a`, { signal: abort.signal });
+    assert.equal(res.status, 200);
+    const it = res.stream?.[Symbol.asyncIterator]();
+    assert.ok(it);
+    const pod = (name: string, nodeName?: string): object => ({ metadata: { name }, spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: "c", image: "busybox" }] } });
+    await t.request("POST", podPath, { body: pod("elsewhere", "idx-b") });
+    await t.request("POST", podPath, { body: pod("unbound") });
+    await t.request("POST", podPath, { body: pod("mine", "idx-a") });
+    await t.request("PATCH", `${podPath}/mine`, { body: { metadata: { labels: { x: "1" } } }, contentType: "application/merge-patch+json" });
+    await t.request("DELETE", `${podPath}/mine`, { body: { gracePeriodSeconds: 0 } });
+    const events: { type: string; object: { metadata: { name: string } } }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const n = await it.next();
+      events.push(JSON.parse(String(n.value)) as (typeof events)[number]);
+    }
+    abort.abort();
+    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [["ADDED", "mine"], ["MODIFIED", "mine"], ["DELETED", "mine"]]);
+  });
+
   test("a watch from before the watch cache's window gets a 410 Expired ERROR event", async () => {
     const small = await startTestApi({ cacheCapacity: 5 });
     try {

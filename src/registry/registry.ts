@@ -12,7 +12,7 @@ import { ApiError } from "../api/errors.js";
 import { deepCopy, deepFreeze, jsonEqual } from "../api/json.js";
 import { rfc3339 } from "../api/time.js";
 import type { ResourceInfo } from "../api/resources.js";
-import { groupVersionOf } from "../api/resources.js";
+import { findResource, groupVersionOf } from "../api/resources.js";
 import type { FieldSelector } from "../api/selectors/field-selector.js";
 import { matchesFields } from "../api/selectors/field-selector.js";
 import type { LabelSelector } from "../api/selectors/label-selector.js";
@@ -29,7 +29,10 @@ import type { ResourceStrategy, WriteContext } from "./strategy.js";
 /** What the registry needs from the watch cache. */
 export interface ObjectCache {
   list(prefix: string, options?: { minRevision?: number; timeoutMs?: number }): Promise<{ items: KeyValue[]; revision: number }>;
-  watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;
+  /** With `indexed`, only the events a registered index files under that value. */
+  watch(prefix: string, fromRevision: number, signal: AbortSignal, indexed?: { index: string; value: string }): AsyncIterable<StoreEvent>;
+  /** A secondary index of events (see WatchCache.registerIndex); optional for simple caches. */
+  registerIndex?(name: string, prefix: string, indexer: (event: StoreEvent) => readonly string[]): void;
 }
 
 export interface ListOptions {
@@ -85,9 +88,12 @@ const maxPatchRetries = 8;
 const sharedDecoded = new WeakMap<KeyValue, KubeObject>();
 const sharedFieldLabels = new WeakMap<KubeObject, Record<string, string>>();
 
+const POD_NODE_INDEX = "pods:spec.nodeName";
+
 export class Registry {
   readonly #store: Store;
   readonly #cache: ObjectCache;
+  #indexed = false;
   readonly #strategies: ReadonlyMap<ResourceInfo, ResourceStrategy>;
   readonly #now: () => Date;
   readonly #fieldTracker: FieldTracker | undefined;
@@ -98,6 +104,20 @@ export class Registry {
     this.#cache = options.cache;
     this.#strategies = options.strategies;
     this.#now = options.now ?? (() => new Date());
+    // Every node agent watches the pods bound to it (spec.nodeName=<node>): index pod events by
+    // node, so that one pod event wakes one agent's watch rather than every node's.
+    const pods = findResource("", "v1", "pods");
+    if (pods && this.#cache.registerIndex) {
+      this.#indexed = true;
+      this.#cache.registerIndex(POD_NODE_INDEX, listPrefix(pods, undefined), (event) => {
+        const nodeOf = (kv: KeyValue | undefined): string => {
+          if (!kv || kv.value === "") return "";
+          const spec = (this.#sharedDecode(pods, kv) as { spec?: { nodeName?: string } }).spec;
+          return spec?.nodeName ?? "";
+        };
+        return [nodeOf(event.kv), nodeOf(event.prevKv)];
+      });
+    }
   }
 
   strategy(r: ResourceInfo): ResourceStrategy {
@@ -546,7 +566,7 @@ export class Registry {
     }
     let events: AsyncIterable<StoreEvent>;
     try {
-      events = this.#cache.watch(prefix, from, signal);
+      events = this.#cache.watch(prefix, from, signal, this.#indexFor(r, o));
     } catch (e) {
       if (e instanceof StoreCompactedError) throw ApiError.expired(`too old resource version: ${from} (${e.compacted})`);
       throw e;
@@ -569,6 +589,13 @@ export class Registry {
       if (e instanceof StoreCompactedError) throw ApiError.expired(`too old resource version: ${from} (${e.compacted})`);
       throw e;
     }
+  }
+
+  /** The cache index a watch can use: pods selected by exactly `spec.nodeName=<node>`. */
+  #indexFor(r: ResourceInfo, o: ListOptions): { index: string; value: string } | undefined {
+    if (!this.#indexed || r.group !== "" || r.resource !== "pods" || o.fieldSelector?.length !== 1) return undefined;
+    const [req] = o.fieldSelector;
+    return req.field === "spec.nodeName" && req.op === "=" ? { index: POD_NODE_INDEX, value: req.value } : undefined;
   }
 
   /**

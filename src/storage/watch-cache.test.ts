@@ -281,3 +281,50 @@ test("WatchCache: ready rejects when stopped before the first list", async () =>
   await cache.start(controller.signal);
   await assert.rejects(cache.ready, /stopped/);
 });
+
+test("WatchCache: an indexed watch sees only its value's events — both sides of a move — and wakes for nothing else", async () => {
+  const store = new MemoryStore();
+  const cache = new WatchCache(store, { prefix: "/r/", retryDelayMs: 10, capacity: 5 });
+  // The value is "node:<name>" in these tests; an event is about its old and its new value.
+  const nodeOf = (value: string | undefined): string => /node=(\w+)/.exec(value ?? "")?.[1] ?? "";
+  cache.registerIndex("node", "/r/pods/", (e) => [nodeOf(e.kv.value), nodeOf(e.prevKv?.value)]);
+  const controller = new AbortController();
+  const running = cache.start(controller.signal);
+  try {
+    await cache.ready;
+    const from = cache.revision;
+    const a = await store.create("/r/pods/a", "node=n1");
+    await store.create("/r/pods/b", "node=n2");
+    await store.update("/r/pods/a", "node=n2", a.modRevision);
+    await store.create("/r/svc/x", "node=n1");
+    const seen = async (value: string, count: number): Promise<string[]> => {
+      const ctl = new AbortController();
+      const timer = setTimeout(() => ctl.abort(), 300);
+      const out: string[] = [];
+      try {
+        for await (const e of cache.watch("/r/pods/", from, ctl.signal, { index: "node", value })) {
+          out.push(`${e.type} ${e.kv.key}=${e.kv.value}`);
+          if (out.length >= count) break;
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      return out;
+    };
+    assert.deepEqual(await seen("n1", 10), ["put /r/pods/a=node=n1", "put /r/pods/a=node=n2"], "n1 sees a arrive and leave; not the service");
+    assert.deepEqual(await seen("n2", 10), ["put /r/pods/b=node=n2", "put /r/pods/a=node=n2"]);
+    assert.deepEqual(await seen("n3", 10), []);
+    // Older than the window (capacity 5): compacted, as an unindexed watch is.
+    for (let i = 0; i < 6; i++) await store.create(`/r/pods/p${i}`, "node=n3");
+    const stale = cache.watch("/r/pods/", from, new AbortController().signal, { index: "node", value: "n1" });
+    await assert.rejects(stale.next(), StoreCompactedError);
+    // Stopping the cache ends a waiting indexed watch.
+    const waiting = cache.watch("/r/pods/", cache.revision, new AbortController().signal, { index: "node", value: "n9" });
+    const ended = waiting.next();
+    controller.abort();
+    assert.deepEqual(await ended, { done: true, value: undefined });
+  } finally {
+    controller.abort();
+    await running;
+  }
+});

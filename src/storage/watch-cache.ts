@@ -41,6 +41,29 @@ export interface CacheReadOptions {
 }
 
 /** One WatchCache per store prefix. Objects it hands out are frozen and shared. */
+/**
+ * The values an event is about for one secondary index, e.g. a pod's spec.nodeName before and
+ * after the change. Watchers of one value then see (and wake for) only those events.
+ */
+export type EventIndexer = (event: StoreEvent) => readonly string[];
+
+/** A watch restricted to one value of a registered index. */
+export interface IndexedWatch {
+  index: string;
+  value: string;
+}
+
+interface IndexedEvents {
+  events: StoreEvent[];
+  tick: Deferred;
+}
+
+interface EventIndex {
+  prefix: string;
+  indexer: EventIndexer;
+  byValue: Map<string, IndexedEvents>;
+}
+
 export class WatchCache {
   #store: Store;
   #prefix: string;
@@ -58,6 +81,7 @@ export class WatchCache {
   #stopped = false;
   #tick = deferred();
   #ready = deferred();
+  #indexes = new Map<string, EventIndex>();
 
   constructor(store: Store, options: WatchCacheOptions = {}) {
     this.#store = store;
@@ -94,6 +118,7 @@ export class WatchCache {
     this.#started = true;
     return this.#run(signal).finally(() => {
       this.#stopped = true;
+      this.#stoppedDeferred.resolve();
       this.#ready.reject(new Error("watch cache stopped"));
       this.#notify();
     });
@@ -124,12 +149,26 @@ export class WatchCache {
   }
 
   /**
+   * Keeps, per value of `indexer`, the events under `prefix` about that value, so that a watch
+   * for one value (a node agent's pods: spec.nodeName=<node>) neither wakes for nor scans the
+   * events of every other node: with thousands of nodes, each pod event costs one watcher, not all.
+   */
+  registerIndex(name: string, prefix: string, indexer: EventIndexer): void {
+    this.#indexes.set(name, { prefix, indexer, byValue: new Map() });
+  }
+
+  /**
    * Every event under `prefix` with revision > fromRevision, then live ones, until `signal`
    * aborts or the cache stops. Throws StoreCompactedError (on the first read, or later if the
-   * watcher falls out of the event window) when fromRevision is older than the window.
+   * watcher falls out of the event window) when fromRevision is older than the window. With
+   * `indexed`, only the events the index files under that value (a subset of the same stream).
    */
-  async *watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncGenerator<StoreEvent> {
+  async *watch(prefix: string, fromRevision: number, signal: AbortSignal, indexed?: IndexedWatch): AsyncGenerator<StoreEvent> {
     if (signal.aborted) return;
+    if (indexed) {
+      yield* this.#watchIndexed(prefix, fromRevision, signal, indexed);
+      return;
+    }
     await this.#ready.promise;
     let cursor = fromRevision;
     // Waiting watchers sleep on the shared tick; an abort wakes them all to re-check their signal.
@@ -151,6 +190,44 @@ export class WatchCache {
     } finally {
       signal.removeEventListener("abort", wake);
     }
+  }
+
+  async *#watchIndexed(prefix: string, fromRevision: number, signal: AbortSignal, indexed: IndexedWatch): AsyncGenerator<StoreEvent> {
+    const index = this.#indexes.get(indexed.index);
+    if (!index) throw new Error(`watch cache: no index ${indexed.index}`);
+    await this.#ready.promise;
+    let cursor = fromRevision;
+    const entry = (): IndexedEvents => this.#indexedEvents(index, indexed.value);
+    const wake = (): void => {
+      entry().tick.resolve();
+      this.#notify();
+    };
+    signal.addEventListener("abort", wake, { once: true });
+    try {
+      for (;;) {
+        if (signal.aborted || this.#stopped) return;
+        if (cursor < this.#windowStart) throw new StoreCompactedError(cursor, this.#windowStart);
+        const current = entry();
+        const next = current.events[firstAfter(current.events, cursor)];
+        if (next === undefined) {
+          await Promise.race([current.tick.promise, this.#stoppedDeferred.promise]);
+          continue;
+        }
+        cursor = next.revision;
+        if (next.kv.key.startsWith(prefix)) yield next;
+      }
+    } finally {
+      signal.removeEventListener("abort", wake);
+    }
+  }
+
+  /** Resolves when the cache stops, so that indexed watchers (sleeping on their own tick) end too. */
+  #stoppedDeferred = deferred();
+
+  #indexedEvents(index: EventIndex, value: string): IndexedEvents {
+    let entry = index.byValue.get(value);
+    if (!entry) index.byValue.set(value, (entry = { events: [], tick: deferred() }));
+    return entry;
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -193,6 +270,7 @@ export class WatchCache {
     if (revision !== this.#revision) {
       // Events between the old and the new revision are unknown: no watcher can bridge them.
       this.#events.clear();
+      for (const index of this.#indexes.values()) for (const entry of index.byValue.values()) entry.events = [];
       this.#windowStart = revision;
     }
     this.#revision = revision;
@@ -213,6 +291,20 @@ export class WatchCache {
     const evicted = this.#events.push(event);
     if (evicted) this.#windowStart = evicted.revision;
     this.#revision = event.revision;
+    for (const index of this.#indexes.values()) {
+      if (!key.startsWith(index.prefix)) continue;
+      for (const value of new Set(index.indexer(event))) {
+        const entry = this.#indexedEvents(index, value);
+        // Events older than the window can never be served again; drop them as new ones arrive.
+        let drop = 0;
+        while (drop < entry.events.length && entry.events[drop].revision <= this.#windowStart) drop++;
+        if (drop > 0) entry.events.splice(0, drop);
+        entry.events.push(event);
+        const tick = entry.tick;
+        entry.tick = deferred();
+        tick.resolve();
+      }
+    }
     this.#notify();
   }
 
@@ -222,6 +314,18 @@ export class WatchCache {
     this.#tick = deferred();
     tick.resolve();
   }
+}
+
+/** The position of the first event with a revision above `revision` (events are in revision order). */
+function firstAfter(events: readonly StoreEvent[], revision: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid].revision <= revision) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 interface Deferred {

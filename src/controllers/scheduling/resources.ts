@@ -81,6 +81,27 @@ function max(a: Resources, b: Resources): Resources {
  */
 export function podRequests(pod: Pod, opts: { nonZero?: boolean } = {}): Resources {
   const nonZero = opts.nonZero ?? false;
+  // The scheduler asks for every pod on every candidate node for every pod it places: compute
+  // once per pod spec object (cached objects are replaced on update, never changed in place).
+  const memo = nonZero ? nonZeroRequestsMemo : requestsMemo;
+  const spec = pod.spec as object | undefined;
+  const known = spec ? memo.get(spec) : undefined;
+  if (known) return known;
+  const computed = frozen(computePodRequests(pod, nonZero));
+  if (spec) memo.set(spec, computed);
+  return computed;
+}
+
+const requestsMemo = new WeakMap<object, Resources>();
+const nonZeroRequestsMemo = new WeakMap<object, Resources>();
+const allocatableMemo = new WeakMap<object, Allocatable>();
+
+function frozen<T extends Resources>(r: T): T {
+  Object.freeze(r.scalar);
+  return Object.freeze(r);
+}
+
+function computePodRequests(pod: Pod, nonZero: boolean): Resources {
   let total = empty();
   for (const c of Array.isArray(pod.spec?.containers) ? pod.spec.containers : []) total = add(total, containerRequests(c, nonZero));
   let sidecars = empty();
@@ -117,6 +138,15 @@ function tolerantValue(q: unknown, milli: boolean): number {
  * that requests it (and with pods unset, no pod at all: "Too many pods").
  */
 export function nodeAllocatable(node: Node): Allocatable {
+  const status = node.status as object | undefined;
+  const known = status ? allocatableMemo.get(status) : undefined;
+  if (known) return known;
+  const computed = frozen(computeNodeAllocatable(node));
+  if (status) allocatableMemo.set(status, computed);
+  return computed;
+}
+
+function computeNodeAllocatable(node: Node): Allocatable {
   const list = node.status?.allocatable ?? node.status?.capacity ?? {};
   const out: Allocatable = { ...empty(), pods: 0 };
   for (const [name, q] of Object.entries(list)) {
