@@ -21,10 +21,15 @@ export function zoneKeyOf(node: Node): string {
  * evaluation) and every other node's is the one it carries. See noExecuteMode for the modes.
  */
 export function noExecuteModeForNode(node: Node, ready: Condition | undefined, nodes: readonly Node[]): NoExecuteMode {
-  const others = nodes.filter((n) => n.metadata.name !== node.metadata.name);
+  // One pass, appending in place: this runs for every node on every monitor period.
   const byZone = new Map<string, (Condition | undefined)[]>();
-  const file = (zone: string, cond: Condition | undefined): void => void byZone.set(zone, [...(byZone.get(zone) ?? []), cond]);
-  for (const n of others) file(zoneKeyOf(n), n.status?.conditions?.find((c) => c.type === "Ready"));
+  const file = (zone: string, cond: Condition | undefined): void => {
+    const list = byZone.get(zone);
+    if (list) list.push(cond);
+    else byZone.set(zone, [cond]);
+  };
+  const name = node.metadata.name;
+  for (const n of nodes) if (n.metadata.name !== name) file(zoneKeyOf(n), n.status?.conditions?.find((c) => c.type === "Ready"));
   const own = zoneKeyOf(node);
   file(own, ready);
   const states = new Map<string, ZoneState>();
