@@ -20,7 +20,8 @@ import { nodeTaints } from "../scheduling/taints.js";
 import { evictPod, markPodNotReady, syncLifecycleTaints } from "./lifecycle-writes.js";
 import { defaultNodeStartupGracePeriodMs, evaluateNodeHealth, type NodeHealthRecord } from "./node-health.js";
 import { evictionPlan, podNodeNotReadyEvent, taintEvictionEvent } from "./pod-eviction.js";
-import { noExecuteModeForNode } from "./zone-mode.js";
+import type { ZoneCensus } from "./zone-mode.js";
+import { noExecuteModeFromCensus, zoneCensus } from "./zone-mode.js";
 
 /** Options of createNodeLifecycleController; every field has a default. */
 export interface NodeLifecycleOptions {
@@ -112,6 +113,19 @@ class NodeLifecycleRun {
     return () => cancel();
   }
 
+  /**
+   * The zones' readiness, counted once per pass over the nodes rather than once per node (as
+   * upstream judges disruption once per monitor pass): kept until a monitor period has passed.
+   */
+  #zoneCensus(now: number): ZoneCensus {
+    if (!this.#census || now - this.#census.at >= this.#ctx.settings.nodeMonitorPeriodMs || this.#census.census.nodes.size !== this.#nodes.lister.keys().length) {
+      this.#census = { at: now, census: zoneCensus(this.#nodes.lister.list()) };
+    }
+    return this.#census.census;
+  }
+
+  #census: { at: number; census: ZoneCensus } | undefined;
+
   async #sync(name: string): Promise<void> {
     const cached = this.#nodes.lister.get(undefined, name);
     if (!cached) {
@@ -144,7 +158,7 @@ class NodeLifecycleRun {
     if (decision.markPodsNotReady) await recorder.event(node, "Normal", "NodeNotReady", `Node ${name} status is now: NodeNotReady`);
 
     const ready = node.status?.conditions?.find((c) => c.type === "Ready");
-    const mode = noExecuteModeForNode(node, ready, this.#nodes.lister.list());
+    const mode = noExecuteModeFromCensus(this.#zoneCensus(now), node, ready);
     const tainted = await syncLifecycleTaints(this.#nodeClient, node, { now, mode, signal });
     if (!tainted) return;
     if (decision.markPodsNotReady || ready?.status === "Unknown") await this.#markPodsNotReady(tainted, now);

@@ -17,9 +17,13 @@ export const defaultUnhealthyZoneThreshold = 0.55;
  * more than two are not Ready and they are at least `threshold` of the zone; else Normal.
  */
 export function zoneState(readyConditions: readonly (Condition | undefined)[], opts: { threshold?: number } = {}): { state: ZoneState; notReady: number } {
-  const threshold = opts.threshold ?? defaultUnhealthyZoneThreshold;
   const ready = readyConditions.filter((c) => c?.status === "True").length;
-  const notReady = readyConditions.length - ready;
+  return zoneStateOfCounts(ready, readyConditions.length - ready, opts);
+}
+
+/** zoneState from counts of Ready and not-Ready nodes. */
+export function zoneStateOfCounts(ready: number, notReady: number, opts: { threshold?: number } = {}): { state: ZoneState; notReady: number } {
+  const threshold = opts.threshold ?? defaultUnhealthyZoneThreshold;
   if (ready === 0 && notReady > 0) return { state: "FullDisruption", notReady };
   if (notReady > 2 && notReady / (notReady + ready) >= threshold) return { state: "PartialDisruption", notReady };
   return { state: "Normal", notReady };
