@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { deepFreeze } from "../../api/json.js";
 import type { Node, Pod } from "../../api/types.js";
 import { all, makeNode, makePod, ownedBy, tainted, tolerating, withRequests } from "./fixtures.js";
-import { podScheduledCondition, schedulePod, type ScheduleResult } from "./schedule.js";
+import { podScheduledCondition, schedulePod, type ScheduleResult, feasibleNodesToFind } from "./schedule.js";
 
 const cordoned = (n: Node): void => {
   n.spec = { ...n.spec, unschedulable: true };
@@ -401,7 +401,7 @@ test("podScheduledCondition", async (t) => {
     },
     {
       name: "scheduled: nothing (binding sets PodScheduled=True)",
-      result: { node: "a", score: { node: "a", untoleratedPreferNoSchedule: 0, sameOwnerPods: 0, leastAllocated: 100, balancedAllocation: 100 }, ranking: [] },
+      result: { node: "a", score: { node: "a", untoleratedPreferNoSchedule: 0, sameOwnerPods: 0, leastAllocated: 100, balancedAllocation: 100 }, ranking: [], examined: 1 },
       want: undefined,
     },
   ];
@@ -410,4 +410,20 @@ test("podScheduledCondition", async (t) => {
       assert.deepEqual(podScheduledCondition(deepFreeze(c.result), { now, current: c.current?.conditions }), c.want);
     });
   }
+});
+
+test("feasibleNodesToFind follows kube-scheduler's adaptive percentage", () => {
+  const cases: [number, number][] = [[0, 0], [5, 5], [99, 99], [100, 100], [200, 100], [1000, 420], [5000, 500], [10_000, 500], [20_000, 1000]];
+  for (const [nodes, want] of cases) assert.equal(feasibleNodesToFind(nodes), want, `${nodes} nodes`);
+});
+
+test("in a large cluster the search stops at enough feasible nodes and the next one starts where it stopped", () => {
+  const nodes = Array.from({ length: 150 }, (_, i) => makeNode(`n${String(i).padStart(3, "0")}`));
+  const first = schedulePod(makePod("default", "p"), nodes, new Map());
+  assert.ok(!("unschedulable" in first));
+  assert.equal(first.examined, 100);
+  assert.equal(first.ranking.length, 100);
+  const next = schedulePod(makePod("default", "q"), nodes, new Map(), { startIndex: first.examined });
+  assert.ok(!("unschedulable" in next));
+  assert.ok(next.ranking.some((s) => s.node === "n149") && next.ranking.some((s) => s.node === "n000"), "wraps around to the start");
 });

@@ -15,11 +15,24 @@ import {
 import { rfc3339 } from "../../api/time.js";
 import { compareNodeScores, scoreNode, type NodeScore } from "./scoring.js";
 
-/** The pod fits: bind it to `node`. `ranking` lists every feasible node, best first. */
+/** The pod fits: bind it to `node`. `ranking` lists every feasible node found, best first. */
 export interface Scheduled {
   node: string;
   score: NodeScore;
   ranking: NodeScore[];
+  /** How many nodes were examined (from `startIndex`, wrapping): where the next search starts. */
+  examined: number;
+}
+
+/**
+ * kube-scheduler's numFeasibleNodesToFind with the adaptive percentage: every node below 100;
+ * above, 50% minus 1% per 125 nodes (at least 5%), and never fewer than 100 nodes — so a
+ * 5,000-node cluster scores 500 feasible nodes per pod, not 5,000.
+ */
+export function feasibleNodesToFind(numNodes: number): number {
+  if (numNodes < 100) return numNodes;
+  const percentage = Math.max(5, 50 - Math.floor(numNodes / 125));
+  return Math.max(100, Math.floor((numNodes * percentage) / 100));
 }
 
 /**
@@ -78,11 +91,22 @@ function preemptionMessage(pod: Pod, failed: readonly Failed[], numNodes: number
  * kube-scheduler 1.32 (see filters.ts); ranking is deterministic (see scoring.ts).
  * Never mutates its inputs. Throws QuantityError if a resource request does not parse.
  */
-export function schedulePod(pod: Pod, nodes: readonly Node[], podsOnNodes: ReadonlyMap<string, readonly Pod[]>): ScheduleResult {
+export function schedulePod(
+  pod: Pod,
+  nodes: readonly Node[],
+  podsOnNodes: ReadonlyMap<string, readonly Pod[]>,
+  options: { startIndex?: number } = {},
+): ScheduleResult {
   if (nodes.length === 0) return { unschedulable: true, message: noNodesAvailableMessage, reasons: {} };
   const feasible: NodeScore[] = [];
   const failed: Failed[] = [];
-  for (const node of nodes) {
+  // Like kube-scheduler, stop once enough feasible nodes are found, starting where the last
+  // search stopped so that every node gets its turn.
+  const wanted = feasibleNodesToFind(nodes.length);
+  const start = (options.startIndex ?? 0) % nodes.length;
+  let examined = 0;
+  for (; examined < nodes.length && feasible.length < wanted; examined++) {
+    const node = nodes[(start + examined) % nodes.length];
     const pods = (podsOnNodes.get(node.metadata.name ?? "") ?? []).filter((p) => !isTerminal(p) && !samePod(p, pod));
     const state = { node, pods };
     const failure = filterNode(pod, state);
@@ -91,7 +115,7 @@ export function schedulePod(pod: Pod, nodes: readonly Node[], podsOnNodes: Reado
   }
   if (feasible.length > 0) {
     const ranking = feasible.sort(compareNodeScores);
-    return { node: ranking[0].node, score: ranking[0], ranking };
+    return { node: ranking[0].node, score: ranking[0], ranking, examined };
   }
   const reasons = reasonHistogram(failed.map((f) => f.failure.reasons));
   const postFilterMessage = preemptionMessage(pod, failed, nodes.length);

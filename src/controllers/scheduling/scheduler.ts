@@ -109,6 +109,9 @@ class SchedulerRun {
     for (const key of this.#failures.keys()) this.#queue.add(key);
   }
 
+  /** Where the next search over the nodes starts (kube-scheduler's nextStartNodeIndex). */
+  #nextStartNode = 0;
+
   async #sync(key: string): Promise<void> {
     const pod = this.#pending.lister.getByKey(key);
     const latest = this.#allPods.lister.getByKey(key);
@@ -123,11 +126,12 @@ class SchedulerRun {
       (name) => this.#allPods.lister.byIndex(byNodeIndex, name),
       this.#assumed.pods(),
     );
-    const result = schedulePod(pod, nodes, onNodes);
+    const result = schedulePod(pod, nodes, onNodes, { startIndex: this.#nextStartNode });
     if ("unschedulable" in result) {
       await this.#unschedulable(key, pod, result);
       return;
     }
+    this.#nextStartNode = (this.#nextStartNode + result.examined) % Math.max(1, nodes.length);
     await this.#bind(key, pod, result.node);
   }
 
