@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import type { IptablesBackend } from "../src/proxy/iptables/iptables-commands.js";
 import { ExecIptables } from "../src/proxy/iptables/iptables-commands.js";
+import { SHARED_CHAINS } from "../src/proxy/iptables/iptables-proxier.js";
 import { generateModernRules } from "../src/proxy/iptables/modern-rules.js";
 import { chainNamesOf, ensureJumpRules, perServiceChains } from "../src/proxy/iptables/netfilter-setup.js";
 import { chainTexts, omitUnchangedChains } from "../src/proxy/iptables/restore-delta.js";
@@ -22,7 +23,6 @@ import { servicePortKey } from "../src/proxy/service-port-name.js";
 import type { EndpointInfo, ProxyState, ServicePortInfo } from "../src/proxy/types.js";
 
 const ENDPOINTS_PER_SERVICE = 10;
-const SHARED = new Set(["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL", "KUBE-FORWARD", "KUBE-FIREWALL", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]);
 const flag = process.argv.indexOf("--services");
 const SIZES = (flag > 0 ? process.argv[flag + 1] : "1000,2000,10000").split(",").map(Number).filter((n) => n > 0 && n <= 20_000);
 const nftFlag = process.argv.indexOf("--nft-max");
@@ -109,10 +109,10 @@ async function measure(backend: IptablesBackend, mode: FullSyncMode, services: n
     state.endpoints.set(key, list);
     const changed = new Set([`bench/${state.services.get(key)?.name.name ?? ""}`]);
     // As the proxier does it: the cache replays unchanged services, unchanged shared chains are left out.
-    const previous = chainTexts(warm.value.text, SHARED);
+    const previous = chainTexts(warm.value.text, SHARED_CHAINS);
     const partial = timed(() => {
       const rules = generateModernRules(state as ProxyState, config, { changedServices: changed, cache });
-      return { rules, text: omitUnchangedChains(rules.text, previous, SHARED).text };
+      return { rules, text: omitUnchangedChains(rules.text, previous, SHARED_CHAINS).text };
     });
     const partialRestore = await timedAsync(() => cmds.restore(partial.value.text));
     const check = await cmds.save("nat");

@@ -9,6 +9,7 @@ import { requireResource } from "../api/resources.js";
 import type { EndpointSlice, KubeObject, Node, Service } from "../api/types.js";
 import type { Clock, Transport } from "../client/index.js";
 import { DeletedFinalStateUnknown, Informer, KubeClient, realClock } from "../client/index.js";
+import { sleepOn } from "../client/sleep.js";
 import { BoundedFrequencyRunner } from "./bounded-frequency-runner.js";
 import { ProxyChangeTracker } from "./change-tracker.js";
 import type { ConntrackCleaner } from "./conntrack/conntrack-cleaner.js";
@@ -18,7 +19,6 @@ import { ServiceHealthServers } from "./health/service-health-servers.js";
 import type { IptablesCommands } from "./iptables/iptables-commands.js";
 import type { CompletedSync } from "./iptables/iptables-proxier.js";
 import { IptablesProxier } from "./iptables/iptables-proxier.js";
-import { isNftBackend } from "./iptables/whole-table-restore.js";
 import { MetricsServer } from "./metrics/metrics-server.js";
 import type { ProxyMetrics } from "./metrics/proxy-metrics.js";
 import { createProxyMetrics } from "./metrics/proxy-metrics.js";
@@ -67,8 +67,7 @@ export class ServiceProxy {
   readonly status: ServiceProxyStatus = { syncs: 0, fullSyncs: 0 };
   readonly #o: ServiceProxyOptions & { minSyncPeriodMs: number; syncPeriodMs: number; clock: Clock; log: (line: string) => void; profile: RulesProfile };
   readonly #tracker: ProxyChangeTracker;
-  #proxier: IptablesProxier;
-  readonly #proxierOptions: ConstructorParameters<typeof IptablesProxier>[0];
+  readonly #proxier: IptablesProxier;
   readonly #serviceHealth: ServiceHealthServers | undefined;
   readonly #syncWaiters: (() => void)[] = [];
   #runner: BoundedFrequencyRunner | undefined;
@@ -84,7 +83,7 @@ export class ServiceProxy {
     this.#serviceHealth = options.healthCheckAddresses
       ? new ServiceHealthServers({ addresses: options.healthCheckAddresses, proxyHealthy: () => this.health.health(new Date(this.#o.clock.now())).healthy })
       : undefined;
-    this.#proxierOptions = {
+    this.#proxier = new IptablesProxier({
       commands: options.commands,
       tracker: this.#tracker,
       config: options.config,
@@ -105,8 +104,9 @@ export class ServiceProxy {
         }
         if (this.#serviceHealth) await this.#syncServiceHealth(sync);
       },
-    };
-    this.#proxier = new IptablesProxier({ ...this.#proxierOptions, wholeTableFullSync: options.wholeTableFullSync === true });
+      wholeTableFullSync: options.wholeTableFullSync ?? "auto",
+      log: this.#o.log,
+    });
   }
 
   /** The restore input of the last successful sync. */
@@ -167,12 +167,6 @@ export class ServiceProxy {
         servers.push(healthz);
         this.#o.log(`healthz on http://${at.host}:${at.port}/healthz`);
       }
-      if ((this.#o.wholeTableFullSync ?? "auto") === "auto") {
-        const version = await this.#o.commands.iptables(["--version"]);
-        const nft = isNftBackend(version.stdout);
-        this.#proxier = new IptablesProxier({ ...this.#proxierOptions, wholeTableFullSync: nft });
-        this.#o.log(`iptables ${version.stdout.trim()}: full syncs ${nft ? "replace the tables when only the proxy's rules are in them" : "use --noflush"}`);
-      }
       void services.run(signal);
       void slices.run(signal);
       void nodes.run(signal);
@@ -216,7 +210,7 @@ export class ServiceProxy {
   /** Every sync period, check that our chains are still hooked in; if not, sync everything now. */
   async #monitorTables(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      await sleep(this.#o.clock, this.#o.syncPeriodMs, signal);
+      await sleepOn(this.#o.clock, this.#o.syncPeriodMs, signal);
       if (signal.aborted) return;
       try {
         if (!(await this.#proxier.tablesIntact())) {
@@ -253,18 +247,4 @@ export class ServiceProxy {
 
 function finalState<T extends KubeObject>(obj: T | DeletedFinalStateUnknown<T>): T {
   return obj instanceof DeletedFinalStateUnknown ? obj.obj : obj;
-}
-
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const cancel = clock.setTimer(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      cancel();
-      resolve();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

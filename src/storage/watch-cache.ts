@@ -198,10 +198,8 @@ export class WatchCache {
     await this.#ready.promise;
     let cursor = fromRevision;
     const entry = (): IndexedEvents => this.#indexedEvents(index, indexed.value);
-    const wake = (): void => {
-      entry().tick.resolve();
-      this.#notify();
-    };
+    // Indexed watchers sleep on their value's tick only; an abort wakes those to re-check.
+    const wake = (): void => entry().tick.resolve();
     signal.addEventListener("abort", wake, { once: true });
     try {
       for (;;) {

@@ -11,10 +11,10 @@ import type { NodeProxyConfig, ProxyState } from "../types.js";
 import type { IptablesCommands } from "./iptables-commands.js";
 import { generateModernRules } from "./modern-rules.js";
 import { CANARY_CHAIN, canaryPresent, chainNamesOf, ensureCanaries, ensureJumpRules, perServiceChains } from "./netfilter-setup.js";
-import { ownsTables, wholeTableRestore } from "./whole-table-restore.js";
+import { isNftBackend, ownsTables, wholeTableRestore } from "./whole-table-restore.js";
 import { jumpRuleArgs, jumpRules } from "./jump-rules.js";
 import type { ChainTexts } from "./restore-delta.js";
-import { omitUnchangedChains } from "./restore-delta.js";
+import { chainTexts, omitUnchangedChains } from "./restore-delta.js";
 import type { IptablesRulesOptions, IptablesRulesResult, ModernRulesCache } from "./rules-result.js";
 import { generateSeedRules } from "./seed-rules.js";
 
@@ -31,9 +31,12 @@ export interface IptablesProxierOptions {
   now?: () => number;
   /**
    * Full syncs replace the tables (no --noflush) when they hold nothing but the proxy's own
-   * chains and hooks: linear instead of quadratic on iptables' nf_tables backend. Default false.
+   * chains and hooks: linear instead of quadratic on iptables' nf_tables backend. "auto" asks
+   * `iptables --version` once and does so on nf_tables. Default false.
    */
-  wholeTableFullSync?: boolean;
+  wholeTableFullSync?: boolean | "auto";
+  /** Told what the proxier decided about its iptables backend; default: nothing. */
+  log?: (line: string) => void;
   /** Called after every successful restore with what was written (for conntrack cleanup, health). */
   afterSync?: (sync: CompletedSync) => Promise<void> | void;
 }
@@ -55,7 +58,7 @@ export function rulesGenerator(profile: RulesProfile): RulesGenerator {
 }
 
 /** The chains every sync writes whole in kube-proxy; unchanged ones are left out of partial restores. */
-const SHARED_CHAINS: ReadonlySet<string> = new Set([
+export const SHARED_CHAINS: ReadonlySet<string> = new Set([
   "KUBE-SERVICES",
   "KUBE-EXTERNAL-SERVICES",
   "KUBE-NODEPORTS",
@@ -75,6 +78,7 @@ export class IptablesProxier {
   #lastText = "";
   #cache: ModernRulesCache = { blocks: new Map() };
   #sharedChains: ChainTexts = new Map();
+  #wholeTable: boolean | undefined;
 
   constructor(options: IptablesProxierOptions) {
     this.#o = { now: Date.now, fullSyncPeriodMs: 3_600_000, ...options };
@@ -98,7 +102,13 @@ export class IptablesProxier {
     const full = this.#needsFullSync || this.#o.profile === "seed" || start - this.#lastFullSync >= this.#o.fullSyncPeriodMs;
     const changes = tracker.apply();
     // On a full sync, can the tables simply be replaced? Only if nothing but ours lives in them.
-    const replaceTables = full && this.#o.wholeTableFullSync === true && ownsTables((await commands.save("filter")) + (await commands.save("nat")), this.#o.profile);
+    // The nat listing read for that also serves the stale-chain scan below.
+    let natSave: string | undefined;
+    let replaceTables = false;
+    if (full && (await this.#wholeTableFullSync())) {
+      natSave = await commands.save("nat");
+      replaceTables = ownsTables((await commands.save("filter")) + natSave, this.#o.profile);
+    }
     if (full && !replaceTables) {
       await ensureJumpRules(commands, this.#o.profile);
       await ensureCanaries(commands);
@@ -108,7 +118,7 @@ export class IptablesProxier {
     // scan only once per sync period as a backstop.
     let existingNatChains: Set<string> | undefined;
     if (full || start - this.#lastStaleScan >= this.#o.syncPeriodMs) {
-      existingNatChains = perServiceChains(chainNamesOf(await commands.save("nat")));
+      existingNatChains = perServiceChains(chainNamesOf(natSave ?? (await commands.save("nat"))));
       this.#lastStaleScan = start;
     }
     if (full) this.#cache = { blocks: new Map() };
@@ -131,7 +141,7 @@ export class IptablesProxier {
       this.#needsFullSync = true;
       throw error;
     }
-    this.#sharedChains = full ? chainTextsOf(result.text) : new Map([...this.#sharedChains, ...(delta.written ?? [])]);
+    this.#sharedChains = full ? chainTexts(result.text, SHARED_CHAINS) : new Map([...this.#sharedChains, ...(delta.written ?? [])]);
     this.#needsFullSync = false;
     if (full) this.#lastFullSync = start;
     this.#lastText = delta.text;
@@ -155,6 +165,18 @@ export class IptablesProxier {
     return completed;
   }
 
+  /** Whether full syncs may replace the tables; "auto" is settled once from `iptables --version`. */
+  async #wholeTableFullSync(): Promise<boolean> {
+    const setting = this.#o.wholeTableFullSync ?? false;
+    if (setting !== "auto") return setting;
+    if (this.#wholeTable === undefined) {
+      const version = (await this.#o.commands.iptables(["--version"])).stdout.trim();
+      this.#wholeTable = isNftBackend(version);
+      this.#o.log?.(`iptables ${version}: full syncs ${this.#wholeTable ? "replace the tables when only the proxy's rules are in them" : "use --noflush"}`);
+    }
+    return this.#wholeTable;
+  }
+
   /**
    * True when the tables still carry our marks: the mangle and nat canaries and the nat
    * PREROUTING hook. Upstream only watches the mangle canary, so a flush of just the nat table
@@ -170,10 +192,6 @@ export class IptablesProxier {
     const check = await commands.iptables(["-t", "nat", "-C", hook.chain, ...jumpRuleArgs(hook)]);
     return check.code === 0;
   }
-}
-
-function chainTextsOf(text: string): ChainTexts {
-  return omitUnchangedChains(text, new Map(), SHARED_CHAINS).written;
 }
 
 /** Rule lines (`-A`) of one table in a restore input: what this restore wrote. */
