@@ -2,12 +2,11 @@
 // `kubernetes` Service's endpoint, 172.17.8.101:6443 on core-v2-01): an inbound listener in that
 // node's namespace, and a relay in this process that dials only the API's loopback port.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { startHelperProcess } from "./relay-process.js";
 import { RelayServer } from "./relay-server.js";
 
 export interface ApiAccessOptions {
@@ -27,28 +26,26 @@ export async function runApiAccess(options: ApiAccessOptions, signal: AbortSigna
   const relay = new RelayServer({ socketPath, allow: [`127.0.0.1/32`], log: options.log });
   await relay.listen();
   const script = join(fileURLToPath(new URL(".", import.meta.url)), "inbound-main.js");
-  const child = spawn("ip", [
-    "netns", "exec", options.netns, process.execPath, script,
-    "--listen", `${options.listen.host}:${options.listen.port}`, "--socket", socketPath, "--target", `127.0.0.1:${options.apiPort}`,
-  ], { stdio: ["pipe", "pipe", "pipe"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  createInterface({ input: child.stderr }).on("line", (line) => options.log?.(line));
   try {
-    const ready = await new Promise<boolean>((resolve) => {
-      createInterface({ input: child.stdout }).once("line", (line) => resolve(line === "ready"));
-      void exited.then(() => resolve(false));
+    const listener = await startHelperProcess({
+      program: "ip",
+      args: [
+        "netns", "exec", options.netns, process.execPath, script,
+        "--listen", `${options.listen.host}:${options.listen.port}`, "--socket", socketPath, "--target", `127.0.0.1:${options.apiPort}`,
+      ],
+      what: "API listener",
+      log: options.log,
     });
-    if (!ready) throw new Error(`the API listener in ${options.netns} did not start`);
-    options.log?.(`the API server answers inside the sandbox at ${options.listen.host}:${options.listen.port}`);
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-    });
+    try {
+      options.log?.(`the API server answers inside the sandbox at ${options.listen.host}:${options.listen.port}`);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    } finally {
+      await listener.stop();
+    }
   } finally {
-    child.stdin.end();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-    await exited;
-    clearTimeout(timer);
     await relay.close();
     rmSync(dir, { recursive: true, force: true });
   }

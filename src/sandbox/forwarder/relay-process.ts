@@ -71,6 +71,52 @@ export function relayCommand(options: StartRelayOptions): { program: string; arg
  */
 export async function startRelay(options: StartRelayOptions): Promise<RelayProcess> {
   const { program, args } = relayCommand(options);
+  // Whether the socket file is this relay's: only then does stop() remove it. A relay that failed
+  // to start may have failed exactly because another live relay owns that path.
+  let ownsSocket = false;
+  const helper = await startHelperProcess({
+    program,
+    args,
+    what: "relay",
+    readyTimeoutMs: options.readyTimeoutMs,
+    stopTimeoutMs: options.stopTimeoutMs,
+    log: options.log,
+    answering: () => answers(options.socketPath),
+    notAnswering: `nothing answers on ${options.socketPath}`,
+    afterStop: async () => {
+      if (ownsSocket) await rm(options.socketPath, { force: true });
+    },
+  });
+  ownsSocket = true;
+  return { ...helper, socketPath: options.socketPath };
+}
+
+/** What startHelperProcess runs and how it knows the process is ready. */
+export interface HelperProcessOptions {
+  program: string;
+  args: string[];
+  /** For messages: "relay", "inbound listener". */
+  what: string;
+  /** Give up when it is not ready after this long; default 10 000 ms. */
+  readyTimeoutMs?: number;
+  /** After closing its stdin, wait this long for it to exit before killing it; default 2000 ms. */
+  stopTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** Checked after the ready line: does the process really serve? Default: the line is enough. */
+  answering?: () => Promise<boolean>;
+  /** Said when `answering` is false. */
+  notAnswering?: string;
+  /** Runs once the process is gone, on stop. */
+  afterStop?: () => Promise<void>;
+}
+
+/**
+ * Spawns a sandbox helper process (relay-main.js, inbound-main.js: they print a ready line and live
+ * as long as their stdin) and resolves once it is ready. Rejects with RelayStartError (and leaves no
+ * process behind) when it cannot be started, exits first, or is not ready in time.
+ */
+export async function startHelperProcess(options: HelperProcessOptions): Promise<Omit<RelayProcess, "socketPath">> {
+  const { program, args, what } = options;
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 2000;
   const log = options.log ?? (() => undefined);
@@ -99,9 +145,6 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayProce
     });
   });
 
-  // Whether the socket file is this relay's: only then does stop() remove it. A relay that failed
-  // to start may have failed exactly because another live relay owns that path.
-  let ownsSocket = false;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -111,7 +154,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayProce
         child.kill("SIGKILL");
         await exited;
       }
-      if (ownsSocket) await rm(options.socketPath, { force: true });
+      await options.afterStop?.();
     })());
 
   let timer: NodeJS.Timeout | undefined;
@@ -121,19 +164,16 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayProce
     new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), readyTimeoutMs))),
   ]);
   clearTimeout(timer);
-  const answering = outcome === "ready" && (await answers(options.socketPath));
-  if (answering) {
-    ownsSocket = true;
-    return { pid: child.pid, socketPath: options.socketPath, exited, stop };
-  }
+  const answering = outcome === "ready" && (options.answering ? await options.answering() : true);
+  if (answering) return { pid: child.pid, exited, stop };
 
   await stop();
   const command = [program, ...args].join(" ");
   if (spawnError) throw new RelayStartError("RelayNotStarted", `could not start \`${command}\`: ${spawnError.message}`, { cause: spawnError });
-  if (outcome === "timeout") throw new RelayStartError("RelayNotReady", `relay \`${command}\` was not ready after ${readyTimeoutMs} ms${tail()}`);
-  if (outcome === "ready") throw new RelayStartError("RelayNotReady", `relay \`${command}\` said it was ready, but nothing answers on ${options.socketPath}${tail()}`);
+  if (outcome === "timeout") throw new RelayStartError("RelayNotReady", `${what} \`${command}\` was not ready after ${readyTimeoutMs} ms${tail()}`);
+  if (outcome === "ready") throw new RelayStartError("RelayNotReady", `${what} \`${command}\` said it was ready, but ${options.notAnswering ?? "it does not answer"}${tail()}`);
   const { code, signal } = await exited;
-  throw new RelayStartError("RelayExited", `relay \`${command}\` exited (${signal ?? `code ${String(code)}`}) before it was ready${tail()}`);
+  throw new RelayStartError("RelayExited", `${what} \`${command}\` exited (${signal ?? `code ${String(code)}`}) before it was ready${tail()}`);
 }
 
 function delay(ms: number): Promise<void> {
