@@ -17,7 +17,7 @@ Usage:
                           simulated, or choose with --simulated=true|false)
   svcnet down [--id ID]   remove the namespaces a crashed svcnet up left (default: all svcnet-*)
   svcnet server [flags]   run the control plane (API server and controllers)
-  svcnet agent [flags]    run a node agent (today: --simulated nodes)
+  svcnet agent [flags]    run a node agent: pods on a sandbox node, or simulated nodes
   svcnet proxy [flags]    run the service proxy (kube-proxy's role, iptables mode)
   svcnet rules -f FILE    print the iptables rules the proxy would write for the objects in FILE
   svcnet trace [flags]    walk a packet through those rules (or a sandbox node's live rules)

@@ -31,6 +31,13 @@ describe("destroyByPrefix", () => {
     });
   }
 
+  it("lists the processes inside each namespace before deleting it (they are killed first)", async () => {
+    const ip = new FakeIpRunner();
+    ip.addNamespace("svcnet-a-pod-1");
+    await destroyByPrefix(ip, { id: "a" });
+    assert.deepEqual(ip.lines(), ["ip netns list", "ip netns pids svcnet-a-pod-1", "ip netns del svcnet-a-pod-1"]);
+  });
+
   it("is a no-op the second time", async () => {
     const ip = new FakeIpRunner();
     ip.addNamespace("svcnet-a-underlay");

@@ -27,9 +27,10 @@ export interface DestroyOptions {
 /**
  * Deletes every namespace of the sandbox `id` (or of all sandboxes) and resolves with their
  * names. Idempotent: nothing to delete is success. Tries every namespace even when some fail,
- * then throws an AggregateError naming those still present. A namespace still used by a process
- * disappears from `ip netns list` at once but lives on in the kernel until that process exits:
- * stopping the pods' processes first is the caller's job.
+ * then throws an AggregateError naming those still present. Processes still inside a namespace
+ * (`ip netns pids`: pods, relays a crashed process left) are SIGKILLed first — a namespace in
+ * use disappears from `ip netns list` but lives on in the kernel while they run; a graceful stop
+ * of the pods is the caller's job before this.
  */
 export async function destroyByPrefix(runner: IpRunner, options: DestroyOptions = {}): Promise<string[]> {
   const prefix = sandboxPrefix(options.id);
@@ -37,6 +38,8 @@ export async function destroyByPrefix(runner: IpRunner, options: DestroyOptions 
   const errors: unknown[] = [];
   for (const name of names) {
     try {
+      const pids = (await runner.ip(["netns", "pids", name]).catch(() => "")).split(/\s+/).filter((p) => /^\d+$/.test(p));
+      for (const pid of pids) killQuietly(Number(pid));
       await runner.ip(["netns", "del", name]);
     } catch (error) {
       errors.push(error);
@@ -49,4 +52,13 @@ export async function destroyByPrefix(runner: IpRunner, options: DestroyOptions 
     }
   }
   return names;
+}
+
+function killQuietly(pid: number): void {
+  if (pid <= 1 || pid === process.pid) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }

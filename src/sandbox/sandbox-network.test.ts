@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FakeIpRunner } from "./fake-ip-runner.js";
 import { IpCommandError } from "./ip-runner.js";
-import { buildSandboxNetwork, SandboxError } from "./sandbox-network.js";
+import { attachSandbox, attachSandboxNetwork, buildSandboxNetwork, SandboxError } from "./sandbox-network.js";
 import { planTopology, podHash } from "./topology-plan.js";
 
 const plan = planTopology({ id: "t1", nodes: 2 });
@@ -125,5 +125,40 @@ describe("SandboxNetwork pods", () => {
     await net.destroy();
     await net.destroy();
     assert.deepEqual(ip.namespaces, ["svcnet-t10-underlay"]);
+  });
+});
+
+describe("attaching to a sandbox another process built", () => {
+  it("finds the node count from the kernel and adopts existing pod namespaces only", async () => {
+    const ip = new FakeIpRunner();
+    const built = await buildSandboxNetwork(plan, ip);
+    await built.addPod("core-v2-02", { podId: "default/web", ip: "10.1.14.5" });
+    const attached = await attachSandbox("t1", ip);
+    assert.deepEqual(attached.nodes.map((n) => n.name), ["core-v2-01", "core-v2-02"]);
+    const before = ip.commands.length;
+    const adopted = await attached.adoptPod("core-v2-02", { podId: "default/web", ip: "10.1.14.5" });
+    assert.equal(adopted?.netns, `svcnet-t1-pod-${podHash("default/web")}`);
+    assert.equal(await attached.adoptPod("core-v2-02", { podId: "default/gone", ip: "10.1.14.6" }), undefined);
+    assert.ok(ip.lines().slice(before).every((l) => l === "ip netns list"), "adopting only looks");
+    await attached.removePod("default/web");
+    assert.ok(!ip.namespaces.some((n) => n.includes("-pod-")));
+  });
+
+  const refusals = [
+    { name: "no sandbox", namespaces: [], want: /sandbox t1 does not exist .*svcnet up --sandbox-id t1/ },
+    { name: "another sandbox only", namespaces: ["svcnet-t10-core-v2-01"], want: /does not exist/ },
+  ];
+  for (const r of refusals) {
+    it(`refuses: ${r.name}`, async () => {
+      const ip = new FakeIpRunner();
+      for (const n of r.namespaces) ip.addNamespace(n);
+      await assert.rejects(attachSandbox("t1", ip), (e: unknown) => e instanceof SandboxError && r.want.test(e.message));
+    });
+  }
+
+  it("attachSandboxNetwork names the node namespaces that are missing", async () => {
+    const ip = new FakeIpRunner();
+    ip.addNamespace("svcnet-t1-core-v2-01");
+    await assert.rejects(attachSandboxNetwork(plan, ip), /missing svcnet-t1-core-v2-02/);
   });
 });

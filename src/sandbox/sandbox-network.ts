@@ -4,7 +4,7 @@ import { destroyByPrefix, listNamespaces } from "./destroy-by-prefix.js";
 import type { IpRunner } from "./ip-runner.js";
 import { clientCommands, nodeCommands, podCommands, underlayCommands } from "./topology-commands.js";
 import type { NodePlan, PodOptions, PodPlan, TopologyPlan } from "./topology-plan.js";
-import { planPod, podNetnsName } from "./topology-plan.js";
+import { MAX_NODES, planPod, planTopology, podNetnsName, sandboxPrefix } from "./topology-plan.js";
 
 /** A request the sandbox refuses: unknown node, conflicting pod, leftovers in the way. */
 export class SandboxError extends Error {
@@ -24,6 +24,9 @@ export interface PodNetwork {
  *   its address and default route are in place; repeating the same call returns the same
  *   PodNetwork; the same podId with another node or IP is a SandboxError. A failed add leaves
  *   no pod namespace behind.
+ * - `adoptPod(node, {podId, ip})` takes over a pod namespace an earlier process added (an agent
+ *   that restarted): it resolves with the same PodNetwork addPod gave, or undefined when that
+ *   namespace is not in the kernel (nothing is created).
  * - `removePod(podId)` deletes the pod's namespace (and so its veth); unknown ids are a no-op,
  *   including pods added by an earlier process (the names derive from the pod id alone).
  * - `destroy()` deletes every namespace of this sandbox; safe to call more than once.
@@ -32,6 +35,7 @@ export interface SandboxNetwork {
   readonly plan: TopologyPlan;
   readonly nodes: readonly NodePlan[];
   addPod(node: string | NodePlan, options: PodOptions): Promise<PodNetwork>;
+  adoptPod(node: string | NodePlan, options: PodOptions): Promise<PodNetwork | undefined>;
   removePod(podId: string): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -55,6 +59,33 @@ export async function buildSandboxNetwork(plan: TopologyPlan, runner: IpRunner):
     throw error;
   }
   return new BuiltSandbox(plan, runner);
+}
+
+/**
+ * The sandbox `plan` describes, built earlier by another process (`svcnet up`, a test): for a
+ * node agent started on its own. Refuses (SandboxError) when a node namespace of the plan is
+ * missing, naming it. Nothing is created or changed.
+ */
+export async function attachSandboxNetwork(plan: TopologyPlan, runner: IpRunner): Promise<SandboxNetwork> {
+  const present = new Set(await listNamespaces(runner, plan.prefix));
+  const missing = plan.nodes.map((n) => n.netns).filter((netns) => !present.has(netns));
+  if (missing.length > 0) {
+    throw new SandboxError(`sandbox ${plan.id} is not built (missing ${missing.join(", ")}); start it with 'svcnet up --sandbox-id ${plan.id}'`);
+  }
+  return new BuiltSandbox(plan, runner);
+}
+
+/**
+ * The sandbox `id` as some other process built it, its node count read from the kernel (node
+ * namespaces core-v2-01… are consecutive). SandboxError when it has no node namespace.
+ */
+export async function attachSandbox(id: string, runner: IpRunner): Promise<SandboxNetwork> {
+  const prefix = sandboxPrefix(id);
+  const present = new Set(await listNamespaces(runner, prefix));
+  let nodes = 0;
+  while (nodes < MAX_NODES && present.has(`${prefix}core-v2-${String(nodes + 1).padStart(2, "0")}`)) nodes++;
+  if (nodes === 0) throw new SandboxError(`sandbox ${id} does not exist (no namespace ${prefix}core-v2-01); start it with 'svcnet up --sandbox-id ${id}'`);
+  return attachSandboxNetwork(planTopology({ id, nodes }), runner);
 }
 
 class BuiltSandbox implements SandboxNetwork {
@@ -88,6 +119,15 @@ class BuiltSandbox implements SandboxNetwork {
     const added: PodNetwork = { netns: pod.netns, hostVeth: pod.hostVeth, plan: pod };
     this.#pods.set(pod.podId, added);
     return added;
+  }
+
+  async adoptPod(node: string | NodePlan, options: PodOptions): Promise<PodNetwork | undefined> {
+    const pod = planPod(this.#node(node), options);
+    const present = await listNamespaces(this.#runner, pod.netns);
+    if (!present.includes(pod.netns)) return undefined;
+    const adopted: PodNetwork = { netns: pod.netns, hostVeth: pod.hostVeth, plan: pod };
+    this.#pods.set(pod.podId, adopted);
+    return adopted;
   }
 
   async removePod(podId: string): Promise<void> {

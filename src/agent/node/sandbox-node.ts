@@ -8,14 +8,20 @@
 //
 // Container logs are served to the API server (kubectl logs) from a loopback endpoint the agent
 // publishes on its Node. Startup, readiness and liveness probes (exec, httpGet, tcpSocket) run
-// from the pod's namespace. Not yet: exec and port-forward through the API server, re-adoption
-// of running pods after an agent restart.
+// from the pod's namespace; `kubectl exec` reaches the container through the same endpoint.
+//
+// The agent writes down each pod it runs (pod-record.ts) and its address allocations
+// (ipam.json). An agent that starts where an earlier one ran — after a crash, even SIGKILL, or a
+// stop with stopPodsOnExit false — adopts the pods whose processes still run instead of
+// restarting them (same pid, address and restart count), records how the others ended while
+// it was away (their shims wrote the exit status) and restarts those per restartPolicy, and
+// removes what belongs to pods deleted meanwhile.
 //
 // Each node also runs the service proxy (issue 5) against its own namespace's iptables, as
 // kube-proxy runs beside the kubelet on every node.
 
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { deepCopy, jsonEqual } from "../../api/json.js";
 import { requireResource } from "../../api/resources.js";
@@ -31,6 +37,7 @@ import { expandVars } from "../envvars/expand.js";
 import { hostDefaultPageRoot } from "../images/default-page.js";
 import { isImageError, resolveImage } from "../images/images.js";
 import { HostLocalIpam } from "../ipam/host-local-ipam.js";
+import { parseIpamState } from "../ipam/ipam-state.js";
 import { NodeRegistration } from "../node-registration.js";
 import type { ProbeSpec } from "../probes/probe-state.js";
 import { initialProbeState, nextProbeState, probeTiming } from "../probes/probe-state.js";
@@ -38,8 +45,10 @@ import type { Probe } from "../probes/run-probe.js";
 import { runProbe } from "../probes/run-probe.js";
 import { startKubeletServer } from "../server/kubelet-server.js";
 import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
-import type { ContainerProcess } from "../runtime/container-process.js";
-import { startContainer } from "../runtime/container-process.js";
+import type { ContainerExit, ContainerProcess } from "../runtime/container-process.js";
+import { adoptContainer, startContainer } from "../runtime/container-process.js";
+import type { PodRecord } from "./pod-record.js";
+import { readPodRecords, writePodRecord } from "./pod-record.js";
 import { simulatedNodeObject } from "../simulated/simulated-node.js";
 import type { ContainerRuntimeInfo } from "../status/container-status.js";
 import { crashLoopBackOff } from "../status/crash-loop-backoff.js";
@@ -63,6 +72,11 @@ export interface SandboxNodeOptions {
   clusterDNS?: string;
   renewMs?: number;
   clock?: Clock;
+  /**
+   * Stop every pod when the agent stops (default true: `svcnet up` and tests tear the sandbox down
+   * after). False leaves them running for the next agent to adopt, as kubelet does.
+   */
+  stopPodsOnExit?: boolean;
   /** Run the service proxy in the node's namespace; false turns it off. Default: modern rules. */
   proxy?: false | { profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
@@ -75,9 +89,14 @@ interface ContainerSlot {
   info: ContainerRuntimeInfo;
   /** Epoch ms before which a crashed container is not restarted. */
   restartAt?: number;
+  /** A process adopted from an earlier agent, whose probes and exit watch start at the next sync. */
+  adopted?: ContainerProcess;
+  /** How the recorded process ended while no agent ran; handled at the next sync. */
+  endedWhileAway?: ContainerExit;
 }
 
 interface PodRun {
+  key: string;
   uid: string;
   ip: string;
   netns: string;
@@ -91,7 +110,7 @@ export class SandboxNode {
   readonly #o: Required<Omit<SandboxNodeOptions, "clock">> & { clock: Clock };
   /** The node's service proxy, once running. */
   proxy: ServiceProxy | undefined;
-  readonly #ipam: HostLocalIpam;
+  #ipam: HostLocalIpam;
   readonly #pods: KubeClient<Pod>;
   readonly #nodes: KubeClient<Node>;
   readonly #leases: KubeClient<Lease>;
@@ -100,7 +119,7 @@ export class SandboxNode {
   #services: Informer<Service> | undefined;
 
   constructor(o: SandboxNodeOptions) {
-    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, proxy: {}, ...o };
+    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, proxy: {}, stopPodsOnExit: true, ...o };
     this.#ipam = new HostLocalIpam(o.podCIDR);
     this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
     this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
@@ -127,6 +146,8 @@ export class SandboxNode {
       type: "merge",
       body: { metadata: { annotations: { [kubeletEndpointAnnotation]: kubelet.url, [kubeletTokenAnnotation]: token } } },
     });
+    this.#ipam = this.#loadIpam();
+    const adopted = await this.#adoptPods();
     const pods: Informer<Pod> = new InformerClass<Pod>(this.#pods, { fieldSelector: `spec.nodeName=${this.#o.name}` });
     const services: Informer<Service> = new InformerClass<Service>(new KubeClient<Service>(this.#o.transport, requireResource("", "v1", "services")));
     this.#services = services;
@@ -134,14 +155,18 @@ export class SandboxNode {
     this.#queue = queue;
     const enqueue = (p: unknown): void => queue.add(keyOf(p as KubeObject));
     pods.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: enqueue });
+    // Adopted pods are looked at even if they were deleted while no agent ran (then they go).
+    for (const key of adopted) queue.add(key);
     void pods.run(signal);
     void services.run(signal);
     const proxyRun = this.#startProxy(signal);
     try {
       await runController({ name: `kubelet/${this.#o.name}`, queue, workers: 4, signal, caches: [pods, services], sync: (key) => this.#sync(pods, key) });
     } finally {
-      // Stopping the agent stops its pods' processes and removes their namespaces.
-      await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
+      // Stopping the agent stops its pods' processes and removes their namespaces, unless they
+      // are left for the next agent (their records are up to date after every sync).
+      if (this.#o.stopPodsOnExit) await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
+      else for (const run of this.#runs.values()) this.#leave(run);
       await proxyRun;
     }
   }
@@ -174,6 +199,94 @@ export class SandboxNode {
     return proxy.run(signal).catch((e: unknown) => console.error(`svcnet proxy ${this.#o.name} stopped:`, e));
   }
 
+  get #ipamFile(): string {
+    return join(this.#o.dataDir, "ipam.json");
+  }
+
+  /** The node's address allocations as the last agent left them (a fresh allocator when none). */
+  #loadIpam(): HostLocalIpam {
+    if (!existsSync(this.#ipamFile)) return new HostLocalIpam(this.#o.podCIDR);
+    try {
+      return new HostLocalIpam(this.#o.podCIDR, parseIpamState(JSON.parse(readFileSync(this.#ipamFile, "utf8"))));
+    } catch (e) {
+      console.error(`svcnet agent ${this.#o.name}: ignoring ${this.#ipamFile}: ${e instanceof Error ? e.message : String(e)}`);
+      return new HostLocalIpam(this.#o.podCIDR);
+    }
+  }
+
+  #saveIpam(): void {
+    mkdirSync(this.#o.dataDir, { recursive: true });
+    writeFileSync(`${this.#ipamFile}.tmp`, `${JSON.stringify(this.#ipam.toJSON())}\n`);
+    renameSync(`${this.#ipamFile}.tmp`, this.#ipamFile);
+  }
+
+  /** Writes down what this agent knows of a pod, for an agent that starts after it. */
+  #record(run: PodRun): void {
+    const record: PodRecord = { version: 1, key: run.key, uid: run.uid, ip: run.ip, netns: run.netns, containers: {} };
+    for (const [name, slot] of run.containers) {
+      const proc = slot.process ?? slot.adopted;
+      record.containers[name] = {
+        info: slot.info,
+        ...(proc && { process: { pid: proc.pid, startTime: proc.startTime } }),
+        ...(slot.restartAt !== undefined && { restartAt: slot.restartAt }),
+      };
+    }
+    writePodRecord(run.dir, record);
+  }
+
+  /** Leaves a pod running for the next agent: records it and lets go of its processes here. */
+  #leave(run: PodRun): void {
+    this.#record(run);
+    for (const slot of run.containers.values()) {
+      (slot.process ?? slot.adopted)?.detach();
+      slot.process = undefined;
+      slot.adopted = undefined;
+    }
+  }
+
+  /**
+   * Takes over the pods an earlier agent on this node recorded: their namespaces, addresses and
+   * the container processes still running. A pod whose namespace is gone is cleaned up (its
+   * processes could not have a network). Returns the keys of every recorded pod, which the
+   * caller syncs (deleted pods are then torn down).
+   */
+  async #adoptPods(): Promise<string[]> {
+    const { records, unreadable } = readPodRecords(join(this.#o.dataDir, "pods"));
+    for (const u of unreadable) console.error(`svcnet agent ${this.#o.name}: not adopting ${u.dir}: ${u.reason}`);
+    const keys: string[] = [];
+    for (const { dir, record } of records) {
+      const net = await this.#o.sandbox.adoptPod(this.#o.name, { podId: record.key, ip: record.ip });
+      const containers = new Map<string, ContainerSlot>();
+      for (const [name, c] of Object.entries(record.containers)) {
+        const slot: ContainerSlot = { container: { name } as Container, info: c.info, ...(c.restartAt !== undefined && { restartAt: c.restartAt }) };
+        if (c.process) {
+          const exitFile = join(dir, "containers", name, "exit");
+          // Adopted even without its namespace: then only to be stopped with the rest of the pod.
+          const proc = await adoptContainer({ pid: c.process.pid, startTime: c.process.startTime, exitFile });
+          if (proc) slot.adopted = proc;
+          else slot.endedWhileAway = recordedExit(exitFile);
+        }
+        containers.set(name, slot);
+      }
+      const run: PodRun = { key: record.key, uid: record.uid, ip: record.ip, netns: record.netns, dir, containers };
+      if (!net) {
+        console.error(`svcnet agent ${this.#o.name}: pod ${record.key} lost its network namespace; removing it`);
+        this.#runs.set(record.key, run);
+        await this.#teardown(record.key, 0);
+        continue;
+      }
+      try {
+        this.#ipam.adopt(record.key, record.ip);
+      } catch (e) {
+        console.error(`svcnet agent ${this.#o.name}: pod ${record.key}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.#runs.set(record.key, run);
+      keys.push(record.key);
+    }
+    this.#saveIpam();
+    return keys;
+  }
+
   #logFile(key: string, container: string, previous: boolean): string | undefined {
     const run = this.#runs.get(key);
     return run ? join(run.dir, "logs", `${container}${previous ? ".previous" : ""}.log`) : undefined;
@@ -195,16 +308,25 @@ export class SandboxNode {
       return;
     }
     const current = this.#runs.get(key) ?? (await this.#createSandbox(key, pod));
-    for (const slot of current.containers.values()) await this.#ensureRunning(key, pod, current, slot);
+    for (const c of pod.spec.containers) {
+      const slot = current.containers.get(c.name);
+      if (!slot) continue;
+      slot.container = c;
+      this.#takeOver(key, pod, current, slot);
+      await this.#ensureRunning(key, pod, current, slot);
+    }
+    this.#record(current);
     await this.#writeStatus(pod, current);
   }
 
   async #createSandbox(key: string, pod: Pod): Promise<PodRun> {
     const { ip } = this.#ipam.allocate(key);
+    this.#saveIpam();
     const net = await this.#o.sandbox.addPod(this.#o.name, { podId: key, ip });
     const dir = join(this.#o.dataDir, "pods", pod.metadata.uid ?? key.replace("/", "_"));
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const run: PodRun = {
+      key,
       uid: pod.metadata.uid ?? "",
       ip,
       netns: net.netns,
@@ -212,7 +334,29 @@ export class SandboxNode {
       containers: new Map(pod.spec.containers.map((c) => [c.name, { container: c, info: { name: c.name, restartCount: 0 } }])),
     };
     this.#runs.set(key, run);
+    this.#record(run);
     return run;
+  }
+
+  /**
+   * Finishes adopting a container now that its pod's spec is known: an adopted process gets its
+   * probes and exit watch; one that ended while no agent ran is recorded as exited (and then
+   * restarted per restartPolicy like any other exit).
+   */
+  #takeOver(key: string, pod: Pod, run: PodRun, slot: ContainerSlot): void {
+    const proc = slot.adopted;
+    if (proc) {
+      slot.adopted = undefined;
+      slot.process = proc;
+      const startedAt = slot.info.current?.startedAt ?? rfc3339(this.#o.clock.now());
+      this.#startProbes(key, pod, run, slot, proc, { started: slot.info.started !== false });
+      void proc.exited.then((exit) => this.#onExit(key, pod, slot, proc, exit, startedAt));
+    }
+    const exit = slot.endedWhileAway;
+    if (exit) {
+      slot.endedWhileAway = undefined;
+      if (slot.info.current?.state === "running") this.#recordExit(key, pod, slot, exit, slot.info.current.startedAt);
+    }
   }
 
   async #ensureRunning(key: string, pod: Pod, run: PodRun, slot: ContainerSlot): Promise<void> {
@@ -238,6 +382,7 @@ export class SandboxNode {
     }
     const hostname = pod.spec.hostname ?? pod.metadata.name ?? "pod";
     const logFile = join(run.dir, "logs", `${c.name}.log`);
+    const exitFile = join(containerDir, "exit");
     // A restart keeps the exited instance's log for kubectl logs --previous.
     if (slot.info.current?.state === "exited" && existsSync(logFile)) renameSync(logFile, join(run.dir, "logs", `${c.name}.previous.log`));
     const proc = await startContainer({
@@ -252,6 +397,7 @@ export class SandboxNode {
       hostname,
       podDir: run.dir,
       logFile,
+      exitFile,
     });
     const startedAt = rfc3339(now);
     slot.process = proc;
@@ -266,27 +412,40 @@ export class SandboxNode {
       ready: !(c as ProbedContainer).readinessProbe && !(c as ProbedContainer).startupProbe,
       started: !(c as ProbedContainer).startupProbe,
     };
-    this.#startProbes(key, pod, run, slot, proc);
-    void proc.exited.then((exit) => {
-      if (slot.process !== proc) return;
-      slot.process = undefined;
-      const finishedAt = rfc3339(this.#o.clock.now());
-      const exitCode = exit.exitCode ?? 128 + (exit.signal === "SIGKILL" ? 9 : 15);
-      const restarting = shouldRestart(pod.spec.restartPolicy, exitCode);
-      // The first restart is immediate, then 10 s, 20 s, … up to 5 min (kubelet's back-off).
-      const delay = restarting ? crashLoopBackOff(slot.info.restartCount) : 0;
-      slot.info = {
-        ...slot.info,
-        current: { state: "exited", exitCode, startedAt, finishedAt },
-        ready: false,
-        restartCount: slot.info.restartCount + (restarting ? 1 : 0),
-      };
-      if (restarting) {
-        slot.restartAt = this.#o.clock.now() + delay;
-        if (delay > 0) slot.info = { ...slot.info, waiting: { reason: "CrashLoopBackOff", message: `back-off restarting failed container=${c.name} pod=${pod.metadata.name}` } };
-      }
-      this.#queue?.add(key);
-    });
+    // Written down at once: an agent killed from here on still finds this process.
+    this.#record(run);
+    this.#startProbes(key, pod, run, slot, proc, { started: false });
+    void proc.exited.then((exit) => this.#onExit(key, pod, slot, proc, exit, startedAt));
+  }
+
+  /** The container's process ended: record it, unless another process has taken its place. */
+  #onExit(key: string, pod: Pod, slot: ContainerSlot, proc: ContainerProcess, exit: ContainerExit, startedAt: string): void {
+    if (slot.process !== proc) return;
+    slot.process = undefined;
+    this.#recordExit(key, pod, slot, exit, startedAt);
+  }
+
+  /**
+   * Records an exited instance and plans what follows: per restartPolicy a restart (the first
+   * immediately, then after 10 s, 20 s, … up to 5 min: kubelet's back-off), or nothing.
+   */
+  #recordExit(key: string, pod: Pod, slot: ContainerSlot, exit: ContainerExit, startedAt: string): void {
+    const c = slot.container;
+    const finishedAt = rfc3339(this.#o.clock.now());
+    const exitCode = exit.exitCode ?? 128 + (exit.signal === "SIGKILL" ? 9 : 15);
+    const restarting = shouldRestart(pod.spec.restartPolicy, exitCode);
+    const delay = restarting ? crashLoopBackOff(slot.info.restartCount) : 0;
+    slot.info = {
+      ...slot.info,
+      current: { state: "exited", exitCode, startedAt, finishedAt },
+      ready: false,
+      restartCount: slot.info.restartCount + (restarting ? 1 : 0),
+    };
+    if (restarting) {
+      slot.restartAt = this.#o.clock.now() + delay;
+      if (delay > 0) slot.info = { ...slot.info, waiting: { reason: "CrashLoopBackOff", message: `back-off restarting failed container=${c.name} pod=${pod.metadata.name}` } };
+    }
+    this.#queue?.add(key);
   }
 
   /**
@@ -296,7 +455,7 @@ export class SandboxNode {
    * liveness probe. Readiness sets `ready`; a failed liveness verdict stops the process (it is
    * then restarted per restartPolicy, with back-off).
    */
-  #startProbes(key: string, pod: Pod, run: PodRun, slot: ContainerSlot, proc: ContainerProcess): void {
+  #startProbes(key: string, pod: Pod, run: PodRun, slot: ContainerSlot, proc: ContainerProcess, o: { started: boolean }): void {
     const c = slot.container as ProbedContainer;
     const stop = (): void => void proc.stop({ graceMs: ((pod.spec.terminationGracePeriodSeconds as number | undefined) ?? 30) * 1000 });
     const loop = (kind: "startup" | "readiness" | "liveness", spec: Probe & ProbeSpec): void => {
@@ -331,7 +490,8 @@ export class SandboxNode {
       if (c.readinessProbe) loop("readiness", c.readinessProbe);
       if (c.livenessProbe) loop("liveness", c.livenessProbe);
     };
-    if (c.startupProbe) loop("startup", c.startupProbe);
+    // An adopted container that had passed its startup probe does not go through it again.
+    if (c.startupProbe && !o.started) loop("startup", c.startupProbe);
     else startRunning();
   }
 
@@ -354,12 +514,20 @@ export class SandboxNode {
     if (!run) return;
     this.#runs.delete(key);
     await Promise.all([...run.containers.values()].map(async (s) => {
-      const p = s.process;
+      const p = s.process ?? s.adopted;
       s.process = undefined;
+      s.adopted = undefined;
       if (p) await p.stop({ graceMs });
     }));
     await this.#o.sandbox.removePod(key);
     this.#ipam.release(key);
+    this.#saveIpam();
     rmSync(run.dir, { recursive: true, force: true });
   }
+}
+
+/** How a container that ended while no agent ran exited: its shim's record, else SIGKILL. */
+function recordedExit(exitFile: string): ContainerExit {
+  const code = Number.parseInt(existsSync(exitFile) ? readFileSync(exitFile, "utf8") : "", 10);
+  return Number.isInteger(code) ? { exitCode: code, signal: null } : { exitCode: null, signal: "SIGKILL" };
 }

@@ -1,9 +1,11 @@
 // Starts a container as a process tree in its pod's network namespace, with a private mount and
-// UTS namespace holding the pod's /etc/resolv.conf, /etc/hosts, /etc/hostname and hostname.
+// UTS namespace holding the pod's /etc/resolv.conf, /etc/hosts, /etc/hostname and hostname; or
+// adopts one an earlier agent started (its shim records the exit status in the exit file, so an
+// adopted container still reports how it ended).
 
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,7 +13,7 @@ import type { RuntimeTools } from "./launch-plan.js";
 import { containerProcessEnv, launchArgv, LOG_FD, READY_MARKER } from "./launch-plan.js";
 import type { PodFiles } from "./pod-files.js";
 import { writePodFiles } from "./pod-files.js";
-import { findProcesses, mountNamespaceOf } from "./proc-scan.js";
+import { findProcesses, isSameProcessRunning, mountNamespaceOf, processEnvironment, readProcStat } from "./proc-scan.js";
 import { findRuntimeTools } from "./runtime-tools.js";
 
 /** Options of startContainer. */
@@ -32,6 +34,8 @@ export interface StartContainerOptions {
   podDir: string;
   /** stdout and stderr are appended here, as the process writes them (created with its parents). */
   logFile: string;
+  /** The shim writes the command's exit status here when it ends (removed before the start). */
+  exitFile: string;
   /** Tool paths; default findRuntimeTools(). */
   tools?: RuntimeTools;
   /** Give up (and kill the process) when the namespaces are not set up by then; default 10 000 ms. */
@@ -52,7 +56,8 @@ export interface StopOptions {
 
 /**
  * A running container. Contract:
- * - `pid` is the main process (also its process-group id); `mountNamespace` is its private mount
+ * - `pid` is the container's shim (also its process-group id), whose only child is the command
+ *   (see launch-plan.ts); `mountNamespace` is its private mount
  *   namespace (`mnt:[inode]`), undefined only if the process ended during setup.
  * - `exited` resolves once the main process has ended. When it ends, every process left in its
  *   process group or mount namespace is SIGKILLed, as a container's pid namespace would be.
@@ -63,12 +68,19 @@ export interface StopOptions {
  */
 export interface ContainerProcess {
   readonly pid: number;
+  /** The process's start time in clock ticks since boot: pid and start time identify it. */
+  readonly startTime: number;
   readonly mountNamespace: string | undefined;
   /** The environment the process got, which exec sessions reuse. */
   readonly env: Readonly<Record<string, string>>;
   readonly tools: RuntimeTools;
   readonly exited: Promise<ContainerExit>;
   stop(options?: StopOptions): Promise<ContainerExit>;
+  /**
+   * Lets the container run on without this process: nothing here waits for it any more (so
+   * the agent can exit), and `exited` never resolves. The next agent adopts it.
+   */
+  detach(): void;
 }
 
 /** The container could not be set up (namespace missing, mount failed, bad workingDir…). */
@@ -99,8 +111,10 @@ export async function startContainer(options: StartContainerOptions): Promise<Co
   const [program, ...args] = launchArgv(tools, {
     netns: options.netns,
     command: options.command,
-    plan: { mounts, hostname: options.hostname, workingDir: options.workingDir },
+    plan: { mounts, hostname: options.hostname, workingDir: options.workingDir, exitFile: options.exitFile },
   });
+  await mkdir(path.dirname(options.exitFile), { recursive: true });
+  await rm(options.exitFile, { force: true });
   const log = await open(options.logFile, "a", 0o640);
   let child: ChildProcess;
   try {
@@ -131,14 +145,54 @@ export async function startContainer(options: StartContainerOptions): Promise<Co
     if (pid !== undefined) await Promise.race([exited, sleep(1000)]);
     throw new ContainerStartError(reason, { stderr: text, cause });
   }
-  let mountNamespace = await mountNamespaceOf(pid);
-  // Never act on the agent's own mount namespace (the process may have ended and been replaced).
-  if (mountNamespace !== undefined && mountNamespace === (await mountNamespaceOf(process.pid))) mountNamespace = undefined;
-  return new RunningContainer({ pid, mountNamespace, env, tools, exited });
+  const mountNamespace = await ownMountNamespace(pid);
+  const startTime = (await readProcStat(pid))?.startTime ?? 0;
+  return new RunningContainer({ pid, startTime, mountNamespace, env, tools, exited, detach: () => child.unref() });
+}
+
+/** The mount namespace of a container's process, never the agent's own (a pid may be reused). */
+async function ownMountNamespace(pid: number): Promise<string | undefined> {
+  const mountNamespace = await mountNamespaceOf(pid);
+  return mountNamespace !== undefined && mountNamespace === (await mountNamespaceOf(process.pid)) ? undefined : mountNamespace;
+}
+
+/** What identifies a container an earlier agent started (as that agent recorded it). */
+export interface AdoptOptions {
+  pid: number;
+  startTime: number;
+  exitFile: string;
+  tools?: RuntimeTools;
+  /** How often to look whether the process still runs; default 250 ms. */
+  pollMs?: number;
+}
+
+/**
+ * Takes over a container started by an earlier agent process, or returns undefined when that
+ * process is gone (or its pid now belongs to another process). The adopted container is not this
+ * process's child, so its end is noticed by polling /proc; the exit status is the one its shim
+ * recorded, or SIGKILL when the shim itself was killed before it could record one.
+ */
+export async function adoptContainer(options: AdoptOptions): Promise<ContainerProcess | undefined> {
+  const { pid, startTime } = options;
+  if (!(await isSameProcessRunning(pid, startTime))) return undefined;
+  const env = await processEnvironment(pid);
+  if (env === undefined) return undefined;
+  const tools = options.tools ?? (await findRuntimeTools());
+  const mountNamespace = await ownMountNamespace(pid);
+  const watching = new AbortController();
+  const exited = (async (): Promise<ContainerExit> => {
+    while (await isSameProcessRunning(pid, startTime)) await sleep(options.pollMs ?? 250, undefined, { signal: watching.signal });
+    const recorded = Number.parseInt(await readFile(options.exitFile, "utf8").catch(() => ""), 10);
+    return Number.isInteger(recorded) ? { exitCode: recorded, signal: null } : { exitCode: null, signal: "SIGKILL" };
+  })();
+  // Detached, the watch stops and `exited` stays pending.
+  const pending = exited.catch(() => new Promise<ContainerExit>(() => undefined));
+  return new RunningContainer({ pid, startTime, mountNamespace, env, tools, exited: pending, detach: () => watching.abort() });
 }
 
 class RunningContainer implements ContainerProcess {
   readonly pid: number;
+  readonly startTime: number;
   readonly mountNamespace: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly tools: RuntimeTools;
@@ -146,8 +200,20 @@ class RunningContainer implements ContainerProcess {
   #done = false;
   #stopping: Promise<ContainerExit> | undefined;
 
-  constructor(init: { pid: number; mountNamespace: string | undefined; env: Record<string, string>; tools: RuntimeTools; exited: Promise<ContainerExit> }) {
+  readonly #detach: () => void;
+
+  constructor(init: {
+    pid: number;
+    startTime: number;
+    mountNamespace: string | undefined;
+    env: Record<string, string>;
+    tools: RuntimeTools;
+    exited: Promise<ContainerExit>;
+    detach: () => void;
+  }) {
+    this.#detach = init.detach;
     this.pid = init.pid;
+    this.startTime = init.startTime;
     this.mountNamespace = init.mountNamespace;
     this.env = init.env;
     this.tools = init.tools;
@@ -157,6 +223,10 @@ class RunningContainer implements ContainerProcess {
       await this.#killLeftovers().catch(() => undefined);
       return exit;
     });
+  }
+
+  detach(): void {
+    this.#detach();
   }
 
   stop(options: StopOptions = {}): Promise<ContainerExit> {

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname as hostHostname, tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -15,7 +15,7 @@ import { destroyByPrefix, listNamespaces } from "../../sandbox/destroy-by-prefix
 import { ExecIpRunner } from "../../sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../../sandbox/sandbox-network.js";
 import { planTopology } from "../../sandbox/topology-plan.js";
-import { ContainerStartError, startContainer } from "./container-process.js";
+import { adoptContainer, ContainerStartError, startContainer } from "./container-process.js";
 import type { ContainerProcess, StartContainerOptions } from "./container-process.js";
 import { execInContainer } from "./exec-in-container.js";
 import { findProcesses, isRunning } from "./proc-scan.js";
@@ -68,6 +68,7 @@ describe("container runtime in the real kernel", { skip }, () => {
       hostname: "web",
       podDir: path.join(dataDir, "pods", "web"),
       logFile: path.join(dataDir, "logs", `${name}.log`),
+      exitFile: path.join(dataDir, "exit", name),
       ...extra,
     });
     started.push(c);
@@ -117,7 +118,8 @@ describe("container runtime in the real kernel", { skip }, () => {
     assert.ok(tree.length >= 2, `expected sh and sleep, got ${tree.join(",")}`);
     const t0 = Date.now();
     const exit = await c.stop({ graceMs: 10_000 });
-    assert.deepEqual(exit, { exitCode: null, signal: "SIGTERM" });
+    // The shim outlives the command and returns its status: 128 + SIGTERM.
+    assert.deepEqual(exit, { exitCode: 143, signal: null });
     assert.ok(Date.now() - t0 < 5000, `SIGTERM took ${Date.now() - t0} ms`);
     await assertAllGone(tree, c);
     assert.deepEqual(await c.stop(), exit, "stopping again gives the same exit");
@@ -141,7 +143,8 @@ describe("container runtime in the real kernel", { skip }, () => {
     const session = execInContainer(c, ["sleep", "60"]);
     let escaped: number[] = [];
     for (let i = 0; i < 100 && escaped.length < 2; i++) {
-      escaped = (await findProcesses({ mountNs: c.mountNamespace })).filter((pid) => pid !== c.pid);
+      const group = new Set(await findProcesses({ pgid: c.pid }));
+      escaped = (await findProcesses({ mountNs: c.mountNamespace })).filter((pid) => !group.has(pid));
       await sleep(20);
     }
     assert.equal(escaped.length, 2, "the setsid sleep and the exec session");
@@ -161,7 +164,34 @@ describe("container runtime in the real kernel", { skip }, () => {
   it("a missing command exits 127 with the message in the log", async () => {
     const c = await start("missing", ["no-such-program-svcnet"]);
     assert.deepEqual(await c.exited, { exitCode: 127, signal: null });
-    assert.match(await waitForLog("missing", /no-such-program-svcnet/), /not found/);
+    assert.match(await waitForLog("missing", /no-such-program-svcnet/), /No such file or directory/);
+  });
+
+  it("a later agent adopts a running container: exec works, and its exit status is the recorded one", async () => {
+    const marker = path.join(dataDir, "adopted-may-exit");
+    const c = await start("adopted", ["sh", "-c", `echo up; until [ -e '${marker}' ]; do sleep 0.05; done; exit 4`]);
+    await waitForLog("adopted", /up/);
+    const exitFile = path.join(dataDir, "exit", "adopted");
+    assert.equal(await adoptContainer({ pid: c.pid, startTime: c.startTime + 1, exitFile }), undefined, "same pid, other start time: not ours");
+    assert.equal(await adoptContainer({ pid: 2 ** 22 + 1, startTime: c.startTime, exitFile }), undefined, "a pid that is gone");
+    const adopted = await adoptContainer({ pid: c.pid, startTime: c.startTime, exitFile, pollMs: 20 });
+    assert.ok(adopted);
+    assert.equal(adopted.mountNamespace, c.mountNamespace);
+    assert.equal(adopted.env["GREETING"], "hello pod", "the environment comes from the running process");
+    assert.deepEqual(await execInContainer(adopted, ["hostname"]), { stdout: "web\n", stderr: "", exitCode: 0 });
+    // The command ends by itself: the adopted container reports its exit code from the shim's record.
+    await writeFile(marker, "");
+    const exit = await adopted.exited;
+    assert.deepEqual(exit, { exitCode: 4, signal: null });
+    assert.deepEqual(await c.exited, exit, "the original handle and the adopted one agree");
+  });
+
+  it("an adopted container stops with SIGTERM and reports 143", async () => {
+    const c = await start("adopted-stop", ["sleep", "30"]);
+    const adopted = await adoptContainer({ pid: c.pid, startTime: c.startTime, exitFile: path.join(dataDir, "exit", "adopted-stop"), pollMs: 20 });
+    assert.ok(adopted);
+    assert.deepEqual(await adopted.stop({ graceMs: 5000 }), { exitCode: 143, signal: null });
+    await assertAllGone([c.pid], c);
   });
 
   const setupFailures = [
@@ -179,6 +209,7 @@ describe("container runtime in the real kernel", { skip }, () => {
           hostname: "web",
           podDir: path.join(dataDir, "pods", "web"),
           logFile: path.join(dataDir, "logs", "fail.log"),
+          exitFile: path.join(dataDir, "exit", "fail"),
           ...f.extra,
         }),
         (error: unknown) => {

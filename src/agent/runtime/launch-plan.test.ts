@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { containerProcessEnv, DEFAULT_PATH, execArgv, launchArgv, READY_MARKER, setupScript, shellQuote } from "./launch-plan.js";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { containerProcessEnv, DEFAULT_PATH, execArgv, launchArgv, READY_MARKER, setupScript, shellQuote, shimSteps } from "./launch-plan.js";
 import type { RuntimeTools } from "./launch-plan.js";
 
-const tools: RuntimeTools = { ip: "/sbin/ip", unshare: "/bin/unshare", nsenter: "/bin/nsenter", mount: "/bin/mount", sh: "/bin/sh" };
+const tools: RuntimeTools = { ip: "/sbin/ip", unshare: "/bin/unshare", nsenter: "/bin/nsenter", mount: "/bin/mount", sh: "/bin/sh", env: "/usr/bin/env" };
 
 describe("shellQuote", () => {
   const cases = [
@@ -22,6 +27,18 @@ describe("shellQuote", () => {
   }
 });
 
+/** The shim lines every setup script ends with, for an already quoted exit file. */
+function shim(quotedExitFile: string): string[] {
+  return [
+    "trap : TERM INT QUIT HUP USR1 USR2",
+    "'/usr/bin/env' --default-signal \"$@\" &",
+    "child=$!",
+    'while :; do wait "$child"; status=$?; kill -0 "$child" 2>/dev/null || break; done',
+    `printf '%s\\n' "$status" > ${quotedExitFile}`,
+    'exit "$status"',
+  ];
+}
+
 describe("setupScript", () => {
   const cases = [
     {
@@ -33,6 +50,7 @@ describe("setupScript", () => {
         ],
         hostname: "web-0",
         workingDir: "/srv",
+        exitFile: "/data/pods/p1/containers/web/exit",
       },
       want: [
         "'/bin/mount' --bind '/data/pods/p1/etc-resolv.conf' '/etc/resolv.conf' || exit 125",
@@ -41,18 +59,18 @@ describe("setupScript", () => {
         "cd -- '/srv' || exit 125",
         `echo ${READY_MARKER}`,
         "exec 1>&3 2>&3 3>&-",
-        'exec "$@"',
+        ...shim("'/data/pods/p1/containers/web/exit'"),
       ],
     },
     {
       name: "no working dir, quoted source",
-      plan: { mounts: [{ source: "/d/it's/etc-hosts", target: "/etc/hosts" as const }], hostname: "h" },
+      plan: { mounts: [{ source: "/d/it's/etc-hosts", target: "/etc/hosts" as const }], hostname: "h", exitFile: "/d/it's/exit" },
       want: [
         "'/bin/mount' --bind '/d/it'\\''s/etc-hosts' '/etc/hosts' || exit 125",
         "printf '%s' 'h' > /proc/sys/kernel/hostname || exit 125",
         `echo ${READY_MARKER}`,
         "exec 1>&3 2>&3 3>&-",
-        'exec "$@"',
+        ...shim("'/d/it'\\''s/exit'"),
       ],
     },
   ];
@@ -65,11 +83,11 @@ describe("launchArgv and execArgv", () => {
   const cases = [
     {
       name: "launch passes the command as separate words after $0",
-      got: launchArgv(tools, { netns: "svcnet-x-pod-1", command: ["sh", "-c", "echo $HOSTNAME"], plan: { mounts: [], hostname: "h" } }),
+      got: launchArgv(tools, { netns: "svcnet-x-pod-1", command: ["sh", "-c", "echo $HOSTNAME"], plan: { mounts: [], hostname: "h", exitFile: "/x/exit" } }),
       want: [
         "/sbin/ip", "netns", "exec", "svcnet-x-pod-1",
         "/bin/unshare", "--mount", "--uts", "--propagation", "private",
-        "/bin/sh", "-c", setupScript(tools, { mounts: [], hostname: "h" }), "svcnet-setup",
+        "/bin/sh", "-c", setupScript(tools, { mounts: [], hostname: "h", exitFile: "/x/exit" }), "svcnet-setup",
         "sh", "-c", "echo $HOSTNAME",
       ],
     },
@@ -92,4 +110,45 @@ describe("containerProcessEnv", () => {
     },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(containerProcessEnv(c.env, "web"), c.want));
+});
+
+describe("the shim (run for real, without namespaces)", () => {
+  /** Runs `command` under the shim as its own process group; `act` may signal it once it runs. */
+  async function underShim(command: string[], act?: (shimPid: number) => void): Promise<{ code: number | null; recorded: string; sigIgn: string }> {
+    const dir = mkdtempSync(join(tmpdir(), "svcnet-shim-"));
+    try {
+      const exitFile = join(dir, "exit");
+      const child = spawn("/bin/sh", ["-c", shimSteps({ env: "/usr/bin/env" }, exitFile).join("\n"), "svcnet-setup", ...command], { detached: true, stdio: "ignore" });
+      const ended = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      let sigIgn = "";
+      if (act && child.pid) {
+        await sleep(200);
+        const kid = execFileSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).trim();
+        sigIgn = /SigIgn:\s*(\S+)/.exec(readFileSync(`/proc/${kid}/status`, "utf8"))?.[1] ?? "";
+        act(child.pid);
+      }
+      const code = await ended;
+      return { code, recorded: readFileSync(exitFile, "utf8"), sigIgn };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("records and returns the command's exit code", async () => {
+    const r = await underShim(["sh", "-c", "exit 7"]);
+    assert.deepEqual([r.code, r.recorded], [7, "7\n"]);
+  });
+  it("a command that is not found exits 127", async () => {
+    const r = await underShim(["svcnet-no-such-command"]);
+    assert.deepEqual([r.code, r.recorded], [127, "127\n"]);
+  });
+  it("SIGTERM to the process group ends the command, not the shim first: 128+15 recorded", async () => {
+    const r = await underShim(["sleep", "30"], (pid) => process.kill(-pid, "SIGTERM"));
+    assert.deepEqual([r.code, r.recorded], [143, "143\n"]);
+  });
+  it("the command gets every signal at its default (no SIGINT/SIGQUIT ignored)", async () => {
+    const r = await underShim(["sleep", "30"], (pid) => process.kill(-pid, "SIGINT"));
+    assert.equal(r.sigIgn, "0000000000000000");
+    assert.deepEqual([r.code, r.recorded], [130, "130\n"]);
+  });
 });

@@ -7,8 +7,16 @@
 //   sh -c <setup script> svcnet-setup <command…>
 // The setup script bind-mounts the pod's files over /etc/resolv.conf, /etc/hosts (and
 // /etc/hostname), sets the hostname, changes to the working directory, prints READY_MARKER on
-// its stdout, points stdout/stderr at the log file (inherited as fd 3) and execs the command.
-// Any failure before the marker is a setup failure whose message is on the original stderr.
+// its stdout and points stdout/stderr at the log file (inherited as fd 3). Any failure before
+// the marker is a setup failure whose message is on the original stderr.
+//
+// Then the script stays as the container's shim (containerd's shim in miniature): it runs the
+// command as its child with every signal at its default (`env --default-signal`; a shell would
+// leave SIGINT/SIGQUIT ignored in a background job), waits for it, writes its exit status to the
+// exit file and exits with it. The shim outlives the agent, so an agent that restarts can adopt
+// the container and still learn how it ended. It survives the usual signals (traps that only
+// wake its wait), so a signal sent to the container's process group reaches the command, and the
+// status recorded is the command's: its exit code, or 128 + the signal that ended it.
 
 /** Absolute paths of the programs the runtime runs (see findRuntimeTools). */
 export interface RuntimeTools {
@@ -17,6 +25,7 @@ export interface RuntimeTools {
   nsenter: string;
   mount: string;
   sh: string;
+  env: string;
 }
 
 /** The container file paths a pod may provide, in the order they are mounted. */
@@ -36,6 +45,8 @@ export interface SetupPlan {
   mounts: readonly { source: string; target: PodFilePath }[];
   hostname: string;
   workingDir?: string;
+  /** Where the shim writes the command's exit status (a decimal number and a newline). */
+  exitFile: string;
 }
 
 /** Single-quotes `value` for a POSIX shell; the result is always one word. */
@@ -45,7 +56,7 @@ export function shellQuote(value: string): string {
 
 /**
  * The `sh -c` script for `plan`. It stops at the first failing step (exit 125, the message on
- * stderr); on success the last thing it does is `exec "$@"`, so the command replaces it. The
+ * stderr); on success it runs the command (`"$@"`) under the shim loop described above. The
  * hostname is written to /proc/sys/kernel/hostname (no `hostname` program needed).
  */
 export function setupScript(tools: RuntimeTools, plan: SetupPlan): string {
@@ -58,8 +69,23 @@ export function setupScript(tools: RuntimeTools, plan: SetupPlan): string {
   if (plan.workingDir !== undefined) steps.push(`cd -- ${shellQuote(plan.workingDir)} || ${fail}`);
   steps.push(`echo ${READY_MARKER}`);
   steps.push(`exec 1>&${LOG_FD} 2>&${LOG_FD} ${LOG_FD}>&-`);
-  steps.push(`exec "$@"`);
+  steps.push(...shimSteps(tools, plan.exitFile));
   return steps.join("\n");
+}
+
+/**
+ * The shim: the command as a child, waited for until it has really ended (a trapped SIGTERM
+ * interrupts `wait` while the command still runs), then its status recorded and returned.
+ */
+export function shimSteps(tools: Pick<RuntimeTools, "env">, exitFile: string): string[] {
+  return [
+    "trap : TERM INT QUIT HUP USR1 USR2",
+    `${shellQuote(tools.env)} --default-signal "$@" &`,
+    "child=$!",
+    'while :; do wait "$child"; status=$?; kill -0 "$child" 2>/dev/null || break; done',
+    `printf '%s\\n' "$status" > ${shellQuote(exitFile)}`,
+    'exit "$status"',
+  ];
 }
 
 /** The argv (program first) that starts `command` in netns `netns` with private mounts and UTS. */

@@ -10,6 +10,8 @@ export interface ProcStat {
   state: string;
   ppid: number;
   pgid: number;
+  /** When the process started, in clock ticks since boot (field 22): with the pid, its identity. */
+  startTime: number;
 }
 
 /**
@@ -20,10 +22,13 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(")");
   const pid = Number.parseInt(text, 10);
   if (close < 0 || !Number.isInteger(pid)) return undefined;
-  const [state, ppid, pgid] = text.slice(close + 1).trim().split(/\s+/);
-  if (state === undefined || ppid === undefined || pgid === undefined) return undefined;
-  const stat = { pid, state, ppid: Number(ppid), pgid: Number(pgid) };
-  return Number.isInteger(stat.ppid) && Number.isInteger(stat.pgid) ? stat : undefined;
+  const fields = text.slice(close + 1).trim().split(/\s+/);
+  const [state, ppid, pgid] = fields;
+  // Fields count from 1 and the first after the name is field 3, so field 22 is fields[19].
+  const startTime = fields[19];
+  if (state === undefined || ppid === undefined || pgid === undefined || startTime === undefined) return undefined;
+  const stat = { pid, state, ppid: Number(ppid), pgid: Number(pgid), startTime: Number(startTime) };
+  return Number.isInteger(stat.ppid) && Number.isInteger(stat.pgid) && Number.isInteger(stat.startTime) ? stat : undefined;
 }
 
 /** The stat of `pid`, or undefined when it does not exist. */
@@ -36,6 +41,24 @@ export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
 export async function isRunning(pid: number): Promise<boolean> {
   const stat = await readProcStat(pid);
   return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
+}
+
+/** True while the process `pid` that started at `startTime` runs (a reused pid does not count). */
+export async function isSameProcessRunning(pid: number, startTime: number): Promise<boolean> {
+  const stat = await readProcStat(pid);
+  return stat !== undefined && stat.startTime === startTime && stat.state !== "Z" && stat.state !== "X";
+}
+
+/** The environment `pid` was started with (/proc/<pid>/environ), or undefined when it is gone. */
+export async function processEnvironment(pid: number): Promise<Record<string, string> | undefined> {
+  const raw = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => undefined);
+  if (raw === undefined) return undefined;
+  const env: Record<string, string> = {};
+  for (const entry of raw.split("\0")) {
+    const eq = entry.indexOf("=");
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
 }
 
 /** The mount namespace of `pid` as `mnt:[<inode>]`, or undefined when it is gone. */

@@ -13,6 +13,7 @@ export const TOOL_PACKAGES: Readonly<Record<keyof RuntimeTools, string>> = {
   nsenter: "util-linux",
   mount: "mount",
   sh: "dash",
+  env: "coreutils",
 };
 
 /** Some tool the runtime needs is not installed. `missing` names each with its Debian package. */

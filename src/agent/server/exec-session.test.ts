@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execSessionArgv, exitStatus, parseExecQuery } from "./exec-session.js";
 import type { RuntimeTools } from "../runtime/launch-plan.js";
 
-const tools: RuntimeTools = { ip: "/sbin/ip", unshare: "/usr/bin/unshare", nsenter: "/usr/bin/nsenter", mount: "/bin/mount", sh: "/bin/sh" };
+const tools: RuntimeTools = { ip: "/sbin/ip", unshare: "/usr/bin/unshare", nsenter: "/usr/bin/nsenter", mount: "/bin/mount", sh: "/bin/sh", env: "/usr/bin/env" };
 
 test("the exec query as kubectl sends it", () => {
   const q = new URLSearchParams("command=sh&command=-c&command=echo+hi&stdin=true&stdout=true&stderr=true&tty=false");
