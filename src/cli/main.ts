@@ -2,6 +2,7 @@
 // line saying what to do, as kubectl's do.
 
 import { runAgent } from "./agent-command.js";
+import { runDns } from "./dns-command.js";
 import { runServer } from "./server-command.js";
 import { runDown } from "./down-command.js";
 import { runUp } from "./up-command.js";
@@ -19,6 +20,7 @@ Usage:
   svcnet server [flags]   run the control plane (API server and controllers)
   svcnet agent [flags]    run a node agent: pods on a sandbox node, or simulated nodes
   svcnet proxy [flags]    run the service proxy (kube-proxy's role, iptables mode)
+  svcnet dns [flags]      run the cluster DNS (CoreDNS' role)
   svcnet rules -f FILE    print the iptables rules the proxy would write for the objects in FILE
   svcnet trace [flags]    walk a packet through those rules (or a sandbox node's live rules)
   svcnet version          print the version
@@ -34,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       return runAgent(rest);
     case "proxy":
       return runProxy(rest);
+    case "dns":
+      return runDns(rest);
     case "rules":
       return runRules(rest);
     case "trace":
