@@ -6,7 +6,7 @@
 DEB_PACKAGES := iptables nftables conntrack iproute2 nginx-light dnsutils etcd-server curl openssl ca-certificates util-linux mount
 SHELL := /bin/bash
 
-.PHONY: build deps debs npm up test lint typecheck unit e2e bench clean
+.PHONY: build deps debs npm up test lint typecheck unit e2e bench bench-dns clean
 
 build: deps dist/.built
 
@@ -51,6 +51,17 @@ test: build lint
 
 bench: build
 	node dist/bench/api-writes.js
+
+# The DNS benchmark runs dnsperf against svcnet dns, NSD and Unbound (peers serving the same zone).
+BENCH_DNS_PACKAGES := dnsperf nsd unbound
+bench-dns: build
+	@missing=$$(for p in $(BENCH_DNS_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	node dist/bench/dns-perf.js
 
 clean:
 	rm -rf dist

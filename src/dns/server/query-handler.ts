@@ -19,7 +19,7 @@ export interface QueryHandlerOptions {
   resolve: Omit<ResolveOptions, "synced">;
   synced: () => boolean;
   metrics?: DnsMetrics;
-  /** Most cached responses kept (default 10 000); the cache empties when it is full. */
+  /** Most cached responses kept (default 50 000, a few MB); the cache empties when it is full. */
   cacheSize?: number;
   /**
    * Forwards a query for a name outside the cluster zones and resolves with the upstream's
@@ -90,9 +90,10 @@ export class QueryHandler {
         ? resolve(this.#o.index, q.name, q.qtype, { ...this.#o.resolve, synced })
         : { rcode: Rcode.REFUSED, authoritative: false, answer: [], authority: [], additional: [] };
     const frame: ResponseFrame = { id: q.id, recursionDesired: q.recursionDesired, opcode: 0, query: packet, questionEnd: q.questionEnd, edns: q.edns };
+    // A fresh buffer: sockets only read it, so it may be sent and kept as the cached copy.
     const out = writeResponse(frame, resolution, limit);
-    if (this.#cache.size >= (this.#o.cacheSize ?? 10_000)) this.#cache.clear();
-    this.#cache.set(key, Buffer.from(out));
+    if (this.#cache.size >= (this.#o.cacheSize ?? 50_000)) this.#cache.clear();
+    this.#cache.set(key, out);
     return out;
   }
 

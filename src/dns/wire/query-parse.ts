@@ -89,7 +89,12 @@ export function readName(buf: Uint8Array, offset: number): { name: string; end: 
   return { name: labels.join("."), end };
 }
 
+const PLAIN_LABEL = /^[\x21-\x2d\x2f-\x5b\x5d-\x7e]*$/;
+
 function labelText(buf: Uint8Array, start: number, len: number): string {
+  // Fast path: printable ASCII without "." or "\" (every name a cluster serves).
+  const raw = String.fromCharCode.apply(null, buf.subarray(start, start + len) as unknown as number[]);
+  if (PLAIN_LABEL.test(raw)) return raw.toLowerCase();
   let text = "";
   for (let i = start; i < start + len; i++) {
     let c = buf[i];

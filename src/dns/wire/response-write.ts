@@ -33,13 +33,16 @@ export function responseLimit(transport: Transport, edns: Edns | undefined): num
 class Overflow extends Error {}
 
 /** A growing response buffer with a name-compression table. */
+/** One scratch buffer for every response (writing is synchronous); results are copied out. */
+const scratch = Buffer.allocUnsafe(65_535);
+
 class MessageWriter {
   readonly buf: Buffer;
   pos = 0;
   readonly #names = new Map<string, number>();
 
   constructor(limit: number) {
-    this.buf = Buffer.allocUnsafe(limit);
+    this.buf = scratch.subarray(0, Math.min(limit, scratch.length));
   }
 
   #room(n: number): void {
@@ -225,7 +228,7 @@ function write(frame: ResponseFrame, rcode: number, authoritative: boolean, sect
     w.u32(((rcode >> 4) & 0xff) << 24);
     w.u16(0);
   }
-  return w.buf.subarray(0, w.pos);
+  return Buffer.from(w.buf.subarray(0, w.pos));
 }
 
 /**
