@@ -24,7 +24,7 @@ function argvOf(r: ImageResolution): { command: string[]; args?: string[] } | { 
 }
 
 const pullError = (image: string): { error: string } => ({
-  error: `Failed to pull image "${image}": svcnet runs no container images; built-in images are nginx, svcnet/netexec, busybox, curl — give the container a command`,
+  error: `Failed to pull image "${image}": svcnet runs no container images; built-in images are nginx, svcnet/netexec, svcnet/dns, busybox, curl — give the container a command`,
 });
 
 describe("resolveImage", () => {
@@ -39,6 +39,11 @@ describe("resolveImage", () => {
     { name: "netexec with default flags", container: container("svcnet/netexec"), want: { command: NETEXEC } },
     { name: "netexec with a tag and args", container: container("svcnet/netexec:1.0", (c) => (c.args = ["--http-port=9376"])), want: { command: NETEXEC, args: ["--http-port=9376"] } },
     { name: "netexec command overrides the entrypoint", container: container("svcnet/netexec", (c) => (c.command = ["sh", "-c", "true"])), want: { command: ["sh", "-c", "true"] } },
+    {
+      name: "svcnet/dns runs `svcnet dns` with the container's args",
+      container: container("svcnet/dns", (c) => (c.args = ["--pods", "insecure"])),
+      want: { command: ["/usr/bin/node", "/opt/svcnet/bin/svcnet.js", "dns"], args: ["--pods", "insecure"] },
+    },
     { name: "busybox without a command runs sh", container: container("busybox"), want: { command: ["sh"] } },
     { name: "busybox with a tag", container: container("busybox:1.36"), want: { command: ["sh"] } },
     { name: "busybox command and args as given", container: container("busybox", (c) => ((c.command = ["sh", "-c"]), (c.args = ["sleep 3600"]))), want: { command: ["sh", "-c"], args: ["sleep 3600"] } },

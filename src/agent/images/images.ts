@@ -51,7 +51,7 @@ export interface ResolveImageOptions {
 export const NGINX_BINARY = "/usr/sbin/nginx";
 
 /** The built-in image names, as listed in error messages. */
-export const BUILT_IN_IMAGES = ["nginx", "svcnet/netexec", "busybox", "curl"] as const;
+export const BUILT_IN_IMAGES = ["nginx", "svcnet/netexec", "svcnet/dns", "busybox", "curl"] as const;
 
 /** An image's entrypoint and default arguments (Docker's ENTRYPOINT and CMD). */
 interface ImageDefaults {
@@ -64,7 +64,8 @@ interface ImageDefaults {
  * Maps a container to the host program that plays its image, with Kubernetes' semantics:
  * `command` replaces the image's entrypoint (and drops its default args), `args` replaces
  * the default args. Built-ins: `nginx` (Debian's nginx with a generated config, in the
- * foreground), `svcnet/netexec` (our netexec under node), `busybox` and `curl` (a shell).
+ * foreground), `svcnet/netexec` (our netexec under node), `svcnet/dns` (the cluster DNS,
+ * `svcnet dns`), `busybox` and `curl` (a shell).
  * Any other image runs its `command` from the host filesystem; without one it is an
  * ErrImagePull error. Pure: nothing is read or written.
  */
@@ -112,6 +113,9 @@ function builtInImage(repository: string, options: ResolveImageOptions): ImageDe
         entrypoint: [options.nodePath ?? process.execPath, join(options.repoRoot ?? defaultRepoRoot(), "dist/src/agent/images/netexec.js")],
         cmd: [],
       };
+    case "svcnet/dns":
+      // The cluster DNS (`svcnet dns`); inside a pod it talks to the API with the pod's service account.
+      return { entrypoint: [options.nodePath ?? process.execPath, join(options.repoRoot ?? defaultRepoRoot(), "bin/svcnet.js"), "dns"], cmd: [] };
     case "busybox":
     case "curl":
     case "curlimages/curl":

@@ -7,6 +7,8 @@
 import { Rcode, RRType, typeName } from "../wire/dns-constants.js";
 import type { Query } from "../wire/query-parse.js";
 import { parseQuery } from "../wire/query-parse.js";
+import { buildQuery } from "../wire/query-builder.js";
+import { parseUpstreamAnswer } from "../wire/response-parse.js";
 import type { ResponseFrame, Transport } from "../wire/response-write.js";
 import { responseLimit, writeError, writeResponse } from "../wire/response-write.js";
 import type { ClusterIndex } from "../zone/cluster-index.js";
@@ -62,11 +64,12 @@ export class QueryHandler {
     const q = parsed.query;
     if (zoneOf(q.name, this.#o.resolve.zone) === undefined && this.#o.forward) return this.#forward(packet, q, transport, started);
     const out = this.#answer(packet, q, transport);
+    if (out instanceof Promise) return out.then((r) => (m?.observe(transport, q.qtype, r[3] & 0xf, started), r));
     m?.observe(transport, q.qtype, out[3] & 0xf, started);
     return out;
   }
 
-  #answer(packet: Uint8Array, q: Query, transport: Transport): Buffer {
+  #answer(packet: Uint8Array, q: Query, transport: Transport): Buffer | Promise<Buffer> {
     const limit = responseLimit(transport, q.edns);
     const synced = this.#o.synced();
     const generation = this.#o.index.generation;
@@ -90,11 +93,28 @@ export class QueryHandler {
         ? resolve(this.#o.index, q.name, q.qtype, { ...this.#o.resolve, synced })
         : { rcode: Rcode.REFUSED, authoritative: false, answer: [], authority: [], additional: [] };
     const frame: ResponseFrame = { id: q.id, recursionDesired: q.recursionDesired, opcode: 0, query: packet, questionEnd: q.questionEnd, edns: q.edns };
+    if (resolution.chase && this.#o.forward) return this.#chase(frame, resolution, limit);
     // A fresh buffer: sockets only read it, so it may be sent and kept as the cached copy.
     const out = writeResponse(frame, resolution, limit);
     if (this.#cache.size >= (this.#o.cacheSize ?? 50_000)) this.#cache.clear();
     this.#cache.set(key, out);
     return out;
+  }
+
+  /**
+   * An ExternalName outside the cluster zone: asks the upstream for the CNAME's target and
+   * appends its records (the CNAME alone when the upstream has none or does not answer).
+   * Not cached: the upstream's TTLs are not ours to extend.
+   */
+  async #chase(frame: ResponseFrame, resolution: Resolution, limit: number): Promise<Buffer> {
+    const chase = resolution.chase;
+    const forward = this.#o.forward;
+    if (chase && forward) {
+      const reply = await forward(buildQuery({ id: frame.id, name: chase.target, qtype: chase.qtype, flags: 0x0100 }), "udp").catch(() => undefined);
+      const upstream = reply ? parseUpstreamAnswer(reply) : undefined;
+      if (upstream && upstream.rcode === Rcode.NOERROR) resolution = { ...resolution, answer: [...resolution.answer, ...upstream.answer] };
+    }
+    return writeResponse(frame, resolution, limit);
   }
 
   async #forward(packet: Uint8Array, q: Query, transport: Transport, started: bigint): Promise<Buffer | undefined> {
