@@ -15,7 +15,7 @@ export class DnsMetrics {
   readonly #duration;
   readonly #dropped;
   readonly #cacheEntries;
-  readonly #children = new Map<string, { request: CounterChild; response: CounterChild; duration: HistogramChild }>();
+  readonly #children = new Map<number, { request: CounterChild; response: CounterChild; duration: HistogramChild }>();
   readonly #zone: string;
 
   constructor(o: { zone: string; cacheEntries: () => number; indexSize: () => Record<string, number> }) {
@@ -40,11 +40,12 @@ export class DnsMetrics {
 
   /** Counts one answered query: `qtype` undefined when the question could not be read. */
   observe(transport: Transport, qtype: number | undefined, rcode: number, started: bigint): void {
-    const type = metricType(qtype);
-    const rc = rcodeName(rcode);
-    const key = `${transport}|${type}|${rc}`;
+    // A numeric key: names are worked out once per label set, not per query.
+    const key = ((transport === "udp" ? 0 : 1) * 65_536 + (qtype ?? 65_535)) * 64 + (rcode & 63);
     let c = this.#children.get(key);
     if (!c) {
+      const type = metricType(qtype);
+      const rc = rcodeName(rcode);
       c = {
         request: this.#requests.labels({ zone: this.#zone, proto: transport, type }),
         response: this.#responses.labels({ zone: this.#zone, rcode: rc }),
