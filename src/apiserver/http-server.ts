@@ -118,7 +118,7 @@ export async function listen(api: ApiServer, o: ListenOptions): Promise<{ server
     });
   });
   server.keepAliveTimeout = 65_000;
-  // `kubectl exec` arrives as an HTTP upgrade, outside the request/response pipeline.
+  // `kubectl exec` and `kubectl port-forward` arrive as HTTP upgrades, outside the request/response pipeline.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => void proxyUpgrade(api, req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

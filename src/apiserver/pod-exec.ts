@@ -1,19 +1,23 @@
-// pods/<name>/exec (`kubectl exec`): an HTTP upgrade the API server authenticates, checks and
-// then hands, byte for byte, to the node agent running the pod — as the real API server proxies
-// exec to the kubelet. The agent speaks the WebSocket remote-command protocol (v5/v4.channel.k8s.io);
-// after the agent's 101 the two sockets are simply joined.
+// pods/<name>/exec (`kubectl exec`) and pods/<name>/portforward (`kubectl port-forward`): HTTP
+// upgrades the API server authenticates, checks and then hands, byte for byte, to the node agent
+// running the pod — as the real API server proxies them to the kubelet. The agent speaks the
+// WebSocket remote-command protocol (v5/v4.channel.k8s.io) for exec, and SPDY/3.1 (plain, or
+// tunnelled in a WebSocket) for port forwarding; after the agent's 101 the two sockets are simply
+// joined.
 
 import type { IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 import { ApiError } from "../api/errors.js";
 import type { ApiServer } from "./api-server.js";
+import type { PodKubelet } from "./pod-log.js";
 import { podKubelet } from "./pod-log.js";
+import { PORT_FORWARD_PATH, portForwardRoute } from "./pod-portforward.js";
 
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 
-/** The headers of a WebSocket upgrade that pass through to the agent unchanged. */
-const FORWARDED = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions"];
+/** The headers of an upgrade (WebSocket or SPDY) that pass through to the agent unchanged. */
+const FORWARDED = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "x-stream-protocol-version"];
 
 /** Answers an upgrade that cannot go through with a Status, as any other API error. */
 function refuse(socket: Duplex, error: ApiError): void {
@@ -27,6 +31,26 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(", ") : v;
 }
 
+/** The agent of the pod and the agent's path for an exec or port-forward upgrade. */
+async function upgradeRoute(api: ApiServer, url: URL, upgrade: string | undefined): Promise<{ kubelet: PodKubelet; path: string }> {
+  const forward = PORT_FORWARD_PATH.exec(url.pathname);
+  if (forward) {
+    const [ns, name] = forward.slice(1).map(decodeURIComponent);
+    return portForwardRoute(api.registry, ns, name, upgrade);
+  }
+  const m = EXEC_PATH.exec(url.pathname);
+  if (!m) throw ApiError.notFoundPath();
+  if ((upgrade ?? "").toLowerCase() !== "websocket") {
+    throw ApiError.badRequest("exec needs a WebSocket upgrade (v5.channel.k8s.io); SPDY is not supported");
+  }
+  const [ns, name] = m.slice(1).map(decodeURIComponent);
+  const kubelet = await podKubelet(api.registry, ns, name, url.searchParams.get("container"), "exec");
+  const query = new URLSearchParams(url.searchParams);
+  query.delete("container");
+  const path = `/exec/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(kubelet.container)}?${query}`;
+  return { kubelet, path };
+}
+
 /** Handles one upgrade request on the API server's socket. Never throws. */
 export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   socket.on("error", () => undefined);
@@ -34,26 +58,17 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
     const url = new URL(req.url ?? "/", "https://localhost");
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, headerValue(v)]));
     if (!api.authenticate(headers)) throw ApiError.unauthorized();
-    const m = EXEC_PATH.exec(url.pathname);
-    if (!m) throw ApiError.notFoundPath();
-    if ((req.headers.upgrade ?? "").toLowerCase() !== "websocket") {
-      throw ApiError.badRequest("exec needs a WebSocket upgrade (v5.channel.k8s.io); SPDY is not supported");
-    }
-    const [ns, name] = m.slice(1).map(decodeURIComponent);
-    const target = await podKubelet(api.registry, ns, name, url.searchParams.get("container"), "exec");
+    const { kubelet: target, path } = await upgradeRoute(api, url, req.headers.upgrade);
     if (target.pod.status?.phase !== "Running") {
-      throw ApiError.badRequest(`unable to upgrade connection: pod ${name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);
+      throw ApiError.badRequest(`unable to upgrade connection: pod ${target.pod.metadata.name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);
     }
-    const query = new URLSearchParams(url.searchParams);
-    query.delete("container");
-    const path = `/exec/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(target.container)}?${query}`;
     const { hostname, port } = new URL(target.endpoint);
-    const upstream = connect(Number(port), hostname);
+    const upstream = connect({ port: Number(port), host: hostname, noDelay: true });
     upstream.once("error", (e) => {
       if (!socket.destroyed) refuse(socket, ApiError.unavailable(`cannot reach the agent of node ${target.nodeName}: ${e.message}`));
     });
     upstream.once("connect", () => {
-      const lines = [`GET ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, `Authorization: Bearer ${target.token}`];
+      const lines = [`${req.method ?? "GET"} ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, `Authorization: Bearer ${target.token}`];
       for (const h of FORWARDED) {
         const v = headerValue(req.headers[h]);
         if (v !== undefined) lines.push(`${h}: ${v}`);

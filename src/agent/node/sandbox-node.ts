@@ -141,6 +141,12 @@ export class SandboxNode {
       signal,
       logs: { logFile: (ns, pod, container, previous) => this.#logFile(`${ns}/${pod}`, container, previous) },
       exec: { target: (ns, pod, container) => this.#runs.get(`${ns}/${pod}`)?.containers.get(container)?.process },
+      portForward: {
+        target: (ns, pod) => {
+          const run = this.#runs.get(`${ns}/${pod}`);
+          return run && { netns: run.netns, uid: run.uid };
+        },
+      },
     });
     await this.#nodes.patch(undefined, this.#o.name, {
       type: "merge",

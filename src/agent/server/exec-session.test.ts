@@ -25,3 +25,10 @@ test("the command runs in the container's namespaces; a terminal comes from scri
   const tty = execSessionArgv(tools, 42, { command: ["sh", "-c", "echo 'a b'; exit"], stdin: true, stdout: true, stderr: false, tty: true });
   assert.deepEqual(tty.slice(7), ["script", "-q", "-e", "-c", `sh -c 'echo '\\''a b'\\''; exit'`, "/dev/null"]);
 });
+
+test("a terminal whose size is known at the start is sized before the command runs", () => {
+  const argv = execSessionArgv(tools, 42, { command: ["stty", "size"], stdin: true, stdout: true, stderr: false, tty: true }, { cols: 123, rows: 45 });
+  assert.deepEqual(argv.slice(7), ["script", "-q", "-e", "-c", "stty rows 45 cols 123 2>/dev/null; stty size", "/dev/null"]);
+  const plain = execSessionArgv(tools, 42, { command: ["ls"], stdin: false, stdout: true, stderr: true, tty: false }, { cols: 1, rows: 1 });
+  assert.deepEqual(plain.slice(7), ["ls"]);
+});

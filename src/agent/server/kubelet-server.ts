@@ -1,7 +1,8 @@
 // The agent's own small HTTP endpoint, as kubelet's port 10250 is for the API server: container
-// logs (`kubectl logs`, also -f, --previous, --tail) and `kubectl exec` (a WebSocket upgrade of
-// /exec/<ns>/<pod>/<container>). It listens on 127.0.0.1 only and wants the bearer token the
-// agent published with its Node; the API server proxies to it.
+// logs (`kubectl logs`, also -f, --previous, --tail), `kubectl exec` (a WebSocket upgrade of
+// /exec/<ns>/<pod>/<container>) and `kubectl port-forward` (an upgrade of /portForward/<ns>/<pod>,
+// SPDY or SPDY tunnelled in a WebSocket). It listens on 127.0.0.1 only and wants the bearer token
+// the agent published with its Node; the API server proxies to it.
 
 import { createReadStream, existsSync, statSync, watch } from "node:fs";
 import { createServer } from "node:http";
@@ -10,6 +11,8 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import type { ExecTarget } from "./exec-session.js";
 import { execProtocols, parseExecQuery, runExecSession } from "./exec-session.js";
+import type { PortForwardLocator } from "./port-forward-upgrade.js";
+import { PortForwardUpgrades } from "./port-forward-upgrade.js";
 
 export interface LogLocator {
   /** The log file of a container's current (or, with previous, last exited) instance. */
@@ -35,7 +38,18 @@ export interface ExecLocator {
   target(namespace: string, pod: string, container: string): ExecTarget | undefined;
 }
 
-export async function startKubeletServer(o: { token: string; logs: LogLocator; exec?: ExecLocator; signal: AbortSignal }): Promise<KubeletServer> {
+export interface KubeletServerOptions {
+  /** The bearer token every request must carry. */
+  token: string;
+  logs: LogLocator;
+  /** Serves exec when given. */
+  exec?: ExecLocator;
+  /** Serves port forwarding when given. */
+  portForward?: PortForwardLocator;
+  signal: AbortSignal;
+}
+
+export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.headers.authorization !== `Bearer ${o.token}`) {
@@ -85,12 +99,18 @@ export async function startKubeletServer(o: { token: string; logs: LogLocator; e
     noServer: true,
     handleProtocols: (offered) => execProtocols.find((p) => offered.has(p)) ?? false,
   });
+  const portForward = o.portForward ? new PortForwardUpgrades(o.portForward) : undefined;
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
     if (req.headers.authorization !== `Bearer ${o.token}`) return refuse(401, "Unauthorized");
+    const pf = /^\/portForward\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (pf && portForward) {
+      const [ns, pod] = pf.slice(1).map(decodeURIComponent);
+      return portForward.handle(req, socket, head, ns, pod);
+    }
     const m = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!m || !o.exec) return refuse(404, "not found");
     const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
@@ -101,11 +121,15 @@ export async function startKubeletServer(o: { token: string; logs: LogLocator; e
     wss.handleUpgrade(req, socket, head, (ws) => runExecSession(ws, target, request));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const close = (): Promise<void> =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const close = async (): Promise<void> => {
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+      portForward?.close(),
+    ]);
+  };
   o.signal.addEventListener("abort", () => void close(), { once: true });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
 }
