@@ -82,10 +82,14 @@ export class ApiError extends Error {
     return ApiError.conflict(gr, name, "the object has been modified; please apply your changes to the latest version and try again");
   }
 
-  /** 422 with one cause per field error; `kind` is the Kind (Service), not the resource. */
+  /**
+   * 422 with one cause per field error; `kind` is the Kind (Service), not the resource. The
+   * message names the kind as Kubernetes' GroupKind does: `Deployment.apps "web" is invalid`.
+   */
   static invalid(group: string, kind: string, name: string, errs: readonly FieldError[]): ApiError {
     const causes = errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
-    return new ApiError(422, "Invalid", `${kind} "${name}" is invalid: ${aggregateMessage(errs)}`, { name, group, kind, causes });
+    const groupKind = group ? `${kind}.${group}` : kind;
+    return new ApiError(422, "Invalid", `${groupKind} "${name}" is invalid: ${aggregateMessage(errs)}`, { name, group, kind, causes });
   }
 
   static badRequest(message: string, causes?: StatusCause[]): ApiError {

@@ -88,6 +88,17 @@ export const resources: readonly ResourceInfo[] = [
   }),
   core({ resource: "endpoints", kind: "Endpoints", singular: "endpoints", namespaced: true, shortNames: ["ep"], categories: [], subresources: [] }),
   core({
+    resource: "serviceaccounts",
+    kind: "ServiceAccount",
+    singular: "serviceaccount",
+    namespaced: true,
+    shortNames: ["sa"],
+    categories: [],
+    // POST …/serviceaccounts/<name>/token issues a TokenRequest (authentication.k8s.io/v1).
+    subresources: [{ name: "token", kind: "TokenRequest", group: "authentication.k8s.io", version: "v1", verbs: ["create"] }],
+  }),
+  core({ resource: "configmaps", kind: "ConfigMap", singular: "configmap", namespaced: true, shortNames: ["cm"], categories: [], subresources: [] }),
+  core({
     resource: "nodes",
     kind: "Node",
     singular: "node",

@@ -168,6 +168,10 @@ export interface PodSpec {
   subdomain?: string;
   restartPolicy?: "Always" | "OnFailure" | "Never";
   readinessGates?: { conditionType: string }[];
+  serviceAccountName?: string;
+  /** Deprecated alias of serviceAccountName, kept equal to it. */
+  serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
   [field: string]: unknown;
 }
 
@@ -408,4 +412,31 @@ export interface Lease extends KubeObject {
     renewTime?: string;
     leaseTransitions?: number;
   };
+}
+
+// ---- core/v1 ServiceAccount, ConfigMap; authentication.k8s.io/v1 TokenRequest ----
+export interface ServiceAccount extends KubeObject {
+  secrets?: { kind?: string; namespace?: string; name?: string; uid?: string; apiVersion?: string; resourceVersion?: string; fieldPath?: string }[];
+  imagePullSecrets?: { name?: string }[];
+  automountServiceAccountToken?: boolean;
+}
+
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+  /** Base64 of each value on the wire. */
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+/** The object a token is bound to: it is valid only while this object exists (with this uid). */
+export interface BoundObjectReference {
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  uid?: string;
+}
+
+export interface TokenRequest extends KubeObject {
+  spec: { audiences: string[] | null; expirationSeconds?: number; boundObjectRef?: BoundObjectReference | null };
+  status?: { token: string; expirationTimestamp: string };
 }

@@ -1,29 +1,37 @@
-// The API server's request pipeline, independent of sockets: authenticate → resolve →
-// (per verb) decode → admit → validate → store → respond. `inject()` runs a request through
-// it in-process; the HTTPS listener (http-server.ts) is a thin shell around the same call.
-// Every failure becomes a Kubernetes Status with the right code; nothing escapes as a crash.
+// The API server's request pipeline, independent of sockets: authenticate (static bearer
+// tokens, then service account tokens) → resolve → (per verb) decode → admit → validate →
+// store → respond. `inject()` runs a request through it in-process; the HTTPS listener
+// (http-server.ts) is a thin shell around the same call. Every failure becomes a Kubernetes
+// Status with the right code; nothing escapes as a crash.
 
 import { timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors.js";
 import { findResource } from "../api/resources.js";
 import { openApiDocumentEntry, openApiIndex } from "../api/schema/openapi-v3.js";
 import type { Registry } from "../registry/registry.js";
+import { BoundObjectIndex, registryLookup } from "./serviceaccount/bound-object-index.js";
+import type { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
+import type { TokenAuthentication } from "./serviceaccount/token-authenticator.js";
+import { ServiceAccountTokenAuthenticator } from "./serviceaccount/token-authenticator.js";
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from "./discovery.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
 import { parseRequestInfo } from "./request-info.js";
 import type { ResourceContext } from "./resource-handler.js";
 import { handleResource } from "./resource-handler.js";
+import type { UserInfo } from "./user-info.js";
 
-export interface UserInfo {
-  name: string;
-  groups: string[];
-}
+export type { UserInfo };
 
 export interface ApiServerOptions {
   registry: Registry;
   /** Bearer token → user. */
   tokens: ReadonlyMap<string, UserInfo>;
+  /**
+   * Service account tokens: issued through serviceaccounts/<name>/token and accepted as bearer
+   * tokens while the objects they name exist. Without it there is neither.
+   */
+  serviceAccountTokens?: ServiceAccountTokens;
   /** The address clients reach the server at, for discovery's serverAddressByClientCIDRs. */
   serverAddress: string;
   now?: () => Date;
@@ -45,6 +53,15 @@ export const kubernetesVersion = {
 
 const anonymousPaths = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
+function bearerToken(headers: ApiRequest["headers"]): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
+  return m ? m[1] : undefined;
+}
+
+function userOf(auth: TokenAuthentication): UserInfo | undefined {
+  return auth.kind === "ok" ? auth.user : undefined;
+}
+
 function plain(status: number, text: string): ApiResponse {
   return { status, headers: { "content-type": "text/plain; charset=utf-8" }, body: text };
 }
@@ -53,12 +70,28 @@ export class ApiServer {
   readonly #opts: ApiServerOptions;
   readonly #ctx: ResourceContext;
   readonly #tokens: { token: Buffer; user: UserInfo }[];
+  readonly #boundObjects: BoundObjectIndex;
+  readonly #serviceAccounts: ServiceAccountTokenAuthenticator | undefined;
 
   constructor(options: ApiServerOptions) {
     this.#opts = options;
     const now = options.now ?? (() => new Date());
-    this.#ctx = { registry: options.registry, now };
+    this.#ctx = { registry: options.registry, now, serviceAccountTokens: options.serviceAccountTokens };
     this.#tokens = [...options.tokens].map(([t, user]) => ({ token: Buffer.from(t), user }));
+    this.#boundObjects = new BoundObjectIndex(options.registry);
+    const sat = options.serviceAccountTokens;
+    this.#serviceAccounts = sat && new ServiceAccountTokenAuthenticator(sat, { cached: this.#boundObjects, live: registryLookup(options.registry) });
+  }
+
+  /**
+   * Starts what the server keeps in memory beside the store: the cache of service accounts and
+   * pods that service account tokens are checked against. Resolves once it has synced; it runs
+   * until `signal` aborts. Without it, tokens are still checked (against the store) except by
+   * `authenticate`, which then refuses them.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    if (!this.#serviceAccounts) return;
+    await this.#boundObjects.start(signal).synced;
   }
 
   /** The registry behind the API (for handlers outside the request pipeline, such as exec upgrades). */
@@ -77,11 +110,30 @@ export class ApiServer {
     }
   }
 
+  /**
+   * The user a request's bearer token authenticates, or undefined. Synchronous, for handlers
+   * outside the request pipeline (exec upgrades): service account tokens are checked against the
+   * in-memory cache only (see start()).
+   */
   authenticate(headers: ApiRequest["headers"]): UserInfo | undefined {
-    const auth = headers.authorization ?? "";
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    if (!m) return undefined;
-    const given = Buffer.from(m[1]);
+    const token = bearerToken(headers);
+    if (token === undefined) return undefined;
+    const user = this.#staticUser(token);
+    if (user || !this.#serviceAccounts) return user;
+    return userOf(this.#serviceAccounts.authenticateCached(token));
+  }
+
+  /** As authenticate, reading the store for bound objects the cache does not hold (yet). */
+  async #authenticateRequest(headers: ApiRequest["headers"]): Promise<UserInfo | undefined> {
+    const token = bearerToken(headers);
+    if (token === undefined) return undefined;
+    const user = this.#staticUser(token);
+    if (user || !this.#serviceAccounts) return user;
+    return userOf(await this.#serviceAccounts.authenticate(token));
+  }
+
+  #staticUser(token: string): UserInfo | undefined {
+    const given = Buffer.from(token);
     for (const t of this.#tokens) {
       if (t.token.length === given.length && timingSafeEqual(t.token, given)) return t.user;
     }
@@ -90,7 +142,7 @@ export class ApiServer {
 
   async #handle(req: ApiRequest): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
-    const user = this.authenticate(req.headers);
+    const user = await this.#authenticateRequest(req.headers);
     if (!user && !anonymousPaths.has(path)) throw ApiError.unauthorized();
     const info = parseRequestInfo(path);
     if (info.kind === "nonResource") return this.#nonResource(req, path);

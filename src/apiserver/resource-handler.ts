@@ -20,12 +20,16 @@ import { mediaType, negotiate } from "./negotiation.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
 import { podLog } from "./pod-log.js";
+import type { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
+import { handleTokenRequest } from "./serviceaccount/token-request.js";
 import { parseIncludeObject, toTable } from "./table-convert.js";
 import { watchResponse } from "./watch-stream.js";
 
 export interface ResourceContext {
   registry: Registry;
   now: () => Date;
+  /** Issues tokens for serviceaccounts/<name>/token; without it that subresource is not served. */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
 export interface ResourceTarget {
@@ -306,6 +310,11 @@ async function handleSubresource(ctx: ResourceContext, t: ResourceTarget, req: A
   if (sub.name === "binding" && m === "POST") return handleBinding(ctx, t, req);
   if (sub.name === "log" && m === "GET") return podLog(ctx.registry, t.namespace ?? "", t.name, req);
   if (sub.name === "finalize" && m === "PUT") return updateObject(ctx, t, req);
+  if (sub.name === "token" && m === "POST") {
+    const tokens = ctx.serviceAccountTokens;
+    if (!tokens) throw ApiError.notFoundPath();
+    return handleTokenRequest({ registry: ctx.registry, tokens }, t.namespace ?? "", t.name, req);
+  }
   throw ApiError.methodNotAllowed(m, { group: r.group, resource: `${r.resource}/${sub.name}` });
 }
 

@@ -37,6 +37,55 @@ describe("watch streams", () => {
     assert.equal(first.object.metadata.resourceVersion, rv);
   });
 
+  test("a bookmark carries the watch's progress: past its last event when only other objects changed", async () => {
+    const rv = String(await t.registry.currentRevision());
+    const stop = new AbortController();
+    const res = await watchResponse({
+      registry: t.registry,
+      resource: services,
+      namespace: "default",
+      options: { resourceVersion: rv },
+      format: { kind: "json" },
+      include: "Metadata",
+      bookmarks: true,
+      bookmarkIntervalMs: 250,
+      signal: stop.signal,
+      now: () => new Date(),
+    });
+    // Writes the watch does not select: a service in another namespace, a config map.
+    await t.request("POST", "/api/v1/namespaces", { body: { metadata: { name: "elsewhere" } } });
+    await t.request("POST", "/api/v1/namespaces/elsewhere/services", { body: { metadata: { name: "other" }, spec: { ports: [{ port: 80 }] } } });
+    await t.request("POST", "/api/v1/namespaces/default/configmaps", { body: { metadata: { name: "cm" } } });
+    const after = await t.registry.currentRevision();
+    assert.ok(after > Number(rv));
+    const it = res.stream?.[Symbol.asyncIterator]();
+    const first = JSON.parse(String((await it?.next())?.value)) as { type: string; object: { metadata: { resourceVersion: string } } };
+    stop.abort();
+    assert.equal(first.type, "BOOKMARK");
+    assert.equal(first.object.metadata.resourceVersion, String(after));
+  });
+
+  test("a watch that times out ends with a bookmark, so the client resumes from there", async () => {
+    const res = await watchResponse({
+      registry: t.registry,
+      resource: services,
+      namespace: "default",
+      options: { resourceVersion: String(await t.registry.currentRevision()) },
+      format: { kind: "json" },
+      include: "Metadata",
+      bookmarks: true,
+      timeoutSeconds: 1,
+      now: () => new Date(),
+    });
+    await t.request("POST", "/api/v1/namespaces/default/configmaps", { body: { metadata: { name: "cm-timeout" } } });
+    const after = await t.registry.currentRevision();
+    const chunks: string[] = [];
+    for await (const c of res.stream ?? []) chunks.push(c);
+    const last = JSON.parse(chunks.at(-1) ?? "{}") as { type?: string; object?: { metadata: { resourceVersion: string } } };
+    assert.equal(last.type, "BOOKMARK");
+    assert.equal(last.object?.metadata.resourceVersion, String(after));
+  });
+
   test("timeoutSeconds ends the stream", async () => {
     const started = Date.now();
     const res = await watchResponse({

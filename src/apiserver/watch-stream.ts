@@ -51,10 +51,23 @@ function encodeEvent(w: WatchRequest, ev: WatchEvent): string {
   return `${JSON.stringify({ type: ev.type, object })}\n`;
 }
 
-/** Merges the registry's events with bookmark ticks, ending on timeout or client abort. */
-async function* events(w: WatchRequest, stop: AbortController): AsyncGenerator<string> {
-  const it = w.registry.watch(w.resource, w.namespace, w.options, stop.signal)[Symbol.asyncIterator]();
-  let lastRv = w.options.resourceVersion && w.options.resourceVersion !== "0" ? w.options.resourceVersion : "";
+function bookmark(w: WatchRequest, revision: number): string {
+  const obj: KubeObject = { apiVersion: groupVersionOf(w.resource), kind: w.resource.kind, metadata: { resourceVersion: String(revision) } };
+  return encodeEvent(w, { type: "BOOKMARK", object: obj });
+}
+
+/**
+ * Merges the registry's events with bookmark ticks, ending on timeout or client abort. A
+ * bookmark carries the newest revision up to which the client has everything: the last event
+ * sent, or the watch's progress when changes to other objects came after it — so that an idle
+ * watcher can resume after those changes have left the watch cache. A watch that times out
+ * ends with one last bookmark, as Kubernetes sends one just before the deadline.
+ */
+async function* events(w: WatchRequest, stop: AbortController, timedOut: () => boolean): AsyncGenerator<string> {
+  let progress = 0;
+  const options = { ...w.options, onProgress: (revision: number) => void (progress = revision) };
+  const it = w.registry.watch(w.resource, w.namespace, options, stop.signal)[Symbol.asyncIterator]();
+  let sent = w.options.resourceVersion && w.options.resourceVersion !== "0" ? Number(w.options.resourceVersion) || 0 : 0;
   let pending: Promise<IteratorResult<WatchEvent>> | undefined;
   const interval = w.bookmarkIntervalMs ?? 10_000;
   const stopped = new Promise<"stop">((resolve) => {
@@ -74,17 +87,20 @@ async function* events(w: WatchRequest, stop: AbortController): AsyncGenerator<s
       } finally {
         clearTimeout(timer);
       }
-      if (winner === "stop") return;
+      if (winner === "stop") {
+        if (w.bookmarks && timedOut() && Math.max(sent, progress) > 0) yield bookmark(w, Math.max(sent, progress));
+        return;
+      }
       if (winner === "tick") {
-        if (w.bookmarks && lastRv) {
-          const obj: KubeObject = { apiVersion: groupVersionOf(w.resource), kind: w.resource.kind, metadata: { resourceVersion: lastRv } };
-          yield encodeEvent(w, { type: "BOOKMARK", object: obj });
+        if (w.bookmarks && Math.max(sent, progress) > 0) {
+          sent = Math.max(sent, progress);
+          yield bookmark(w, sent);
         }
         continue;
       }
       pending = undefined;
       if (winner.done) return;
-      lastRv = winner.value.object.metadata.resourceVersion ?? lastRv;
+      sent = Math.max(sent, Number(winner.value.object.metadata.resourceVersion) || 0);
       yield encodeEvent(w, winner.value);
     }
   } catch (e) {
@@ -99,13 +115,17 @@ async function* events(w: WatchRequest, stop: AbortController): AsyncGenerator<s
 export async function watchResponse(w: WatchRequest): Promise<ApiResponse> {
   const stop = new AbortController();
   const maxMs = w.timeoutSeconds !== undefined && w.timeoutSeconds > 0 ? w.timeoutSeconds * 1000 : (w.maxDurationMs ?? 30 * 60_000);
-  const timer = setTimeout(() => stop.abort(), maxMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop.abort();
+  }, maxMs);
   timer.unref();
   w.signal?.addEventListener("abort", () => stop.abort(), { once: true });
   stop.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
   return {
     status: 200,
     headers: { "content-type": "application/json", "cache-control": "no-cache, private" },
-    stream: events(w, stop),
+    stream: events(w, stop, () => timedOut),
   };
 }

@@ -129,6 +129,13 @@ function parseAddress(flag: string, value: string): { host: string; port: number
 
 /** The kubeconfig given, else the pod's service account when running in a pod, else ./.svcnet/kubeconfig. */
 function openTransport(kubeconfig: string | undefined): HttpsTransport {
+  if (kubeconfig === undefined && process.env["KUBERNETES_SERVICE_HOST"]) {
+    try {
+      return HttpsTransport.inCluster();
+    } catch (e) {
+      throw new FlagError(`running in a pod, but its service account cannot be used: ${e instanceof Error ? e.message : String(e)}; give --kubeconfig`);
+    }
+  }
   const path = kubeconfig ?? "./.svcnet/kubeconfig";
   try {
     return HttpsTransport.fromKubeconfig(path);

@@ -18,6 +18,8 @@ import { nthNode } from "./agent-command.js";
 import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
 import { parseProfile } from "./proxy-flags.js";
 import { runServer } from "./server-command.js";
+import { applyAddon } from "../server/addons/apply-addon.js";
+import { clusterDnsObjects, defaultClusterDnsOptions } from "../server/addons/cluster-dns.js";
 
 function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string): string {
   return [
@@ -40,7 +42,9 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
           `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
           `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
         ].join("\n"),
-    "Cluster DNS comes with issue 6.",
+    simulated
+      ? "Simulated nodes run no cluster DNS (its pods need real nodes)."
+      : "Cluster DNS: Service kube-system/kube-dns at 10.0.0.10 (Deployment coredns, image svcnet/dns); pods resolve names like nginx-service.",
     "Stop with Ctrl-C (pods are stopped and the sandbox removed); state stays in the data dir.",
   ].join("\n");
 }
@@ -103,6 +107,9 @@ export function runUp(argv: string[]): Promise<number> {
             ),
           );
         }
+        // The cluster DNS runs as pods, as CoreDNS does: created once, kept as the user leaves it.
+        const applied = await applyAddon(transport, clusterDnsObjects(defaultClusterDnsOptions));
+        console.log(`cluster DNS: ${applied.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
         // When the agents have stopped their pods, the sandbox goes.
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }

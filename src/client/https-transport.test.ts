@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listen } from "../apiserver/http-server.js";
@@ -94,6 +94,37 @@ describe("HttpsTransport against the real HTTPS listener on 127.0.0.1", () => {
         const ac = new AbortController();
         ac.abort();
         await assert.rejects(transport.request({ method: "GET", path: "/version", signal: ac.signal }));
+      },
+    },
+    {
+      name: "in a pod: the kubernetes Service from the environment, CA and token from the volume, a replaced token re-read",
+      run: async () => {
+        const saDir = join(dir, "serviceaccount");
+        mkdirSync(saDir, { recursive: true });
+        const issue = async (): Promise<string> => {
+          const res = await t.request("POST", "/api/v1/namespaces/default/serviceaccounts/default/token", { body: { spec: {} } });
+          return t.json<{ status: { token: string } }>(res).status.token;
+        };
+        const replace = (name: string, content: string): void => {
+          writeFileSync(join(saDir, `.${name}.tmp`), content);
+          renameSync(join(saDir, `.${name}.tmp`), join(saDir, name));
+        };
+        replace("ca.crt", pki.caCert);
+        replace("namespace", "default");
+        replace("token", "not-a-valid-token");
+        const env = { KUBERNETES_SERVICE_HOST: "127.0.0.1", KUBERNETES_SERVICE_PORT: new URL(server).port };
+        const inPod = HttpsTransport.inCluster({ env, dir: saDir });
+        try {
+          assert.equal(inPod.config.server, server);
+          assert.equal(inPod.config.namespace, "default");
+          const pods = new KubeClient(inPod, coreResource("pods"));
+          await assert.rejects(pods.list("default"), (e: unknown) => e instanceof ClientError && e.code === 401);
+          replace("token", `${await issue()}\n`);
+          assert.deepEqual((await pods.list("default")).items, []);
+        } finally {
+          inPod.close();
+        }
+        assert.throws(() => HttpsTransport.inCluster({ env: {}, dir: saDir }), /KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined/);
       },
     },
   ];

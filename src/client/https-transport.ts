@@ -1,8 +1,11 @@
 // A Transport over HTTPS with node's https module: one keep-alive agent per transport, the
-// cluster CA, a bearer token or client certificate, and watch responses streamed line by line.
+// cluster CA, a bearer token (fixed, or re-read from a file in a pod) or client certificate,
+// and watch responses streamed line by line.
 
 import type { IncomingMessage } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
+import type { InClusterOptions } from "./in-cluster-config.js";
+import { fileTokenSource, inClusterConfig } from "./in-cluster-config.js";
 import { loadKubeconfig } from "./kubeconfig.js";
 import type { ConnectionConfig, ParseKubeconfigOptions } from "./kubeconfig.js";
 import { splitLines } from "./line-stream.js";
@@ -13,6 +16,8 @@ export interface HttpsTransportOptions {
   userAgent?: string;
   /** Most sockets kept per host; default 64 (watches each hold one). */
   maxSockets?: number;
+  /** Where each request's bearer token comes from, instead of the config's fixed token. */
+  tokenSource?: () => string | undefined;
 }
 
 function headersOf(res: IncomingMessage): Record<string, string> {
@@ -36,10 +41,12 @@ export class HttpsTransport implements Transport {
   readonly #config: ConnectionConfig;
   readonly #agent: Agent;
   readonly #userAgent: string;
+  readonly #tokenSource: (() => string | undefined) | undefined;
 
   constructor(config: ConnectionConfig, options: HttpsTransportOptions = {}) {
     this.#config = config;
     this.#userAgent = options.userAgent ?? "svcnet";
+    this.#tokenSource = options.tokenSource;
     this.#agent = new Agent({
       keepAlive: true,
       maxSockets: options.maxSockets ?? 64,
@@ -55,6 +62,17 @@ export class HttpsTransport implements Transport {
     return new HttpsTransport(loadKubeconfig(path, o), o);
   }
 
+  /**
+   * A transport for a program running in a pod: the `kubernetes` Service from the environment,
+   * the cluster CA and the service account token from the token volume (in-cluster-config.ts).
+   * The token file is read again whenever the agent replaces it. Throws InClusterConfigError
+   * outside a pod.
+   */
+  static inCluster(o: InClusterOptions & HttpsTransportOptions = {}): HttpsTransport {
+    const { config, tokenFile } = inClusterConfig(o);
+    return new HttpsTransport(config, { tokenSource: fileTokenSource(tokenFile, { readFile: o.readFile }), ...o });
+  }
+
   /** The settings this transport connects with (the kubeconfig's namespace, for instance). */
   get config(): Readonly<ConnectionConfig> {
     return this.#config;
@@ -64,7 +82,8 @@ export class HttpsTransport implements Transport {
     const url = new URL(this.#config.server + r.path);
     if (r.query) url.search = r.query.toString();
     const headers: Record<string, string> = { accept: r.accept ?? "application/json", "user-agent": this.#userAgent };
-    if (this.#config.token) headers.authorization = `Bearer ${this.#config.token}`;
+    const token = this.#tokenSource?.() || this.#config.token;
+    if (token) headers.authorization = `Bearer ${token}`;
     const body = r.body === undefined ? undefined : Buffer.from(r.body, "utf8");
     if (body) {
       headers["content-type"] = r.contentType ?? "application/json";

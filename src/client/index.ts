@@ -7,6 +7,8 @@ export type { InProcessTransportOptions } from "./in-process-transport.js";
 export { HttpsTransport } from "./https-transport.js";
 export type { HttpsTransportOptions } from "./https-transport.js";
 export { KubeconfigError, loadKubeconfig, parseKubeconfig } from "./kubeconfig.js";
+export { fileTokenSource, InClusterConfigError, inClusterConfig, serviceAccountDir } from "./in-cluster-config.js";
+export type { InClusterOptions } from "./in-cluster-config.js";
 export type { ConnectionConfig } from "./kubeconfig.js";
 export { ClientError, isAlreadyExists, isConflict, isExpired, isInvalid, isNotFound } from "./client-error.js";
 export type * from "./client-options.js";

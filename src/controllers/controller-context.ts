@@ -19,6 +19,8 @@ export interface ControllerSettings {
   nodeMonitorPeriodMs: number;
   /** Endpoints per EndpointSlice. */
   maxEndpointsPerSlice: number;
+  /** The cluster CA (PEM) that root-ca-cert-publisher puts into every namespace's kube-root-ca.crt. */
+  rootCACert?: string;
 }
 
 export const defaultControllerSettings: ControllerSettings = {

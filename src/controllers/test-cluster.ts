@@ -6,7 +6,7 @@ import type { ResourceInfo } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
 import type { Clock } from "../client/index.js";
 import { InProcessTransport, KubeClient } from "../client/index.js";
-import type { TestApi } from "../apiserver/test-api.js";
+import type { TestApi, TestApiOptions } from "../apiserver/test-api.js";
 import { startTestApi, testToken } from "../apiserver/test-api.js";
 import type { Controller, ControllerSettings } from "./controller-context.js";
 import { runControllerManager } from "./controller-manager.js";
@@ -19,11 +19,18 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startTestCluster(o: { controllers: readonly Controller[]; settings?: Partial<ControllerSettings>; clock?: Clock }): Promise<TestCluster> {
-  const api = await startTestApi();
+export async function startTestCluster(o: {
+  controllers: readonly Controller[];
+  settings?: Partial<ControllerSettings>;
+  clock?: Clock;
+  /** The API server's options (its PKI: the CA becomes the root-ca-cert-publisher's). */
+  api?: TestApiOptions;
+}): Promise<TestCluster> {
+  const api = await startTestApi(o.api);
   const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-test" });
   const stop = new AbortController();
-  const done = runControllerManager({ transport, controllers: o.controllers, settings: o.settings, clock: o.clock, signal: stop.signal });
+  const settings = { rootCACert: api.pki.caCert, ...o.settings };
+  const done = runControllerManager({ transport, controllers: o.controllers, settings, clock: o.clock, signal: stop.signal });
   return {
     api,
     client: <T extends KubeObject>(r: ResourceInfo) => new KubeClient<T>(transport, r, { fieldManager: "test" }),

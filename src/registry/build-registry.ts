@@ -1,5 +1,6 @@
 // Assembles the registry with every resource's strategy: the generic one, plus what services
-// (allocation), pods (graceful deletion) and namespaces (two-step deletion) do differently.
+// (allocation), pods (service account admission, graceful deletion) and namespaces (two-step
+// deletion) do differently.
 
 import { resources } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
@@ -11,6 +12,7 @@ import type { FieldTracker, ObjectCache } from "./registry.js";
 import { Registry } from "./registry.js";
 import { ServiceAllocator } from "./service-allocation.js";
 import { serviceStrategyOverrides } from "./service-strategy.js";
+import type { ServiceAccountLookupOptions } from "./service-account-admission.js";
 import type { ResourceStrategy } from "./strategy.js";
 
 export interface BuildRegistryOptions {
@@ -20,6 +22,8 @@ export interface BuildRegistryOptions {
   nodePortRange: string;
   now?: () => Date;
   fieldTracker?: FieldTracker;
+  /** How pod admission waits for a `default` service account that does not exist yet. */
+  serviceAccountLookup?: ServiceAccountLookupOptions;
 }
 
 export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; allocator: ServiceAllocator } {
@@ -30,7 +34,7 @@ export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; al
     const base = genericStrategy(r);
     let overrides: Partial<ResourceStrategy> = {};
     if (r.group === "" && r.resource === "services") overrides = serviceStrategyOverrides(base, allocator);
-    if (r.group === "" && r.resource === "pods") overrides = podStrategyOverrides(base, () => registry);
+    if (r.group === "" && r.resource === "pods") overrides = podStrategyOverrides(base, () => registry, { serviceAccountLookup: o.serviceAccountLookup });
     if (r.group === "" && r.resource === "namespaces") overrides = namespaceStrategyOverrides(base);
     strategies.set(r, { ...base, ...overrides });
   }

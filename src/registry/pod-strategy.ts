@@ -1,13 +1,18 @@
 // What pods do differently: a new pod starts Pending with its QoS class and the default
-// not-ready/unreachable tolerations (DefaultTolerationSeconds admission), and deletion of a
+// not-ready/unreachable tolerations (DefaultTolerationSeconds admission), runs as a service
+// account that must exist, with its token mounted (ServiceAccount admission), and deletion of a
 // pod that runs on an existing node is graceful — it is marked and the node agent confirms it
 // (DELETE with grace 0) once the containers have stopped. Unscheduled or finished pods go at once.
 
 import { defaultTolerations } from "../api/defaults/pod-tolerations.js";
 import { findResource } from "../api/resources.js";
-import type { KubeObject, Pod } from "../api/types.js";
+import type { KubeObject, Pod, ServiceAccount } from "../api/types.js";
+import { generateName } from "./generate-name.js";
 import type { Registry } from "./registry.js";
+import type { ServiceAccountLookupOptions } from "./service-account-admission.js";
+import { admitPodServiceAccount, requireServiceAccount } from "./service-account-admission.js";
 import type { ResourceStrategy, WriteContext } from "./strategy.js";
+import { noAdmission } from "./strategy.js";
 
 const defaultGraceSeconds = 30;
 
@@ -31,10 +36,24 @@ export function qosClassOf(pod: Pod): "BestEffort" | "Burstable" | "Guaranteed" 
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
-export function podStrategyOverrides(base: ResourceStrategy, registry: () => Registry): Partial<ResourceStrategy> {
+export function podStrategyOverrides(
+  base: ResourceStrategy,
+  registry: () => Registry,
+  o: { serviceAccountLookup?: ServiceAccountLookupOptions } = {},
+): Partial<ResourceStrategy> {
   const nodes = findResource("", "v1", "nodes");
-  if (!nodes) throw new Error("nodes must be in the catalog");
+  const serviceAccounts = findResource("", "v1", "serviceaccounts");
+  if (!nodes || !serviceAccounts) throw new Error("nodes and serviceaccounts must be in the catalog");
+  const findServiceAccount = async (ns: string, name: string): Promise<ServiceAccount | undefined> =>
+    (await registry().find(serviceAccounts, ns, name)) as ServiceAccount | undefined;
   return {
+    // The ServiceAccount admission plugin (service-account-admission.ts).
+    async admitCreate(obj: KubeObject) {
+      const pod = obj as Pod;
+      const sa = await requireServiceAccount(findServiceAccount, pod, o.serviceAccountLookup);
+      admitPodServiceAccount(pod, sa, generateName);
+      return noAdmission;
+    },
     prepareForCreate(obj: KubeObject, ctx: WriteContext) {
       base.prepareForCreate(obj, ctx);
       const pod = obj as Pod;

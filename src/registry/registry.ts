@@ -28,11 +28,20 @@ import type { ResourceStrategy, WriteContext } from "./strategy.js";
 
 /** What the registry needs from the watch cache. */
 export interface ObjectCache {
-  list(prefix: string, options?: { minRevision?: number; timeoutMs?: number }): Promise<{ items: KeyValue[]; revision: number }>;
-  /** With `indexed`, only the events a registered index files under that value. */
-  watch(prefix: string, fromRevision: number, signal: AbortSignal, indexed?: { index: string; value: string }): AsyncIterable<StoreEvent>;
-  /** A secondary index of events (see WatchCache.registerIndex); optional for simple caches. */
-  registerIndex?(name: string, prefix: string, indexer: (event: StoreEvent) => readonly string[]): void;
+  /** With `indexed`, only the items a registered index files under that value. */
+  list(prefix: string, options?: { minRevision?: number; timeoutMs?: number; indexed?: { index: string; value: string } }): Promise<{ items: KeyValue[]; revision: number }>;
+  /**
+   * With `indexed`, only the events a registered index files under that value; `onProgress`
+   * hears the revision up to which the watch has delivered everything, when it has caught up.
+   */
+  watch(
+    prefix: string,
+    fromRevision: number,
+    signal: AbortSignal,
+    options?: { indexed?: { index: string; value: string }; onProgress?: (revision: number) => void },
+  ): AsyncIterable<StoreEvent>;
+  /** A secondary index of items and events (see WatchCache.registerIndex); optional for simple caches. */
+  registerIndex?(name: string, prefix: string, valuesOf: (kv: KeyValue) => readonly string[]): void;
 }
 
 export interface ListOptions {
@@ -42,6 +51,16 @@ export interface ListOptions {
   continue?: string;
   /** "" (latest, consistent), "0" (any), or a revision the answer must not be older than. */
   resourceVersion?: string;
+}
+
+/** Options of Registry.watch: the list's selectors and resourceVersion, plus progress reports. */
+export interface WatchOptions extends ListOptions {
+  /**
+   * Called whenever the watch has caught up, with the revision up to which every event of its
+   * selection has been delivered — what a bookmark may carry (it is often newer than the last
+   * event sent, when the changes were to other objects).
+   */
+  onProgress?: (revision: number) => void;
 }
 
 export interface WriteOptions {
@@ -104,18 +123,16 @@ export class Registry {
     this.#cache = options.cache;
     this.#strategies = options.strategies;
     this.#now = options.now ?? (() => new Date());
-    // Every node agent watches the pods bound to it (spec.nodeName=<node>): index pod events by
-    // node, so that one pod event wakes one agent's watch rather than every node's.
+    // Every node agent lists and watches the pods bound to it (spec.nodeName=<node>): index
+    // pods by node, so that one pod event wakes one agent's watch rather than every node's, and
+    // an agent's list reads its own pods rather than every pod of the cluster.
     const pods = findResource("", "v1", "pods");
     if (pods && this.#cache.registerIndex) {
       this.#indexed = true;
-      this.#cache.registerIndex(POD_NODE_INDEX, listPrefix(pods, undefined), (event) => {
-        const nodeOf = (kv: KeyValue | undefined): string => {
-          if (!kv || kv.value === "") return "";
-          const spec = (this.#sharedDecode(pods, kv) as { spec?: { nodeName?: string } }).spec;
-          return spec?.nodeName ?? "";
-        };
-        return [nodeOf(event.kv), nodeOf(event.prevKv)];
+      this.#cache.registerIndex(POD_NODE_INDEX, listPrefix(pods, undefined), (kv) => {
+        if (kv.value === "") return [""];
+        const spec = (this.#sharedDecode(pods, kv) as { spec?: { nodeName?: string } }).spec;
+        return [spec?.nodeName ?? ""];
       });
     }
   }
@@ -198,7 +215,7 @@ export class Registry {
         minRevision = Number(o.resourceVersion);
         if (!Number.isSafeInteger(minRevision) || minRevision < 0) throw ApiError.badRequest(`invalid resource version: ${o.resourceVersion}`);
       }
-      const res = await this.#listFromCache(prefix, minRevision);
+      const res = await this.#listFromCache(prefix, minRevision, this.#indexFor(r, o));
       kvs = res.items;
       revision = res.revision;
     }
@@ -209,14 +226,15 @@ export class Registry {
     for (let i = 0; i < kvs.length; i++) {
       const kv = kvs[i];
       if (kv.key < startAfter) continue;
-      const obj = decodeObject(kv);
-      if (!this.#matches(r, obj, o)) continue;
+      // Select on the shared decoded value (made once per stored value, also for watches);
+      // only the objects returned are decoded into private copies.
+      if (selecting && !this.#matches(r, this.#sharedDecode(r, kv), o)) continue;
       if (o.limit && items.length >= o.limit) {
         next = kv.key;
         remaining = kvs.length - i;
         break;
       }
-      items.push(this.#stamp(r, obj));
+      items.push(this.#stamp(r, decodeObject(kv)));
     }
     const list: KubeList = {
       apiVersion: groupVersionOf(r),
@@ -240,9 +258,13 @@ export class Registry {
    * time (the last write was outside the cached prefix, e.g. etcd's own keys), the store
    * answers instead: still consistent, just not from memory.
    */
-  async #listFromCache(prefix: string, minRevision: number | undefined): Promise<{ items: KeyValue[]; revision: number }> {
+  async #listFromCache(
+    prefix: string,
+    minRevision: number | undefined,
+    indexed?: { index: string; value: string },
+  ): Promise<{ items: KeyValue[]; revision: number }> {
     try {
-      return await this.#cache.list(prefix, minRevision === undefined ? {} : { minRevision, timeoutMs: 1000 });
+      return await this.#cache.list(prefix, minRevision === undefined ? { indexed } : { minRevision, timeoutMs: 1000, indexed });
     } catch (e) {
       if (!(e instanceof Error && (e as { code?: string }).code === "WATCH_CACHE_TIMEOUT")) throw e;
       const items: KeyValue[] = [];
@@ -550,11 +572,12 @@ export class Registry {
    * object; a revision starts after it. Label/field selectors turn objects leaving the selection
    * into DELETED and entering it into ADDED.
    */
-  async *watch(r: ResourceInfo, ns: string | undefined, o: ListOptions, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+  async *watch(r: ResourceInfo, ns: string | undefined, o: WatchOptions, signal: AbortSignal): AsyncGenerator<WatchEvent> {
     const prefix = listPrefix(r, ns);
     let from: number;
     if (o.resourceVersion === undefined || o.resourceVersion === "" || o.resourceVersion === "0") {
-      const snapshot = await this.#listFromCache(prefix, o.resourceVersion === "0" ? undefined : await this.#store.currentRevision());
+      const minRevision = o.resourceVersion === "0" ? undefined : await this.#store.currentRevision();
+      const snapshot = await this.#listFromCache(prefix, minRevision, this.#indexFor(r, o));
       for (const kv of snapshot.items) {
         const obj = this.#stamp(r, decodeObject(kv));
         if (this.#matches(r, obj, o)) yield { type: "ADDED", object: obj };
@@ -566,7 +589,7 @@ export class Registry {
     }
     let events: AsyncIterable<StoreEvent>;
     try {
-      events = this.#cache.watch(prefix, from, signal, this.#indexFor(r, o));
+      events = this.#cache.watch(prefix, from, signal, { indexed: this.#indexFor(r, o), onProgress: o.onProgress });
     } catch (e) {
       if (e instanceof StoreCompactedError) throw ApiError.expired(`too old resource version: ${from} (${e.compacted})`);
       throw e;
@@ -591,7 +614,10 @@ export class Registry {
     }
   }
 
-  /** The cache index a watch can use: pods selected by exactly `spec.nodeName=<node>`. */
+  /**
+   * The cache index a list or watch can use: pods selected by exactly `spec.nodeName=<node>`.
+   * (Served from the index, the selection is still checked on each object.)
+   */
   #indexFor(r: ResourceInfo, o: ListOptions): { index: string; value: string } | undefined {
     if (!this.#indexed || r.group !== "" || r.resource !== "pods" || o.fieldSelector?.length !== 1) return undefined;
     const [req] = o.fieldSelector;

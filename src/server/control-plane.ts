@@ -1,5 +1,6 @@
 // `svcnet server`: composes the control plane — store, watch cache, registry with per-resource
-// strategies, bootstrap objects, the API server and its HTTPS listener, and the kubeconfig.
+// strategies, bootstrap objects, the API server (with service account tokens signed by the
+// data dir's sa.key) and its HTTPS listener, the controllers, and the kubeconfig.
 
 import { mkdirSync, chmodSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -23,6 +24,8 @@ import { WatchCache } from "../storage/watch-cache.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensureAdminToken, ensureServingPki } from "./pki.js";
+import { ensureServiceAccountKey } from "./service-account-key.js";
+import { ServiceAccountTokens } from "../apiserver/serviceaccount/service-account-tokens.js";
 import { firstServiceIP, parseServiceCidr } from "./ranges.js";
 
 export interface ControlPlaneOptions {
@@ -112,6 +115,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       ips: [...new Set(["127.0.0.1", kubernetesIP, o.advertiseAddress, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])])],
     });
     const token = ensureAdminToken(dataDir);
+    // Service account tokens are signed with a key kept beside the CA, so they outlive restarts.
+    const serviceAccountTokens = new ServiceAccountTokens({ signingKey: ensureServiceAccountKey(dataDir) });
     // The in-server controllers get their own identity, valid for this process only.
     const controllerToken = randomBytes(32).toString("hex");
     const api = new ApiServer({
@@ -122,7 +127,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       ]),
       serverAddress: `${o.advertiseAddress}:${port}`,
       ready: () => bootstrapped,
+      serviceAccountTokens,
     });
+    await api.start(signal);
     const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: signal });
     // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
     await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port });
@@ -131,7 +138,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
       controllers: allControllers,
       enabled: o.controllers,
-      settings: o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {},
+      settings: { rootCACert: pki.caCert, ...(o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}) },
       signal: signal,
     }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
     const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

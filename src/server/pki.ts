@@ -1,5 +1,6 @@
 // The cluster's certificate authority and the API server's serving certificate, created on
-// first start in the data dir and reused after (regenerated only if the SANs changed).
+// first start in the data dir and reused after (regenerated only if the SANs changed); or, for
+// tests, made in memory.
 
 import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,8 +13,11 @@ export interface ServingPki {
   key: string;
 }
 
-function rsaKeyPair(): { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa.PublicKey; pem: string } {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+/** Key size of the CA and serving keys (tests may ask for smaller, faster keys). */
+const defaultModulusLength = 2048;
+
+function rsaKeyPair(modulusLength = defaultModulusLength): { forgeKey: forge.pki.rsa.PrivateKey; forgePub: forge.pki.rsa.PublicKey; pem: string } {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength });
   const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   const forgePub = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
@@ -30,8 +34,9 @@ function writePrivate(path: string, data: string): void {
   writeFileSync(path, data, { mode: 0o600 });
 }
 
-function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
-  const kp = rsaKeyPair();
+/** A new self-signed CA (ten years), in memory. */
+function newCa(modulusLength?: number): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey; keyPem: string } {
+  const kp = rsaKeyPair(modulusLength);
   const cert = forge.pki.createCertificate();
   cert.publicKey = kp.forgePub;
   cert.serialNumber = serial();
@@ -46,9 +51,47 @@ function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.
     { name: "subjectKeyIdentifier" },
   ]);
   cert.sign(kp.forgeKey, forge.md.sha256.create());
-  writeFileSync(join(dir, "ca.crt"), forge.pki.certificateToPem(cert));
-  writePrivate(join(dir, "ca.key"), kp.pem);
-  return { cert, key: kp.forgeKey };
+  return { cert, key: kp.forgeKey, keyPem: kp.pem };
+}
+
+function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+  const ca = newCa();
+  writeFileSync(join(dir, "ca.crt"), forge.pki.certificateToPem(ca.cert));
+  writePrivate(join(dir, "ca.key"), ca.keyPem);
+  return ca;
+}
+
+/** A serving certificate for the SANs (one year), signed by `ca`, in memory. */
+function newServingCert(
+  ca: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey },
+  sans: { dns: readonly string[]; ips: readonly string[] },
+  modulusLength?: number,
+): { cert: string; key: string } {
+  const kp = rsaKeyPair(modulusLength);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = kp.forgePub;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
+  cert.setSubject([{ name: "commonName", value: "kube-apiserver" }]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: "extKeyUsage", serverAuth: true },
+    { name: "subjectAltName", altNames: [...sans.dns.map((value) => ({ type: 2, value })), ...sans.ips.map((ip) => ({ type: 7, ip }))] },
+  ]);
+  cert.sign(ca.key, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: kp.pem };
+}
+
+/**
+ * A CA and a serving certificate made in memory only, for tests (which may pass a smaller
+ * `modulusLength`, e.g. 1024, to make them fast). Nothing is written.
+ */
+export function inMemoryServingPki(sans: { dns: readonly string[]; ips: readonly string[] }, o: { modulusLength?: number } = {}): ServingPki {
+  const ca = newCa(o.modulusLength);
+  return { caCert: forge.pki.certificateToPem(ca.cert), ...newServingCert(ca, sans, o.modulusLength) };
 }
 
 function loadCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
@@ -75,25 +118,10 @@ export function ensureServingPki(dir: string, sans: { dns: readonly string[]; ip
       return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key: readFileSync(keyPath, "utf8") };
     }
   }
-  const kp = rsaKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = kp.forgePub;
-  cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
-  cert.setSubject([{ name: "commonName", value: "kube-apiserver" }]);
-  cert.setIssuer(ca.cert.subject.attributes);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: false },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectAltName", altNames: [...sans.dns.map((value) => ({ type: 2, value })), ...sans.ips.map((ip) => ({ type: 7, ip }))] },
-  ]);
-  cert.sign(ca.key, forge.md.sha256.create());
-  const pem = forge.pki.certificateToPem(cert);
-  writeFileSync(certPath, pem);
-  writePrivate(keyPath, kp.pem);
-  return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key: kp.pem };
+  const serving = newServingCert(ca, sans);
+  writeFileSync(certPath, serving.cert);
+  writePrivate(keyPath, serving.key);
+  return { caCert: forge.pki.certificateToPem(ca.cert), ...serving };
 }
 
 /** The admin bearer token, created once (64 hex characters) and kept 0600 in the data dir. */

@@ -287,7 +287,7 @@ test("WatchCache: an indexed watch sees only its value's events — both sides o
   const cache = new WatchCache(store, { prefix: "/r/", retryDelayMs: 10, capacity: 5 });
   // The value is "node:<name>" in these tests; an event is about its old and its new value.
   const nodeOf = (value: string | undefined): string => /node=(\w+)/.exec(value ?? "")?.[1] ?? "";
-  cache.registerIndex("node", "/r/pods/", (e) => [nodeOf(e.kv.value), nodeOf(e.prevKv?.value)]);
+  cache.registerIndex("node", "/r/pods/", (kv) => [nodeOf(kv.value)]);
   const controller = new AbortController();
   const running = cache.start(controller.signal);
   try {
@@ -302,7 +302,7 @@ test("WatchCache: an indexed watch sees only its value's events — both sides o
       const timer = setTimeout(() => ctl.abort(), 300);
       const out: string[] = [];
       try {
-        for await (const e of cache.watch("/r/pods/", from, ctl.signal, { index: "node", value })) {
+        for await (const e of cache.watch("/r/pods/", from, ctl.signal, { indexed: { index: "node", value } })) {
           out.push(`${e.type} ${e.kv.key}=${e.kv.value}`);
           if (out.length >= count) break;
         }
@@ -314,15 +314,109 @@ test("WatchCache: an indexed watch sees only its value's events — both sides o
     assert.deepEqual(await seen("n1", 10), ["put /r/pods/a=node=n1", "put /r/pods/a=node=n2"], "n1 sees a arrive and leave; not the service");
     assert.deepEqual(await seen("n2", 10), ["put /r/pods/b=node=n2", "put /r/pods/a=node=n2"]);
     assert.deepEqual(await seen("n3", 10), []);
-    // Older than the window (capacity 5): compacted, as an unindexed watch is.
+    // The window (capacity 5) moves on: n1's events are kept until newer ones about n1 come…
     for (let i = 0; i < 6; i++) await store.create(`/r/pods/p${i}`, "node=n3");
-    const stale = cache.watch("/r/pods/", from, new AbortController().signal, { index: "node", value: "n1" });
+    assert.deepEqual(await seen("n1", 10), ["put /r/pods/a=node=n1", "put /r/pods/a=node=n2"], "other values leaving the window do not matter");
+    const unindexed = cache.watch("/r/pods/", from, new AbortController().signal);
+    await assert.rejects(unindexed.next(), StoreCompactedError, "an unindexed watch from there is too old");
+    // …and then an n1 watch from before the dropped events is compacted.
+    const c = await store.create("/r/pods/c", "node=n1");
+    await cache.waitForRevision(c.modRevision);
+    const stale = cache.watch("/r/pods/", from, new AbortController().signal, { indexed: { index: "node", value: "n1" } });
     await assert.rejects(stale.next(), StoreCompactedError);
     // Stopping the cache ends a waiting indexed watch.
-    const waiting = cache.watch("/r/pods/", cache.revision, new AbortController().signal, { index: "node", value: "n9" });
+    const waiting = cache.watch("/r/pods/", cache.revision, new AbortController().signal, { indexed: { index: "node", value: "n9" } });
     const ended = waiting.next();
     controller.abort();
     assert.deepEqual(await ended, { done: true, value: undefined });
+  } finally {
+    controller.abort();
+    await running;
+  }
+});
+
+test("WatchCache: an idle indexed watcher outlives the window and reports its progress", async () => {
+  const store = new MemoryStore();
+  const cache = new WatchCache(store, { prefix: "/r/", retryDelayMs: 10, capacity: 3 });
+  const nodeOf = (value: string): string => /node=(\w+)/.exec(value)?.[1] ?? "";
+  cache.registerIndex("node", "/r/pods/", (kv) => [nodeOf(kv.value)]);
+  const controller = new AbortController();
+  const running = cache.start(controller.signal);
+  try {
+    await cache.ready;
+    const progress: number[] = [];
+    const watch = cache.watch("/r/pods/", cache.revision, controller.signal, { indexed: { index: "node", value: "n1" }, onProgress: (r) => progress.push(r) });
+    const first = watch.next();
+    for (let i = 0; i < 10; i++) await store.create(`/r/pods/other${i}`, "node=n2");
+    const mine = await store.create("/r/pods/mine", "node=n1");
+    const got = await first;
+    assert.equal(got.value?.kv.key, "/r/pods/mine", "not compacted although ten other events passed a window of three");
+    const next = watch.next();
+    await store.create("/r/pods/later", "node=n3");
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(progress.length >= 2);
+    assert.equal(progress.at(-1), mine.modRevision, "caught up after its own event");
+    void next;
+  } finally {
+    controller.abort();
+    await running;
+  }
+});
+
+test("WatchCache: an unindexed watcher reports the cache revision whenever it has caught up", async () => {
+  const store = new MemoryStore();
+  const cache = new WatchCache(store, { prefix: "/r/", retryDelayMs: 10 });
+  const controller = new AbortController();
+  const running = cache.start(controller.signal);
+  try {
+    await cache.ready;
+    const progress: number[] = [];
+    const watch = cache.watch("/r/svc/", cache.revision, controller.signal, { onProgress: (r) => progress.push(r) });
+    const first = watch.next();
+    await store.create("/r/pods/p", "x");
+    const svc = await store.create("/r/svc/s", "y");
+    assert.equal((await first).value?.kv.key, "/r/svc/s");
+    const pending = watch.next();
+    const pod = await store.create("/r/pods/q", "z");
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(progress.includes(svc.modRevision));
+    assert.equal(progress.at(-1), pod.modRevision, "a change outside its prefix moves it on");
+    void pending;
+  } finally {
+    controller.abort();
+    await running;
+  }
+});
+
+test("WatchCache: list by index returns the current items filed under a value", async (t) => {
+  const store = new MemoryStore();
+  const cache = new WatchCache(store, { prefix: "/r/", retryDelayMs: 10 });
+  const nodeOf = (value: string): string => /node=(\w+)/.exec(value)?.[1] ?? "";
+  // Registered before start: the first list files what is already stored.
+  const before = await store.create("/r/pods/old", "node=n1");
+  cache.registerIndex("node", "/r/pods/", (kv) => [nodeOf(kv.value)]);
+  const controller = new AbortController();
+  const running = cache.start(controller.signal);
+  try {
+    await cache.ready;
+    const a = await store.create("/r/pods/a", "node=n1");
+    await store.create("/r/pods/b", "node=n2");
+    await store.create("/r/svc/n1", "node=n1");
+    await store.update("/r/pods/a", "node=n2", a.modRevision);
+    await store.create("/r/pods/c", "node=n1");
+    await store.delete("/r/pods/old", before.modRevision);
+    const last = await store.create("/r/pods/d", "unbound");
+    const keys = async (prefix: string, value: string): Promise<string[]> =>
+      (await cache.list(prefix, { minRevision: last.modRevision, indexed: { index: "node", value } })).items.map((kv) => kv.key);
+    const cases: { name: string; prefix: string; value: string; want: string[] }[] = [
+      { name: "moved in, created; the deleted one gone", prefix: "/r/pods/", value: "n2", want: ["/r/pods/a", "/r/pods/b"] },
+      { name: "moved out", prefix: "/r/pods/", value: "n1", want: ["/r/pods/c"] },
+      { name: "the empty value", prefix: "/r/pods/", value: "", want: ["/r/pods/d"] },
+      { name: "a narrower prefix", prefix: "/r/pods/b", value: "n2", want: ["/r/pods/b"] },
+      { name: "a value nothing has", prefix: "/r/pods/", value: "n9", want: [] },
+    ];
+    for (const c of cases) await t.test(c.name, async () => assert.deepEqual(await keys(c.prefix, c.value), c.want));
+    await assert.rejects(cache.list("/r/pods/", { indexed: { index: "nope", value: "x" } }), /no index nope/);
   } finally {
     controller.abort();
     await running;

@@ -8,6 +8,10 @@
 //   exactly once. Watchers read the shared event window at their own pace (nothing is queued
 //   per watcher); one that falls more than `capacity` events behind, or whose events were lost
 //   when the cache had to relist, fails with StoreCompactedError so that its client relists.
+//   A watcher that has caught up is at the cache's revision: being idle never makes it too old.
+// - Secondary indexes (registerIndex) file items and events by a value (a pod's node): a list or
+//   watch of one value reads only that value's items and events, and an indexed watcher is too
+//   old only if events about its own value were dropped, not because others' passed by.
 // - If the store watch fails, the cache re-watches from its revision; only if that revision was
 //   compacted does it relist, ending the watchers it can no longer serve.
 import { RingBuffer } from "./ring-buffer.js";
@@ -38,14 +42,16 @@ export interface CacheReadOptions {
   minRevision?: number;
   /** How long to wait (default: the cache's waitTimeoutMs). */
   timeoutMs?: number;
+  /** list only: just the values a registered index files under this value. */
+  indexed?: IndexedWatch;
 }
 
-/** One WatchCache per store prefix. Objects it hands out are frozen and shared. */
 /**
- * The values an event is about for one secondary index, e.g. a pod's spec.nodeName before and
- * after the change. Watchers of one value then see (and wake for) only those events.
+ * The values one stored value is filed under in a secondary index, e.g. a pod's spec.nodeName.
+ * An event is about the values of its new and its previous value, so that watchers of one value
+ * see (and wake for) only the events about it — both sides of a move included.
  */
-export type EventIndexer = (event: StoreEvent) => readonly string[];
+export type ValueIndexer = (kv: KeyValue) => readonly string[];
 
 /** A watch restricted to one value of a registered index. */
 export interface IndexedWatch {
@@ -53,15 +59,36 @@ export interface IndexedWatch {
   value: string;
 }
 
+/** Options of WatchCache.watch. */
+export interface CacheWatchOptions {
+  /** Only the events a registered index files under this value (a subset of the same stream). */
+  indexed?: IndexedWatch;
+  /**
+   * Called each time the watcher has caught up, before it waits: every event of its selection
+   * with a revision up to the one given has been yielded (and taken by the consumer). Lets
+   * the API send bookmarks that move an idle watcher's resourceVersion forward, so that it
+   * can resume after the events of others have left the window.
+   */
+  onProgress?: (revision: number) => void;
+}
+
 interface IndexedEvents {
   events: StoreEvent[];
   tick: Deferred;
+  /** The newest revision of an event dropped from `events` (it left the window); 0 if none. */
+  droppedThrough: number;
 }
 
 interface EventIndex {
   prefix: string;
-  indexer: EventIndexer;
+  valuesOf: ValueIndexer;
   byValue: Map<string, IndexedEvents>;
+  /** The revision from which the index knows every event: its registration, or the last relist. */
+  since: number;
+  /** value → keys of the current items filed under it. */
+  keysByValue: Map<string, Set<string>>;
+  /** key → the values its current item is filed under. */
+  valuesByKey: Map<string, readonly string[]>;
 }
 
 export class WatchCache {
@@ -138,8 +165,17 @@ export class WatchCache {
   /** The current values under `prefix` in key order, and the revision they reflect. */
   async list(prefix: string, options: CacheReadOptions = {}): Promise<{ items: KeyValue[]; revision: number }> {
     await this.waitForRevision(options.minRevision ?? 0, options.timeoutMs);
-    const items = this.#keys.withPrefix(prefix).map((key) => this.#items.get(key) as KeyValue);
+    const keys = options.indexed ? this.#indexedKeys(prefix, options.indexed) : this.#keys.withPrefix(prefix);
+    const items = keys.map((key) => this.#items.get(key) as KeyValue);
     return { items, revision: this.#revision };
+  }
+
+  /** The keys under `prefix` of the current items filed under the value, in key order. */
+  #indexedKeys(prefix: string, indexed: IndexedWatch): string[] {
+    const index = this.#indexes.get(indexed.index);
+    if (!index) throw new Error(`watch cache: no index ${indexed.index}`);
+    const keys = [...(index.keysByValue.get(indexed.value) ?? [])].filter((k) => k.startsWith(prefix));
+    return keys.sort();
   }
 
   /** The current value of `key`, if any. */
@@ -149,24 +185,28 @@ export class WatchCache {
   }
 
   /**
-   * Keeps, per value of `indexer`, the events under `prefix` about that value, so that a watch
-   * for one value (a node agent's pods: spec.nodeName=<node>) neither wakes for nor scans the
-   * events of every other node: with thousands of nodes, each pod event costs one watcher, not all.
+   * Files the items under `prefix` by the values of `valuesOf`, and keeps per value the events
+   * about it, so that a list or a watch of one value (a node agent's pods: spec.nodeName=<node>)
+   * neither wakes for nor scans the events and items of every other node: with thousands of
+   * nodes, each pod event costs one watcher, not all. `valuesOf` must be pure and not throw.
    */
-  registerIndex(name: string, prefix: string, indexer: EventIndexer): void {
-    this.#indexes.set(name, { prefix, indexer, byValue: new Map() });
+  registerIndex(name: string, prefix: string, valuesOf: ValueIndexer): void {
+    const index: EventIndex = { prefix, valuesOf, byValue: new Map(), since: this.#revision, keysByValue: new Map(), valuesByKey: new Map() };
+    this.#indexes.set(name, index);
+    for (const [key, kv] of this.#items) if (key.startsWith(prefix)) fileItem(index, key, kv);
   }
 
   /**
    * Every event under `prefix` with revision > fromRevision, then live ones, until `signal`
    * aborts or the cache stops. Throws StoreCompactedError (on the first read, or later if the
-   * watcher falls out of the event window) when fromRevision is older than the window. With
-   * `indexed`, only the events the index files under that value (a subset of the same stream).
+   * watcher falls out of the event window) when fromRevision is older than the window. A
+   * watcher that has caught up moves on to the cache's revision, so an idle one never falls
+   * out of the window; see CacheWatchOptions for an index and progress reports.
    */
-  async *watch(prefix: string, fromRevision: number, signal: AbortSignal, indexed?: IndexedWatch): AsyncGenerator<StoreEvent> {
+  async *watch(prefix: string, fromRevision: number, signal: AbortSignal, options: CacheWatchOptions = {}): AsyncGenerator<StoreEvent> {
     if (signal.aborted) return;
-    if (indexed) {
-      yield* this.#watchIndexed(prefix, fromRevision, signal, indexed);
+    if (options.indexed) {
+      yield* this.#watchIndexed(prefix, fromRevision, signal, options.indexed, options.onProgress);
       return;
     }
     await this.#ready.promise;
@@ -181,6 +221,9 @@ export class WatchCache {
         const index = this.#events.findFirst((event) => event.revision > cursor);
         const event = this.#events.at(index);
         if (event === undefined) {
+          // Every event up to the cache's revision has been looked at.
+          cursor = Math.max(cursor, this.#revision);
+          options.onProgress?.(cursor);
           await this.#tick.promise;
           continue;
         }
@@ -192,22 +235,35 @@ export class WatchCache {
     }
   }
 
-  async *#watchIndexed(prefix: string, fromRevision: number, signal: AbortSignal, indexed: IndexedWatch): AsyncGenerator<StoreEvent> {
+  async *#watchIndexed(
+    prefix: string,
+    fromRevision: number,
+    signal: AbortSignal,
+    indexed: IndexedWatch,
+    onProgress: ((revision: number) => void) | undefined,
+  ): AsyncGenerator<StoreEvent> {
     const index = this.#indexes.get(indexed.index);
     if (!index) throw new Error(`watch cache: no index ${indexed.index}`);
     await this.#ready.promise;
     let cursor = fromRevision;
     const entry = (): IndexedEvents => this.#indexedEvents(index, indexed.value);
-    // Indexed watchers sleep on their value's tick only; an abort wakes those to re-check.
-    const wake = (): void => entry().tick.resolve();
+    // Indexed watchers sleep on their value's tick only; an abort wakes those to re-check (with
+    // a fresh tick for the next wait, so that the others do not spin on a resolved one).
+    const wake = (): void => wakeEntry(entry());
     signal.addEventListener("abort", wake, { once: true });
     try {
       for (;;) {
         if (signal.aborted || this.#stopped) return;
-        if (cursor < this.#windowStart) throw new StoreCompactedError(cursor, this.#windowStart);
         const current = entry();
+        // Compacted only if events about this value were lost after the cursor; other values'
+        // events leaving the window do not matter to this watcher.
+        const oldest = Math.max(index.since, current.droppedThrough);
+        if (cursor < oldest) throw new StoreCompactedError(cursor, oldest);
         const next = current.events[firstAfter(current.events, cursor)];
         if (next === undefined) {
+          // The value's list holds every event about it since `oldest`: caught up.
+          cursor = Math.max(cursor, this.#revision);
+          onProgress?.(cursor);
           await Promise.race([current.tick.promise, this.#stoppedDeferred.promise]);
           continue;
         }
@@ -224,7 +280,7 @@ export class WatchCache {
 
   #indexedEvents(index: EventIndex, value: string): IndexedEvents {
     let entry = index.byValue.get(value);
-    if (!entry) index.byValue.set(value, (entry = { events: [], tick: deferred() }));
+    if (!entry) index.byValue.set(value, (entry = { events: [], tick: deferred(), droppedThrough: 0 }));
     return entry;
   }
 
@@ -265,10 +321,21 @@ export class WatchCache {
     if (signal.aborted) return;
     this.#items = items;
     this.#keys.reset(items.keys());
+    for (const index of this.#indexes.values()) {
+      index.keysByValue.clear();
+      index.valuesByKey.clear();
+      for (const [key, kv] of items) if (key.startsWith(index.prefix)) fileItem(index, key, kv);
+    }
     if (revision !== this.#revision) {
       // Events between the old and the new revision are unknown: no watcher can bridge them.
       this.#events.clear();
-      for (const index of this.#indexes.values()) for (const entry of index.byValue.values()) entry.events = [];
+      for (const index of this.#indexes.values()) {
+        index.since = revision;
+        for (const entry of index.byValue.values()) {
+          entry.events = [];
+          entry.droppedThrough = 0;
+        }
+      }
       this.#windowStart = revision;
     }
     this.#revision = revision;
@@ -291,16 +358,20 @@ export class WatchCache {
     this.#revision = event.revision;
     for (const index of this.#indexes.values()) {
       if (!key.startsWith(index.prefix)) continue;
-      for (const value of new Set(index.indexer(event))) {
+      const previous = index.valuesByKey.get(key) ?? [];
+      unfileItem(index, key);
+      const current = event.type === "put" ? fileItem(index, key, event.kv) : index.valuesOf(event.kv);
+      for (const value of new Set([...current, ...previous])) {
         const entry = this.#indexedEvents(index, value);
         // Events older than the window can never be served again; drop them as new ones arrive.
         let drop = 0;
         while (drop < entry.events.length && entry.events[drop].revision <= this.#windowStart) drop++;
-        if (drop > 0) entry.events.splice(0, drop);
+        if (drop > 0) {
+          entry.droppedThrough = entry.events[drop - 1].revision;
+          entry.events.splice(0, drop);
+        }
         entry.events.push(event);
-        const tick = entry.tick;
-        entry.tick = deferred();
-        tick.resolve();
+        wakeEntry(entry);
       }
     }
     this.#notify();
@@ -312,6 +383,35 @@ export class WatchCache {
     this.#tick = deferred();
     tick.resolve();
   }
+}
+
+/** Wakes the watchers sleeping on the entry's tick, and gives the entry a fresh one. */
+function wakeEntry(entry: IndexedEvents): void {
+  const tick = entry.tick;
+  entry.tick = deferred();
+  tick.resolve();
+}
+
+/** Files the item `key` under its values in `index`; returns them. */
+function fileItem(index: EventIndex, key: string, kv: KeyValue): readonly string[] {
+  const values = index.valuesOf(kv);
+  index.valuesByKey.set(key, values);
+  for (const v of values) {
+    let keys = index.keysByValue.get(v);
+    if (!keys) index.keysByValue.set(v, (keys = new Set()));
+    keys.add(key);
+  }
+  return values;
+}
+
+/** Takes the item `key` out of `index`. */
+function unfileItem(index: EventIndex, key: string): void {
+  for (const v of index.valuesByKey.get(key) ?? []) {
+    const keys = index.keysByValue.get(v);
+    keys?.delete(key);
+    if (keys?.size === 0) index.keysByValue.delete(v);
+  }
+  index.valuesByKey.delete(key);
 }
 
 /** The position of the first event with a revision above `revision` (events are in revision order). */

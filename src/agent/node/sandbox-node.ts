@@ -1,10 +1,11 @@
 // A real node agent on the namespace sandbox (issue 4): it registers its Node and renews its
 // Lease, and runs every pod bound to it — a network namespace with a veth on the node's
-// docker0 and a host-local address, the pod's resolv.conf, hosts and hostname, and each
-// container as a process (built-in images or the container's command) with the service
-// environment variables. Restarts follow restartPolicy with CrashLoopBackOff; deleting a pod
-// stops its processes (SIGTERM, grace, SIGKILL) and removes its namespace before the deletion
-// is confirmed. Everything is read and written through the public API.
+// docker0 and a host-local address, the pod's resolv.conf, hosts and hostname, its service
+// account token volume (refreshed while it runs), and each container as a process (built-in
+// images or the container's command) with the service environment variables. Restarts follow
+// restartPolicy with CrashLoopBackOff; deleting a pod stops its processes (SIGTERM, grace,
+// SIGKILL) and removes its namespace before the deletion is confirmed. Everything is read and
+// written through the public API.
 //
 // Container logs are served to the API server (kubectl logs) from a loopback endpoint the agent
 // publishes on its Node. Startup, readiness and liveness probes (exec, httpGet, tcpSocket) run
@@ -46,6 +47,10 @@ import { runProbe } from "../probes/run-probe.js";
 import { startKubeletServer } from "../server/kubelet-server.js";
 import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
 import type { ContainerExit, ContainerProcess } from "../runtime/container-process.js";
+import { POD_DIR_PATHS } from "../runtime/launch-plan.js";
+import { podFileSource } from "../runtime/pod-files.js";
+import type { ProjectedFiles } from "../volumes/token-volume.js";
+import { TokenVolumes } from "../volumes/token-volumes.js";
 import { adoptContainer, startContainer } from "../runtime/container-process.js";
 import type { PodRecord } from "./pod-record.js";
 import { readPodRecords, writePodRecord } from "./pod-record.js";
@@ -115,6 +120,8 @@ export class SandboxNode {
   readonly #nodes: KubeClient<Node>;
   readonly #leases: KubeClient<Lease>;
   readonly #runs = new Map<string, PodRun>();
+  /** The pods' service account token volumes, refreshed while the pods run. */
+  readonly #tokenVolumes: TokenVolumes;
   #queue: WorkQueue<string> | undefined;
   #services: Informer<Service> | undefined;
 
@@ -124,6 +131,7 @@ export class SandboxNode {
     this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
     this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
     this.#leases = new KubeClient<Lease>(o.transport, requireResource("coordination.k8s.io", "v1", "leases"), { fieldManager: "kubelet" });
+    this.#tokenVolumes = new TokenVolumes({ transport: o.transport, clock: this.#o.clock, log: (line) => console.error(`${line} (node ${o.name})`) });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -169,6 +177,7 @@ export class SandboxNode {
     try {
       await runController({ name: `kubelet/${this.#o.name}`, queue, workers: 4, signal, caches: [pods, services], sync: (key) => this.#sync(pods, key) });
     } finally {
+      this.#tokenVolumes.stop();
       // Stopping the agent stops its pods' processes and removes their namespaces, unless they
       // are left for the next agent (their records are up to date after every sync).
       if (this.#o.stopPodsOnExit) await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
@@ -314,12 +323,14 @@ export class SandboxNode {
       return;
     }
     const current = this.#runs.get(key) ?? (await this.#createSandbox(key, pod));
+    // Also for adopted pods, whose tokens this agent must now keep fresh.
+    const tokenFiles = await this.#tokenVolumes.ensure(pod, podFileSource(current.dir, POD_DIR_PATHS[0]));
     for (const c of pod.spec.containers) {
       const slot = current.containers.get(c.name);
       if (!slot) continue;
       slot.container = c;
       this.#takeOver(key, pod, current, slot);
-      await this.#ensureRunning(key, pod, current, slot);
+      await this.#ensureRunning(key, pod, current, slot, tokenFiles);
     }
     this.#record(current);
     await this.#writeStatus(pod, current);
@@ -365,11 +376,17 @@ export class SandboxNode {
     }
   }
 
-  async #ensureRunning(key: string, pod: Pod, run: PodRun, slot: ContainerSlot): Promise<void> {
+  async #ensureRunning(key: string, pod: Pod, run: PodRun, slot: ContainerSlot, tokenFiles: ProjectedFiles | undefined): Promise<void> {
     if (slot.process || (slot.info.current?.state === "exited" && !shouldRestart(pod.spec.restartPolicy, slot.info.current.exitCode))) return;
     const now = this.#o.clock.now();
     if (slot.restartAt !== undefined && now < slot.restartAt) {
       this.#queue?.addAfter(key, slot.restartAt - now);
+      return;
+    }
+    if (tokenFiles && !tokenFiles.ok) {
+      // As kubelet: the container waits until its token volume can be set up.
+      slot.info = { ...slot.info, waiting: { reason: "ContainerCreating", message: `MountVolume.SetUp failed for the service account token volume: ${tokenFiles.error}` } };
+      this.#queue?.addAfter(key, 2000);
       return;
     }
     const c = slot.container;
@@ -399,6 +416,7 @@ export class SandboxNode {
       files: {
         "/etc/resolv.conf": resolvConf(pod, { clusterDNS: [this.#o.clusterDNS], clusterDomain: "cluster.local" }),
         "/etc/hosts": etcHosts(pod, { podIPs: [run.ip] }),
+        ...(tokenFiles?.ok && { "/var/run/secrets/kubernetes.io/serviceaccount": tokenFiles.files }),
       },
       hostname,
       podDir: run.dir,
@@ -519,6 +537,7 @@ export class SandboxNode {
     const run = this.#runs.get(key);
     if (!run) return;
     this.#runs.delete(key);
+    this.#tokenVolumes.forget(run.uid);
     await Promise.all([...run.containers.values()].map(async (s) => {
       const p = s.process ?? s.adopted;
       s.process = undefined;

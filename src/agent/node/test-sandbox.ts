@@ -1,14 +1,20 @@
 // A whole cluster on the namespace sandbox for tests and benchmarks (as root): the control plane
 // and controllers in this process, a sandbox of `nodes` node namespaces, and a real node agent per
-// node (with its service proxy unless turned off). `stop()` stops the agents (which stop their
-// pods), removes every namespace of the sandbox and the data directory.
+// node (with its service proxy unless turned off). With `apiAccess`, the API is also served over
+// HTTPS on the host's loopback and, through a relay, at the `kubernetes` Service's endpoint
+// (172.17.8.101:6443) inside the sandbox, so pods reach it at 10.0.0.1:443 as in `svcnet up`.
+// `stop()` stops the agents (which stop their pods), removes every namespace of the sandbox and
+// the data directory.
 
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { testToken } from "../../apiserver/test-api.js";
+import { listen } from "../../apiserver/http-server.js";
+import { testServingSans, testToken } from "../../apiserver/test-api.js";
+import { inMemoryServingPki } from "../../server/pki.js";
+import { runApiAccess } from "../../sandbox/forwarder/api-access.js";
 import { InProcessTransport } from "../../client/index.js";
 import { allControllers } from "../../controllers/all-controllers.js";
 import type { TestCluster } from "../../controllers/test-cluster.js";
@@ -33,6 +39,8 @@ export interface TestSandbox {
   nodeNetns(node: string): string;
   /** Namespaces of this sandbox still in the kernel (for "nothing is left" checks). */
   leftovers(): Promise<string[]>;
+  /** With apiAccess: the API's URL on the host's 127.0.0.1 and the CA its certificate chains to. */
+  api?: { url: string; caCert: string };
   stop(): Promise<void>;
 }
 
@@ -42,6 +50,11 @@ export interface TestSandboxOptions {
   nodes?: number;
   proxy?: SandboxNodeOptions["proxy"];
   renewMs?: number;
+  /**
+   * Serve the API over HTTPS (a 2048-bit PKI made for the run, whose CA is published as
+   * kube-root-ca.crt) on 127.0.0.1 and inside the sandbox at 172.17.8.101:6443.
+   */
+  apiAccess?: boolean;
 }
 
 export async function startTestSandbox(o: TestSandboxOptions): Promise<TestSandbox> {
@@ -51,7 +64,9 @@ export async function startTestSandbox(o: TestSandboxOptions): Promise<TestSandb
   // Every agent's informers, pods and proxy stop on this one signal.
   setMaxListeners(0, stopAgents.signal);
   const dataDir = mkdtempSync(join(tmpdir(), `svcnet-${o.idPrefix}-`));
-  const cluster = await startTestCluster({ controllers: allControllers });
+  // curl (OpenSSL's default security level) refuses the small keys of the default test PKI.
+  const pki = o.apiAccess ? inMemoryServingPki(testServingSans) : undefined;
+  const cluster = await startTestCluster({ controllers: allControllers, api: { pki } });
   let net: SandboxNetwork;
   try {
     net = await buildSandboxNetwork(planTopology({ id, nodes: o.nodes ?? 2 }), runner);
@@ -63,9 +78,30 @@ export async function startTestSandbox(o: TestSandboxOptions): Promise<TestSandb
   const transport = new InProcessTransport(cluster.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
   const agents = net.nodes.map(
     (n) =>
-      new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: o.renewMs ?? 1000, proxy: o.proxy }),
+      new SandboxNode({
+        transport,
+        name: n.name,
+        nodeIP: n.ip,
+        podCIDR: n.podCidr,
+        sandbox: net,
+        dataDir: join(dataDir, n.name),
+        renewMs: o.renewMs ?? 1000,
+        // Unset means the agent's default (the proxy on), not `proxy: undefined`.
+        ...(o.proxy !== undefined && { proxy: o.proxy }),
+      }),
   );
   const runs = agents.map((a) => a.run(stopAgents.signal));
+  const stopApi = new AbortController();
+  let api: TestSandbox["api"];
+  let apiAccess: Promise<void> = Promise.resolve();
+  const advertised = net.nodes.find((n) => n.ip === "172.17.8.101");
+  if (pki && advertised) {
+    const { address } = await listen(cluster.api.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, signal: stopApi.signal });
+    api = { url: `https://127.0.0.1:${address.port}`, caCert: pki.caCert };
+    apiAccess = runApiAccess({ netns: advertised.netns, listen: { host: advertised.ip, port: 6443 }, apiPort: address.port }, stopApi.signal).catch((e: unknown) =>
+      console.error("svcnet test sandbox: API access stopped:", e),
+    );
+  }
   return {
     cluster,
     net,
@@ -78,9 +114,12 @@ export async function startTestSandbox(o: TestSandboxOptions): Promise<TestSandb
       return found.netns;
     },
     leftovers: () => listNamespaces(runner, `svcnet-${id}-`),
+    api,
     async stop() {
       stopAgents.abort();
       await Promise.allSettled(runs);
+      stopApi.abort();
+      await apiAccess;
       await net.destroy().catch(() => undefined);
       await destroyByPrefix(runner, { id }).catch(() => undefined);
       await cluster.stop();

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { containerProcessEnv, DEFAULT_PATH, execArgv, launchArgv, READY_MARKER, setupScript, shellQuote, shimSteps } from "./launch-plan.js";
 import type { RuntimeTools } from "./launch-plan.js";
+import { POD_DIR_PATHS } from "./launch-plan.js";
+import { tokenMountPath } from "../../api/service-account-volume.js";
 
 const tools: RuntimeTools = { ip: "/sbin/ip", unshare: "/bin/unshare", nsenter: "/bin/nsenter", mount: "/bin/mount", sh: "/bin/sh", env: "/usr/bin/env" };
 
@@ -60,6 +62,27 @@ describe("setupScript", () => {
         `echo ${READY_MARKER}`,
         "exec 1>&3 2>&3 3>&-",
         ...shim("'/data/pods/p1/containers/web/exit'"),
+      ],
+    },
+    {
+      name: "the token directory: made if missing, bind-mounted, then read-only",
+      plan: {
+        mounts: [
+          { source: "/data/pods/p1/etc-hosts", target: "/etc/hosts" as const },
+          { source: "/data/pods/p1/var-run-secrets-kubernetes.io-serviceaccount", target: "/var/run/secrets/kubernetes.io/serviceaccount" as const },
+        ],
+        hostname: "h",
+        exitFile: "/data/pods/p1/containers/c/exit",
+      },
+      want: [
+        "'/bin/mount' --bind '/data/pods/p1/etc-hosts' '/etc/hosts' || exit 125",
+        "mkdir -p -- '/var/run/secrets/kubernetes.io/serviceaccount' || exit 125",
+        "'/bin/mount' --bind '/data/pods/p1/var-run-secrets-kubernetes.io-serviceaccount' '/var/run/secrets/kubernetes.io/serviceaccount' || exit 125",
+        "'/bin/mount' -o remount,bind,ro '/var/run/secrets/kubernetes.io/serviceaccount' || exit 125",
+        "printf '%s' 'h' > /proc/sys/kernel/hostname || exit 125",
+        `echo ${READY_MARKER}`,
+        "exec 1>&3 2>&3 3>&-",
+        ...shim("'/data/pods/p1/containers/c/exit'"),
       ],
     },
     {
@@ -151,4 +174,8 @@ describe("the shim (run for real, without namespaces)", () => {
     assert.equal(r.sigIgn, "0000000000000000");
     assert.deepEqual([r.code, r.recorded], [130, "130\n"]);
   });
+});
+
+describe("POD_DIR_PATHS", () => {
+  it("the token directory is where admission mounts the token volume", () => assert.deepEqual([...POD_DIR_PATHS], [tokenMountPath]));
 });

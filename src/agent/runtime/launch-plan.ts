@@ -6,9 +6,11 @@
 //   unshare --mount --uts --propagation private (a private mount + UTS namespace; execs)
 //   sh -c <setup script> svcnet-setup <command…>
 // The setup script bind-mounts the pod's files over /etc/resolv.conf, /etc/hosts (and
-// /etc/hostname), sets the hostname, changes to the working directory, prints READY_MARKER on
-// its stdout and points stdout/stderr at the log file (inherited as fd 3). Any failure before
-// the marker is a setup failure whose message is on the original stderr.
+// /etc/hostname) and its service account directory read-only at
+// /var/run/secrets/kubernetes.io/serviceaccount, sets the hostname, changes to the working
+// directory, prints READY_MARKER on its stdout and points stdout/stderr at the log file
+// (inherited as fd 3). Any failure before the marker is a setup failure whose message is on
+// the original stderr.
 //
 // Then the script stays as the container's shim (containerd's shim in miniature): it runs the
 // command as its child with every signal at its default (`env --default-signal`; a shell would
@@ -34,6 +36,20 @@ export const POD_FILE_PATHS = ["/etc/resolv.conf", "/etc/hosts", "/etc/hostname"
 /** One of POD_FILE_PATHS. */
 export type PodFilePath = (typeof POD_FILE_PATHS)[number];
 
+/**
+ * The container directories a pod may provide (after the files), each mounted read-only: the
+ * service account token volume (token, ca.crt, namespace).
+ */
+export const POD_DIR_PATHS = ["/var/run/secrets/kubernetes.io/serviceaccount"] as const;
+
+/** One of POD_DIR_PATHS. */
+export type PodDirPath = (typeof POD_DIR_PATHS)[number];
+
+/** Where a pod's file or directory appears in its containers. */
+export type PodMountPath = PodFilePath | PodDirPath;
+
+const isDirPath = (p: PodMountPath): p is PodDirPath => (POD_DIR_PATHS as readonly string[]).includes(p);
+
 /** The line the setup script prints when the namespaces and mounts are ready. */
 export const READY_MARKER = "svcnet-container-ready";
 
@@ -42,7 +58,8 @@ export const LOG_FD = 3;
 
 /** What the setup script needs: bind mounts (host source → container path), hostname, cwd. */
 export interface SetupPlan {
-  mounts: readonly { source: string; target: PodFilePath }[];
+  /** Files (POD_FILE_PATHS) are bind-mounted as they are; directories (POD_DIR_PATHS) read-only. */
+  mounts: readonly { source: string; target: PodMountPath }[];
   hostname: string;
   workingDir?: string;
   /** Where the shim writes the command's exit status (a decimal number and a newline). */
@@ -63,7 +80,19 @@ export function setupScript(tools: RuntimeTools, plan: SetupPlan): string {
   const fail = "exit 125";
   const steps: string[] = [];
   for (const m of plan.mounts) {
-    steps.push(`${shellQuote(tools.mount)} --bind ${shellQuote(m.source)} ${shellQuote(m.target)} || ${fail}`);
+    const target = shellQuote(m.target);
+    if (isDirPath(m.target)) {
+      // The mount point must exist, and the container's root is the host's: so the (empty)
+      // directory is made on the host — /var/run is /run, a tmpfs, so nothing outlives a reboot.
+      // A tmpfs over /run inside the mount namespace would avoid even that, but would also hide
+      // the host's /run, where /etc/resolv.conf often points (systemd-resolved). The contents
+      // appear only in this mount namespace, read-only.
+      steps.push(`mkdir -p -- ${target} || ${fail}`);
+      steps.push(`${shellQuote(tools.mount)} --bind ${shellQuote(m.source)} ${target} || ${fail}`);
+      steps.push(`${shellQuote(tools.mount)} -o remount,bind,ro ${target} || ${fail}`);
+    } else {
+      steps.push(`${shellQuote(tools.mount)} --bind ${shellQuote(m.source)} ${target} || ${fail}`);
+    }
   }
   steps.push(`printf '%s' ${shellQuote(plan.hostname)} > /proc/sys/kernel/hostname || ${fail}`);
   if (plan.workingDir !== undefined) steps.push(`cd -- ${shellQuote(plan.workingDir)} || ${fail}`);

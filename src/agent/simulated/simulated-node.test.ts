@@ -32,7 +32,11 @@ describe("simulated nodes (svcnet agent --simulated)", () => {
       return list.length === 2 && list.every((n) => n.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True")) && list;
     });
     assert.deepEqual(nodes.map((n) => n.spec?.podCIDR).sort(), ["10.1.13.0/24", "10.1.14.0/24"]);
-    const lease = await c.client(resource("coordination.k8s.io", "v1", "leases")).get("kube-node-lease", "core-v2-01");
+    // The Lease is created right after the Node: it may not be there yet when the Node is.
+    const lease = await c.waitFor("the node's lease", async () => {
+      const all = (await c.client(resource("coordination.k8s.io", "v1", "leases")).list("kube-node-lease")).items;
+      return all.find((l) => l.metadata.name === "core-v2-01");
+    });
     assert.equal((lease as { spec?: { holderIdentity?: string } }).spec?.holderIdentity, "core-v2-01");
   });
 

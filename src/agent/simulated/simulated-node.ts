@@ -84,8 +84,11 @@ export class SimulatedNode {
     this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
   }
 
-  /** Registers the node (or takes over an existing one), then runs until `signal` aborts. */
-  async run(signal: AbortSignal): Promise<void> {
+  /** Registers the node (or takes over an existing one), then runs until `stop` aborts. */
+  async run(stop: AbortSignal): Promise<void> {
+    // This node's own signal for its many listeners (registration, informer, workers): with
+    // thousands of simulated nodes sharing `stop`, each listener added to it costs more.
+    const signal = AbortSignal.any([stop]);
     const registration = new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock);
     await registration.start(simulatedNodeObject({ ...this.#o, now: this.#o.clock.now() }), { periodMs: this.#o.renewMs, signal });
     const pods: Informer<Pod> = new InformerClass<Pod>(this.#pods, { fieldSelector: `spec.nodeName=${this.#o.name}` });

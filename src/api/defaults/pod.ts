@@ -86,9 +86,14 @@ function defaultVolumes(volumes: unknown): void {
 /**
  * PodSpec defaults (pods and pod templates alike): dnsPolicy ClusterFirst, restartPolicy
  * Always, terminationGracePeriodSeconds 30, securityContext {}, schedulerName
- * default-scheduler, and container defaults for every container.
+ * default-scheduler, serviceAccount mirroring serviceAccountName, and container defaults for
+ * every container.
  */
 export function defaultPodSpec(spec: PodSpec): void {
+  // The deprecated serviceAccount is an alias: it fills serviceAccountName when that is empty,
+  // and always reads back equal to it (what Kubernetes' v1 conversion does).
+  if (!spec.serviceAccountName && typeof spec.serviceAccount === "string" && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   if (!spec.dnsPolicy) spec.dnsPolicy = "ClusterFirst";
   if (!spec.restartPolicy) spec.restartPolicy = "Always";
   if (spec.terminationGracePeriodSeconds === undefined || spec.terminationGracePeriodSeconds === null) {

@@ -52,6 +52,10 @@ export const openApiResources: readonly OpenApiResource[] = [
   }),
   resource("", "services", "Service", { subresources: [status("", "Service")] }),
   resource("", "endpoints", "Endpoints"),
+  resource("", "serviceaccounts", "ServiceAccount", {
+    subresources: [{ name: "token", group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", actions: ["post"] }],
+  }),
+  resource("", "configmaps", "ConfigMap"),
   resource("", "nodes", "Node", { namespaced: false, subresources: [status("", "Node")] }),
   resource("", "replicationcontrollers", "ReplicationController", { subresources: [status("", "ReplicationController"), scale] }),
   resource("", "events", "Event"),

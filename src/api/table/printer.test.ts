@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { deepFreeze } from "../json.js";
-import type { KubeObject } from "../types.js";
+import type { ConfigMap, KubeObject, ServiceAccount } from "../types.js";
+import { configMapTablePrinter } from "./configmap-table.js";
+import { serviceAccountTablePrinter } from "./serviceaccount-table.js";
 import { defaultTablePrinter, formatRfc3339Utc } from "./default-table.js";
 import { leaseTablePrinter } from "./lease-table.js";
 import { namespaceTablePrinter } from "./namespace-table.js";
@@ -25,7 +27,9 @@ describe("printerFor", () => {
     { group: "coordination.k8s.io", resource: "leases", first: ["Name", "Holder", "Age"] },
     { group: "apps", resource: "deployments", first: ["Name", "Ready", "Up-to-date"] },
     { group: "apps", resource: "replicasets", first: ["Name", "Desired", "Current"] },
-    { group: "", resource: "configmaps", first: ["Name", "Created At"] },
+    { group: "", resource: "serviceaccounts", first: ["Name", "Secrets", "Age"] },
+    { group: "", resource: "configmaps", first: ["Name", "Data", "Age"] },
+    { group: "", resource: "secrets", first: ["Name", "Created At"] },
     { group: "discovery.k8s.io", resource: "services", first: ["Name", "Created At"] },
   ];
   for (const r of resources) {
@@ -106,4 +110,18 @@ describe("lease printer", () => {
     { name: "unheld", lease: makeObject("Lease", "free"), want: ["free", "", "60m"] },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(leaseTablePrinter.cells(c.lease, NOW), c.want));
+});
+
+describe("service account and config map printers", () => {
+  const sa = (secrets: number): ServiceAccount =>
+    deepFreeze({ metadata: { name: "default", namespace: "default", creationTimestamp: ago({ m: 4 }) }, secrets: Array.from({ length: secrets }, (_, i) => ({ name: `s${i}` })) });
+  const cm = (data: Record<string, string>, binaryData?: Record<string, string>): ConfigMap =>
+    deepFreeze({ metadata: { name: "kube-root-ca.crt", namespace: "default", creationTimestamp: ago({ h: 2 }) }, data, ...(binaryData && { binaryData }) });
+  const cases: { name: string; got: () => unknown[]; want: unknown[] }[] = [
+    { name: "a service account without secrets", got: () => serviceAccountTablePrinter.cells(sa(0), NOW), want: ["default", 0, "4m"] },
+    { name: "a service account with two secrets", got: () => serviceAccountTablePrinter.cells(sa(2), NOW), want: ["default", 2, "4m"] },
+    { name: "a config map counts data and binaryData keys", got: () => configMapTablePrinter.cells(cm({ "ca.crt": "x" }, { b: "AA==" }), NOW), want: ["kube-root-ca.crt", 2, "120m"] },
+    { name: "an empty config map", got: () => configMapTablePrinter.cells(cm({}), NOW), want: ["kube-root-ca.crt", 0, "120m"] },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(c.got(), c.want));
 });

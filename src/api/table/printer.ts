@@ -1,6 +1,7 @@
 // Which Table printer serves which resource. Resources without a dedicated printer get the
 // default one (Name, Created At), as on a real API server.
 
+import { configMapTablePrinter } from "./configmap-table.js";
 import { defaultTablePrinter } from "./default-table.js";
 import { deploymentTablePrinter } from "./deployment-table.js";
 import { endpointsTablePrinter } from "./endpoints-table.js";
@@ -13,6 +14,7 @@ import { podTablePrinter } from "./pod-table.js";
 import { replicaSetTablePrinter } from "./replicaset-table.js";
 import { replicationControllerTablePrinter } from "./replicationcontroller-table.js";
 import { serviceTablePrinter } from "./service-table.js";
+import { serviceAccountTablePrinter } from "./serviceaccount-table.js";
 import type { TablePrinter } from "./table-printer.js";
 
 export type { RowCondition, TablePrinter } from "./table-printer.js";
@@ -26,6 +28,8 @@ const printers: ReadonlyMap<string, TablePrinter> = new Map([
   ["/namespaces", namespaceTablePrinter],
   ["/replicationcontrollers", replicationControllerTablePrinter],
   ["/events", eventTablePrinter],
+  ["/serviceaccounts", serviceAccountTablePrinter],
+  ["/configmaps", configMapTablePrinter],
   ["discovery.k8s.io/endpointslices", endpointSliceTablePrinter],
   ["coordination.k8s.io/leases", leaseTablePrinter],
   ["apps/deployments", deploymentTablePrinter],

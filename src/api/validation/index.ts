@@ -3,7 +3,7 @@
 // Unknown kinds get ObjectMeta-only validation.
 
 import type { FieldError } from "../field-errors.js";
-import type { EndpointSlice, Endpoints, Event, KubeObject, Namespace, Node, Pod, ReplicationController, Service } from "../types.js";
+import type { ConfigMap, EndpointSlice, Endpoints, Event, KubeObject, Namespace, Node, Pod, ReplicationController, Service, ServiceAccount } from "../types.js";
 import { defaultDeployment, defaultReplicaSet } from "../defaults/apps.js";
 import { defaultEndpointSlice, defaultEndpoints } from "../defaults/endpoints.js";
 import { defaultNamespace, prepareNamespaceForCreate } from "../defaults/namespace.js";
@@ -12,6 +12,7 @@ import { defaultPod } from "../defaults/pod.js";
 import { defaultReplicationController } from "../defaults/replication-controller.js";
 import { defaultService, type IPFamily } from "../defaults/service.js";
 import { prepareServiceForCreate, prepareServiceForUpdate } from "../defaults/service-update.js";
+import { validateConfigMap, validateConfigMapUpdate } from "./config-map.js";
 import { validateAppsStatusUpdate, validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
 import { validateEndpointSlice, validateEndpointSliceUpdate } from "./endpoint-slice.js";
 import { validateEndpoints, validateEndpointsUpdate } from "./endpoints.js";
@@ -24,6 +25,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from "./object-meta.js";
 import { validatePod, validatePodStatusUpdate, validatePodUpdate } from "./pod.js";
 import { validateReplicationController, validateReplicationControllerStatusUpdate, validateReplicationControllerUpdate } from "./replication-controller.js";
 import { validateService, validateServiceStatus, validateServiceUpdate } from "./service.js";
+import { validateServiceAccount, validateServiceAccountUpdate } from "./service-account.js";
 
 /** Defaulting and validation of one kind. Objects passed in are private copies the caller owns. */
 export interface Admission {
@@ -105,6 +107,16 @@ function table(opts: AdmissionOptions): Record<string, Admission> {
       validate: (obj) => validateNamespace(obj as Namespace),
       validateUpdate: (obj, old) => validateNamespaceUpdate(obj as Namespace, old as Namespace),
       validateStatusUpdate: (obj, old) => validateNamespaceStatusUpdate(obj as Namespace, old as Namespace),
+    },
+    "/ServiceAccount": {
+      defaults: () => {},
+      validate: (obj) => validateServiceAccount(obj as ServiceAccount),
+      validateUpdate: (obj, old) => validateServiceAccountUpdate(obj as ServiceAccount, old as ServiceAccount),
+    },
+    "/ConfigMap": {
+      defaults: () => {},
+      validate: (obj) => validateConfigMap(obj as ConfigMap),
+      validateUpdate: (obj, old) => validateConfigMapUpdate(obj as ConfigMap, old as ConfigMap),
     },
     "/Event": {
       defaults: () => {},

@@ -63,6 +63,29 @@ describe("decodeProtobufBody: other bodies", () => {
       want: { kind: "DeleteOptions", apiVersion: "meta.k8s.io/v1", propagationPolicy: "Background", dryRun: ["All"] },
     },
     {
+      // Captured from kubectl 1.32: `kubectl create token foo` (no flags); its status is empty
+      // but present, and token is a field Go always writes.
+      name: "a TokenRequest as kubectl create token sends it",
+      body: Buffer.from("azhzAAooChhhdXRoZW50aWNhdGlvbi5rOHMuaW8vdjESDFRva2VuUmVxdWVzdBIaChAKABIAGgAiACoAMgA4AEIAEgAaBAoAEgAaACIA", "base64"),
+      want: { kind: "TokenRequest", apiVersion: "authentication.k8s.io/v1", metadata: {}, spec: {}, status: { token: "" } },
+    },
+    {
+      // Captured from kubectl 1.32: `kubectl create token foo --audience a1 --audience a2
+      // --duration 2h --bound-object-kind Pod --bound-object-name p1 --bound-object-uid u-1`.
+      name: "a TokenRequest with audiences, duration and a bound object",
+      body: Buffer.from(
+        "azhzAAooChhhdXRoZW50aWNhdGlvbi5rOHMuaW8vdjESDFRva2VuUmVxdWVzdBI5ChAKABIAGgAiACoAMgA4AEIAEh8KAmExCgJhMhoSCgNQb2QSAnYxGgJwMSIDdS0xIKA4GgQKABIAGgAiAA==",
+        "base64",
+      ),
+      want: {
+        kind: "TokenRequest",
+        apiVersion: "authentication.k8s.io/v1",
+        metadata: {},
+        spec: { audiences: ["a1", "a2"], expirationSeconds: 7200, boundObjectRef: { kind: "Pod", apiVersion: "v1", name: "p1", uid: "u-1" } },
+        status: { token: "" },
+      },
+    },
+    {
       name: "an Eviction carrying DeleteOptions",
       body: body("policy/v1", "Eviction", (w) =>
         w.message(1, (m) => m.string(1, "web-0").string(3, "default").message(8, () => undefined)).message(2, (d) => d.varint(1, 0)),
@@ -78,12 +101,12 @@ describe("decodeProtobufBody: other bodies", () => {
 
   const failures: { name: string; body: Buffer; code: number; reason: string; message: string | RegExp }[] = [
     {
-      name: "a ConfigMap (kind without a table) is 415 and points to JSON",
-      body: body("v1", "ConfigMap", (w) => w.message(1, (m) => m.string(1, "cm"))),
+      name: "a Secret (kind without a table) is 415 and points to JSON",
+      body: body("v1", "Secret", (w) => w.message(1, (m) => m.string(1, "s"))),
       code: 415,
       reason: "UnsupportedMediaType",
       message:
-        'the body of the request was in an unknown format - kind "ConfigMap" in version "v1" is not supported in application/vnd.kubernetes.protobuf by this server; send it as JSON instead (for example kubectl create -f with a YAML manifest)',
+        'the body of the request was in an unknown format - kind "Secret" in version "v1" is not supported in application/vnd.kubernetes.protobuf by this server; send it as JSON instead (for example kubectl create -f with a YAML manifest)',
     },
     {
       name: "a SelfSubjectAccessReview (kubectl auth can-i) is 415",

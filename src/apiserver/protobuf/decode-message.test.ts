@@ -292,9 +292,9 @@ describe("decodeMessage", () => {
     },
     {
       name: "a message with no table",
-      message: core("ConfigMap"),
+      message: core("Secret"),
       build: () => undefined,
-      error: "protobuf: no table for message k8s.io.api.core.v1.ConfigMap",
+      error: "protobuf: no table for message k8s.io.api.core.v1.Secret",
     },
   ];
   for (const c of failures) {

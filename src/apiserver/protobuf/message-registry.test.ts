@@ -31,6 +31,10 @@ describe("message tables", () => {
     ["k8s.io.api.apps.v1.DeploymentSpec", 1, "replicas", "int32"],
     ["k8s.io.api.apps.v1.DeploymentSpec", 9, "progressDeadlineSeconds", "int32"],
     ["k8s.io.api.policy.v1.Eviction", 2, "deleteOptions", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"],
+    ["k8s.io.api.core.v1.ServiceAccount", 4, "automountServiceAccountToken", "bool"],
+    ["k8s.io.api.core.v1.ConfigMap", 3, "binaryData", "bytes"],
+    ["k8s.io.api.authentication.v1.TokenRequestSpec", 3, "boundObjectRef", "k8s.io.api.authentication.v1.BoundObjectReference"],
+    ["k8s.io.api.authentication.v1.TokenRequestSpec", 4, "expirationSeconds", "int64"],
   ];
   for (const [message, field, name, type] of golden) {
     it(`${message} field ${field} is ${name}`, () => {
@@ -47,6 +51,9 @@ describe("message tables", () => {
       "k8s.io.api.apps.v1.Deployment",
       "k8s.io.api.policy.v1.Eviction",
       "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+      "k8s.io.api.core.v1.ServiceAccount",
+      "k8s.io.api.core.v1.ConfigMap",
+      "k8s.io.api.authentication.v1.TokenRequest",
     ];
     const seen = new Set<string>();
     const visit = (name: string): void => {

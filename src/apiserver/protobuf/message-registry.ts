@@ -4,6 +4,8 @@
 
 import type { MessageSpec } from "./message-schema.js";
 import { appsV1Messages } from "./tables/apps-v1.js";
+import { authenticationV1Messages } from "./tables/authentication-v1.js";
+import { coreV1ConfigMessages } from "./tables/core-v1-config.js";
 import { coreV1ContainerBehaviourMessages } from "./tables/core-v1-container-behaviour.js";
 import { coreV1PodMessages } from "./tables/core-v1-pod.js";
 import { coreV1SchedulingMessages } from "./tables/core-v1-scheduling.js";
@@ -39,4 +41,6 @@ export const messages: ReadonlyMap<string, MessageSpec> = build([
   coreV1VolumeMessages,
   appsV1Messages,
   policyV1Messages,
+  coreV1ConfigMessages,
+  authenticationV1Messages,
 ]);

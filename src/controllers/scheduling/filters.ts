@@ -9,8 +9,9 @@
 
 import type { Node, Pod } from "../../api/types.js";
 import { matchesNodeSelectorAndAffinity } from "./node-affinity.js";
-import { nodeAllocatable, podRequests, sumRequests } from "./resources.js";
-import { firstUntoleratedTaint, nodeTaints, podTolerations, taintKeys, toleratedBy } from "./taints.js";
+import type { KnownNodeInfo } from "./node-info.js";
+import { podRequests } from "./resources.js";
+import { firstUntoleratedTaint, podTolerations, taintKeys, toleratedBy } from "./taints.js";
 
 /** Reason texts of the filter plugins, as kube-scheduler 1.32 words them. */
 export const filterReasons = {
@@ -23,12 +24,6 @@ export const filterReasons = {
   insufficient: (resource: string): string => `Insufficient ${resource}`,
 } as const;
 
-/** A node and the pods already bound to it (terminal pods excluded by the caller). */
-export interface NodeState {
-  node: Node;
-  pods: readonly Pod[];
-}
-
 /**
  * Why a node was rejected. `unresolvable` mirrors UnschedulableAndUnresolvable: removing
  * other pods from the node (preemption) could not help.
@@ -39,20 +34,22 @@ export interface FilterFailure {
   unresolvable: boolean;
 }
 
-function nodeUnschedulable(pod: Pod, node: Node): FilterFailure | undefined {
-  if (node.spec?.unschedulable !== true) return undefined;
+function nodeUnschedulable(pod: Pod, info: KnownNodeInfo): FilterFailure | undefined {
+  if (!info.unschedulable) return undefined;
   if (toleratedBy(podTolerations(pod), { key: taintKeys.unschedulable, effect: "NoSchedule" })) return undefined;
   return { plugin: "NodeUnschedulable", reasons: [filterReasons.unschedulable], unresolvable: true };
 }
 
-function nodeName(pod: Pod, node: Node): FilterFailure | undefined {
+function nodeName(pod: Pod, info: KnownNodeInfo): FilterFailure | undefined {
   const wanted = pod.spec?.nodeName;
-  if (!wanted || wanted === node.metadata.name) return undefined;
+  if (!wanted || wanted === info.name) return undefined;
   return { plugin: "NodeName", reasons: [filterReasons.nodeName], unresolvable: true };
 }
 
-function taintToleration(pod: Pod, node: Node): FilterFailure | undefined {
-  const taint = firstUntoleratedTaint(nodeTaints(node), podTolerations(pod));
+function taintToleration(pod: Pod, info: KnownNodeInfo): FilterFailure | undefined {
+  const taints = info.taints;
+  if (taints.length === 0) return undefined;
+  const taint = firstUntoleratedTaint(taints, podTolerations(pod));
   if (!taint) return undefined;
   return { plugin: "TaintToleration", reasons: [filterReasons.untoleratedTaint(taint.key, taint.value ?? "")], unresolvable: true };
 }
@@ -82,42 +79,44 @@ function portsConflict(a: HostPort, b: HostPort): boolean {
   return a.port === b.port && a.protocol === b.protocol && (a.ip === b.ip || a.ip === "0.0.0.0" || b.ip === "0.0.0.0");
 }
 
-function nodePorts(pod: Pod, state: NodeState): FilterFailure | undefined {
+function nodePorts(pod: Pod, info: KnownNodeInfo): FilterFailure | undefined {
   const wanted = hostPorts(pod);
   if (wanted.length === 0) return undefined;
-  const used = state.pods.flatMap(hostPorts);
+  const used = info.pods.flatMap(hostPorts);
   if (!wanted.some((w) => used.some((u) => portsConflict(w, u)))) return undefined;
   return { plugin: "NodePorts", reasons: [filterReasons.nodePorts], unresolvable: false };
 }
 
-function nodeResourcesFit(pod: Pod, state: NodeState): FilterFailure | undefined {
-  const alloc = nodeAllocatable(state.node);
+/** Does a request of `req` not fit into `offered` of which `taken` is used? (Nothing asked always fits.) */
+const short = (req: number, offered: number, taken: number): boolean => req > 0 && req > offered - taken;
+
+function nodeResourcesFit(pod: Pod, info: KnownNodeInfo): FilterFailure | undefined {
   const want = podRequests(pod);
-  const used = sumRequests(state.pods);
   const reasons: string[] = [];
-  if (state.pods.length + 1 > alloc.pods) reasons.push(filterReasons.tooManyPods);
-  const short = (req: number, offered: number, taken: number): boolean => req > 0 && req > offered - taken;
-  if (short(want.milliCPU, alloc.milliCPU, used.milliCPU)) reasons.push(filterReasons.insufficient("cpu"));
-  if (short(want.memory, alloc.memory, used.memory)) reasons.push(filterReasons.insufficient("memory"));
-  if (short(want.ephemeralStorage, alloc.ephemeralStorage, used.ephemeralStorage)) reasons.push(filterReasons.insufficient("ephemeral-storage"));
-  for (const name of Object.keys(want.scalar).sort()) {
-    if (short(want.scalar[name], alloc.scalar[name] ?? 0, used.scalar[name] ?? 0)) reasons.push(filterReasons.insufficient(name));
+  if (info.podCount + 1 > info.allocatablePods) reasons.push(filterReasons.tooManyPods);
+  if (short(want.milliCPU, info.allocatableMilliCPU, info.requestedMilliCPU)) reasons.push(filterReasons.insufficient("cpu"));
+  if (short(want.memory, info.allocatableMemory, info.requestedMemory)) reasons.push(filterReasons.insufficient("memory"));
+  if (short(want.ephemeralStorage, info.allocatableEphemeralStorage, info.requestedEphemeralStorage)) reasons.push(filterReasons.insufficient("ephemeral-storage"));
+  const shortScalars: string[] = [];
+  for (const name in want.scalar) {
+    if (short(want.scalar[name], info.allocatable.scalar[name] ?? 0, info.requestedScalar(name))) shortScalars.push(name);
   }
+  for (const name of shortScalars.sort()) reasons.push(filterReasons.insufficient(name));
   return reasons.length === 0 ? undefined : { plugin: "NodeResourcesFit", reasons, unresolvable: false };
 }
 
 /**
  * Runs the filters for one node, stopping at the first that fails. Returns undefined when
- * the pod fits. Throws QuantityError if the pod (or a pod on the node) has an unparsable
- * resource request.
+ * the pod fits. Throws QuantityError if the pod has an unparsable resource request (pods
+ * already on the node are counted by NodeInfo, which takes such a request as zero).
  */
-export function filterNode(pod: Pod, state: NodeState): FilterFailure | undefined {
+export function filterNode(pod: Pod, info: KnownNodeInfo): FilterFailure | undefined {
   return (
-    nodeUnschedulable(pod, state.node) ??
-    nodeName(pod, state.node) ??
-    taintToleration(pod, state.node) ??
-    nodeAffinity(pod, state.node) ??
-    nodePorts(pod, state) ??
-    nodeResourcesFit(pod, state)
+    nodeUnschedulable(pod, info) ??
+    nodeName(pod, info) ??
+    taintToleration(pod, info) ??
+    nodeAffinity(pod, info.node) ??
+    nodePorts(pod, info) ??
+    nodeResourcesFit(pod, info)
   );
 }

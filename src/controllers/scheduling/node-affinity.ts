@@ -57,9 +57,12 @@ function termMatches(term: JsonObject, node: Node): boolean {
  * neither matches every node; a required affinity with an empty term list matches none.
  */
 export function matchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  const selector = isJsonObject(pod.spec?.nodeSelector) ? pod.spec.nodeSelector : {};
-  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  // Only the pod is read unless it has constraints: the scheduler asks this of many nodes.
+  const selector = isJsonObject(pod.spec?.nodeSelector) ? pod.spec.nodeSelector : undefined;
+  if (selector) {
+    const labels = node.metadata.labels ?? {};
+    for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  }
   const affinity = isJsonObject(pod.spec?.affinity) ? pod.spec.affinity.nodeAffinity : undefined;
   const required = isJsonObject(affinity) ? affinity.requiredDuringSchedulingIgnoredDuringExecution : undefined;
   if (!isJsonObject(required)) return true;

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { deepFreeze } from "../../api/json.js";
 import type { Node, Pod } from "../../api/types.js";
 import { all, makeNode, makePod, ownedBy, tainted, tolerating, withRequests } from "./fixtures.js";
+import { nodeInfosOf } from "./node-info.js";
 import { podScheduledCondition, schedulePod, type ScheduleResult, feasibleNodesToFind } from "./schedule.js";
 
 const cordoned = (n: Node): void => {
@@ -32,9 +33,7 @@ interface Case {
 }
 
 function run(c: Pick<Case, "pod" | "nodes" | "pods">): ScheduleResult {
-  const byNode = new Map<string, Pod[]>();
-  for (const p of c.pods ?? []) byNode.set(p.spec.nodeName ?? "", [...(byNode.get(p.spec.nodeName ?? "") ?? []), p]);
-  return schedulePod(deepFreeze(c.pod), deepFreeze(c.nodes), deepFreeze(byNode));
+  return schedulePod(deepFreeze(c.pod), nodeInfosOf(deepFreeze(c.nodes), deepFreeze([...(c.pods ?? [])])));
 }
 
 test("schedulePod", async (t) => {
@@ -419,11 +418,11 @@ test("feasibleNodesToFind follows kube-scheduler's adaptive percentage", () => {
 
 test("in a large cluster the search stops at enough feasible nodes and the next one starts where it stopped", () => {
   const nodes = Array.from({ length: 150 }, (_, i) => makeNode(`n${String(i).padStart(3, "0")}`));
-  const first = schedulePod(makePod("default", "p"), nodes, new Map());
+  const first = schedulePod(makePod("default", "p"), nodeInfosOf(nodes, []));
   assert.ok(!("unschedulable" in first));
   assert.equal(first.examined, 100);
   assert.equal(first.ranking.length, 100);
-  const next = schedulePod(makePod("default", "q"), nodes, new Map(), { startIndex: first.examined });
+  const next = schedulePod(makePod("default", "q"), nodeInfosOf(nodes, []), { startIndex: first.examined });
   assert.ok(!("unschedulable" in next));
   assert.ok(next.ranking.some((s) => s.node === "n149") && next.ranking.some((s) => s.node === "n000"), "wraps around to the start");
 });

@@ -2,8 +2,9 @@
 // explain — in kube-scheduler's words — why none fits. No preemption is carried out; its
 // dry run is only used to word the "preemption: …" half of the message as Kubernetes does.
 
-import type { Condition, Node, Pod } from "../../api/types.js";
-import { filterNode, type FilterFailure, type NodeState } from "./filters.js";
+import type { Condition, Pod } from "../../api/types.js";
+import { filterNode, type FilterFailure } from "./filters.js";
+import { nodeInfoOf, type KnownNodeInfo } from "./node-info.js";
 import {
   fitErrorMessage,
   noNodesAvailableMessage,
@@ -48,16 +49,10 @@ export interface Unschedulable {
 /** The outcome of schedulePod; tell the cases apart with `"unschedulable" in result`. */
 export type ScheduleResult = Scheduled | Unschedulable;
 
-const isTerminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
 const priority = (p: Pod): number => (typeof p.spec?.priority === "number" ? p.spec.priority : 0);
 
-function samePod(a: Pod, b: Pod): boolean {
-  if (a.metadata.uid && b.metadata.uid) return a.metadata.uid === b.metadata.uid;
-  return a.metadata.namespace === b.metadata.namespace && a.metadata.name === b.metadata.name;
-}
-
 interface Failed {
-  state: NodeState;
+  info: KnownNodeInfo;
   failure: FilterFailure;
 }
 
@@ -68,17 +63,17 @@ interface Failed {
 function preemptionMessage(pod: Pod, failed: readonly Failed[], numNodes: number): string | undefined {
   if (pod.spec?.preemptionPolicy === "Never") return `preemption: ${preemptionNeverMessage}`;
   const perNode: string[][] = [];
-  for (const { state, failure } of failed) {
+  for (const { info, failure } of failed) {
     if (failure.unresolvable) {
       perNode.push([preemptionNotHelpful]);
       continue;
     }
-    const remaining = state.pods.filter((p) => priority(p) >= priority(pod));
-    if (remaining.length === state.pods.length) {
+    const remaining = info.pods.filter((p) => priority(p) >= priority(pod));
+    if (remaining.length === info.pods.length) {
       perNode.push([noPreemptionVictims]);
       continue;
     }
-    const after = filterNode(pod, { node: state.node, pods: remaining });
+    const after = filterNode(pod, nodeInfoOf(info.node, remaining));
     if (!after) return undefined;
     perNode.push(after.reasons);
   }
@@ -86,17 +81,13 @@ function preemptionMessage(pod: Pod, failed: readonly Failed[], numNodes: number
 }
 
 /**
- * Picks a node for `pod` among `nodes`. `podsOnNodes` maps node name → pods bound to it;
- * Succeeded/Failed pods and the pod itself are ignored. Filters and reasons follow
- * kube-scheduler 1.32 (see filters.ts); ranking is deterministic (see scoring.ts).
- * Never mutates its inputs. Throws QuantityError if a resource request does not parse.
+ * Picks a node for `pod` among `nodes`, each with the pods counted on it: bound, not
+ * Succeeded/Failed, and not `pod` itself (SchedulerCache and nodeInfosOf keep them so).
+ * Filters and reasons follow kube-scheduler 1.32 (see filters.ts); ranking is deterministic
+ * (see scoring.ts). Never mutates its inputs. Throws QuantityError if a resource request of
+ * the pod does not parse.
  */
-export function schedulePod(
-  pod: Pod,
-  nodes: readonly Node[],
-  podsOnNodes: ReadonlyMap<string, readonly Pod[]>,
-  options: { startIndex?: number } = {},
-): ScheduleResult {
+export function schedulePod(pod: Pod, nodes: readonly KnownNodeInfo[], options: { startIndex?: number } = {}): ScheduleResult {
   if (nodes.length === 0) return { unschedulable: true, message: noNodesAvailableMessage, reasons: {} };
   const feasible: NodeScore[] = [];
   const failed: Failed[] = [];
@@ -106,12 +97,10 @@ export function schedulePod(
   const start = (options.startIndex ?? 0) % nodes.length;
   let examined = 0;
   for (; examined < nodes.length && feasible.length < wanted; examined++) {
-    const node = nodes[(start + examined) % nodes.length];
-    const pods = (podsOnNodes.get(node.metadata.name ?? "") ?? []).filter((p) => !isTerminal(p) && !samePod(p, pod));
-    const state = { node, pods };
-    const failure = filterNode(pod, state);
-    if (failure) failed.push({ state, failure });
-    else feasible.push(scoreNode(pod, state));
+    const info = nodes[(start + examined) % nodes.length];
+    const failure = filterNode(pod, info);
+    if (failure) failed.push({ info, failure });
+    else feasible.push(scoreNode(pod, info));
   }
   if (feasible.length > 0) {
     const ranking = feasible.sort(compareNodeScores);

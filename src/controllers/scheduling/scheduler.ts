@@ -3,7 +3,8 @@
 //
 // - Pending pods come from an informer on `spec.nodeName=`; the pods already on nodes (for
 //   resources, host ports and spreading) from the shared all-pods informer, plus the pods this
-//   scheduler has just bound but the watch has not yet shown bound (AssumedPods).
+//   scheduler has just bound but the watch has not yet shown bound — all kept per node, with
+//   their totals, in the SchedulerCache as the informers report changes.
 // - One worker: decisions are made one at a time, each seeing the previous ones.
 // - An unschedulable pod gets PodScheduled=False/Unschedulable with the FitError message
 //   (written only when it changes) and a FailedScheduling Warning event; it is tried again
@@ -16,7 +17,7 @@ import type { Informer, KubeClient } from "../../client/index.js";
 import { WorkQueue, isConflict, isNotFound, keyOf, objectOf, retryOnConflict, runController } from "../../client/index.js";
 import type { Controller, ControllerContext } from "../controller-context.js";
 import { resource } from "../controller-context.js";
-import { AssumedPods, podsOnNodes } from "./assumed-pods.js";
+import { SchedulerCache } from "./scheduler-cache.js";
 import { withPodCondition } from "./pod-condition.js";
 import { rfc3339 } from "../../api/time.js";
 import { podScheduledCondition, schedulePod } from "./schedule.js";
@@ -39,15 +40,13 @@ export interface SchedulerOptions {
   retryBackoff?: { initialMs?: number; maxMs?: number };
 }
 
-const byNodeIndex = "scheduler:byNode";
-
 /** Everything one running scheduler holds; lives for one run(ctx). */
 class SchedulerRun {
   readonly #ctx: ControllerContext;
   readonly #o: SchedulerOptions;
   readonly #queue: WorkQueue<string>;
   readonly #pods: KubeClient<Pod>;
-  readonly #assumed = new AssumedPods();
+  readonly #cache = new SchedulerCache();
   /** Keys of pods that failed to schedule, with their consecutive failures. */
   readonly #failures = new Map<string, number>();
   readonly #pending: Informer<Pod>;
@@ -63,7 +62,6 @@ class SchedulerRun {
     this.#pending = ctx.factory.informerFor<Pod>(pods, { fieldSelector: "spec.nodeName=" });
     this.#allPods = ctx.factory.informerFor<Pod>(pods);
     this.#nodes = ctx.factory.informerFor<Node>(resource("", "v1", "nodes"));
-    this.#allPods.addIndex(byNodeIndex, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
   }
 
   get #name(): string {
@@ -82,18 +80,23 @@ class SchedulerRun {
       onDelete: (p) => queue.add(keyOf(p)),
     });
     this.#allPods.addEventHandler({
-      onAdd: (p) => this.#assumed.observe(keyOf(p), p),
-      onUpdate: (_old, p) => this.#assumed.observe(keyOf(p), p),
+      onAdd: (p) => this.#cache.observePod(keyOf(p), p),
+      onUpdate: (_old, p) => this.#cache.observePod(keyOf(p), p),
       onDelete: (p) => {
-        this.#assumed.observe(keyOf(p), undefined);
+        this.#cache.observePod(keyOf(p), undefined);
         if (objectOf(p).spec?.nodeName) this.#retryUnschedulable();
       },
     });
     this.#nodes.addEventHandler({
-      onAdd: () => this.#retryUnschedulable(),
+      onAdd: (n) => {
+        this.#cache.setNode(n);
+        this.#retryUnschedulable();
+      },
       onUpdate: (old, n) => {
+        this.#cache.setNode(n);
         if (nodeSchedulingChanged(old, n)) this.#retryUnschedulable();
       },
+      onDelete: (n) => this.#cache.removeNode(objectOf(n).metadata.name ?? ""),
     });
     await runController({
       name: "scheduler",
@@ -115,18 +118,13 @@ class SchedulerRun {
   async #sync(key: string): Promise<void> {
     const pod = this.#pending.lister.getByKey(key);
     const latest = this.#allPods.lister.getByKey(key);
-    if (!pod || !responsibleForPod(pod, this.#name) || latest?.spec?.nodeName || this.#assumed.has(key)) {
+    if (!pod || !responsibleForPod(pod, this.#name) || latest?.spec?.nodeName || this.#cache.isAssumed(key)) {
       this.#failures.delete(key);
       return;
     }
-    this.#assumed.expire(this.#ctx.clock.now());
-    const nodes = this.#nodes.lister.list();
-    const onNodes = podsOnNodes(
-      nodes.map((n) => n.metadata.name ?? ""),
-      (name) => this.#allPods.lister.byIndex(byNodeIndex, name),
-      this.#assumed.pods(),
-    );
-    const result = schedulePod(pod, nodes, onNodes, { startIndex: this.#nextStartNode });
+    this.#cache.expire(this.#ctx.clock.now());
+    const nodes = this.#cache.nodeInfos();
+    const result = schedulePod(pod, nodes, { startIndex: this.#nextStartNode });
     if ("unschedulable" in result) {
       await this.#unschedulable(key, pod, result);
       return;
@@ -138,11 +136,11 @@ class SchedulerRun {
   async #bind(key: string, pod: Pod, node: string): Promise<void> {
     const ns = pod.metadata.namespace ?? "";
     const name = pod.metadata.name ?? "";
-    this.#assumed.assume(pod, node, this.#ctx.clock.now());
+    this.#cache.assume(pod, node, this.#ctx.clock.now());
     try {
       await this.#pods.bind(ns, name, { node, uid: pod.metadata.uid });
     } catch (e) {
-      this.#assumed.forget(key);
+      this.#cache.forget(key);
       // Gone, already bound elsewhere, or being deleted: the informers will tell the rest.
       if (isNotFound(e) || isConflict(e)) return;
       throw e;

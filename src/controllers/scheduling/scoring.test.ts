@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { deepFreeze } from "../../api/json.js";
 import { all, makeNode, makePod, ownedBy, withRequests } from "./fixtures.js";
+import { nodeInfoOf } from "./node-info.js";
 import { compareNodeScores, scoreNode, type NodeScore } from "./scoring.js";
 
 test("scoreNode uses Kubernetes' formulas", async (t) => {
@@ -17,7 +18,7 @@ test("scoreNode uses Kubernetes' formulas", async (t) => {
     await t.test(c.name, () => {
       const node = makeNode("a");
       const pods = c.on.map((r, i) => makePod("default", `o${i}`, all(withRequests(r), (p) => (p.spec.nodeName = "a"))));
-      const s = scoreNode(deepFreeze(makePod("default", "p", withRequests(c.requests))), deepFreeze({ node, pods }));
+      const s = scoreNode(deepFreeze(makePod("default", "p", withRequests(c.requests))), nodeInfoOf(deepFreeze(node), deepFreeze(pods)));
       assert.deepEqual({ leastAllocated: s.leastAllocated, balancedAllocation: s.balancedAllocation }, c.want);
     });
   }
@@ -32,7 +33,7 @@ test("sameOwnerPods counts live pods of the same controller in the same namespac
     makePod("default", "d", ownedBy("rc-2")),
     makePod("default", "e"),
   ];
-  const s = scoreNode(deepFreeze(makePod("default", "new", mine)), deepFreeze({ node: makeNode("a"), pods }));
+  const s = scoreNode(deepFreeze(makePod("default", "new", mine)), nodeInfoOf(deepFreeze(makeNode("a")), deepFreeze(pods)));
   assert.equal(s.sameOwnerPods, 1);
 });
 

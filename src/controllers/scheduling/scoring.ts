@@ -9,9 +9,9 @@
 //   4. node name, ascending — the deterministic tie-break.
 
 import type { Pod } from "../../api/types.js";
-import type { NodeState } from "./filters.js";
-import { nodeAllocatable, podRequests, sumRequests } from "./resources.js";
-import { nodeTaints, podTolerations, toleratedBy } from "./taints.js";
+import type { KnownNodeInfo } from "./node-info.js";
+import { podRequests } from "./resources.js";
+import { podTolerations, toleratedBy } from "./taints.js";
 
 /** The scoring inputs for one feasible node; see the file comment for how they rank. */
 export interface NodeScore {
@@ -57,28 +57,27 @@ function balancedAllocationScore(requested: [number, number], capacity: [number,
   return Math.trunc((1 - std) * maxNodeScore);
 }
 
-/** Computes the scoring inputs for placing `pod` on the node described by `state`. */
-export function scoreNode(pod: Pod, state: NodeState): NodeScore {
-  const tolerations = podTolerations(pod).filter((t) => !t.effect || t.effect === "PreferNoSchedule");
-  const untoleratedPreferNoSchedule = nodeTaints(state.node).filter((t) => t.effect === "PreferNoSchedule" && !toleratedBy(tolerations, t)).length;
+/** Computes the scoring inputs for placing `pod` on the node `info` describes. */
+export function scoreNode(pod: Pod, info: KnownNodeInfo): NodeScore {
+  let untoleratedPreferNoSchedule = 0;
+  if (info.taints.length > 0) {
+    const preferNoSchedule = info.taints.filter((t) => t.effect === "PreferNoSchedule");
+    const tolerations = podTolerations(pod).filter((t) => !t.effect || t.effect === "PreferNoSchedule");
+    untoleratedPreferNoSchedule = preferNoSchedule.filter((t) => !toleratedBy(tolerations, t)).length;
+  }
 
   const owner = controllerUid(pod);
-  const sameOwnerPods =
-    owner === undefined
-      ? 0
-      : state.pods.filter((p) => !p.metadata.deletionTimestamp && p.metadata.namespace === pod.metadata.namespace && controllerUid(p) === owner).length;
+  const sameOwnerPods = owner === undefined ? 0 : info.ownerPods(pod.metadata.namespace ?? "", owner);
 
-  const alloc = nodeAllocatable(state.node);
-  const capacity: [number, number] = [alloc.milliCPU, alloc.memory];
-  const nz = sumRequests([...state.pods, pod], { nonZero: true });
-  const actual = sumRequests(state.pods);
+  const capacity: [number, number] = [info.allocatableMilliCPU, info.allocatableMemory];
+  const nz = podRequests(pod, { nonZero: true });
   const own = podRequests(pod);
   return {
-    node: state.node.metadata.name ?? "",
+    node: info.name,
     untoleratedPreferNoSchedule,
     sameOwnerPods,
-    leastAllocated: leastAllocatedScore([nz.milliCPU, nz.memory], capacity),
-    balancedAllocation: balancedAllocationScore([actual.milliCPU + own.milliCPU, actual.memory + own.memory], capacity),
+    leastAllocated: leastAllocatedScore([info.nonZeroRequestedMilliCPU + nz.milliCPU, info.nonZeroRequestedMemory + nz.memory], capacity),
+    balancedAllocation: balancedAllocationScore([info.requestedMilliCPU + own.milliCPU, info.requestedMemory + own.memory], capacity),
   };
 }
 

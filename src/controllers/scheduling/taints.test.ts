@@ -39,3 +39,21 @@ test("malformed taints and tolerations are skipped", () => {
   const pod = deepFreeze(makePod("default", "p", (p) => (p.spec.tolerations = ["junk", { key: "k", operator: "Exists", tolerationSeconds: 5 }])));
   assert.deepEqual(podTolerations(pod), [{ key: "k", operator: "Exists", tolerationSeconds: 5 }]);
 });
+
+test("typed views of a frozen spec are worked out once and frozen; a mutable spec is read afresh", () => {
+  const frozenNode = deepFreeze(makeNode("a", tainted({ key: "x", effect: "NoSchedule" })));
+  assert.equal(nodeTaints(frozenNode), nodeTaints(frozenNode), "same array for the same frozen spec");
+  assert.ok(Object.isFrozen(nodeTaints(frozenNode)) && Object.isFrozen(nodeTaints(frozenNode)[0]));
+  const frozenPod = deepFreeze(makePod("default", "p", (p) => (p.spec.tolerations = [{ key: "x", operator: "Exists" }])));
+  assert.equal(podTolerations(frozenPod), podTolerations(frozenPod));
+
+  const node = makeNode("b", tainted({ key: "x", effect: "NoSchedule" }));
+  assert.deepEqual(nodeTaints(node).map((t) => t.key), ["x"]);
+  const spec = node.spec ?? {};
+  spec.taints = [{ key: "y", effect: "NoExecute" }];
+  assert.deepEqual(nodeTaints(node).map((t) => t.key), ["y"], "a spec changed in place is not served from the memo");
+  const pod = makePod("default", "q");
+  assert.deepEqual(podTolerations(pod), []);
+  pod.spec.tolerations = [{ key: "y", operator: "Exists" }];
+  assert.deepEqual(podTolerations(pod), [{ key: "y", operator: "Exists" }]);
+});

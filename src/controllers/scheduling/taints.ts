@@ -39,33 +39,55 @@ export const taintKeys = {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** The node's taints, typed; malformed entries (no key or effect) are skipped. Never mutates. */
-export function nodeTaints(node: Node): Taint[] {
-  const raw = node.spec?.taints;
-  if (!Array.isArray(raw)) return [];
-  const out: Taint[] = [];
-  for (const t of raw) {
-    if (!isJsonObject(t) || typeof t.key !== "string" || typeof t.effect !== "string") continue;
-    const taint: Taint = { key: t.key, effect: t.effect as TaintEffect };
-    if (str(t.value) !== undefined) taint.value = str(t.value);
-    if (str(t.timeAdded) !== undefined) taint.timeAdded = str(t.timeAdded);
-    out.push(taint);
+/**
+ * Typed views are asked for on every node for every pod the scheduler places: each is worked
+ * out once per frozen spec (informer objects are frozen and replaced on update, never changed).
+ */
+const taintsMemo = new WeakMap<object, readonly Taint[]>();
+const tolerationsMemo = new WeakMap<object, readonly Toleration[]>();
+
+function memoized<T>(memo: WeakMap<object, readonly T[]>, spec: object | undefined, compute: () => T[]): readonly T[] {
+  if (!spec || !Object.isFrozen(spec)) return compute();
+  let known = memo.get(spec);
+  if (!known) {
+    const computed = compute();
+    for (const x of computed) Object.freeze(x);
+    memo.set(spec, (known = Object.freeze(computed)));
   }
-  return out;
+  return known;
+}
+
+/** The node's taints, typed; malformed entries (no key or effect) are skipped. Never mutates. */
+export function nodeTaints(node: Node): readonly Taint[] {
+  return memoized(taintsMemo, node.spec, () => {
+    const raw = node.spec?.taints;
+    if (!Array.isArray(raw)) return [];
+    const out: Taint[] = [];
+    for (const t of raw) {
+      if (!isJsonObject(t) || typeof t.key !== "string" || typeof t.effect !== "string") continue;
+      const taint: Taint = { key: t.key, effect: t.effect as TaintEffect };
+      if (str(t.value) !== undefined) taint.value = str(t.value);
+      if (str(t.timeAdded) !== undefined) taint.timeAdded = str(t.timeAdded);
+      out.push(taint);
+    }
+    return out;
+  });
 }
 
 /** The pod's tolerations, typed; non-object entries are skipped. Never mutates. */
-export function podTolerations(pod: Pod): Toleration[] {
-  const raw = pod.spec?.tolerations;
-  if (!Array.isArray(raw)) return [];
-  return raw.filter(isJsonObject).map((t) => {
-    const out: Toleration = {};
-    if (typeof t.key === "string") out.key = t.key;
-    if (typeof t.operator === "string") out.operator = t.operator as Toleration["operator"];
-    if (typeof t.value === "string") out.value = t.value;
-    if (typeof t.effect === "string") out.effect = t.effect as Toleration["effect"];
-    if (typeof t.tolerationSeconds === "number") out.tolerationSeconds = t.tolerationSeconds;
-    return out;
+export function podTolerations(pod: Pod): readonly Toleration[] {
+  return memoized(tolerationsMemo, pod.spec, () => {
+    const raw = pod.spec?.tolerations;
+    if (!Array.isArray(raw)) return [];
+    return raw.filter(isJsonObject).map((t) => {
+      const out: Toleration = {};
+      if (typeof t.key === "string") out.key = t.key;
+      if (typeof t.operator === "string") out.operator = t.operator as Toleration["operator"];
+      if (typeof t.value === "string") out.value = t.value;
+      if (typeof t.effect === "string") out.effect = t.effect as Toleration["effect"];
+      if (typeof t.tolerationSeconds === "number") out.tolerationSeconds = t.tolerationSeconds;
+      return out;
+    });
   });
 }
 

@@ -25,6 +25,7 @@ export interface ApiPackage {
 export const packages = {
   core: { prefix: "io.k8s.api.core.v1", goName: "v1" },
   apps: { prefix: "io.k8s.api.apps.v1", goName: "v1" },
+  authentication: { prefix: "io.k8s.api.authentication.v1", goName: "v1" },
   autoscaling: { prefix: "io.k8s.api.autoscaling.v1", goName: "v1" },
   coordination: { prefix: "io.k8s.api.coordination.v1", goName: "v1" },
   discovery: { prefix: "io.k8s.api.discovery.v1", goName: "v1" },
@@ -57,13 +58,14 @@ function everywhere(className: string, kindName: string): RootModel {
 
 /** The served kinds (and their lists) the schema walk starts from, in walk order. */
 export const rootModels: readonly RootModel[] = [
-  ...["Pod", "Service", "Endpoints", "Node", "Namespace", "ReplicationController"].flatMap((k) => [
+  ...["Pod", "Service", "Endpoints", "Node", "Namespace", "ReplicationController", "ServiceAccount", "ConfigMap"].flatMap((k) => [
     kind(`V1${k}`, packages.core, "", k),
     kind(`V1${k}List`, packages.core, "", `${k}List`),
   ]),
   kind("CoreV1Event", packages.core, "", "Event"),
   kind("CoreV1EventList", packages.core, "", "EventList"),
   kind("V1Binding", packages.core, "", "Binding"),
+  kind("AuthenticationV1TokenRequest", packages.authentication, "authentication.k8s.io", "TokenRequest"),
   kind("V1Scale", packages.autoscaling, "autoscaling", "Scale"),
   kind("V1EndpointSlice", packages.discovery, "discovery.k8s.io", "EndpointSlice"),
   kind("V1EndpointSliceList", packages.discovery, "discovery.k8s.io", "EndpointSliceList"),
@@ -99,6 +101,7 @@ const groupPrefixes: Record<string, ApiPackage> = {
   Core: packages.core,
   Discovery: packages.discovery,
   Apps: packages.apps,
+  Authentication: packages.authentication,
   Autoscaling: packages.autoscaling,
   Coordination: packages.coordination,
 };
