@@ -96,16 +96,9 @@ export async function runAgent(argv: string[]): Promise<number> {
     console.error(`error: --node-ip must be an IP and --pod-cidr a CIDR, got ${values["node-ip"]} and ${values["pod-cidr"]}`);
     return 1;
   }
-  let transport: HttpsTransport;
-  try {
-    transport = HttpsTransport.fromKubeconfig(values.kubeconfig);
-  } catch (e) {
-    console.error(`error: cannot read --kubeconfig ${values.kubeconfig}: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  }
-  const stop = new AbortController();
-  process.once("SIGINT", () => stop.abort());
-  process.once("SIGTERM", () => stop.abort());
+  const transport = openKubeconfig(values.kubeconfig);
+  if (!transport) return 1;
+  const stop = stopOnSignals();
   const base = { name: values["node-name"], ip: values["node-ip"], podCIDR: values["pod-cidr"] };
   const runs = Array.from({ length: count }, (_, i) => {
     const n = nthNode(base, i, count);
@@ -153,16 +146,9 @@ async function runSandboxAgent(
       return 1;
     }
   }
-  let transport: HttpsTransport;
-  try {
-    transport = HttpsTransport.fromKubeconfig(values.kubeconfig);
-  } catch (e) {
-    console.error(`error: cannot read --kubeconfig ${values.kubeconfig}: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  }
-  const stop = new AbortController();
-  process.once("SIGINT", () => stop.abort());
-  process.once("SIGTERM", () => stop.abort());
+  const transport = openKubeconfig(values.kubeconfig);
+  if (!transport) return 1;
+  const stop = stopOnSignals();
   const dataDir = values["data-dir"] ?? join(".svcnet", "nodes", node.name);
   const agent = new SandboxNode({
     transport,
@@ -185,4 +171,22 @@ async function runSandboxAgent(
   } finally {
     transport.close();
   }
+}
+
+/** The API transport of `path`, or undefined after printing why it cannot be read. */
+function openKubeconfig(path: string): HttpsTransport | undefined {
+  try {
+    return HttpsTransport.fromKubeconfig(path);
+  } catch (e) {
+    console.error(`error: cannot read --kubeconfig ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+/** Aborted by the first SIGINT or SIGTERM. */
+function stopOnSignals(): AbortController {
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
+  return stop;
 }
