@@ -17,7 +17,7 @@ import { waitFor } from "./helpers/wait-for.js";
 const isRoot = process.getuid?.() === 0;
 const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
 
-describe("cluster DNS in svcnet up", { skip: isRoot ? "not yet passing: curl http://nginx-service:8000 from the client pod fails (exit 7) after coredns is 2/2 ready — being investigated (issue 6)" : "needs root for the namespace sandbox" }, () => {
+describe("cluster DNS in svcnet up", { skip: isRoot ? false : "needs root for the namespace sandbox" }, () => {
   let s: ServerProcess;
   const id = `d${randomBytes(4).toString("hex")}`;
   const readyFile = `/tmp/svcnet-${id}-ready`;
@@ -59,8 +59,15 @@ describe("cluster DNS in svcnet up", { skip: isRoot ? "not yet passing: curl htt
       return r.code === 0;
     }, { timeoutMs: 20_000 });
     assert.match(hosts, new RegExp(`^${clusterIP.replaceAll(".", "\\.")}\\s+nginx-service\\.default\\.svc\\.cluster\\.local`, "m"));
-    const page = await exec("client", ["curl", "-s", "--max-time", "5", "http://nginx-service:8000/"]);
-    assert.match(page.stdout, /Welcome to nginx!/, page.stderr);
+    // The name resolves as soon as the Service exists; the ClusterIP answers once the proxy has
+    // synced the new endpoints (at most --min-sync-period, 1 s, after the last change, as kube-proxy)
+    // and nginx listens — the seed's pods have no readiness probe, so until then curl is refused.
+    let page = { code: -1, stdout: "", stderr: "" };
+    await waitFor("curl http://nginx-service:8000/", async () => {
+      page = await exec("client", ["curl", "-s", "--max-time", "5", "http://nginx-service:8000/"]);
+      return page.code === 0;
+    }, { timeoutMs: 10_000 }).catch(() => undefined);
+    assert.match(page.stdout, /Welcome to nginx!/, `curl exit ${page.code}: ${page.stderr}`);
 
     for (const transport of ["+notcp", "+tcp"]) {
       const srv = await exec("client", ["dig", "+short", transport, "SRV", "nginx-service.default.svc.cluster.local"]);
