@@ -1,6 +1,8 @@
 // The catalog of served resources: what discovery advertises, how URLs map to kinds and how
 // objects are keyed. Data only; behaviour lives in the registry.
 
+import { METALLB_GROUP, METALLB_VERSION } from "./metallb-types.js";
+
 export interface SubresourceInfo {
   name: string;
   /** The kind the subresource reads and writes (Scale for /scale), with its group/version. */
@@ -24,6 +26,12 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** Field selector labels beyond metadata.name and metadata.namespace. */
   fieldLabels: string[];
+  /**
+   * Served the way kube-apiserver serves a CustomResourceDefinition's kind (MetalLB's
+   * IPAddressPool…): no strategic merge patch, wrong-typed values reported as schema
+   * validation errors (422) rather than Go decode errors (400). Absent for built-in kinds.
+   */
+  customResource?: true;
 }
 
 const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -35,6 +43,27 @@ const statusSub = (group: string, version: string, kind: string): SubresourceInf
   verbs: ["get", "patch", "update"],
 });
 const scaleSub: SubresourceInfo = { name: "scale", kind: "Scale", group: "autoscaling", version: "v1", verbs: ["get", "patch", "update"] };
+
+/** The verbs of a custom resource, in the order kube-apiserver lists them for one. */
+const customResourceVerbs = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
+
+/** A namespaced kind of metallb.io/v1beta1, served as MetalLB's CRDs define it (no short names, no categories). */
+function metallb(resource: string, kind: string, singular: string): ResourceInfo {
+  return {
+    group: METALLB_GROUP,
+    version: METALLB_VERSION,
+    resource,
+    kind,
+    singular,
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    verbs: customResourceVerbs,
+    subresources: [statusSub(METALLB_GROUP, METALLB_VERSION, kind)],
+    fieldLabels: [],
+    customResource: true,
+  };
+}
 
 function core(r: Omit<ResourceInfo, "group" | "version" | "verbs" | "fieldLabels"> & { verbs?: string[]; fieldLabels?: string[] }): ResourceInfo {
   return { group: "", version: "v1", verbs: allVerbs, fieldLabels: [], ...r };
@@ -192,6 +221,9 @@ export const resources: readonly ResourceInfo[] = [
     subresources: [statusSub("apps", "v1", "ReplicaSet"), scaleSub],
     fieldLabels: ["status.replicas"],
   },
+  // LoadBalancer address pools, as MetalLB's CRDs serve them (both with a status subresource).
+  metallb("ipaddresspools", "IPAddressPool", "ipaddresspool"),
+  metallb("l2advertisements", "L2Advertisement", "l2advertisement"),
 ];
 
 export function groupVersionOf(r: { group: string; version: string }): string {

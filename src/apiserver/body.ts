@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { ApiError } from "../api/errors.js";
 import type { JsonObject } from "../api/json.js";
 import { isJsonObject } from "../api/json.js";
+import { definitionForKind } from "../api/schema/schema-registry.js";
 import { findTypeErrors, findUnknownFields, parseJsonWithDuplicates } from "../api/schema/strict-decoding.js";
 import { mediaType } from "./negotiation.js";
 import { decodeProtobufBody, protobufMediaType } from "./protobuf/decode-body.js";
@@ -23,6 +24,12 @@ export interface Expected {
   kind: string;
   /** OpenAPI definition name, e.g. io.k8s.api.core.v1.Service. */
   definition: string;
+  /**
+   * A custom resource's kind: decoded as unstructured JSON, so values of the wrong type outside
+   * metadata are not a decode error here but schema validation errors later (422), as
+   * kube-apiserver reports them.
+   */
+  customResource?: boolean;
 }
 
 export interface Decoded {
@@ -91,7 +98,8 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
       `${kind || want.kind} in version "${apiVersion || want.apiVersion}" cannot be handled as a ${want.kind}: no kind "${kind || want.kind}" is registered for version "${apiVersion || want.apiVersion}" in scheme "svcnet"`,
     );
   }
-  const typeError = findTypeErrors(want.definition, obj);
+  // A custom resource's metadata is still ObjectMeta: check its types as a typed decode would.
+  const typeError = findTypeErrors(want.definition, want.customResource ? { metadata: obj.metadata ?? null } : obj);
   if (typeError) throw ApiError.badRequest(typeError);
   obj.apiVersion = want.apiVersion;
   obj.kind = want.kind;
@@ -110,8 +118,13 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
   return { object: obj, warnings };
 }
 
-/** OpenAPI definition name for a kind: io.k8s.api.<group short name>.<version>.<Kind>. */
+/**
+ * OpenAPI definition name for a kind: the definition that declares its group-version-kind
+ * (io.metallb.v1beta1.IPAddressPool), else io.k8s.api.<group short name>.<version>.<Kind>.
+ */
 export function definitionName(group: string, version: string, kind: string): string {
+  const declared = definitionForKind({ group, version, kind });
+  if (declared) return declared;
   const pkg = group === "" ? "core" : group.split(".")[0];
   return `io.k8s.api.${pkg}.${version}.${kind}`;
 }

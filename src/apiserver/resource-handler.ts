@@ -46,6 +46,8 @@ const patchTypes = [
   "application/strategic-merge-patch+json",
   "application/apply-patch+yaml",
 ];
+/** Custom resources take no strategic merge patch, as with kube-apiserver. */
+const customResourcePatchTypes = patchTypes.filter((t) => t !== "application/strategic-merge-patch+json");
 
 function boolParam(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
@@ -91,8 +93,9 @@ function selectorOptions(r: ResourceInfo, q: URLSearchParams): ListOptions {
   return o;
 }
 
-export function expectedFor(r: ResourceInfo): { apiVersion: string; kind: string; definition: string } {
-  return { apiVersion: groupVersionOf(r), kind: r.kind, definition: definitionName(r.group, r.version, r.kind) };
+export function expectedFor(r: ResourceInfo): { apiVersion: string; kind: string; definition: string; customResource?: boolean } {
+  const expected = { apiVersion: groupVersionOf(r), kind: r.kind, definition: definitionName(r.group, r.version, r.kind) };
+  return r.customResource ? { ...expected, customResource: true } : expected;
 }
 
 function decodeFor(r: ResourceInfo, req: ApiRequest, kind?: { apiVersion: string; kind: string; definition: string }): Decoded {
@@ -207,7 +210,8 @@ async function updateObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
 async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequest): Promise<ApiResponse> {
   const r = t.resource;
   const ct = mediaType(req.headers["content-type"]);
-  if (!patchTypes.includes(ct)) throw ApiError.unsupportedMediaType(ct, patchTypes);
+  const accepted = r.customResource ? customResourcePatchTypes : patchTypes;
+  if (!accepted.includes(ct)) throw ApiError.unsupportedMediaType(ct, accepted);
   const name = t.name ?? "";
   const isApply = ct === "application/apply-patch+yaml";
   const manager = req.query.get("fieldManager") ?? (isApply ? "" : userAgentManager(req));

@@ -32,6 +32,8 @@ Flags:
   --stop-pods-on-exit   stop the pods when the agent stops (default: leave them running for
                         the next agent, as kubelet does)
   --proxy               also run the service proxy in the node's namespace (as 'svcnet up' does)
+  --speaker             also announce the LoadBalancer addresses this node is elected for (layer 2,
+                        MetalLB's speaker; as 'svcnet up' does)
   --simulated           simulate the node: pods become Running and Ready without processes
   --count n             with --simulated: this many nodes (core-v2-01, core-v2-02, …) with
                         consecutive IPs and pod ranges`;
@@ -67,6 +69,7 @@ export async function runAgent(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         "stop-pods-on-exit": { type: "boolean", default: false },
         proxy: { type: "boolean", default: false },
+        speaker: { type: "boolean", default: false },
         count: { type: "string", default: "1" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -119,7 +122,7 @@ export async function runAgent(argv: string[]): Promise<number> {
 
 /** `svcnet agent --sandbox-id`: one real node agent on a node of an existing sandbox. */
 async function runSandboxAgent(
-  values: { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "sandbox-id": string; "data-dir"?: string; "stop-pods-on-exit": boolean; proxy: boolean },
+  values: { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "sandbox-id": string; "data-dir"?: string; "stop-pods-on-exit": boolean; proxy: boolean; speaker: boolean },
   argv: readonly string[],
 ): Promise<number> {
   if (process.getuid?.() !== 0) {
@@ -159,6 +162,7 @@ async function runSandboxAgent(
     dataDir: resolve(dataDir),
     stopPodsOnExit: values["stop-pods-on-exit"],
     proxy: values.proxy ? {} : false,
+    speaker: values.speaker ? {} : false,
   });
   console.log(`svcnet agent: node ${node.name} (${node.ip}, pods ${node.podCidr}) of sandbox ${values["sandbox-id"]}; data in ${dataDir}; Ctrl-C to stop`);
   try {

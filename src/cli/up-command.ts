@@ -12,7 +12,7 @@ import { destroyByPrefix } from "../sandbox/destroy-by-prefix.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
 import { planTopology } from "../sandbox/topology-plan.js";
-import { runNodePortForwarding } from "../sandbox/forwarder/nodeport-forwarding.js";
+import { runHostPortForwarding } from "../sandbox/forwarder/host-port-forwarding.js";
 import { runApiAccess } from "../sandbox/forwarder/api-access.js";
 import { nthNode } from "./agent-command.js";
 import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
@@ -20,6 +20,7 @@ import { parseProfile } from "./proxy-flags.js";
 import { runServer } from "./server-command.js";
 import { applyAddon } from "../server/addons/apply-addon.js";
 import { clusterDnsObjects, defaultClusterDnsOptions } from "../server/addons/cluster-dns.js";
+import { loadBalancerPoolObjects } from "../server/addons/load-balancer-pool.js";
 
 function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string): string {
   return [
@@ -45,6 +46,13 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
     simulated
       ? "Simulated nodes run no cluster DNS (its pods need real nodes)."
       : "Cluster DNS: Service kube-system/kube-dns at 10.0.0.10 (Deployment coredns, image svcnet/dns); pods resolve names like nginx-service.",
+    simulated
+      ? "LoadBalancer services get addresses, but simulated nodes announce none."
+      : [
+          "LoadBalancer: addresses from the pool metallb-system/default (172.17.8.201-172.17.8.250), announced by one node (layer 2):",
+          "  kubectl apply -f examples/seed/service_nginx_loadbalancer.yaml; kubectl get svc nginx-service",
+          `  ip netns exec svcnet-${id}-client curl http://<EXTERNAL-IP>:8000/   or   curl http://127.0.0.1:8000/`,
+        ].join("\n"),
     "Stop with Ctrl-C (pods are stopped and the sandbox removed); state stays in the data dir.",
   ].join("\n");
 }
@@ -88,10 +96,11 @@ export function runUp(argv: string[]): Promise<number> {
             new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), proxy: { profile, backend } }).run(signal),
           );
         }
-        // NodePorts answer on the host's 127.0.0.1, through a relay inside the sandbox.
+        // NodePorts and LoadBalancer ports answer on the host's 127.0.0.1, through a relay inside
+        // the sandbox (in the outside client's namespace, where an external client of a VIP sits).
         const first = net.nodes[0];
         runs.push(
-          runNodePortForwarding(
+          runHostPortForwarding(
             { transport, netns: net.plan.client.netns, nodeIP: first.ip, allow: ["172.17.8.0/24"], log: (line) => console.error(`svcnet: ${line}`) },
             signal,
           ),
@@ -110,6 +119,9 @@ export function runUp(argv: string[]): Promise<number> {
         // The cluster DNS runs as pods, as CoreDNS does: created once, kept as the user leaves it.
         const applied = await applyAddon(transport, clusterDnsObjects(defaultClusterDnsOptions));
         console.log(`cluster DNS: ${applied.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
+        // LoadBalancer services get addresses from a pool on the node network (MetalLB's objects).
+        const pools = await applyAddon(transport, loadBalancerPoolObjects());
+        console.log(`LoadBalancer pool: ${pools.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
         // When the agents have stopped their pods, the sandbox goes.
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }

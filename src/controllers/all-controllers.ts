@@ -4,6 +4,7 @@ import { rootCACertPublisher } from "./certificates/root-ca-cert-publisher.js";
 import type { Controller } from "./controller-context.js";
 import { endpointControllers } from "./endpoints/index.js";
 import { garbageCollector } from "./garbagecollector/garbage-collector.js";
+import { serviceLBController } from "./loadbalancer/service-lb-controller.js";
 import { namespaceController } from "./namespace/namespace-controller.js";
 import { nodeLifecycleControllers } from "./nodelifecycle/index.js";
 import { schedulerControllers } from "./scheduling/index.js";
@@ -19,6 +20,7 @@ export const allControllers: readonly Controller[] = [
   ...workloadControllers,
   ...schedulerControllers,
   ...nodeLifecycleControllers,
+  serviceLBController,
 ];
 
 export const controllerNames = (): string[] => allControllers.map((c) => c.name);

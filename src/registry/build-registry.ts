@@ -1,11 +1,12 @@
 // Assembles the registry with every resource's strategy: the generic one, plus what services
-// (allocation), pods (service account admission, graceful deletion) and namespaces (two-step
-// deletion) do differently.
+// (allocation), pods (service account admission, graceful deletion), namespaces (two-step
+// deletion) and IPAddressPools (no overlap between pools) do differently.
 
 import { resources } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
 import type { Store } from "../storage/store.js";
 import { genericStrategy } from "./generic-strategy.js";
+import { ipAddressPoolStrategyOverrides } from "./ip-address-pool-strategy.js";
 import { namespaceStrategyOverrides } from "./namespace-strategy.js";
 import { podStrategyOverrides } from "./pod-strategy.js";
 import type { FieldTracker, ObjectCache } from "./registry.js";
@@ -36,6 +37,7 @@ export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; al
     if (r.group === "" && r.resource === "services") overrides = serviceStrategyOverrides(base, allocator);
     if (r.group === "" && r.resource === "pods") overrides = podStrategyOverrides(base, () => registry, { serviceAccountLookup: o.serviceAccountLookup });
     if (r.group === "" && r.resource === "namespaces") overrides = namespaceStrategyOverrides(base);
+    if (r.group === "metallb.io" && r.resource === "ipaddresspools") overrides = ipAddressPoolStrategyOverrides(r, () => registry);
     strategies.set(r, { ...base, ...overrides });
   }
   return { registry, allocator };

@@ -37,6 +37,9 @@ const generational = new Map<string, (o: KubeObject) => unknown>([
   ["deployments", (o) => o.spec],
   ["replicasets", (o) => o.spec],
   ["endpointslices", (o) => [o.addressType, o.endpoints, o.ports]],
+  // Custom resources with a status subresource count every change but metadata and status.
+  ["ipaddresspools", (o) => o.spec],
+  ["l2advertisements", (o) => o.spec],
 ]);
 
 export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStrategy> = {}): ResourceStrategy {

@@ -30,6 +30,7 @@ import { rfc3339 } from "../../api/time.js";
 import type { Container, KubeObject, Lease, Node, Pod, Service } from "../../api/types.js";
 import type { Clock, Informer, Transport } from "../../client/index.js";
 import { Informer as InformerClass, KubeClient, WorkQueue, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
+import { ExecIpRunner } from "../../sandbox/ip-runner.js";
 import type { SandboxNetwork } from "../../sandbox/sandbox-network.js";
 import { resolvConf } from "../dns-config/resolv-conf.js";
 import { etcHosts } from "../dns-config/etc-hosts.js";
@@ -64,6 +65,7 @@ import type { IptablesBackend } from "../../proxy/iptables/iptables-commands.js"
 import { ExecIptables } from "../../proxy/iptables/iptables-commands.js";
 import type { RulesProfile } from "../../proxy/service-port-name.js";
 import { ServiceProxy } from "../../proxy/service-proxy.js";
+import { LoadBalancerSpeaker } from "../loadbalancer/load-balancer-speaker.js";
 import { defaultNodeProxyConfig } from "../../proxy/types.js";
 
 export interface SandboxNodeOptions {
@@ -82,6 +84,11 @@ export interface SandboxNodeOptions {
    * after). False leaves them running for the next agent to adopt, as kubelet does.
    */
   stopPodsOnExit?: boolean;
+  /**
+   * Run the layer-2 LoadBalancer speaker (MetalLB's role) in the node's namespace: announce the
+   * LoadBalancer addresses this node is elected for. Default on; false turns it off.
+   */
+  speaker?: false | { releaseOnStop?: boolean };
   /** Run the service proxy in the node's namespace; false turns it off. Default: modern rules. */
   proxy?: false | { profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
@@ -126,7 +133,7 @@ export class SandboxNode {
   #services: Informer<Service> | undefined;
 
   constructor(o: SandboxNodeOptions) {
-    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, proxy: {}, stopPodsOnExit: true, ...o };
+    this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, proxy: {}, speaker: {}, stopPodsOnExit: true, ...o };
     this.#ipam = new HostLocalIpam(o.podCIDR);
     this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
     this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
@@ -174,6 +181,7 @@ export class SandboxNode {
     void pods.run(signal);
     void services.run(signal);
     const proxyRun = this.#startProxy(signal);
+    const speakerRun = this.#startSpeaker(signal);
     try {
       await runController({ name: `kubelet/${this.#o.name}`, queue, workers: 4, signal, caches: [pods, services], sync: (key) => this.#sync(pods, key) });
     } finally {
@@ -183,7 +191,26 @@ export class SandboxNode {
       if (this.#o.stopPodsOnExit) await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
       else for (const run of this.#runs.values()) this.#leave(run);
       await proxyRun;
+      await speakerRun;
     }
+  }
+
+  /** Starts the LoadBalancer speaker for this node; resolves when it has stopped. */
+  #startSpeaker(signal: AbortSignal): Promise<void> {
+    const settings = this.#o.speaker;
+    if (settings === false) return Promise.resolve();
+    const node = this.#o.sandbox.nodes.find((n) => n.name === this.#o.name);
+    if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
+    const speaker = new LoadBalancerSpeaker({
+      transport: this.#o.transport,
+      nodeName: this.#o.name,
+      netns: node.netns,
+      runner: new ExecIpRunner(),
+      clock: this.#o.clock,
+      releaseOnStop: settings.releaseOnStop ?? true,
+      log: (line) => console.error(`svcnet speaker ${this.#o.name}: ${line}`),
+    });
+    return speaker.run(signal).catch((e: unknown) => console.error(`svcnet speaker ${this.#o.name} stopped:`, e));
   }
 
   /** Starts kube-proxy's counterpart for this node; resolves when it has stopped. */

@@ -88,6 +88,8 @@ const patchTypes = [
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",
 ];
+/** Custom resources take no strategic merge patch (kubectl apply then falls back to a merge patch). */
+const customResourcePatchTypes = patchTypes.filter((t) => t !== "application/strategic-merge-patch+json");
 
 const statusDefinition = "io.k8s.apimachinery.pkg.apis.meta.v1.Status";
 const deleteOptionsDefinition = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions";
@@ -105,6 +107,8 @@ interface OperationTarget {
   idKind: string;
   idSuffix: string;
   tag: string;
+  /** The PATCH request body types. */
+  patchTypes: readonly string[];
 }
 
 const verbOf: Record<OpenApiAction, string> = {
@@ -163,7 +167,7 @@ function operation(action: OpenApiAction, t: OperationTarget): JsonObject {
       op.description = `partially update the specified ${t.gvk.kind}`;
       op.parameters = [...writeParams, p.force];
       const content: JsonObject = {};
-      for (const type of patchTypes) content[type] = { schema: ref(patchDefinition) };
+      for (const type of t.patchTypes) content[type] = { schema: ref(patchDefinition) };
       op.requestBody = { content, required: true };
       op.responses = responses(t.definition, [ok, created]);
       break;
@@ -199,10 +203,26 @@ function mustDefine(gvk: { group: string; version: string; kind: string }): stri
   return name;
 }
 
-/** "discovery.k8s.io" → "Discovery", "" → "Core": the group part of upstream-style operation ids. */
-function idGroupOf(group: string, version: string): string {
-  const word = group === "" ? "core" : group.split(".")[0];
-  return word.charAt(0).toUpperCase() + word.slice(1) + version.charAt(0).toUpperCase() + version.slice(1);
+const capitalized = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+
+/**
+ * The group part of upstream-style operation ids and tags: built-in groups by their first word
+ * ("discovery.k8s.io" → "Discovery", "" → "Core"), custom resources' groups by every word
+ * ("metallb.io" → "MetallbIo"), as kube-apiserver names a CRD's operations.
+ */
+function groupWordOf(group: string, custom: boolean): string {
+  if (group === "") return "Core";
+  if (!custom) return capitalized(group.split(".")[0]);
+  return group.split(/[.-]/).map(capitalized).join("");
+}
+
+function idGroupOf(group: string, version: string, custom: boolean): string {
+  return groupWordOf(group, custom) + capitalized(version);
+}
+
+function tagOf(group: string, version: string, custom: boolean): string {
+  const word = groupWordOf(group, custom);
+  return `${word.charAt(0).toLowerCase()}${word.slice(1)}_${version}`;
 }
 
 /** The path items of one resource, keyed by URL path ("/api/v1/namespaces/{namespace}/services/{name}"). */
@@ -214,11 +234,12 @@ export function resourcePaths(r: OpenApiResource): Record<string, JsonObject> {
     gvk,
     definition: mustDefine(gvk),
     listDefinition: mustDefine({ ...gvk, kind: `${r.kind}List` }),
-    idGroup: idGroupOf(r.group, r.version),
+    idGroup: idGroupOf(r.group, r.version, r.customResource === true),
     idScope: r.namespaced ? "Namespaced" : "",
     idKind: r.kind,
     idSuffix: "",
-    tag: `${(r.group === "" ? "core" : r.group.split(".")[0])}_${r.version}`,
+    tag: tagOf(r.group, r.version, r.customResource === true),
+    patchTypes: r.customResource ? customResourcePatchTypes : patchTypes,
   };
   const scopeParams = r.namespaced ? [pathParam("namespace", "object name and auth scope, such as for teams and projects")] : [];
   const nameParam = pathParam("name", `name of the ${r.kind}`);

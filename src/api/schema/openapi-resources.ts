@@ -25,6 +25,8 @@ export interface OpenApiResource {
   collection: OpenApiAction[];
   item: OpenApiAction[];
   subresources: OpenApiSubresource[];
+  /** Documented as kube-apiserver documents a CRD's kind: no strategic merge patch, CRD-style operation ids. */
+  customResource?: boolean;
 }
 
 const collection: OpenApiAction[] = ["list", "post", "deletecollection"];
@@ -33,6 +35,16 @@ const readWrite: OpenApiAction[] = ["get", "put", "patch"];
 
 function status(group: string, kind: string): OpenApiSubresource {
   return { name: "status", group, version: "v1", kind, actions: readWrite };
+}
+/** A namespaced metallb.io/v1beta1 kind with a status subresource, as MetalLB's CRDs declare it. */
+function metallb(plural: string, kind: string): OpenApiResource {
+  const group = "metallb.io";
+  const version = "v1beta1";
+  return resource(group, plural, kind, {
+    version,
+    customResource: true,
+    subresources: [{ name: "status", group, version, kind, actions: readWrite }],
+  });
 }
 const scale: OpenApiSubresource = { name: "scale", group: "autoscaling", version: "v1", kind: "Scale", actions: readWrite };
 
@@ -63,6 +75,8 @@ export const openApiResources: readonly OpenApiResource[] = [
   resource("coordination.k8s.io", "leases", "Lease"),
   resource("apps", "deployments", "Deployment", { subresources: [status("apps", "Deployment"), scale] }),
   resource("apps", "replicasets", "ReplicaSet", { subresources: [status("apps", "ReplicaSet"), scale] }),
+  metallb("ipaddresspools", "IPAddressPool"),
+  metallb("l2advertisements", "L2Advertisement"),
 ];
 
 /** The group-versions that get a document, as OpenAPI v3 path keys ("api/v1", "apis/apps/v1"), in index order. */
@@ -72,6 +86,7 @@ export const openApiGroupVersions: readonly string[] = [
   "apis/autoscaling/v1",
   "apis/coordination.k8s.io/v1",
   "apis/discovery.k8s.io/v1",
+  "apis/metallb.io/v1beta1",
 ];
 
 /** The OpenAPI v3 path key of a group-version: "api/v1" for the core group, else "apis/<group>/<version>". */

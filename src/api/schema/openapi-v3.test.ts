@@ -30,7 +30,14 @@ function patchSupportsFieldValidation(d: JsonObject, gvk: { group: string; versi
 describe("openApiIndex", () => {
   it("lists every served group-version with a content-hashed URL", () => {
     const index = openApiIndex();
-    assert.deepEqual(Object.keys(index.paths), ["api/v1", "apis/apps/v1", "apis/autoscaling/v1", "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1"]);
+    assert.deepEqual(Object.keys(index.paths), [
+      "api/v1",
+      "apis/apps/v1",
+      "apis/autoscaling/v1",
+      "apis/coordination.k8s.io/v1",
+      "apis/discovery.k8s.io/v1",
+      "apis/metallb.io/v1beta1",
+    ]);
     for (const [gv, { serverRelativeURL }] of Object.entries(index.paths)) {
       const entry = openApiDocumentEntry(gv);
       assert.ok(entry);

@@ -1,15 +1,20 @@
-// The generated component schemas (generated/schemas.json, see scripts/gen-schemas.ts), frozen,
-// with the small amount of navigation every consumer needs: follow a $ref, find a kind.
+// The component schemas — generated ones (generated/schemas.json, see scripts/gen-schemas.ts)
+// and the hand-written ones of custom resources (metallb-schemas.ts) — frozen, with the small
+// amount of navigation every consumer needs: follow a $ref, find a kind.
 
 import type { JsonObject, JsonValue } from "../json.js";
 import { deepFreeze, isJsonObject } from "../json.js";
 import generated from "./generated/schemas.json" with { type: "json" };
+import { metallbDefinitions } from "./metallb-schemas.js";
 
 /** Prefix of every `$ref` in the schemas. */
 export const schemaRefPrefix = "#/components/schemas/";
 
 /** All definitions by Kubernetes definition name ("io.k8s.api.core.v1.Service"). Frozen; never mutate. */
-export const definitions: Readonly<Record<string, JsonObject>> = deepFreeze(generated as unknown as Record<string, JsonObject>);
+export const definitions: Readonly<Record<string, JsonObject>> = deepFreeze({
+  ...(generated as unknown as Record<string, JsonObject>),
+  ...metallbDefinitions,
+});
 
 /** The definition a schema points at through `$ref` or a single-element `allOf: [{$ref}]`, if any. */
 export function refTarget(schema: JsonObject): string | undefined {
@@ -53,12 +58,21 @@ export function reachableDefinitions(roots: Iterable<string>): Set<string> {
   return seen;
 }
 
-/** The definition name of a kind, found through `x-kubernetes-group-version-kind`. */
+let byKind: Map<string, string> | undefined;
+
+/** The definition name of a kind, found through `x-kubernetes-group-version-kind` (the first definition that names it). */
 export function definitionForKind(gvk: { group: string; version: string; kind: string }): string | undefined {
-  for (const [name, def] of Object.entries(definitions)) {
-    const kinds = def["x-kubernetes-group-version-kind"];
-    if (!Array.isArray(kinds)) continue;
-    if (kinds.some((k) => isJsonObject(k) && k.group === gvk.group && k.version === gvk.version && k.kind === gvk.kind)) return name;
+  if (!byKind) {
+    byKind = new Map();
+    for (const [name, def] of Object.entries(definitions)) {
+      const kinds = def["x-kubernetes-group-version-kind"];
+      if (!Array.isArray(kinds)) continue;
+      for (const k of kinds) {
+        if (!isJsonObject(k)) continue;
+        const key = `${String(k.group)}/${String(k.version)}/${String(k.kind)}`;
+        if (!byKind.has(key)) byKind.set(key, name);
+      }
+    }
   }
-  return undefined;
+  return byKind.get(`${gvk.group}/${gvk.version}/${gvk.kind}`);
 }

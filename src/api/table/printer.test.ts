@@ -29,6 +29,8 @@ describe("printerFor", () => {
     { group: "apps", resource: "replicasets", first: ["Name", "Desired", "Current"] },
     { group: "", resource: "serviceaccounts", first: ["Name", "Secrets", "Age"] },
     { group: "", resource: "configmaps", first: ["Name", "Data", "Age"] },
+    { group: "metallb.io", resource: "ipaddresspools", first: ["Name", "Auto Assign", "Avoid Buggy IPs", "Addresses"] },
+    { group: "metallb.io", resource: "l2advertisements", first: ["Name", "IPAddressPools", "IPAddressPool Selectors", "Interfaces", "Node Selectors"] },
     { group: "", resource: "secrets", first: ["Name", "Created At"] },
     { group: "discovery.k8s.io", resource: "services", first: ["Name", "Created At"] },
   ];

@@ -8,6 +8,7 @@ import { endpointsTablePrinter } from "./endpoints-table.js";
 import { endpointSliceTablePrinter } from "./endpointslice-table.js";
 import { eventTablePrinter } from "./event-table.js";
 import { leaseTablePrinter } from "./lease-table.js";
+import { ipAddressPoolTablePrinter, l2AdvertisementTablePrinter } from "./metallb-tables.js";
 import { namespaceTablePrinter } from "./namespace-table.js";
 import { nodeTablePrinter } from "./node-table.js";
 import { podTablePrinter } from "./pod-table.js";
@@ -34,6 +35,8 @@ const printers: ReadonlyMap<string, TablePrinter> = new Map([
   ["coordination.k8s.io/leases", leaseTablePrinter],
   ["apps/deployments", deploymentTablePrinter],
   ["apps/replicasets", replicaSetTablePrinter],
+  ["metallb.io/ipaddresspools", ipAddressPoolTablePrinter],
+  ["metallb.io/l2advertisements", l2AdvertisementTablePrinter],
 ]);
 
 /**

@@ -6,6 +6,7 @@ import type { FieldError } from "../field-errors.js";
 import type { ConfigMap, EndpointSlice, Endpoints, Event, KubeObject, Namespace, Node, Pod, ReplicationController, Service, ServiceAccount } from "../types.js";
 import { defaultDeployment, defaultReplicaSet } from "../defaults/apps.js";
 import { defaultEndpointSlice, defaultEndpoints } from "../defaults/endpoints.js";
+import { defaultIPAddressPool, defaultL2Advertisement } from "../defaults/metallb.js";
 import { defaultNamespace, prepareNamespaceForCreate } from "../defaults/namespace.js";
 import { defaultNode } from "../defaults/node.js";
 import { defaultPod } from "../defaults/pod.js";
@@ -17,6 +18,8 @@ import { validateAppsStatusUpdate, validateDeployment, validateDeploymentUpdate,
 import { validateEndpointSlice, validateEndpointSliceUpdate } from "./endpoint-slice.js";
 import { validateEndpoints, validateEndpointsUpdate } from "./endpoints.js";
 import { validateEvent, validateEventUpdate } from "./event.js";
+import { validateIPAddressPool, validateIPAddressPoolStatusUpdate, validateIPAddressPoolUpdate } from "./ip-address-pool.js";
+import { validateL2Advertisement, validateL2AdvertisementStatusUpdate, validateL2AdvertisementUpdate } from "./l2-advertisement.js";
 import { validateLease, validateLeaseUpdate } from "./lease.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import { validateNamespace, validateNamespaceStatusUpdate, validateNamespaceUpdate } from "./namespace.js";
@@ -140,6 +143,18 @@ function table(opts: AdmissionOptions): Record<string, Admission> {
       validate: validateReplicaSet,
       validateUpdate: validateReplicaSetUpdate,
       validateStatusUpdate: validateAppsStatusUpdate,
+    },
+    "metallb.io/IPAddressPool": {
+      defaults: defaultIPAddressPool,
+      validate: validateIPAddressPool,
+      validateUpdate: validateIPAddressPoolUpdate,
+      validateStatusUpdate: validateIPAddressPoolStatusUpdate,
+    },
+    "metallb.io/L2Advertisement": {
+      defaults: defaultL2Advertisement,
+      validate: validateL2Advertisement,
+      validateUpdate: validateL2AdvertisementUpdate,
+      validateStatusUpdate: validateL2AdvertisementStatusUpdate,
     },
   };
 }

@@ -161,10 +161,8 @@ function validateExternalTrafficPolicy(s: ServiceSpec): FieldError[] {
     if (hc !== 0) {
       errs.push(fieldErrors.invalid(specPath.child("healthCheckNodePort"), hc, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
     }
-  } else if (hc === 0) {
-    // The allocator assigns one before validation; an explicit 0 after allocation is an error.
-    errs.push(fieldErrors.required(specPath.child("healthCheckNodePort")));
-  } else {
+  } else if (hc !== 0) {
+    // 0 (unset) is fine: the allocator, which runs after validation here, assigns one.
     for (const m of isValidPortNum(hc)) errs.push(fieldErrors.invalid(specPath.child("healthCheckNodePort"), hc, m));
   }
   return errs;

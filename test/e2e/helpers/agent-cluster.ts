@@ -1,0 +1,107 @@
+// A cluster of real pieces for data-plane e2e tests and benchmarks: `svcnet server`, a namespace
+// sandbox of N nodes, and one `svcnet agent --sandbox-id` process per node (with the proxy and
+// the LoadBalancer speaker), each of which can be killed and started again on its own. The
+// sandbox's outside-client namespace (172.17.8.200) plays a machine on the node network.
+// Needs root. Everything lives in svcnet-<id>-* namespaces and temp dirs, removed by stop().
+
+import type { ChildProcess } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { destroyByPrefix } from "../../../src/sandbox/destroy-by-prefix.js";
+import { ExecIpRunner } from "../../../src/sandbox/ip-runner.js";
+import { buildSandboxNetwork } from "../../../src/sandbox/sandbox-network.js";
+import type { TopologyPlan } from "../../../src/sandbox/topology-plan.js";
+import { planTopology } from "../../../src/sandbox/topology-plan.js";
+import { svcnetBin } from "./repo.js";
+import type { ServerProcess } from "./server-process.js";
+import { startServer } from "./server-process.js";
+import { waitFor } from "./wait-for.js";
+
+export interface AgentCluster {
+  server: ServerProcess;
+  plan: TopologyPlan;
+  /** Starts (again) the agent of node `name`; resolves when the node is Ready. */
+  startAgent(name: string): Promise<void>;
+  /** Sends `signal` to the agent of node `name` and waits for it to exit. */
+  stopAgent(name: string, signal: NodeJS.Signals): Promise<void>;
+  /** Runs a command in a namespace of the sandbox; never rejects. */
+  inNetns(netns: string, argv: string[], timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** What the agents printed, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export interface AgentClusterOptions {
+  nodes: number;
+  /** A prefix for the sandbox id (letters), e.g. "l". */
+  idPrefix: string;
+  /** Extra `svcnet agent` flags. */
+  agentFlags?: string[];
+}
+
+export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCluster> {
+  const runner = new ExecIpRunner();
+  const id = `${o.idPrefix}${randomBytes(4).toString("hex")}`;
+  const plan = planTopology({ id, nodes: o.nodes });
+  const dataDir = mkdtempSync(join(tmpdir(), "svcnet-agent-cluster-"));
+  const agents = new Map<string, ChildProcess>();
+  let log = "";
+  const server = await startServer();
+  try {
+    await buildSandboxNetwork(plan, runner);
+  } catch (e) {
+    await destroyByPrefix(runner, { id });
+    await server.stop();
+    throw e;
+  }
+
+  const inNetns: AgentCluster["inNetns"] = (netns, argv, timeoutMs = 10_000) =>
+    new Promise((resolve) => {
+      execFile("ip", ["netns", "exec", netns, ...argv], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+
+  const stopAgent: AgentCluster["stopAgent"] = async (name, signal) => {
+    const child = agents.get(name);
+    agents.delete(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await gone;
+  };
+
+  const startAgent: AgentCluster["startAgent"] = async (name) => {
+    const args = [svcnetBin(), "agent", "--kubeconfig", server.kubeconfig, "--sandbox-id", id, "--node-name", name, "--data-dir", join(dataDir, name), "--proxy", "--speaker", ...(o.agentFlags ?? [])];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (c: Buffer) => (log += c.toString()));
+    child.stderr?.on("data", (c: Buffer) => (log += c.toString()));
+    agents.set(name, child);
+    await waitFor(`node ${name} Ready`, async () => new RegExp(`^${name}\\s+Ready\\s`, "m").test((await server.kubectl(["get", "nodes", "--no-headers"])).stdout), {
+      timeoutMs: 30_000,
+      state: () => log.slice(-2000),
+    });
+  };
+
+  return {
+    server,
+    plan,
+    startAgent,
+    stopAgent,
+    inNetns,
+    log: () => log,
+    async stop() {
+      try {
+        await Promise.all([...agents.keys()].map((name) => stopAgent(name, "SIGTERM")));
+      } finally {
+        await destroyByPrefix(runner, { id });
+        rmSync(dataDir, { recursive: true, force: true });
+        await server.stop();
+      }
+    },
+  };
+}
