@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { repoRoot } from "./helpers/repo.js";
 import type { ServerProcess } from "./helpers/server-process.js";
@@ -100,5 +101,43 @@ describe("svcnet up", () => {
       assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-MARK-MASQ\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
       assert.match(nat, /^\s+[1-9]\d*\s+\d+\s+KUBE-SVC-GKN7Y2BSGW4NJTYL\s.*\/\* default\/nginx-service: \*\/ tcp dpt:\d+$/m);
     }
+  });
+
+  test("the seed's chapter 3, finished: a LoadBalancer gets an address from the default pool, reachable from outside and on 127.0.0.1", { skip: process.getuid?.() === 0 ? false : "needs root" }, async () => {
+    // A free host port (the LoadBalancer port is published on 127.0.0.1:<port>).
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+      });
+    });
+    const svc = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "nginx-lb", namespace: "default" },
+      spec: { type: "LoadBalancer", selector: { app: "nginx" }, ports: [{ port, targetPort: 80 }] },
+    };
+    assert.equal((await s.kubectl(["create", "-f", "-"], { input: JSON.stringify(svc) })).code, 0);
+    let row = "";
+    await waitFor("EXTERNAL-IP from the pool", async () => {
+      row = (await s.kubectl(["get", "svc", "nginx-lb", "--no-headers"])).stdout;
+      return /\s172\.17\.8\.2\d\d\s/.test(row);
+    }, { timeoutMs: 10_000, state: () => row });
+    assert.match(row, new RegExp(`^nginx-lb\\s+LoadBalancer\\s+10\\.0\\.0\\.\\d+\\s+172\\.17\\.8\\.2\\d\\d\\s+${port}:3\\d{4}/TCP\\s`));
+    const vip = /\s(172\.17\.8\.2\d\d)\s/.exec(row)?.[1] ?? "";
+    await waitFor("nginx through the address from the outside client", async () => {
+      try {
+        return execFileSync("ip", ["netns", "exec", `svcnet-${id}-client`, "curl", "-s", "--max-time", "2", `http://${vip}:${port}/`], { encoding: "utf8" }).includes("Welcome to nginx!");
+      } catch {
+        return false;
+      }
+    }, { timeoutMs: 20_000 });
+    let page = "";
+    await waitFor(`nginx through 127.0.0.1:${port}`, async () => {
+      const r = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      page = r?.ok ? await r.text() : "";
+      return page.includes("Welcome to nginx!");
+    }, { timeoutMs: 20_000 });
+    assert.equal((await s.kubectl(["delete", "svc", "nginx-lb"])).code, 0);
   });
 });
