@@ -195,12 +195,18 @@ export class SandboxNode {
     }
   }
 
+  /** This node's part of the sandbox (its namespace). */
+  #sandboxNode(): SandboxNetwork["nodes"][number] {
+    const node = this.#o.sandbox.nodes.find((n) => n.name === this.#o.name);
+    if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
+    return node;
+  }
+
   /** Starts the LoadBalancer speaker for this node; resolves when it has stopped. */
   #startSpeaker(signal: AbortSignal): Promise<void> {
     const settings = this.#o.speaker;
     if (settings === false) return Promise.resolve();
-    const node = this.#o.sandbox.nodes.find((n) => n.name === this.#o.name);
-    if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
+    const node = this.#sandboxNode();
     const speaker = new LoadBalancerSpeaker({
       transport: this.#o.transport,
       nodeName: this.#o.name,
@@ -217,8 +223,7 @@ export class SandboxNode {
   #startProxy(signal: AbortSignal): Promise<void> {
     const settings = this.#o.proxy;
     if (settings === false) return Promise.resolve();
-    const node = this.#o.sandbox.nodes.find((n) => n.name === this.#o.name);
-    if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
+    const node = this.#sandboxNode();
     const proxy = new ServiceProxy({
       transport: this.#o.transport,
       commands: new ExecIptables({ netns: node.netns, backend: settings.backend }),
