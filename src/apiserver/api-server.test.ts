@@ -85,7 +85,7 @@ describe("API server pipeline (in-process)", () => {
       body: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s1"},"spec":{"bogus":1,"ports":[{"port":80}],"ports":[{"port":81}]}}',
     });
     assert.equal(strict.status, 400);
-    assert.equal(t.json<{ message: string }>(strict).message, 'strict decoding error: unknown field "spec.bogus", duplicate field "spec.ports"');
+    assert.equal(t.json<{ message: string }>(strict).message, 'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.bogus", duplicate field "spec.ports"');
     const warn = await t.request("POST", `${svcPath}?fieldValidation=Warn`, { body: { ...service("s2"), spec: { bogus: 1, ports: [{ port: 80 }] } } });
     assert.equal(warn.status, 201);
     assert.equal(warn.headers.warning, '299 - "unknown field \\"spec.bogus\\""');

@@ -107,7 +107,8 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
   const warnings: string[] = [];
   if (validation === "Strict" && (unknown.length || duplicates.length)) {
     const parts = [...unknown.map((f) => `unknown field "${f}"`), ...duplicates.map((f) => `duplicate field "${f}"`)];
-    throw ApiError.badRequest(`strict decoding error: ${parts.join(", ")}`);
+    // kube-apiserver's words: `Service in version "v1" cannot be handled as a Service: strict decoding error: …`.
+    throw ApiError.badRequest(`${want.kind} in version "${want.apiVersion.split("/").pop() ?? ""}" cannot be handled as a ${want.kind}: strict decoding error: ${parts.join(", ")}`);
   }
   if (validation === "Warn") {
     for (const f of unknown) warnings.push(`unknown field "${f}"`);

@@ -126,7 +126,7 @@ describe("metallb.io/v1beta1 through the API server", () => {
         path: `${pools}?fieldValidation=Strict`,
         body: pool("bad", { addresses: ["172.17.9.0/24"], autoassign: false }),
         code: 400,
-        message: /^strict decoding error: unknown field "spec\.autoassign"$/,
+        message: /^IPAddressPool in version "v1beta1" cannot be handled as a IPAddressPool: strict decoding error: unknown field "spec\.autoassign"$/,
       },
     ];
     for (const c of cases) {
