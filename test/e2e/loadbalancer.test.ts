@@ -82,9 +82,13 @@ describe("LoadBalancer services on the namespace sandbox", { skip: isRoot ? fals
     }, { timeoutMs: 15_000, state: () => `curl exit ${page.code}` });
     assert.match(page.stdout, /Welcome to nginx!/);
     assert.equal((await owners(vip)).length, 1);
-    // And from a pod inside the cluster, through the proxy's rules for the ingress address.
+    // And from inside the cluster, through the proxy's rules for the ingress address: from a node
+    // and from a pod (kubectl exec).
     const fromNode = await c.inNetns(c.plan.nodes[0].netns, ["curl", "-s", "--max-time", "2", `http://${vip}:8000/`]);
     assert.match(fromNode.stdout, /Welcome to nginx!/, `from a node: exit ${fromNode.code}`);
+    const pod = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.name}"])).stdout;
+    const fromPod = await kubectl(["exec", pod, "--", "curl", "-s", "--max-time", "2", `http://${vip}:8000/`]);
+    assert.match(fromPod.stdout, /Welcome to nginx!/, `from pod ${pod}: exit ${fromPod.code} ${fromPod.stderr}`);
   });
 
   test("loadBalancerSourceRanges that exclude the client block it; including it lets it in", async () => {
