@@ -160,6 +160,23 @@ describe("LoadBalancer services on the namespace sandbox", { skip: isRoot ? fals
     assert.equal((await kubectl(["delete", "svc", "tiny-a", "tiny-b", "wants-201", "other-class"])).code, 0);
   });
 
+  test("the control plane stops: the address stays where it is and keeps serving; when it returns nothing moves", async () => {
+    const before = await owners(vip);
+    assert.equal(before.length, 1);
+    const pods = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.containerStatuses[0].restartCount} {end}"])).stdout;
+    await c.server.kill("SIGKILL");
+    // Well past the speakers' 2 s lease: without the API nobody can renew, and nobody gives up.
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.deepEqual(await owners(vip), before);
+    assert.match((await curlFromClient(`http://${vip}:8000/`)).stdout, /Welcome to nginx!/);
+    await c.server.restart();
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(await owners(vip), before);
+    assert.match((await curlFromClient(`http://${vip}:8000/`)).stdout, /Welcome to nginx!/);
+    const after = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.containerStatuses[0].restartCount} {end}"])).stdout;
+    assert.equal(after, pods, "the same pods, not restarted");
+  });
+
   test("the owner dies (agent SIGKILLed, its interface down): another node announces and requests succeed again", async () => {
     const [owner] = await owners(vip);
     assert.ok(owner, "someone announces the address");

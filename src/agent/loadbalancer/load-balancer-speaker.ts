@@ -90,6 +90,8 @@ export class LoadBalancerSpeaker {
   /** "namespace/name uid addresses" of the services this node announces. */
   #announcing = new Set<string>();
   #plan: AnnouncePlan | undefined;
+  /** True while the speaker holds its addresses as they are because the API cannot be reached. */
+  #frozen = false;
 
   constructor(options: LoadBalancerSpeakerOptions) {
     this.#o = options;
@@ -147,7 +149,7 @@ export class LoadBalancerSpeaker {
         signal,
         caches: Object.values(informers) as Informer[],
         sync: async () => {
-          const next = await this.#reconcile(informers, events);
+          const next = await this.#reconcile(informers, events, lease);
           queue.addAfter(RECONCILE, Math.max(0, next - this.#clock.now()));
         },
         onDrop: (_key, err) => this.#log(`reconcile keeps failing: ${err instanceof Error ? err.message : String(err)}`),
@@ -162,8 +164,22 @@ export class LoadBalancerSpeaker {
   }
 
   /** Makes the interface match the plan; resolves with when to look again (epoch ms). */
-  async #reconcile(informers: SpeakerCaches, events: EventRecorder): Promise<number> {
+  async #reconcile(informers: SpeakerCaches, events: EventRecorder, lease: SpeakerLease): Promise<number> {
     const now = this.#clock.now();
+    // Our own renewals failing for a whole lease duration means the API (and so everything in
+    // the caches) is out of reach: every speaker's Leases would seem to run out and, deciding
+    // from them, every node would drop its addresses and LoadBalancer traffic would stop with
+    // the control plane. Instead the addresses stay where they are until the API answers again
+    // (the data plane outlives the control plane, as the proxies' rules do).
+    const durationMs = (this.#o.leaseDurationSeconds ?? SPEAKER_LEASE_DURATION_SECONDS) * 1000;
+    const renewedAt = lease.renewedAt;
+    if (renewedAt !== undefined && now - renewedAt > durationMs) {
+      if (!this.#frozen) this.#log(`the API has not been reachable for ${Math.round((now - renewedAt) / 1000)} s: holding ${this.#applied?.length ? this.#applied.join(", ") : "no addresses"} as they are until it answers`);
+      this.#frozen = true;
+      return now + (this.#o.renewMs ?? SPEAKER_RENEW_MS);
+    }
+    if (this.#frozen) this.#log("the API answers again: deciding from its state");
+    this.#frozen = false;
     const live = speakerLiveness(informers.leases.lister.list(), now);
     const plan = announcePlan({
       node: this.#o.nodeName,

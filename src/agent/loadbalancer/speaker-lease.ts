@@ -34,15 +34,27 @@ export class SpeakerLease {
   #cancel: (() => void) | undefined;
   #inFlight: Promise<void> = Promise.resolve();
   #stopped = false;
+  #renewedAt: number | undefined;
 
   constructor(options: SpeakerLeaseOptions) {
     this.#o = options;
     this.#name = speakerLeaseName(options.node);
   }
 
+  /** When the last successful renewal started (epoch ms); undefined before the first. */
+  get renewedAt(): number | undefined {
+    return this.#renewedAt;
+  }
+
   /** Writes renewTime = now (creating the Lease when it does not exist). */
   async renew(): Promise<void> {
-    const now = microTime(this.#o.clock.now());
+    const started = this.#o.clock.now();
+    await this.#write(started);
+    this.#renewedAt = Math.max(this.#renewedAt ?? 0, started);
+  }
+
+  async #write(at: number): Promise<void> {
+    const now = microTime(at);
     const spec = { holderIdentity: this.#o.node, leaseDurationSeconds: this.#o.durationSeconds ?? SPEAKER_LEASE_DURATION_SECONDS, renewTime: now };
     try {
       await this.#o.leases.patch(SPEAKER_LEASE_NAMESPACE, this.#name, { type: "merge", body: { spec } });
