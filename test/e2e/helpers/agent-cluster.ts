@@ -40,6 +40,8 @@ export interface AgentClusterOptions {
   idPrefix: string;
   /** Extra `svcnet agent` flags. */
   agentFlags?: string[];
+  /** Extra `svcnet server` flags (e.g. a shorter --node-monitor-grace-period). */
+  serverArgs?: string[];
 }
 
 export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCluster> {
@@ -49,7 +51,7 @@ export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCl
   const dataDir = mkdtempSync(join(tmpdir(), "svcnet-agent-cluster-"));
   const agents = new Map<string, ChildProcess>();
   let log = "";
-  const server = await startServer();
+  const server = await startServer(o.serverArgs ? { extraArgs: o.serverArgs } : {});
   try {
     await buildSandboxNetwork(plan, runner);
   } catch (e) {
