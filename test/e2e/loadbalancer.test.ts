@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { podNetnsName } from "../../src/sandbox/topology-plan.js";
 import type { AgentCluster } from "./helpers/agent-cluster.js";
 import { startAgentCluster } from "./helpers/agent-cluster.js";
 import { repoRoot } from "./helpers/repo.js";
@@ -164,11 +165,18 @@ describe("LoadBalancer services on the namespace sandbox", { skip: isRoot ? fals
     const before = await owners(vip);
     assert.equal(before.length, 1);
     const pods = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.containerStatuses[0].restartCount} {end}"])).stdout;
+    const clusterIP = (await kubectl(["get", "svc", "nginx-service", "-o", "jsonpath={.spec.clusterIP}"])).stdout;
+    const nodePort = (await kubectl(["get", "svc", "nginx-service", "-o", "jsonpath={.spec.ports[0].nodePort}"])).stdout;
+    const aPod = pods.split("=")[0];
     await c.server.kill("SIGKILL");
     // Well past the speakers' 2 s lease: without the API nobody can renew, and nobody gives up.
     await new Promise((r) => setTimeout(r, 4000));
     assert.deepEqual(await owners(vip), before);
     assert.match((await curlFromClient(`http://${vip}:8000/`)).stdout, /Welcome to nginx!/);
+    // ClusterIP from a pod and NodePorts from outside keep working too: the proxies keep their rules.
+    const fromPod = await c.inNetns(podNetnsName(c.plan.prefix, `default/${aPod}`), ["curl", "-s", "--max-time", "2", `http://${clusterIP}:8000/`]);
+    assert.match(fromPod.stdout, /Welcome to nginx!/, `ClusterIP from pod ${aPod} with the API down: exit ${fromPod.code}`);
+    for (const n of c.plan.nodes) assert.match((await curlFromClient(`http://${n.ip}:${nodePort}/`)).stdout, /Welcome to nginx!/, `NodePort on ${n.name} with the API down`);
     await c.server.restart();
     await new Promise((r) => setTimeout(r, 3000));
     assert.deepEqual(await owners(vip), before);

@@ -166,17 +166,23 @@ export class LoadBalancerSpeaker {
   /** Makes the interface match the plan; resolves with when to look again (epoch ms). */
   async #reconcile(informers: SpeakerCaches, events: EventRecorder, lease: SpeakerLease): Promise<number> {
     const now = this.#clock.now();
-    // Our own renewals failing for a whole lease duration means the API (and so everything in
+    // Our own renewals failing for a while means the API (and so everything in
     // the caches) is out of reach: every speaker's Leases would seem to run out and, deciding
     // from them, every node would drop its addresses and LoadBalancer traffic would stop with
     // the control plane. Instead the addresses stay where they are until the API answers again
     // (the data plane outlives the control plane, as the proxies' rules do).
+    // The threshold must come before any other Lease can seem to run out: another speaker's last
+    // renewal may be up to one period older than ours, so after (duration − 2 periods) without a
+    // successful renewal of our own we stop deciding (1 s with the defaults, before the 1.5 s at
+    // which the first other Lease could expire).
+    const renewMs = this.#o.renewMs ?? SPEAKER_RENEW_MS;
     const durationMs = (this.#o.leaseDurationSeconds ?? SPEAKER_LEASE_DURATION_SECONDS) * 1000;
+    const blindAfterMs = Math.max(renewMs, durationMs - 2 * renewMs);
     const renewedAt = lease.renewedAt;
-    if (renewedAt !== undefined && now - renewedAt > durationMs) {
+    if (renewedAt !== undefined && now - renewedAt > blindAfterMs) {
       if (!this.#frozen) this.#log(`the API has not been reachable for ${Math.round((now - renewedAt) / 1000)} s: holding ${this.#applied?.length ? this.#applied.join(", ") : "no addresses"} as they are until it answers`);
       this.#frozen = true;
-      return now + (this.#o.renewMs ?? SPEAKER_RENEW_MS);
+      return now + renewMs;
     }
     if (this.#frozen) this.#log("the API answers again: deciding from its state");
     this.#frozen = false;
