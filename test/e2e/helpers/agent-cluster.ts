@@ -7,7 +7,7 @@
 import type { ChildProcess } from "node:child_process";
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { destroyByPrefix } from "../../../src/sandbox/destroy-by-prefix.js";
@@ -15,6 +15,8 @@ import { ExecIpRunner } from "../../../src/sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../../../src/sandbox/sandbox-network.js";
 import type { TopologyPlan } from "../../../src/sandbox/topology-plan.js";
 import { planTopology } from "../../../src/sandbox/topology-plan.js";
+import type { CuttableRelay } from "./cuttable-relay.js";
+import { startCuttableRelay } from "./cuttable-relay.js";
 import { svcnetBin } from "./repo.js";
 import type { ServerProcess } from "./server-process.js";
 import { startServer } from "./server-process.js";
@@ -27,6 +29,10 @@ export interface AgentCluster {
   startAgent(name: string): Promise<void>;
   /** Sends `signal` to the agent of node `name` and waits for it to exit. */
   stopAgent(name: string, signal: NodeJS.Signals): Promise<void>;
+  /** Cuts the agent of node `name` off the API server (its relay drops every connection). */
+  partition(name: string): void;
+  /** Lets the agent of node `name` reach the API server again. */
+  heal(name: string): void;
   /** Runs a command in a namespace of the sandbox; never rejects. */
   inNetns(netns: string, argv: string[], timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
   /** What the agents printed, for failure messages. */
@@ -50,6 +56,8 @@ export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCl
   const plan = planTopology({ id, nodes: o.nodes });
   const dataDir = mkdtempSync(join(tmpdir(), "svcnet-agent-cluster-"));
   const agents = new Map<string, ChildProcess>();
+  // Each agent reaches the API through a relay of its own, so that one node can be partitioned.
+  const relays = new Map<string, { relay: CuttableRelay; kubeconfig: string }>();
   let log = "";
   const server = await startServer(o.serverArgs ? { extraArgs: o.serverArgs } : {});
   try {
@@ -77,8 +85,20 @@ export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCl
     await gone;
   };
 
+  const relayFor = async (name: string): Promise<string> => {
+    const known = relays.get(name);
+    if (known) return known.kubeconfig;
+    const relay = await startCuttableRelay(server.port);
+    const kubeconfig = join(dataDir, "kubeconfigs", name);
+    mkdirSync(join(dataDir, "kubeconfigs"), { recursive: true });
+    writeFileSync(kubeconfig, readFileSync(server.kubeconfig, "utf8").replace(/(server: https:\/\/127\.0\.0\.1:)\d+/, `$1${relay.port}`), { mode: 0o600 });
+    relays.set(name, { relay, kubeconfig });
+    return kubeconfig;
+  };
+
   const startAgent: AgentCluster["startAgent"] = async (name) => {
-    const args = [svcnetBin(), "agent", "--kubeconfig", server.kubeconfig, "--sandbox-id", id, "--node-name", name, "--data-dir", join(dataDir, name), "--proxy", "--speaker", ...(o.agentFlags ?? [])];
+    const kubeconfig = await relayFor(name);
+    const args = [svcnetBin(), "agent", "--kubeconfig", kubeconfig, "--sandbox-id", id, "--node-name", name, "--data-dir", join(dataDir, name), "--proxy", "--speaker", ...(o.agentFlags ?? [])];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (c: Buffer) => (log += c.toString()));
     child.stderr?.on("data", (c: Buffer) => (log += c.toString()));
@@ -94,6 +114,8 @@ export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCl
     plan,
     startAgent,
     stopAgent,
+    partition: (name) => relays.get(name)?.relay.cut(),
+    heal: (name) => relays.get(name)?.relay.heal(),
     inNetns,
     log: () => log,
     async stop() {
@@ -101,6 +123,7 @@ export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCl
         await Promise.all([...agents.keys()].map((name) => stopAgent(name, "SIGTERM")));
       } finally {
         await destroyByPrefix(runner, { id });
+        await Promise.all([...relays.values()].map((r) => r.relay.close()));
         rmSync(dataDir, { recursive: true, force: true });
         await server.stop();
       }
