@@ -1,12 +1,14 @@
 // What every cluster has from its first start: the four system namespaces, and the
 // `kubernetes` service in `default` (first service IP, port 443) whose Endpoints and
-// EndpointSlice point at the API server's advertised address. Idempotent: runs at every start.
+// EndpointSlice list every live API server, this one included (its Lease is taken here and kept
+// by runApiServerEndpointReconciler). Idempotent: runs at every start.
 
 import { ApiError } from "../api/errors.js";
 import { requireResource } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
 import type { Registry } from "../registry/registry.js";
+import { ApiServerEndpointReconciler } from "./apiserver-endpoints/endpoint-reconciler.js";
 
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -27,19 +29,13 @@ async function ensure(registry: Registry, r: ResourceInfo, ns: string | undefine
   }
 }
 
-/** PUT-or-create so the object follows the advertised address if it changed between starts. */
-async function reconcile(registry: Registry, r: ResourceInfo, ns: string, obj: KubeObject): Promise<void> {
-  const name = obj.metadata.name ?? "";
-  const live = await registry.find(r, ns, name);
-  if (!live) return ensure(registry, r, ns, obj);
-  await registry.update(r, ns, name, { ...obj, metadata: { ...live.metadata, labels: obj.metadata.labels } });
-}
-
 export interface BootstrapOptions {
   /** The first IP of the service range (10.0.0.1). */
   kubernetesServiceIP: string;
   advertiseAddress: string;
   advertisePort: number;
+  /** Clock for the Lease (epoch ms); default Date.now. */
+  now?: () => number;
 }
 
 export async function bootstrapCluster(registry: Registry, o: BootstrapOptions): Promise<void> {
@@ -55,14 +51,6 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
       sessionAffinity: "None",
     },
   });
-  await reconcile(registry, requireResource("", "v1", "endpoints"), "default", {
-    metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
-    subsets: [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: "https", port: o.advertisePort, protocol: "TCP" }] }],
-  });
-  await reconcile(registry, requireResource("discovery.k8s.io", "v1", "endpointslices"), "default", {
-    metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
-    addressType: "IPv4",
-    endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
-    ports: [{ name: "https", port: o.advertisePort, protocol: "TCP" }],
-  });
+  // This server's Lease, and the endpoints of every live server (see apiserver-endpoints/).
+  await new ApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: o.advertisePort }, ...(o.now ? { now: o.now } : {}) }).renewAndReconcile();
 }
