@@ -4,6 +4,7 @@ import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
 import { controllerNames } from "../controllers/all-controllers.js";
 import { parseControllerSelection } from "../controllers/controller-manager.js";
+import { defaultLeaderElection, leaderElectionConfigError } from "../controllers/leader-election/leader-election-config.js";
 import { startControlPlane } from "../server/control-plane.js";
 
 const help = (): string => `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
@@ -21,7 +22,36 @@ Flags:
   --controllers list                   controllers to run: "*" for all, "-name" to turn one off (default "*");
                                        names: ${controllerNames().join(", ")}
   --node-monitor-grace-period duration how long a node may go without renewing its lease before it
-                                       is NotReady and its pods leave the endpoints (default "40s")`;
+                                       is NotReady and its pods leave the endpoints (default "40s")
+  --leader-elect bool                  run the controllers only while holding Lease kube-system/kube-controller-manager,
+                                       so that of several servers on one etcd exactly one acts (default true)
+  --leader-elect-lease-duration d      how long the others wait before taking over a silent leader's Lease (default "15s")
+  --leader-elect-renew-deadline d      how long the leader tries to renew before it stops its controllers (default "10s")
+  --leader-elect-retry-period d        the longest gap between attempts to acquire or renew (default "2s")`;
+
+/** --leader-elect* flag values → leader election settings, or a one-line error with the fix. */
+export function parseLeaderElectionFlags(f: { elect: string; lease: string; renew: string; retry: string }):
+  | { ok: true; value: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number } | undefined }
+  | { ok: false; error: string } {
+  if (f.elect !== "true" && f.elect !== "false") return { ok: false, error: `--leader-elect must be true or false, got ${JSON.stringify(f.elect)}` };
+  const named = [
+    ["--leader-elect-lease-duration", f.lease],
+    ["--leader-elect-renew-deadline", f.renew],
+    ["--leader-elect-retry-period", f.retry],
+  ] as const;
+  const ms: number[] = [];
+  for (const [flag, text] of named) {
+    const v = parseDuration(text);
+    if (v === undefined || v <= 0) return { ok: false, error: `${flag} must be a positive duration like "15s" or "500ms", got ${JSON.stringify(text)}` };
+    ms.push(v);
+  }
+  const value = { leaseDurationMs: ms[0], renewDeadlineMs: ms[1], retryPeriodMs: ms[2] };
+  const why = leaderElectionConfigError(value);
+  if (why) return { ok: false, error: `--leader-elect-*: ${why} (lease ${f.lease}, renew deadline ${f.renew}, retry period ${f.retry})` };
+  return { ok: true, value: f.elect === "true" ? value : undefined };
+}
+
+const seconds = (ms: number): string => `${ms / 1000}s`;
 
 /** Go-style durations as Kubernetes flags take them: "500ms", "40s", "2m", "1h30m". */
 export function parseDuration(text: string): number | undefined {
@@ -57,6 +87,10 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
         "advertise-address": { type: "string", default: "172.17.8.101" },
         controllers: { type: "string", default: "*" },
         "node-monitor-grace-period": { type: "string", default: "40s" },
+        "leader-elect": { type: "string", default: "true" },
+        "leader-elect-lease-duration": { type: "string", default: seconds(defaultLeaderElection.leaseDurationMs) },
+        "leader-elect-renew-deadline": { type: "string", default: seconds(defaultLeaderElection.renewDeadlineMs) },
+        "leader-elect-retry-period": { type: "string", default: seconds(defaultLeaderElection.retryPeriodMs) },
         help: { type: "boolean", short: "h", default: false },
         ...hooks.extraFlags,
       },
@@ -82,6 +116,16 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     console.error(`error: --node-monitor-grace-period must be a duration of at least 1s like "40s" or "2m", got ${JSON.stringify(values["node-monitor-grace-period"])}`);
     return 1;
   }
+  const election = parseLeaderElectionFlags({
+    elect: values["leader-elect"],
+    lease: values["leader-elect-lease-duration"],
+    renew: values["leader-elect-renew-deadline"],
+    retry: values["leader-elect-retry-period"],
+  });
+  if (!election.ok) {
+    console.error(`error: ${election.error}`);
+    return 1;
+  }
   const stop = new AbortController();
   // Everything the process runs (listener, caches, controllers, node agents) stops on this signal.
   setMaxListeners(0, stop.signal);
@@ -97,6 +141,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
       advertiseAddress: values["advertise-address"],
       controllers,
       nodeMonitorGracePeriodMs: grace,
+      leaderElection: election.value,
       signal: stop.signal,
     });
     console.log(`svcnet server listening on ${cp.url}`);

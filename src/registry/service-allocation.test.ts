@@ -750,6 +750,22 @@ test("repair", async (t) => {
     }),
   );
 
+  await t.test("a service deleted on another server while repair lists does not get its freed values back", () =>
+    withAllocator(async (alloc, store) => {
+      const other = new ServiceAllocator({ store });
+      const gone = await created(other, makeService("default", "gone", (s) => (s.spec.clusterIP = "10.0.0.60")));
+      const r = await alloc.repair(async () => {
+        const listed = [structuredClone(gone)]; // the list still has it …
+        await other.releaseForDelete(gone); // … and the other server finishes deleting it right after
+        return listed;
+      });
+      assert.deepEqual(r, { released: [], restored: [], conflicts: [] });
+      assert.deepEqual(await keys(store, clusterIPKeyPrefix), []);
+      const next = await created(other, makeService("default", "next", (s) => (s.spec.clusterIP = "10.0.0.60")));
+      assert.equal(next.spec.clusterIP, "10.0.0.60");
+    }),
+  );
+
   await t.test("a key left by a deleted service is handed to the recreated service that holds the value", () =>
     withAllocator(async (alloc, store) => {
       await created(alloc, makeService("default", "web", (s) => (s.spec.clusterIP = "10.0.0.50")));

@@ -14,7 +14,8 @@
 // - If the write then fails, call the returned rollback; on success of an update, call commit
 //   (it releases what the update gave up). Create has nothing to commit.
 // - Set metadata.uid before allocating: keys name their owner by uid when there is one.
-// - Run repair(services) at startup and periodically with a fresh list of all services.
+// - Run repair(listServices) at startup and periodically, with a function that lists all
+//   services consistently (see repair).
 
 import { prepareServiceForUpdate } from "../api/defaults/service-update.js";
 import { fieldErrors, path } from "../api/field-errors.js";
@@ -180,15 +181,25 @@ export class ServiceAllocator {
   }
 
   /**
-   * Reconciles the keys with `services` (all services, freshly listed): re-records values a
-   * service holds without a key, releases keys no service holds once they were seen orphaned
-   * on the previous run too, and reports values held by several services or out of range.
+   * Reconciles the keys with the services: re-records values a service holds without a key,
+   * releases keys no service holds once they were seen orphaned on the previous run too, and
+   * reports values held by several services or out of range.
+   *
+   * Pass `services` as a function that lists every service consistently (not from a lagging
+   * cache): repair reads the keys first and lists after, so a service deleted meanwhile can
+   * only look orphaned (and wait out the grace period), never get its freed values recorded
+   * again. With an array listed before the call, a value freed by a delete on another server
+   * between that list and the key read is recorded again for the deleted service — held by
+   * nobody until two later repairs release it.
    */
-  async repair(services: readonly Service[]): Promise<RepairResult> {
+  async repair(services: readonly Service[] | (() => Promise<readonly Service[]>)): Promise<RepairResult> {
     const result: RepairResult = { released: [], restored: [], conflicts: [] };
+    const ipEntries = await this.#ips.entries();
+    const portEntries = await this.#ports.entries();
+    const listed = typeof services === "function" ? await services() : services;
     const ipClaims = new Map<string, PoolOwner[]>();
     const portClaims = new Map<string, PoolOwner[]>();
-    for (const svc of services) {
+    for (const svc of listed) {
       const held = heldResources(svc);
       const who = `${svc.metadata.namespace ?? ""}/${svc.metadata.name ?? ""}`;
       for (const ip of held.clusterIPs) {
@@ -204,11 +215,11 @@ export class ServiceAllocator {
       }
     }
     const suspects = new Map<string, number>();
-    for (const [pool, claims, what] of [
-      [this.#ips, ipClaims, "cluster IP"],
-      [this.#ports, portClaims, "node port"],
+    for (const [pool, entries, claims, what] of [
+      [this.#ips, ipEntries, ipClaims, "cluster IP"],
+      [this.#ports, portEntries, portClaims, "node port"],
     ] as const) {
-      const plan = planRepair({ entries: await pool.entries(), claims, suspects: this.#suspects });
+      const plan = planRepair({ entries, claims, suspects: this.#suspects });
       for (const [k, rev] of plan.suspects) suspects.set(k, rev);
       for (const c of plan.conflicts) {
         const names = c.owners.map((o) => `${o.namespace}/${o.name}`).join(", ");

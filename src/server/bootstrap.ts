@@ -34,6 +34,8 @@ export interface BootstrapOptions {
   kubernetesServiceIP: string;
   advertiseAddress: string;
   advertisePort: number;
+  /** Names this server's Lease across restarts; see ApiServerEndpointReconcilerOptions.identity. */
+  identity?: string;
   /** Clock for the Lease (epoch ms); default Date.now. */
   now?: () => number;
 }
@@ -52,5 +54,5 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
     },
   });
   // This server's Lease, and the endpoints of every live server (see apiserver-endpoints/).
-  await new ApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: o.advertisePort }, ...(o.now ? { now: o.now } : {}) }).renewAndReconcile();
+  await new ApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: o.advertisePort }, ...(o.identity ? { identity: o.identity } : {}), ...(o.now ? { now: o.now } : {}) }).renewAndReconcile();
 }

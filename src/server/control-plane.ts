@@ -2,13 +2,15 @@
 // strategies, bootstrap objects, the API server (with service account tokens signed by the
 // data dir's sa.key) and its HTTPS listener, the controllers, and the kubeconfig.
 
+import { hostname } from "node:os";
 import { mkdirSync, chmodSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { findResource } from "../api/resources.js";
 import type { Service } from "../api/types.js";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { InProcessTransport } from "../client/index.js";
+import type { ControllerManagerOptions } from "../controllers/controller-manager.js";
 import { runControllerManager } from "../controllers/controller-manager.js";
 import { allControllers } from "../controllers/all-controllers.js";
 import { ResyncLoop } from "../controllers/resync-loop.js";
@@ -21,6 +23,7 @@ import type { ServiceAllocator } from "../registry/service-allocation.js";
 import { openStore } from "./open-store.js";
 import type { Store } from "../storage/store.js";
 import { WatchCache } from "../storage/watch-cache.js";
+import { runApiServerEndpointReconciler } from "./apiserver-endpoints/endpoint-reconciler.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensureAdminToken, ensureServingPki } from "./pki.js";
@@ -39,6 +42,8 @@ export interface ControlPlaneOptions {
   controllers: readonly string[];
   /** How long a node may go without renewing its lease before it is NotReady (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** Run the controllers only while holding Lease kube-system/kube-controller-manager (--leader-elect). */
+  leaderElection?: ControllerManagerOptions["leaderElection"];
   signal: AbortSignal;
 }
 
@@ -63,15 +68,23 @@ export function parsePortRange(s: string): { base: number; size: number } {
   return { base: Number(m[1]), size: Number(m[2]) - Number(m[1]) + 1 };
 }
 
+/** A UUID-shaped name derived from `text`: the same text, the same UUID. */
+function uuidFrom(text: string): string {
+  const h = createHash("sha256").update(text).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 async function listServices(registry: Registry): Promise<Service[]> {
   const r = findResource("", "v1", "services");
   if (!r) return [];
-  return (await registry.list(r, undefined, { resourceVersion: "0" })).items as Service[];
+  // A fresh, consistent read (not the watch cache): repair reads the allocation keys first and
+  // the services after, so a service deleted meanwhile through another server is not resurrected.
+  return (await registry.list(r, undefined, { resourceVersion: "" })).items as Service[];
 }
 
 /** Allocation repair, as kube-apiserver's repair loops: at start and every few minutes. */
 function startAllocationRepair(registry: Registry, allocator: ServiceAllocator, signal: AbortSignal): void {
-  const repair = new ResyncLoop(async () => void (await allocator.repair(await listServices(registry))), {
+  const repair = new ResyncLoop(async () => void (await allocator.repair(() => listServices(registry))), {
     signal,
     minIntervalMs: 60_000,
     maxIntervalMs: 180_000,
@@ -132,12 +145,19 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     await api.start(signal);
     const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: signal });
     // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
-    await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port });
+    // Each server holds a Lease for its address; the kubernetes Endpoints list every live server.
+    // The identity survives restarts (same host and data dir), so a restart replaces its entry.
+    const identity = `${hostname()}:${dataDir}`;
+    await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port, identity });
     bootstrapped = true;
+    const endpointsDone = runApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: address.port }, identity, signal });
     const controllersDone = runControllerManager({
       transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
       controllers: allControllers,
       enabled: o.controllers,
+      // The same server (host and data dir) comes back under the same identity, so after a crash
+      // it takes its own Lease back at once instead of waiting out the lease duration.
+      leaderElection: o.leaderElection && { identity: `${hostname()}_${uuidFrom(dataDir)}`, ...o.leaderElection },
       settings: { rootCACert: pki.caCert, ...(o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}) },
       signal: signal,
     }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
@@ -149,6 +169,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     const closed = new Promise<void>((resolveClosed) => {
       server.on("close", async () => {
         await controllersDone;
+        // It removes this server's Lease once `signal` aborts: the store stays open until then.
+        await endpointsDone;
         store.close().then(
           () => resolveClosed(),
           () => resolveClosed(),
