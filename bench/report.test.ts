@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { StoreFigures } from "./report.js";
-import { benchJson, figureRows, formatNumber, formatRatio, formatReport, limitChecks, renderTable } from "./report.js";
+import { benchJson, comparisonLabel, defaultComparisons, figureRows, formatNumber, formatRatio, formatReport, limitChecks, renderTable } from "./report.js";
 import type { LatencySummary } from "./stats.js";
 
 const lat = (p50: number, p99: number, max = p99): LatencySummary => ({ count: 100, p50, p99, max, mean: p50 });
@@ -9,6 +9,7 @@ const lat = (p50: number, p99: number, max = p99): LatencySummary => ({ count: 1
 function makeFigures(store: string, edit: (f: StoreFigures) => void = () => {}): StoreFigures {
   const f: StoreFigures = {
     store,
+    servers: 1,
     creates: { count: 3000, clients: 50, seconds: 2, perSecond: 1500, errors: 0, latency: lat(20, 80) },
     sequential: { count: 300, errors: 0, latency: lat(1, 20) },
     fanOut: { watchers: 100, writes: 200, missed: 0, errors: 0, perWatcher: lat(5, 30), slowest: lat(6, 35) },
@@ -23,25 +24,53 @@ const etcd = makeFigures("etcd", (f) => {
   f.sequential.latency = lat(2, 40);
   f.fanOut.perWatcher = lat(10, 60);
 });
+const etcd2 = makeFigures("etcd×2", (f) => {
+  f.servers = 2;
+  f.creates.perSecond = 900;
+  f.sequential.latency = lat(2, 48);
+  f.fanOut.perWatcher = lat(12, 90);
+  f.fanOut.missed = 3;
+});
 
-test("figureRows: peer ratio is first store over second", async (t) => {
-  const rows = new Map(figureRows([sqlite, etcd]).map((r) => [r.key, r]));
-  const cases: { name: string; key: string; values: number[]; ratio: number | undefined }[] = [
-    { name: "creates per second", key: "createsPerSecond", values: [1500, 750], ratio: 2 },
-    { name: "sequential p99", key: "writeP99Ms", values: [20, 40], ratio: 0.5 },
-    { name: "fan-out p99", key: "fanOutP99Ms", values: [30, 60], ratio: 0.5 },
-    { name: "zero in the peer gives no ratio", key: "failedWrites", values: [0, 0], ratio: undefined },
+test("defaultComparisons: every system over the first, then each from the third over the one before", async (t) => {
+  const cases: { name: string; stores: StoreFigures[]; want: string[] }[] = [
+    { name: "one system: none", stores: [sqlite], want: [] },
+    { name: "two systems", stores: [sqlite, etcd], want: ["etcd/sqlite"] },
+    { name: "three systems", stores: [sqlite, etcd, etcd2], want: ["etcd/sqlite", "etcd×2/sqlite", "etcd×2/etcd"] },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.deepEqual(defaultComparisons(c.stores).map(comparisonLabel), c.want));
+});
+
+test("figureRows: one ratio per comparison, of ÷ over", async (t) => {
+  const rows = new Map(figureRows([sqlite, etcd, etcd2]).map((r) => [r.key, r]));
+  // Ratio order: etcd/sqlite, etcd×2/sqlite, etcd×2/etcd.
+  const cases: { name: string; key: string; values: number[]; ratios: (number | undefined)[] }[] = [
+    { name: "creates per second", key: "createsPerSecond", values: [1500, 750, 900], ratios: [0.5, 0.6, 1.2] },
+    { name: "sequential p99", key: "writeP99Ms", values: [20, 40, 48], ratios: [2, 2.4, 1.2] },
+    { name: "fan-out p99", key: "fanOutP99Ms", values: [30, 60, 90], ratios: [2, 3, 1.5] },
+    { name: "zero divisor gives no ratio", key: "missedEvents", values: [0, 0, 3], ratios: [undefined, undefined, undefined] },
+    { name: "zero over zero gives no ratio", key: "failedWrites", values: [0, 0, 0], ratios: [undefined, undefined, undefined] },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
       const row = rows.get(c.key);
       assert.ok(row, c.key);
       assert.deepEqual(row.values, c.values);
-      assert.equal(row.peerRatio, c.ratio);
+      assert.deepEqual(
+        row.ratios.map((r) => (r === undefined ? r : Number(r.toFixed(6)))),
+        c.ratios,
+      );
     });
   }
-  await t.test("one store has no peer ratio", () => {
-    assert.ok(figureRows([sqlite]).every((r) => r.peerRatio === undefined));
+  await t.test("explicit comparisons are used as given", () => {
+    const row = figureRows([sqlite, etcd], [{ of: "sqlite", over: "etcd" }]).find((r) => r.key === "createsPerSecond");
+    assert.deepEqual(row?.ratios, [2]);
+  });
+  await t.test("one system has no ratios", () => {
+    assert.ok(figureRows([sqlite]).every((r) => r.ratios.length === 0));
+  });
+  await t.test("a comparison naming an unknown system throws", () => {
+    assert.throws(() => figureRows([sqlite, etcd], [{ of: "etcd×3", over: "sqlite" }]), /"etcd×3", which is not among sqlite, etcd/);
   });
 });
 
@@ -82,21 +111,39 @@ test("formatting", async (t) => {
   for (const c of cases) await t.test(c.name, () => assert.equal(c.got, c.want));
 });
 
-test("formatReport names both stores, the peer column and every limit verdict", () => {
-  const text = formatReport([sqlite, etcd]);
-  assert.match(text, /figure\s+sqlite\s+etcd\s+sqlite\/etcd/);
-  assert.match(text, /creates\/s \(closed loop\)\s+1500\s+750\s+2×/);
-  assert.equal((text.match(/OVER/g) ?? []).length, limitChecks([sqlite, etcd]).filter((c) => !c.within).length);
+test("formatReport names every system, every ratio column and every limit verdict", () => {
+  const all = [sqlite, etcd, etcd2];
+  const text = formatReport(all);
+  assert.match(text, /figure\s+sqlite\s+etcd\s+etcd×2\s+etcd\/sqlite\s+etcd×2\/sqlite\s+etcd×2\/etcd\n/);
+  assert.match(text, /creates\/s \(closed loop\)\s+1500\s+750\s+900\s+0\.5×\s+0\.6×\s+1\.2×\n/);
+  assert.match(text, /missed watch events\s+0\s+0\s+3\s+-\s+-\s+-$/m);
+  assert.equal((text.match(/OVER/g) ?? []).length, limitChecks(all).filter((c) => !c.within).length);
+  assert.match(text, /etcd×2\s+fan-out p99 to 100 watchers\s+90 ms\s+aim 50 ms\s+1\.8×\s+OVER/);
 });
 
-test("benchJson is plain JSON with per-store figures, peer ratios and limit checks", () => {
-  const j = benchJson([sqlite, etcd], { creates: 3000 });
+test("formatReport with given comparisons shows only those columns", () => {
+  const text = formatReport([sqlite, etcd], { comparisons: [{ of: "sqlite", over: "etcd" }] });
+  assert.match(text, /figure\s+sqlite\s+etcd\s+sqlite\/etcd\n/);
+  assert.match(text, /creates\/s \(closed loop\)\s+1500\s+750\s+2×/);
+});
+
+test("benchJson is plain JSON with per-system figures, ratios per comparison and limit checks", () => {
+  const j = benchJson([sqlite, etcd, etcd2], { creates: 3000 });
   const round = JSON.parse(JSON.stringify(j)) as Record<string, unknown>;
   assert.deepEqual(round, j);
   const stores = j.stores as Record<string, Record<string, unknown>>;
   assert.equal(stores.sqlite.createsPerSecond, 1500);
   assert.equal(stores.etcd.fanOutP99Ms, 60);
-  assert.deepEqual((j.peer as { of: string }).of, "sqlite/etcd");
-  assert.equal((j.peer as { ratios: Record<string, number> }).ratios.createsPerSecond, 2);
-  assert.equal((j.vsLimits as unknown[]).length, 10);
+  assert.equal((stores["etcd×2"].detail as StoreFigures).servers, 2);
+  const comparisons = j.comparisons as { of: string; over: string; ratios: Record<string, number> }[];
+  assert.deepEqual(
+    comparisons.map((c) => [c.of, c.over, c.ratios.createsPerSecond]),
+    [
+      ["etcd", "sqlite", 0.5],
+      ["etcd×2", "sqlite", 0.6],
+      ["etcd×2", "etcd", 1.2],
+    ],
+  );
+  assert.equal("missedEvents" in comparisons[2].ratios, false, "a ratio over 0 is left out");
+  assert.equal((j.vsLimits as unknown[]).length, 15);
 });

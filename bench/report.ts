@@ -1,12 +1,16 @@
-// The benchmark's report: a table of figures per store with their ratio to the peer store
-// measured in the same run, each latency figure against its limit, and one machine-readable
-// JSON line. Pure: builds strings and objects, prints nothing.
+// The benchmark's report: a table of figures per system under test (a store and a number of API
+// servers on it) with ratios between systems measured in the same run, each latency figure
+// against its limit, and one machine-readable JSON line. Pure: builds strings and objects,
+// prints nothing.
 
 import type { LatencySummary } from "./stats.js";
 
-/** Everything measured on one store. Latencies in milliseconds. */
+/** Everything measured on one system (a store behind one or more API servers). Latencies in milliseconds. */
 export interface StoreFigures {
+  /** The system's name in the report, e.g. "sqlite", "etcd×2". Unique within a report. */
   store: string;
+  /** API servers the clients were spread over. */
+  servers: number;
   creates: { count: number; clients: number; seconds: number; perSecond: number; errors: number; latency: LatencySummary };
   sequential: { count: number; errors: number; latency: LatencySummary };
   fanOut: { watchers: number; writes: number; missed: number; errors: number; perWatcher: LatencySummary; slowest: LatencySummary };
@@ -35,17 +39,49 @@ export interface LimitCheck {
   within: boolean;
 }
 
-/** One row of the main table: a figure on every store, and first store / second store. */
+/** A ratio column: the figure on system `of` ÷ the same figure on system `over`. */
+export interface Comparison {
+  of: string;
+  over: string;
+}
+
+/**
+ * The ratio columns when none are given: every system ÷ the first, then every system from the
+ * third on ÷ the one before it. For [sqlite, etcd×1, etcd×2]: etcd×1÷sqlite, etcd×2÷sqlite,
+ * etcd×2÷etcd×1.
+ */
+export function defaultComparisons(stores: readonly StoreFigures[]): Comparison[] {
+  const names = stores.map((s) => s.store);
+  const overFirst = names.slice(1).map((of) => ({ of, over: names[0] }));
+  const overPrevious = names.slice(2).map((of, i) => ({ of, over: names[i + 1] }));
+  return [...overFirst, ...overPrevious];
+}
+
+/** A comparison's column heading, e.g. "etcd×2/sqlite". */
+export function comparisonLabel(c: Comparison): string {
+  return `${c.of}/${c.over}`;
+}
+
+/** One row of the main table: a figure on every system, and one ratio per comparison. */
 export interface FigureRow {
   figure: string;
   key: string;
   values: number[];
-  /** values[0] / values[1]; undefined unless exactly two stores. */
-  peerRatio?: number;
+  /** values[of] / values[over] for each comparison; undefined where the divisor is 0. */
+  ratios: (number | undefined)[];
 }
 
-/** The rows of the main table, in display order. */
-export function figureRows(stores: readonly StoreFigures[]): FigureRow[] {
+/**
+ * The rows of the main table, in display order. Throws when a comparison names a system that
+ * is not in `stores`.
+ */
+export function figureRows(stores: readonly StoreFigures[], comparisons: readonly Comparison[] = defaultComparisons(stores)): FigureRow[] {
+  const index = (name: string): number => {
+    const i = stores.findIndex((s) => s.store === name);
+    if (i < 0) throw new Error(`comparison names ${JSON.stringify(name)}, which is not among ${stores.map((s) => s.store).join(", ")}`);
+    return i;
+  };
+  const pairs = comparisons.map((c) => [index(c.of), index(c.over)] as const);
   const spec: { figure: string; key: string; get: (f: StoreFigures) => number }[] = [
     { figure: "creates/s (closed loop)", key: "createsPerSecond", get: (f) => f.creates.perSecond },
     { figure: "create under load p50 ms", key: "loadedWriteP50Ms", get: (f) => f.creates.latency.p50 },
@@ -64,9 +100,8 @@ export function figureRows(stores: readonly StoreFigures[]): FigureRow[] {
   ];
   return spec.map((s) => {
     const values = stores.map(s.get);
-    const row: FigureRow = { figure: s.figure, key: s.key, values };
-    if (values.length === 2 && values[1] !== 0) row.peerRatio = values[0] / values[1];
-    return row;
+    const ratios = pairs.map(([of, over]) => (values[over] === 0 ? undefined : values[of] / values[over]));
+    return { figure: s.figure, key: s.key, values, ratios };
   });
 }
 
@@ -108,11 +143,20 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-/** The human-readable report: the figures table, then each figure against its limit. */
-export function formatReport(stores: readonly StoreFigures[], limits: Limits = defaultLimits): string {
+/** Options for formatReport and benchJson. */
+export interface ReportOptions {
+  /** Default defaultLimits. */
+  limits?: Limits;
+  /** The ratio columns; default defaultComparisons(stores). */
+  comparisons?: readonly Comparison[];
+}
+
+/** The human-readable report: the figures table with its ratio columns, then each figure against its limit. */
+export function formatReport(stores: readonly StoreFigures[], options: ReportOptions = {}): string {
+  const limits = options.limits ?? defaultLimits;
+  const comparisons = options.comparisons ?? defaultComparisons(stores);
   const names = stores.map((s) => s.store);
-  const peer = stores.length === 2 ? [`${names[0]}/${names[1]}`] : [];
-  const rows = figureRows(stores).map((r) => [r.figure, ...r.values.map(formatNumber), ...(peer.length ? [formatRatio(r.peerRatio)] : [])]);
+  const rows = figureRows(stores, comparisons).map((r) => [r.figure, ...r.values.map(formatNumber), ...r.ratios.map(formatRatio)]);
   const checks = limitChecks(stores, limits).map((c) => [
     c.store,
     c.figure,
@@ -122,23 +166,34 @@ export function formatReport(stores: readonly StoreFigures[], limits: Limits = d
     c.within ? "within" : "OVER",
   ]);
   return [
-    renderTable(["figure", ...names, ...peer], rows),
+    renderTable(["figure", ...names, ...comparisons.map(comparisonLabel)], rows),
     "",
     renderTable(["store", "figure", "value", "limit", "value/limit", ""], checks),
   ].join("\n");
 }
 
-/** The machine-readable summary printed after `BENCH_JSON `. */
-export function benchJson(stores: readonly StoreFigures[], config: Record<string, unknown>, limits: Limits = defaultLimits): Record<string, unknown> {
-  const rows = figureRows(stores);
-  const peerRatios: Record<string, number> = {};
-  for (const r of rows) if (r.peerRatio !== undefined) peerRatios[r.key] = round(r.peerRatio);
+/**
+ * The machine-readable summary printed after `BENCH_JSON `: per system its figures by key (and
+ * the full detail), per comparison its ratios by key (keys whose divisor was 0 left out), and
+ * every limit check.
+ */
+export function benchJson(stores: readonly StoreFigures[], config: Record<string, unknown>, options: ReportOptions = {}): Record<string, unknown> {
+  const limits = options.limits ?? defaultLimits;
+  const comparisons = options.comparisons ?? defaultComparisons(stores);
+  const rows = figureRows(stores, comparisons);
   return {
     bench: "api-writes",
     config,
     limits,
     stores: Object.fromEntries(stores.map((s, i) => [s.store, { ...Object.fromEntries(rows.map((r) => [r.key, round(r.values[i])])), detail: roundDeep(s) }])),
-    peer: stores.length === 2 ? { of: `${stores[0].store}/${stores[1].store}`, ratios: peerRatios } : undefined,
+    comparisons: comparisons.map((c, j) => {
+      const ratios: Record<string, number> = {};
+      for (const r of rows) {
+        const v = r.ratios[j];
+        if (v !== undefined) ratios[r.key] = round(v);
+      }
+      return { of: c.of, over: c.over, ratios };
+    }),
     vsLimits: limitChecks(stores, limits).map((c) => ({ ...c, valueMs: round(c.valueMs), ratio: round(c.ratio) })),
   };
 }

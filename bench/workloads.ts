@@ -1,10 +1,18 @@
-// The three measured workloads, against one API server through an ApiClient: creates from many
-// concurrent clients, sequential single-object writes, and watch fan-out from one write to
-// many watchers. Each returns raw samples; summarizing and reporting happen elsewhere.
+// The three measured workloads, against one API server or several sharing one store (an
+// ApiClient each): creates from many concurrent clients, sequential single-object writes, and
+// watch fan-out from one write to many watchers. Work is spread over the servers round-robin,
+// each client or watcher pinned to one. Each returns raw samples; summarizing and reporting
+// happen elsewhere.
 
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ApiClient, WatchHandle } from "./api-client.js";
+
+/** What the writes need of an API server. */
+export type Sender = Pick<ApiClient, "send">;
+
+/** What the fan-out needs of an API server. */
+export type SenderWatcher = Pick<ApiClient, "send" | "watch">;
 
 /** Raw samples from a run of writes. */
 export interface WriteSamples {
@@ -42,7 +50,7 @@ export function endpointsObject(namespace: string, name: string): Record<string,
 }
 
 /** Creates a namespace; throws unless the server answers 201. */
-export async function createNamespace(client: ApiClient, name: string): Promise<void> {
+export async function createNamespace(client: Sender, name: string): Promise<void> {
   const res = await client.send("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
   if (res.status !== 201) throw new Error(`create namespace ${name}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
 }
@@ -58,14 +66,18 @@ export interface CreatesOptions {
   prefix: string;
 }
 
-/** Creates `count` Endpoints with `clients` closed-loop concurrent clients. */
-export async function runCreates(client: ApiClient, o: CreatesOptions): Promise<WriteSamples> {
+/**
+ * Creates `count` Endpoints with `clients` closed-loop concurrent clients; client w sends all
+ * its writes through `servers[w % servers.length]`.
+ */
+export async function runCreates(servers: readonly Sender[], o: CreatesOptions): Promise<WriteSamples> {
+  if (servers.length === 0) throw new Error("runCreates: no servers");
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let next = 0;
   const start = performance.now();
-  const worker = async (): Promise<void> => {
+  const worker = async (client: Sender): Promise<void> => {
     while (next < o.count) {
       const i = next++;
       const path = `/api/v1/namespaces/${o.namespace}/endpoints`;
@@ -82,7 +94,7 @@ export async function runCreates(client: ApiClient, o: CreatesOptions): Promise<
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(o.clients, o.count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(o.clients, o.count) }, (_, w) => worker(servers[w % servers.length])));
   return { latencies, errors, firstError, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -106,12 +118,15 @@ interface Pending {
 }
 
 /**
- * Opens `watchers` watches on the namespace's Endpoints from the list's resourceVersion, then
- * creates one object at a time and times its arrival at every watcher.
+ * Opens `watchers` watches on the namespace's Endpoints from the list's resourceVersion (watch j
+ * through `servers[j % n]`), then creates one object at a time (measured write i through
+ * `servers[i % n]`, so with several servers most events cross from one server to another
+ * through the store) and times its arrival at every watcher.
  */
-export async function runFanOut(client: ApiClient, o: FanOutOptions): Promise<FanOutSamples> {
+export async function runFanOut(servers: readonly SenderWatcher[], o: FanOutOptions): Promise<FanOutSamples> {
+  if (servers.length === 0) throw new Error("runFanOut: no servers");
   const base = `/api/v1/namespaces/${o.namespace}/endpoints`;
-  const list = await client.send("GET", base);
+  const list = await servers[0].send("GET", base);
   if (list.status !== 200) throw new Error(`list ${base}: HTTP ${list.status} ${list.body.slice(0, 300)}`);
   const rv = listResourceVersion(list.body);
   const pending = new Map<string, Pending>();
@@ -129,9 +144,9 @@ export async function runFanOut(client: ApiClient, o: FanOutOptions): Promise<Fa
   const handles: WatchHandle[] = [];
   try {
     const path = `${base}?watch=true&resourceVersion=${encodeURIComponent(rv)}&allowWatchBookmarks=false`;
-    for (let i = 0; i < o.watchers; i++) handles.push(await client.watch(path, onLine));
+    for (let i = 0; i < o.watchers; i++) handles.push(await servers[i % servers.length].watch(path, onLine));
     const result: FanOutSamples = { perWatcher, slowest: [], missed: 0, errors: 0 };
-    const writeOne = async (name: string): Promise<"ok" | "timeout" | "error"> => {
+    const writeOne = async (client: Sender, name: string): Promise<"ok" | "timeout" | "error"> => {
       let done!: () => void;
       const delivered = new Promise<void>((resolve) => (done = resolve));
       const p: Pending = { sentAt: performance.now(), remaining: o.watchers, last: 0, done };
@@ -159,11 +174,11 @@ export async function runFanOut(client: ApiClient, o: FanOutOptions): Promise<Fa
       return outcome === "timeout" ? "timeout" : "ok";
     };
     // Warm-up: proves every watch is live before anything is timed.
-    const warm = await writeOne("fan-warmup");
+    const warm = await writeOne(servers[0], "fan-warmup");
     if (warm !== "ok") throw new Error(`fan-out warm-up write: ${warm === "error" ? result.firstError : `not seen by all ${o.watchers} watchers`}`);
     recording = true;
     for (let i = 0; i < o.writes; i++) {
-      await writeOne(`fan-${i}`);
+      await writeOne(servers[i % servers.length], `fan-${i}`);
       await sleep(o.gapMs ?? 10);
     }
     return result;
@@ -171,6 +186,17 @@ export async function runFanOut(client: ApiClient, o: FanOutOptions): Promise<Fa
     for (const h of handles) h.close();
     await Promise.all(handles.map((h) => h.done));
   }
+}
+
+/**
+ * `total` split into `parts` whole shares that differ by at most one, larger ones first
+ * (e.g. 7 in 3 → [3, 2, 2]). `parts` must be a positive integer.
+ */
+export function evenShares(total: number, parts: number): number[] {
+  if (!Number.isInteger(parts) || parts < 1) throw new Error(`evenShares: parts must be a positive integer, got ${parts}`);
+  const base = Math.floor(total / parts);
+  const extra = total - base * parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
 }
 
 /** The resourceVersion of a JSON list body; throws when it has none. */

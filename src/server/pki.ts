@@ -54,6 +54,18 @@ function newCa(modulusLength?: number): { cert: forge.pki.Certificate; key: forg
   return { cert, key: kp.forgeKey, keyPem: kp.pem };
 }
 
+/**
+ * The files in a data dir that make up a cluster's identity besides the service account key
+ * (service-account-key.ts): the CA and the admin token. API servers of one cluster share them.
+ */
+export const clusterIdentityFiles = { caCert: "ca.crt", caKey: "ca.key", adminToken: "admin.token" } as const;
+
+/** Loads or creates only the CA in `dir` (no serving certificate); returns its certificate (PEM). */
+export function ensureCa(dir: string): string {
+  const ca = existsSync(join(dir, "ca.crt")) && existsSync(join(dir, "ca.key")) ? loadCa(dir) : makeCa(dir);
+  return forge.pki.certificateToPem(ca.cert);
+}
+
 function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
   const ca = newCa();
   writeFileSync(join(dir, "ca.crt"), forge.pki.certificateToPem(ca.cert));

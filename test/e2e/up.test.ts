@@ -83,7 +83,7 @@ describe("svcnet up", () => {
           version = "";
         }
         return version.includes("gitVersion");
-      }, { timeoutMs: 15_000 });
+      }, { timeoutMs: 30_000 });
       assert.match(version, /"gitVersion":\s*"v1\.32/);
       // kubectl exec through the API server to the node agent (WebSocket, v5.channel.k8s.io).
       const podName = (await s.kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.name}"])).stdout;
