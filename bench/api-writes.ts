@@ -95,11 +95,12 @@ function failures(label: string, s: WriteSamples): void {
 
 /** Sequential writes on an otherwise idle system: an even share through each server in turn. */
 async function runSequential(group: ServerGroup, count: number): Promise<WriteSamples> {
-  const all: WriteSamples = { latencies: [], errors: 0, seconds: 0 };
+  const all: WriteSamples = { latencies: [], byServer: group.clients.map(() => []), errors: 0, seconds: 0 };
   for (const [i, share] of evenShares(count, group.clients.length).entries()) {
     if (share === 0) continue;
     const s = await runCreates([group.clients[i]], { namespace: "bench-writes", count: share, clients: 1, prefix: `seq-${i}` });
     all.latencies.push(...s.latencies);
+    all.byServer[i].push(...s.latencies);
     all.errors += s.errors;
     all.firstError ??= s.firstError;
     all.seconds += s.seconds;
@@ -118,6 +119,11 @@ async function measure(group: ServerGroup, cfg: BenchConfig): Promise<StoreFigur
   const creates = await runCreates(servers, { namespace: "bench-writes", count: cfg.creates, clients: cfg.clients, prefix: "load" });
   failures("creates", creates);
   console.log(`  ${name}: ${cfg.creates} creates from ${cfg.clients} clients over ${servers.length} server(s) in ${creates.seconds.toFixed(2)} s`);
+  const byServer = creates.byServer.map((l) => summarize(l));
+  if (byServer.length > 1) {
+    const parts = byServer.map((b, i) => `server ${i + 1}: ${b.count} creates, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`);
+    console.log(`  ${name}: ${parts.join("; ")}`);
+  }
 
   const sequential = await runSequential(group, cfg.writes);
   failures("sequential writes", sequential);
@@ -138,6 +144,7 @@ async function measure(group: ServerGroup, cfg: BenchConfig): Promise<StoreFigur
       perSecond: creates.latencies.length / creates.seconds,
       errors: creates.errors,
       latency: summarize(creates.latencies),
+      byServer,
     },
     sequential: { count: cfg.writes, errors: sequential.errors, latency: summarize(sequential.latencies) },
     fanOut: {

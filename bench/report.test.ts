@@ -10,7 +10,7 @@ function makeFigures(store: string, edit: (f: StoreFigures) => void = () => {}):
   const f: StoreFigures = {
     store,
     servers: 1,
-    creates: { count: 3000, clients: 50, seconds: 2, perSecond: 1500, errors: 0, latency: lat(20, 80) },
+    creates: { count: 3000, clients: 50, seconds: 2, perSecond: 1500, errors: 0, latency: lat(20, 80), byServer: [lat(20, 80)] },
     sequential: { count: 300, errors: 0, latency: lat(1, 20) },
     fanOut: { watchers: 100, writes: 200, missed: 0, errors: 0, perWatcher: lat(5, 30), slowest: lat(6, 35) },
   };

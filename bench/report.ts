@@ -11,7 +11,16 @@ export interface StoreFigures {
   store: string;
   /** API servers the clients were spread over. */
   servers: number;
-  creates: { count: number; clients: number; seconds: number; perSecond: number; errors: number; latency: LatencySummary };
+  creates: {
+    count: number;
+    clients: number;
+    seconds: number;
+    perSecond: number;
+    errors: number;
+    latency: LatencySummary;
+    /** The same latencies split by the server that answered, in server order. */
+    byServer: LatencySummary[];
+  };
   sequential: { count: number; errors: number; latency: LatencySummary };
   fanOut: { watchers: number; writes: number; missed: number; errors: number; perWatcher: LatencySummary; slowest: LatencySummary };
 }
@@ -168,7 +177,7 @@ export function formatReport(stores: readonly StoreFigures[], options: ReportOpt
   return [
     renderTable(["figure", ...names, ...comparisons.map(comparisonLabel)], rows),
     "",
-    renderTable(["store", "figure", "value", "limit", "value/limit", ""], checks),
+    renderTable(["system", "figure", "value", "limit", "value/limit", ""], checks),
   ].join("\n");
 }
 

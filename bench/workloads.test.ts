@@ -32,8 +32,10 @@ class FakeServer implements SenderWatcher {
 
   watch(_path: string, onLine: (line: string) => void): Promise<WatchHandle> {
     this.watches++;
-    this.hub.add(onLine);
-    return Promise.resolve({ close: () => void this.hub.delete(onLine), done: Promise.resolve() });
+    // Its own function per watch: runFanOut passes one callback to all of them.
+    const deliver = (line: string): void => onLine(line);
+    this.hub.add(deliver);
+    return Promise.resolve({ close: () => void this.hub.delete(deliver), done: Promise.resolve() });
   }
 }
 
@@ -61,6 +63,7 @@ test("runCreates spreads clients over servers, each client pinned to one", async
     assert.equal(s.errors, 0);
     assert.equal(s.latencies.length, 40);
     assert.deepEqual([a.posted.length, b.posted.length], [20, 20]);
+    assert.deepEqual(s.byServer.map((l) => l.length), [20, 20]);
     assert.equal(new Set([...a.posted, ...b.posted]).size, 40);
   });
   await t.test("one client stays on the first server", async () => {

@@ -18,6 +18,8 @@ export type SenderWatcher = Pick<ApiClient, "send" | "watch">;
 export interface WriteSamples {
   /** Milliseconds from sending each successful POST to the last byte of its answer. */
   latencies: number[];
+  /** The same samples split by the server that answered: byServer[i] for servers[i]. */
+  byServer: number[][];
   /** Writes that did not answer 201 (or failed on the wire). */
   errors: number;
   /** The first such failure, for the report. */
@@ -73,17 +75,22 @@ export interface CreatesOptions {
 export async function runCreates(servers: readonly Sender[], o: CreatesOptions): Promise<WriteSamples> {
   if (servers.length === 0) throw new Error("runCreates: no servers");
   const latencies: number[] = [];
+  const byServer: number[][] = servers.map(() => []);
   let errors = 0;
   let firstError: string | undefined;
   let next = 0;
   const start = performance.now();
-  const worker = async (client: Sender): Promise<void> => {
+  const worker = async (server: number): Promise<void> => {
+    const client = servers[server];
     while (next < o.count) {
       const i = next++;
       const path = `/api/v1/namespaces/${o.namespace}/endpoints`;
       try {
         const res = await client.send("POST", path, endpointsObject(o.namespace, `${o.prefix}-${i}`));
-        if (res.status === 201) latencies.push(res.ms);
+        if (res.status === 201) {
+          latencies.push(res.ms);
+          byServer[server].push(res.ms);
+        }
         else {
           errors++;
           firstError ??= `HTTP ${res.status} ${res.body.slice(0, 300)}`;
@@ -94,8 +101,8 @@ export async function runCreates(servers: readonly Sender[], o: CreatesOptions):
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(o.clients, o.count) }, (_, w) => worker(servers[w % servers.length])));
-  return { latencies, errors, firstError, seconds: (performance.now() - start) / 1000 };
+  await Promise.all(Array.from({ length: Math.min(o.clients, o.count) }, (_, w) => worker(w % servers.length)));
+  return { latencies, byServer, errors, firstError, seconds: (performance.now() - start) / 1000 };
 }
 
 /** Options for runFanOut. */
