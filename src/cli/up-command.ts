@@ -1,16 +1,28 @@
 // `svcnet up`: a whole cluster on this machine. As root it builds the namespace sandbox
 // (underlay, one namespace per node with docker0 and host-gw routes) and runs a real node
 // agent per node, so pods run as processes on real addresses; otherwise, or with
-// --simulated, the nodes are simulated (kwok-style). Ctrl-C stops the pods and removes the
-// sandbox; `svcnet down` removes what a crash left.
+// --simulated, the nodes are simulated (kwok-style). The control plane runs in this process,
+// or, with `--store etcd`, as an etcd cluster and `--servers` API server replicas on the
+// sandbox's control-plane machines behind one failover address on 127.0.0.1. Ctrl-C stops the
+// pods and removes the sandbox; `svcnet down` removes what a crash left.
 
+import { setMaxListeners } from "node:events";
+import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { SimulatedNode } from "../agent/simulated/simulated-node.js";
 import { HttpsTransport } from "../client/index.js";
 import { destroyByPrefix } from "../sandbox/destroy-by-prefix.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
+import type { SandboxNetwork } from "../sandbox/sandbox-network.js";
 import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
+import { MAX_CONTROL_PLANE_MACHINES } from "../sandbox/control-plane/control-plane-plan.js";
+import { startEtcdCluster } from "../sandbox/control-plane/etcd-cluster.js";
+import { podRouteCommands } from "../sandbox/control-plane/pod-routes.js";
+import type { ServerReplicaProcess } from "../sandbox/control-plane/server-replica.js";
+import { planServerReplicas, startServerReplica } from "../sandbox/control-plane/server-replica.js";
+import { startApiFailover } from "../sandbox/forwarder/api-failover.js";
 import { planTopology } from "../sandbox/topology-plan.js";
 import { runHostPortForwarding } from "../sandbox/forwarder/host-port-forwarding.js";
 import { runApiAccess } from "../sandbox/forwarder/api-access.js";
@@ -21,6 +33,9 @@ import { runServer } from "./server-command.js";
 import { applyAddon } from "../server/addons/apply-addon.js";
 import { clusterDnsObjects, defaultClusterDnsOptions } from "../server/addons/cluster-dns.js";
 import { loadBalancerPoolObjects } from "../server/addons/load-balancer-pool.js";
+import { writeKubeconfig } from "../server/kubeconfig.js";
+import { clusterIdentityFiles, ensureAdminToken, ensureCa } from "../server/pki.js";
+import { ensureServiceAccountKey, serviceAccountKeyFiles } from "../server/service-account-key.js";
 
 function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string): string {
   return [
@@ -57,7 +72,51 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
   ].join("\n");
 }
 
+/** The flags that choose between the embedded control plane and the HA one, checked up front. */
+export type UpMode = { ok: true; ha: false } | { ok: true; ha: true; servers: number; etcdMembers: number } | { ok: false; error: string };
+
+/**
+ * Reads --store, --servers and --etcd-members out of `svcnet up`'s arguments (the rest is left to
+ * the full parse). `--store etcd` (the word, not a URL) is the HA mode: an etcd cluster and
+ * `--servers` replicas in the sandbox. Errors are one line saying the fix.
+ */
+export function upMode(argv: readonly string[]): UpMode {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { store: { type: "string" }, servers: { type: "string" }, "etcd-members": { type: "string" } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+  const store = text(values.store);
+  const servers = text(values.servers);
+  const members = text(values["etcd-members"]);
+  const count = (flag: string, v: string, max: number): number | string => {
+    const n = Number(v);
+    return /^\d+$/.test(v) && n >= 1 && n <= max ? n : `${flag} must be an integer from 1 to ${max}, got ${JSON.stringify(v)}`;
+  };
+  if (store !== "etcd") {
+    if (members !== undefined) return { ok: false, error: "--etcd-members needs --store etcd (it sizes the etcd cluster that svcnet up runs): add --store etcd" };
+    if (servers !== undefined && servers !== "1") {
+      return { ok: false, error: `--servers ${servers} needs --store etcd (several API servers share one etcd cluster): add --store etcd` };
+    }
+    return { ok: true, ha: false };
+  }
+  const s = count("--servers", servers ?? "1", MAX_CONTROL_PLANE_MACHINES);
+  if (typeof s === "string") return { ok: false, error: s };
+  const m = count("--etcd-members", members ?? "3", MAX_CONTROL_PLANE_MACHINES);
+  if (typeof m === "string") return { ok: false, error: m };
+  if (s > m) return { ok: false, error: `--servers ${s} needs at least ${s} etcd members (each server runs on an etcd member's machine): use --etcd-members ${s}` };
+  return { ok: true, ha: true, servers: s, etcdMembers: m };
+}
+
 export function runUp(argv: string[]): Promise<number> {
+  const mode = upMode(argv);
+  if (!mode.ok) {
+    console.error(`error: ${mode.error}`);
+    return Promise.resolve(1);
+  }
+  if (mode.ha) return runHighlyAvailableUp(argv, mode);
   return runServer(argv, {
     extraFlags: {
       nodes: { type: "string", default: "2" },
@@ -65,6 +124,8 @@ export function runUp(argv: string[]): Promise<number> {
       "sandbox-id": { type: "string", default: "up" },
       "rules-profile": { type: "string", default: "modern" },
       "iptables-backend": { type: "string", default: "system" },
+      // Checked by upMode; accepted here only as their single-server values.
+      servers: { type: "string", default: "1" },
     },
     async afterStart(cp, { flags, signal }) {
       const count = Number(flags.nodes);
@@ -86,25 +147,9 @@ export function runUp(argv: string[]): Promise<number> {
       } else if (count > 0) {
         const runner = new ExecIpRunner();
         const id = flags["sandbox-id"];
-        process.stdout.write(`building the sandbox network (svcnet-${id}-*): ${count} node namespaces… `);
-        await destroyByPrefix(runner, { id });
-        const net = await buildSandboxNetwork(planTopology({ id, nodes: count }), runner);
-        console.log("done");
+        const net = await buildSandbox(runner, id, count);
         const dataDir = resolve(join(cp.kubeconfigPath, "..", "nodes"));
-        for (const n of net.nodes) {
-          runs.push(
-            new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), proxy: { profile, backend } }).run(signal),
-          );
-        }
-        // NodePorts and LoadBalancer ports answer on the host's 127.0.0.1, through a relay inside
-        // the sandbox (in the outside client's namespace, where an external client of a VIP sits).
-        const first = net.nodes[0];
-        runs.push(
-          runHostPortForwarding(
-            { transport, netns: net.plan.client.netns, nodeIP: first.ip, allow: ["172.17.8.0/24"], log: (line) => console.error(`svcnet: ${line}`) },
-            signal,
-          ),
-        );
+        runs.push(...runSandboxNodes({ net, transport, dataDir, profile, backend }, signal));
         // Pods reach the API through the `kubernetes` Service: its endpoint, the advertised address,
         // answers in the node namespace that owns it and is relayed to the API on 127.0.0.1.
         const advertised = net.nodes.find((n) => n.ip === cp.advertiseAddress);
@@ -116,12 +161,7 @@ export function runUp(argv: string[]): Promise<number> {
             ),
           );
         }
-        // The cluster DNS runs as pods, as CoreDNS does: created once, kept as the user leaves it.
-        const applied = await applyAddon(transport, clusterDnsObjects(defaultClusterDnsOptions));
-        console.log(`cluster DNS: ${applied.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
-        // LoadBalancer services get addresses from a pool on the node network (MetalLB's objects).
-        const pools = await applyAddon(transport, loadBalancerPoolObjects());
-        console.log(`LoadBalancer pool: ${pools.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
+        await applyAddons(transport);
         // When the agents have stopped their pods, the sandbox goes.
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }
@@ -130,4 +170,201 @@ export function runUp(argv: string[]): Promise<number> {
       console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"]));
     },
   });
+}
+
+/** Removes what an earlier run of sandbox `id` left and builds `count` node namespaces. */
+async function buildSandbox(runner: ExecIpRunner, id: string, count: number): Promise<SandboxNetwork> {
+  process.stdout.write(`building the sandbox network (svcnet-${id}-*): ${count} node namespaces… `);
+  await destroyByPrefix(runner, { id });
+  const net = await buildSandboxNetwork(planTopology({ id, nodes: count }), runner);
+  console.log("done");
+  return net;
+}
+
+/**
+ * Starts a node agent per sandbox node and the host-port forwarding; each returned promise
+ * settles once that part has stopped (after `signal` aborts).
+ */
+function runSandboxNodes(
+  o: { net: SandboxNetwork; transport: HttpsTransport; dataDir: string; profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend> },
+  signal: AbortSignal,
+): Promise<void>[] {
+  const { net, transport } = o;
+  const runs: Promise<void>[] = [];
+  for (const n of net.nodes) {
+    runs.push(
+      new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), proxy: { profile: o.profile, backend: o.backend } }).run(signal),
+    );
+  }
+  // NodePorts and LoadBalancer ports answer on the host's 127.0.0.1, through a relay inside
+  // the sandbox (in the outside client's namespace, where an external client of a VIP sits).
+  const first = net.nodes[0];
+  runs.push(
+    runHostPortForwarding(
+      { transport, netns: net.plan.client.netns, nodeIP: first.ip, allow: ["172.17.8.0/24"], log: (line) => console.error(`svcnet: ${line}`) },
+      signal,
+    ),
+  );
+  return runs;
+}
+
+/** The cluster DNS and the LoadBalancer pool: created once, kept as the user leaves them. */
+async function applyAddons(transport: HttpsTransport): Promise<void> {
+  // The cluster DNS runs as pods, as CoreDNS does.
+  const applied = await applyAddon(transport, clusterDnsObjects(defaultClusterDnsOptions));
+  console.log(`cluster DNS: ${applied.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
+  // LoadBalancer services get addresses from a pool on the node network (MetalLB's objects).
+  const pools = await applyAddon(transport, loadBalancerPoolObjects());
+  console.log(`LoadBalancer pool: ${pools.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
+}
+
+/** `svcnet server` flags that `svcnet up --store etcd` passes on, when given, to every replica. */
+const replicaFlags = [
+  "service-cluster-ip-range",
+  "service-node-port-range",
+  "controllers",
+  "node-monitor-grace-period",
+  "leader-elect",
+  "leader-elect-lease-duration",
+  "leader-elect-renew-deadline",
+  "leader-elect-retry-period",
+] as const;
+
+/** Copies the cluster's identity (CA, admin token, service account key) from `from` into `to`. */
+function shareClusterIdentity(from: string, to: string): void {
+  mkdirSync(to, { recursive: true, mode: 0o700 });
+  const files = [clusterIdentityFiles.caCert, clusterIdentityFiles.caKey, clusterIdentityFiles.adminToken, serviceAccountKeyFiles.privateKey, serviceAccountKeyFiles.publicKey];
+  for (const f of files) {
+    copyFileSync(join(from, f), join(to, f));
+    chmodSync(join(to, f), f === clusterIdentityFiles.caCert || f === serviceAccountKeyFiles.publicKey ? 0o644 : 0o600);
+  }
+}
+
+/**
+ * `svcnet up --store etcd`: this process only orchestrates. It builds the sandbox, runs the etcd
+ * cluster and `--servers` `svcnet server` replicas on the control-plane machines (one CA, admin
+ * token and service account key for all, made once in the data dir), offers them on the host as
+ * one address (127.0.0.1:<--listen port>, failing over between replicas) written to the data
+ * dir's kubeconfig, and runs the node agents in-process against that address. Ctrl-C/SIGTERM
+ * stops agents, replicas, etcd, relays and namespaces, in that order.
+ */
+async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etcdMembers: number }): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        "data-dir": { type: "string", default: "./.svcnet" },
+        listen: { type: "string", default: "127.0.0.1:6443" },
+        store: { type: "string" },
+        servers: { type: "string" },
+        "etcd-members": { type: "string" },
+        nodes: { type: "string", default: "2" },
+        simulated: { type: "string", default: "false" },
+        "sandbox-id": { type: "string", default: "up" },
+        "rules-profile": { type: "string", default: "modern" },
+        "iptables-backend": { type: "string", default: "system" },
+        ...Object.fromEntries(replicaFlags.map((f) => [f, { type: "string" as const }])),
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}\nRun 'svcnet up --help' for usage.`);
+    return 1;
+  }
+  const fail = (message: string): number => {
+    console.error(`error: ${message}`);
+    return 1;
+  };
+  const count = Number(values.nodes);
+  if (!/^\d+$/.test(values.nodes) || count < 1 || count > 99) return fail(`--nodes must be an integer from 1 to 99 with --store etcd, got ${JSON.stringify(values.nodes)}`);
+  if (values.simulated === "true") return fail("--store etcd runs etcd and the servers in the namespace sandbox: drop --simulated=true");
+  if (process.getuid?.() !== 0) return fail("--store etcd runs etcd and the servers in the namespace sandbox, which needs root: run as root, or drop --store etcd");
+  const listen = /^(127\.0\.0\.1|localhost):(\d+)$/.exec(values.listen);
+  if (!listen || Number(listen[2]) > 65535) return fail(`--listen must be 127.0.0.1:<port> with --store etcd (the API is offered on the host's loopback only), got ${JSON.stringify(values.listen)}`);
+  let profile;
+  let backend;
+  try {
+    profile = parseProfile(values["rules-profile"]);
+    backend = parseIptablesBackend(values["iptables-backend"]);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  const given = values as Record<string, unknown>;
+  const passOn = replicaFlags.flatMap((f) => (typeof given[f] === "string" ? [`--${f}`, given[f]] : []));
+  const id = values["sandbox-id"];
+  const dataDir = resolve(values["data-dir"]);
+  const log = (line: string): void => console.error(`svcnet: ${line}`);
+
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
+  const stopped = new Promise<void>((resolveStopped) => stop.signal.addEventListener("abort", () => resolveStopped(), { once: true }));
+  // What was started, undone in reverse order whatever happens.
+  const undo: { what: string; run: () => Promise<void> }[] = [];
+  const runs: Promise<void>[] = [];
+  let transport: HttpsTransport | undefined;
+  let code = 0;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    // One identity for every replica: made here once, copied into each replica's data dir.
+    const caCert = ensureCa(dataDir);
+    const token = ensureAdminToken(dataDir);
+    ensureServiceAccountKey(dataDir);
+
+    const runner = new ExecIpRunner();
+    const net = await buildSandbox(runner, id, count);
+    undo.push({ what: "removing the sandbox", run: () => net.destroy() });
+
+    process.stdout.write(`starting etcd: ${mode.etcdMembers} member(s) on svcnet-${id}-cp-1… `);
+    const etcd = await startEtcdCluster({ id, members: mode.etcdMembers, dataRoot: join(dataDir, "etcd") });
+    undo.push({ what: "stopping etcd", run: () => etcd.destroy() });
+    console.log(`healthy in ${etcd.formationMs} ms (${etcd.plan.storeSpec})`);
+    // Pods reach the replicas through the `kubernetes` Service with their own source address.
+    for (const args of podRouteCommands(etcd.controlPlane.machines, net.nodes)) await runner.ip(args);
+
+    const plans = planServerReplicas(etcd.controlPlane, { count: mode.servers, store: etcd.plan.storeSpec, dataRoot: join(dataDir, "servers"), extraArgs: passOn });
+    const replicas: ServerReplicaProcess[] = [];
+    undo.push({ what: "stopping the API servers", run: async () => void (await Promise.all(replicas.map((r) => r.stop()))) });
+    // One after the other: the first bootstraps the cluster, the next ones find it done.
+    for (const plan of plans) {
+      shareClusterIdentity(dataDir, plan.dataDir);
+      const replica = await startServerReplica(plan);
+      replicas.push(replica);
+      console.log(`svcnet server ${plan.name}: pid ${replica.pid ?? "?"}, https://${plan.address.ip}:${plan.address.port} in ${plan.machine.netns}, log ${replica.logPath}`);
+      void replica.exited.then(({ code: c, signal }) => {
+        if (!stop.signal.aborted) log(`API server ${plan.name} exited (${signal ?? `code ${String(c)}`}); the others carry on. Last output:\n${replica.outputTail()}`);
+      });
+    }
+
+    const failover = await startApiFailover({ netns: net.plan.client.netns, targets: plans.map((p) => p.address), port: Number(listen[2]), log });
+    undo.push({ what: "stopping the API forwarder", run: () => failover.stop() });
+    const kubeconfigPath = join(dataDir, "kubeconfig");
+    writeKubeconfig(kubeconfigPath, { server: `https://127.0.0.1:${failover.port}`, caCert, token });
+    console.log(`svcnet up: ${plans.length} API server(s) listening on https://127.0.0.1:${failover.port} (fails over between ${plans.map((p) => p.address.ip).join(", ")})`);
+    console.log(`kubeconfig: ${kubeconfigPath}   (export KUBECONFIG=${kubeconfigPath})`);
+
+    transport = HttpsTransport.fromKubeconfig(kubeconfigPath);
+    runs.push(...runSandboxNodes({ net, transport, dataDir: join(dataDir, "nodes"), profile, backend }, stop.signal));
+    for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
+    await applyAddons(transport);
+    console.log(banner(kubeconfigPath, count, false, id));
+    console.log(`Control plane: etcd on ${etcd.plan.clientUrls.join(", ")}; API servers on ${plans.map((p) => `${p.address.ip}:${p.address.port}`).join(", ")} (kubectl get ep kubernetes).`);
+    console.log("With --store etcd, Ctrl-C also removes etcd's data: the cluster starts empty next time.");
+    await stopped;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    code = 1;
+  } finally {
+    stop.abort();
+    // The agents stop their pods first, while the API is still there.
+    await Promise.allSettled(runs);
+    transport?.close();
+    for (const step of undo.reverse()) {
+      await step.run().catch((e: unknown) => console.error(`svcnet: ${step.what}:`, e));
+    }
+  }
+  return code;
 }

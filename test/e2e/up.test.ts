@@ -65,7 +65,7 @@ describe("svcnet up", () => {
       const nodePort = Number(/^ {2}- nodePort: (3\d{4})$/m.exec(y.stdout)?.[1]);
       let page = "";
       await waitFor("nginx through 127.0.0.1:<nodePort>", async () => {
-        const r = await fetch(`http://127.0.0.1:${nodePort}/`).catch(() => undefined);
+        const r = await fetch(`http://127.0.0.1:${nodePort}/`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
         page = r?.ok ? await r.text() : "";
         return page.includes("Welcome to nginx!");
       }, { timeoutMs: 20_000 });
@@ -134,7 +134,7 @@ describe("svcnet up", () => {
     }, { timeoutMs: 20_000 });
     let page = "";
     await waitFor(`nginx through 127.0.0.1:${port}`, async () => {
-      const r = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
       page = r?.ok ? await r.text() : "";
       return page.includes("Welcome to nginx!");
     }, { timeoutMs: 20_000 });

@@ -1,0 +1,89 @@
+// The sandbox side of the API failover path: a unix socket the host opens, inside a sandbox
+// namespace, whose every connection is joined to the first API server replica that accepts
+// (FailoverDialer). Unlike RelayServer there is no header: the targets are fixed at start, so a
+// host connection is simply "the API", wherever it currently answers.
+
+import { rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { Server, Socket } from "node:net";
+import type { FailoverDialerOptions } from "./failover-dialer.js";
+import { FailoverDialer } from "./failover-dialer.js";
+import { spliceSockets } from "./splice-sockets.js";
+
+/** Options of FailoverRelay: where to listen, plus the dialer's options. */
+export interface FailoverRelayOptions extends FailoverDialerOptions {
+  /** Path of the unix socket to listen on (its directory should be private to this user). */
+  socketPath: string;
+}
+
+/**
+ * Contract per connection: the host's bytes are held (not read) until a replica accepted, then
+ * both ways are spliced; when no replica accepts, the unix connection is destroyed (the client
+ * sees its connection reset, as with a dead server). A connection already spliced to a replica
+ * that dies ends with it: failover applies to new connections only.
+ * `close()` stops listening, destroys every connection and removes the socket file.
+ */
+export class FailoverRelay {
+  readonly socketPath: string;
+  readonly #dialer: FailoverDialer;
+  readonly #log: (line: string) => void;
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+
+  constructor(options: FailoverRelayOptions) {
+    this.socketPath = options.socketPath;
+    this.#dialer = new FailoverDialer(options);
+    this.#log = options.log ?? (() => undefined);
+  }
+
+  async listen(): Promise<void> {
+    await rm(this.socketPath, { force: true });
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.socketPath, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", (error) => this.#log(`failover relay: ${error.message}`));
+    this.#server = server;
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(this.socketPath, { force: true });
+  }
+
+  #track(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once("close", () => this.#sockets.delete(socket));
+  }
+
+  #accept(unix: Socket): void {
+    this.#track(unix);
+    unix.pause();
+    let gone = false;
+    const onEarlyClose = (): void => void (gone = true);
+    unix.once("close", onEarlyClose);
+    unix.on("error", () => unix.destroy());
+    this.#dialer.dial().then(
+      ({ socket }) => {
+        unix.off("close", onEarlyClose);
+        this.#track(socket);
+        if (gone) {
+          socket.destroy();
+          return;
+        }
+        spliceSockets(unix, socket);
+      },
+      (error: unknown) => {
+        this.#log(`failover relay: ${error instanceof Error ? error.message : String(error)}`);
+        unix.destroy();
+      },
+    );
+  }
+}
