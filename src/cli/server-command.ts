@@ -7,7 +7,7 @@ import { parseControllerSelection } from "../controllers/controller-manager.js";
 import { defaultLeaderElection, leaderElectionConfigError } from "../controllers/leader-election/leader-election-config.js";
 import { startControlPlane } from "../server/control-plane.js";
 
-const help = (): string => `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
+export const serverHelp = (): string => `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
 
 Usage:
   svcnet server [flags]
@@ -67,6 +67,8 @@ export function parseDuration(text: string): number | undefined {
 }
 
 export interface RunServerHooks {
+  /** What `--help` prints instead of the server's own text (for `svcnet up`). */
+  help?: () => string;
   /** Extra flags this command takes (for `svcnet up`: --nodes), with their defaults. */
   extraFlags?: Record<string, { type: "string"; default: string }>;
   /** Runs once the control plane serves; `flags` holds the extra flags' values. */
@@ -101,7 +103,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     return 1;
   }
   if (values.help) {
-    console.log(help());
+    console.log(hooks.help?.() ?? serverHelp());
     return 0;
   }
   let controllers: string[];

@@ -29,7 +29,7 @@ import { runApiAccess } from "../sandbox/forwarder/api-access.js";
 import { nthNode } from "./agent-command.js";
 import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
 import { parseProfile } from "./proxy-flags.js";
-import { runServer } from "./server-command.js";
+import { runServer, serverHelp } from "./server-command.js";
 import { applyAddon } from "../server/addons/apply-addon.js";
 import { clusterDnsObjects, defaultClusterDnsOptions } from "../server/addons/cluster-dns.js";
 import { loadBalancerPoolObjects } from "../server/addons/load-balancer-pool.js";
@@ -110,14 +110,45 @@ export function upMode(argv: readonly string[]): UpMode {
   return { ok: true, ha: true, servers: s, etcdMembers: m };
 }
 
+/** `svcnet up --help`: its own flags, then the server flags it passes on. */
+export function upHelp(): string {
+  const serverFlags = serverHelp().split("\n").slice(serverHelp().split("\n").findIndex((l) => l.startsWith("Flags:")) + 1).join("\n");
+  return `Run a whole cluster on this machine: the control plane, nodes as network namespaces (as root;
+simulated nodes otherwise) with their agents, proxies and LoadBalancer speakers, cluster DNS and a
+LoadBalancer address pool. Ctrl-C stops it and removes the sandbox.
+
+Usage:
+  svcnet up [flags]
+
+Flags of up:
+  --nodes n                 nodes core-v2-01… at 172.17.8.101… (default 2)
+  --simulated auto|true|false  simulated nodes: pods Running without processes (default auto: true unless root)
+  --sandbox-id id           names the sandbox's namespaces svcnet-<id>-* (default "up")
+  --rules-profile p         "modern" (kube-proxy 1.32's rules, default) or "seed" (the seed's)
+  --iptables-backend b      "system" (default), "nft" or "legacy"
+  --store etcd              a highly available control plane: a real etcd cluster and API servers, each
+                            in a control-plane namespace (172.17.8.11…), behind a failover forwarder on
+                            127.0.0.1 (--listen); needs root
+  --etcd-members n          with --store etcd: etcd members (default 3)
+  --servers n               with --store etcd: API servers (default 1; 2 or more for failover)
+
+Flags passed on to the API server (see 'svcnet server --help'):
+${serverFlags}`;
+}
+
 export function runUp(argv: string[]): Promise<number> {
   const mode = upMode(argv);
   if (!mode.ok) {
     console.error(`error: ${mode.error}`);
     return Promise.resolve(1);
   }
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(upHelp());
+    return Promise.resolve(0);
+  }
   if (mode.ha) return runHighlyAvailableUp(argv, mode);
   return runServer(argv, {
+    help: upHelp,
     extraFlags: {
       nodes: { type: "string", default: "2" },
       simulated: { type: "string", default: "auto" },
