@@ -12,6 +12,7 @@ import { WorkQueue, isConflict, isNotFound, retryOnConflict, runController } fro
 import type { Controller, ControllerContext } from "../controller-context.js";
 import type { GcEntry } from "./gc-plan.js";
 import { planGarbageCollection } from "./gc-plan.js";
+import { addAffectsGarbageCollection, deleteAffectsGarbageCollection, updateAffectsGarbageCollection } from "./gc-relevance.js";
 
 const key = "all";
 
@@ -94,7 +95,18 @@ export const garbageCollector: Controller = {
     const informers = new Map<ResourceInfo, Informer<KubeObject>>();
     for (const r of resources) {
       const inf = ctx.factory.informerFor(r);
-      inf.addEventHandler({ onAdd: () => queue.add(key), onUpdate: () => queue.add(key), onDelete: () => queue.add(key) });
+      // Only events that can change the plan wake the collector (gc-relevance.ts).
+      inf.addEventHandler({
+        onAdd: (o) => {
+          if (addAffectsGarbageCollection(o)) queue.add(key);
+        },
+        onUpdate: (old, now) => {
+          if (updateAffectsGarbageCollection(old, now)) queue.add(key);
+        },
+        onDelete: () => {
+          if (deleteAffectsGarbageCollection()) queue.add(key);
+        },
+      });
       informers.set(r, inf);
     }
     await runController({ name: "garbagecollector", queue, signal: ctx.signal, caches: [...informers.values()], sync: () => sync(ctx, informers) });
