@@ -64,10 +64,12 @@ describe("controllers in svcnet server", () => {
     kubelets[1].stopRenewing();
     const silentAt = Date.now();
     await waitFor("the silent node's pods to leave", async () => (await ready()).every((ip) => ip.startsWith("10.1.13.")), {
-      timeoutMs: (graceSeconds + 5) * 1000 + 2000,
+      timeoutMs: (graceSeconds + 5) * 1000 + 3000,
     });
     const took = Date.now() - silentAt;
-    assert.ok(took <= (graceSeconds + 5) * 1000, `took ${took} ms`);
+    // Detection comes at the first 5 s monitor pass after the grace period runs out; marking the
+    // pods not ready and rewriting the endpoints after it takes a moment more (1 s allowed).
+    assert.ok(took <= (graceSeconds + 5) * 1000 + 1000, `took ${took} ms`);
     const node = await s.kubectl(["get", "node", "core-v2-02"]);
     assert.match(node.stdout, /^core-v2-02\s+NotReady\s/m);
     const d = await s.kubectl(["describe", "node", "core-v2-02"]);
