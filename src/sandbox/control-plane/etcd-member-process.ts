@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { EtcdMemberPlan } from "./etcd-member-plan.js";
 import { inNetns } from "./etcd-member-plan.js";
+import { endChild } from "../end-child.js";
 
 const STDERR_LINES_KEPT = 20;
 
@@ -57,17 +58,7 @@ export function startEtcdMember(member: EtcdMemberPlan, log?: (line: string) => 
     running: () => !ended,
     stderrTail: () => tail.join("\n"),
     stop(signal: NodeJS.Signals = "SIGTERM", graceMs = 5000): Promise<void> {
-      stopping ??= (async () => {
-        if (ended) return;
-        child.kill(signal);
-        let timer: NodeJS.Timeout | undefined;
-        const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
-        clearTimeout(timer);
-        if (!gone) {
-          child.kill("SIGKILL");
-          await exited;
-        }
-      })();
+      stopping ??= ended ? Promise.resolve() : endChild(child, exited, { ask: signal, graceMs });
       return stopping;
     },
   };

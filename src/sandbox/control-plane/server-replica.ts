@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { ControlPlaneMachinePlan, ControlPlanePlan } from "./control-plane-plan.js";
 import { inNetns } from "./etcd-member-plan.js";
+import { endChild } from "../end-child.js";
 
 /** The `svcnet` executable of this build (bin/svcnet.js at the repository's root). */
 export const SVCNET_BIN = fileURLToPath(new URL("../../../../bin/svcnet.js", import.meta.url));
@@ -132,17 +133,7 @@ export async function startServerReplica(plan: ServerReplicaPlan, options: { tim
     running: () => !ended,
     outputTail: () => tail.join("\n"),
     stop(signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<void> {
-      stopping ??= (async () => {
-        if (ended) return;
-        child.kill(signal);
-        let timer: NodeJS.Timeout | undefined;
-        const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
-        clearTimeout(timer);
-        if (!gone) {
-          child.kill("SIGKILL");
-          await exited;
-        }
-      })();
+      stopping ??= ended ? Promise.resolve() : endChild(child, exited, { ask: signal, graceMs });
       return stopping;
     },
   };

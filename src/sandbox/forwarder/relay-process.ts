@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { endChild } from "../end-child.js";
 import { RELAY_READY_LINE, answers } from "./relay-server.js";
 
 /** Options of startRelay. */
@@ -148,12 +149,7 @@ export async function startHelperProcess(options: HelperProcessOptions): Promise
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      child.stdin.end();
-      const gone = await Promise.race([exited.then(() => true), delay(stopTimeoutMs).then(() => false)]);
-      if (!gone) {
-        child.kill("SIGKILL");
-        await exited;
-      }
+      await endChild(child, exited, { ask: () => child.stdin.end(), graceMs: stopTimeoutMs });
       await options.afterStop?.();
     })());
 
@@ -174,8 +170,4 @@ export async function startHelperProcess(options: HelperProcessOptions): Promise
   if (outcome === "ready") throw new RelayStartError("RelayNotReady", `${what} \`${command}\` said it was ready, but ${options.notAnswering ?? "it does not answer"}${tail()}`);
   const { code, signal } = await exited;
   throw new RelayStartError("RelayExited", `${what} \`${command}\` exited (${signal ?? `code ${String(code)}`}) before it was ready${tail()}`);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
