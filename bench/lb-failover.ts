@@ -14,6 +14,7 @@ import type { AgentCluster } from "../test/e2e/helpers/agent-cluster.js";
 import { startAgentCluster } from "../test/e2e/helpers/agent-cluster.js";
 import { repoRoot } from "../test/e2e/helpers/repo.js";
 import { waitFor } from "../test/e2e/helpers/wait-for.js";
+import { yamlStream } from "../test/e2e/helpers/yaml-stream.js";
 import { summarize } from "./stats.js";
 
 const trialsFlag = process.argv.indexOf("--trials");
@@ -22,7 +23,6 @@ const AIM_MS = 3000;
 const BUG_MS = 10_000;
 const VIP = "172.17.8.201";
 
-const yamlStream = (objects: unknown[]): string => objects.map((o) => `---\n${JSON.stringify(o)}\n`).join("");
 
 /** The living nodes whose eth0 carries the address. */
 async function owners(c: AgentCluster, dead: ReadonlySet<string>): Promise<string[]> {

@@ -11,10 +11,10 @@ import type { AgentCluster } from "./helpers/agent-cluster.js";
 import { startAgentCluster } from "./helpers/agent-cluster.js";
 import { repoRoot } from "./helpers/repo.js";
 import { waitFor } from "./helpers/wait-for.js";
+import { yamlStream } from "./helpers/yaml-stream.js";
 
 const isRoot = process.getuid?.() === 0;
 const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
-const yamlStream = (objects: unknown[]): string => objects.map((o) => `---\n${JSON.stringify(o)}\n`).join("");
 
 const pools = [
   { apiVersion: "v1", kind: "Namespace", metadata: { name: "metallb-system" } },

@@ -12,66 +12,20 @@ import { podNetnsName } from "../../src/sandbox/topology-plan.js";
 import type { AgentCluster } from "./helpers/agent-cluster.js";
 import { startAgentCluster } from "./helpers/agent-cluster.js";
 import { waitFor } from "./helpers/wait-for.js";
+import { webEndpointIPs, webPods, webWorkload } from "./helpers/web-workload.js";
+import { yamlStream } from "./helpers/yaml-stream.js";
 
 const isRoot = process.getuid?.() === 0;
-const yamlStream = (objects: unknown[]): string => objects.map((o) => `---\n${JSON.stringify(o)}\n`).join("");
-
-interface PodRow {
-  name: string;
-  node: string;
-  ip: string;
-  ready: boolean;
-  deleting: boolean;
-}
 
 describe("a node is partitioned from the control plane and healed", { skip: isRoot ? false : "needs root for the namespace sandbox" }, () => {
   let c: AgentCluster;
-  const tolerate = (key: string) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 2 });
-  const objects = [
-    {
-      apiVersion: "v1",
-      kind: "ReplicationController",
-      metadata: { name: "web", namespace: "default" },
-      spec: {
-        replicas: 3,
-        selector: { app: "web" },
-        template: {
-          metadata: { labels: { app: "web" } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            tolerations: [tolerate("node.kubernetes.io/unreachable"), tolerate("node.kubernetes.io/not-ready")],
-            containers: [{ name: "nginx", image: "nginx", readinessProbe: { httpGet: { path: "/", port: 80 }, periodSeconds: 1 } }],
-          },
-        },
-      },
-    },
-    { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } },
-    {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "client", namespace: "default" },
-      spec: { nodeName: "core-v2-01", containers: [{ name: "client", image: "busybox", command: ["sleep", "3600"] }] },
-    },
-  ];
-
-  async function pods(): Promise<PodRow[]> {
-    const r = await c.server.kubectl(["get", "pods", "-l", "app=web", "-o", "json"]);
-    const list = JSON.parse(r.stdout) as { items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[] } }[] };
-    return list.items.map((p) => ({
-      name: p.metadata.name,
-      node: p.spec.nodeName ?? "",
-      ip: p.status.podIP ?? "",
-      ready: p.status.conditions?.some((x) => x.type === "Ready" && x.status === "True") ?? false,
-      deleting: p.metadata.deletionTimestamp !== undefined,
-    }));
-  }
-  const endpointIPs = async (): Promise<string[]> =>
-    (await c.server.kubectl(["get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"])).stdout.split(" ").filter(Boolean).sort();
+  const pods = () => webPods(c.server);
+  const endpointIPs = () => webEndpointIPs(c.server);
 
   before(async () => {
     c = await startAgentCluster({ nodes: 3, idPrefix: "p", serverArgs: ["--node-monitor-grace-period", "15s"] });
     for (const n of c.plan.nodes) await c.startAgent(n.name);
-    const created = await c.server.kubectl(["create", "-f", "-"], { input: yamlStream(objects) });
+    const created = await c.server.kubectl(["create", "-f", "-"], { input: yamlStream(webWorkload) });
     assert.equal(created.code, 0, created.stderr);
   });
   after(async () => {

@@ -1,0 +1,61 @@
+// The workload of the node fault tests: a ReplicationController "web" of three nginx pods that
+// tolerate an unreachable or not-ready node for 2 s (so eviction comes quickly), a Service "web"
+// and a busybox "client" pod pinned to core-v2-01; and how those tests read it back.
+
+import type { ServerProcess } from "./server-process.js";
+
+const tolerate = (key: string) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 2 });
+
+export const webWorkload = [
+  {
+    apiVersion: "v1",
+    kind: "ReplicationController",
+    metadata: { name: "web", namespace: "default" },
+    spec: {
+      replicas: 3,
+      selector: { app: "web" },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          tolerations: [tolerate("node.kubernetes.io/unreachable"), tolerate("node.kubernetes.io/not-ready")],
+          containers: [{ name: "nginx", image: "nginx", readinessProbe: { httpGet: { path: "/", port: 80 }, periodSeconds: 1 } }],
+        },
+      },
+    },
+  },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } },
+  {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "client", namespace: "default" },
+    spec: { nodeName: "core-v2-01", containers: [{ name: "client", image: "busybox", command: ["sleep", "3600"] }] },
+  },
+];
+
+/** A web pod as the tests look at it. */
+export interface WebPod {
+  name: string;
+  node: string;
+  ip: string;
+  ready: boolean;
+  deleting: boolean;
+}
+
+/** The web pods, as the API lists them now. */
+export async function webPods(server: ServerProcess): Promise<WebPod[]> {
+  const r = await server.kubectl(["get", "pods", "-l", "app=web", "-o", "json"]);
+  const list = JSON.parse(r.stdout) as { items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[] } }[] };
+  return list.items.map((p) => ({
+    name: p.metadata.name,
+    node: p.spec.nodeName ?? "",
+    ip: p.status.podIP ?? "",
+    ready: p.status.conditions?.some((x) => x.type === "Ready" && x.status === "True") ?? false,
+    deleting: p.metadata.deletionTimestamp !== undefined,
+  }));
+}
+
+/** The addresses of the web Endpoints, sorted. */
+export async function webEndpointIPs(server: ServerProcess): Promise<string[]> {
+  return (await server.kubectl(["get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"])).stdout.split(" ").filter(Boolean).sort();
+}
