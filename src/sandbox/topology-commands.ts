@@ -6,8 +6,23 @@
 import { sysctlArgs } from "./ip-runner.js";
 import type { NodePlan, PodPlan, TopologyPlan } from "./topology-plan.js";
 
+/** The underlay: a namespace holding the bridge every "machine" of the sandbox is plugged into. */
+export interface UnderlayPlan {
+  netns: string;
+  bridge: string;
+}
+
+/** A namespace plugged into the underlay: its end of the veth, the bridge's end, its address. */
+export interface UnderlayMember {
+  netns: string;
+  dev: string;
+  underlayPeer: string;
+  ip: string;
+  ipPrefixLength: number;
+}
+
 /** Commands creating the underlay namespace and its address-less bridge. */
-export function underlayCommands(plan: TopologyPlan): string[][] {
+export function underlayCommands(plan: { underlay: UnderlayPlan }): string[][] {
   const { netns, bridge } = plan.underlay;
   return [
     ["netns", "add", netns],
@@ -20,15 +35,8 @@ export function underlayCommands(plan: TopologyPlan): string[][] {
 /** Commands creating one node namespace, wiring it to the underlay bridge and adding its routes. */
 export function nodeCommands(plan: TopologyPlan, node: NodePlan): string[][] {
   const ns = node.netns;
-  const underlay = plan.underlay.netns;
   return [
-    ["netns", "add", ns],
-    ["-n", ns, "link", "set", "lo", "up"],
-    ["-n", underlay, "link", "add", "name", node.underlayPeer, "type", "veth", "peer", "name", node.underlayDev, "netns", ns],
-    ["-n", underlay, "link", "set", node.underlayPeer, "master", plan.underlay.bridge],
-    ["-n", underlay, "link", "set", node.underlayPeer, "up"],
-    ["-n", ns, "addr", "add", `${node.ip}/${node.ipPrefixLength}`, "dev", node.underlayDev],
-    ["-n", ns, "link", "set", node.underlayDev, "up"],
+    ...underlayMemberCommands(plan.underlay, { netns: ns, dev: node.underlayDev, underlayPeer: node.underlayPeer, ip: node.ip, ipPrefixLength: node.ipPrefixLength }),
     ["-n", ns, "link", "add", "name", node.bridge, "type", "bridge"],
     ["-n", ns, "addr", "add", `${node.bridgeIp}/${prefixLengthOf(node.podCidr)}`, "dev", node.bridge],
     ["-n", ns, "link", "set", node.bridge, "up"],
@@ -38,18 +46,26 @@ export function nodeCommands(plan: TopologyPlan, node: NodePlan): string[][] {
   ];
 }
 
+/**
+ * Commands creating a namespace plugged into the underlay bridge: loopback up, a veth whose far
+ * end is created inside the namespace, the address, the link up — and nothing else (only the
+ * connected route).
+ */
+export function underlayMemberCommands(underlay: UnderlayPlan, m: UnderlayMember): string[][] {
+  return [
+    ["netns", "add", m.netns],
+    ["-n", m.netns, "link", "set", "lo", "up"],
+    ["-n", underlay.netns, "link", "add", "name", m.underlayPeer, "type", "veth", "peer", "name", m.dev, "netns", m.netns],
+    ["-n", underlay.netns, "link", "set", m.underlayPeer, "master", underlay.bridge],
+    ["-n", underlay.netns, "link", "set", m.underlayPeer, "up"],
+    ["-n", m.netns, "addr", "add", `${m.ip}/${m.ipPrefixLength}`, "dev", m.dev],
+    ["-n", m.netns, "link", "set", m.dev, "up"],
+  ];
+}
+
 /** Commands creating the outside client: a namespace on br0 with only its connected route. */
 export function clientCommands(plan: TopologyPlan): string[][] {
-  const { client, underlay } = plan;
-  return [
-    ["netns", "add", client.netns],
-    ["-n", client.netns, "link", "set", "lo", "up"],
-    ["-n", underlay.netns, "link", "add", "name", client.underlayPeer, "type", "veth", "peer", "name", client.dev, "netns", client.netns],
-    ["-n", underlay.netns, "link", "set", client.underlayPeer, "master", underlay.bridge],
-    ["-n", underlay.netns, "link", "set", client.underlayPeer, "up"],
-    ["-n", client.netns, "addr", "add", `${client.ip}/${client.ipPrefixLength}`, "dev", client.dev],
-    ["-n", client.netns, "link", "set", client.dev, "up"],
-  ];
+  return underlayMemberCommands(plan.underlay, plan.client);
 }
 
 /** Commands creating a pod namespace with eth0 on its node's bridge and a default route to it. */
