@@ -54,8 +54,13 @@ describe("svcnet proxy against svcnet server", { skip: isRoot ? false : "needs r
 
     const metricsUrl = /metrics on (http:\/\/\S+)/.exec(log)?.[1] ?? assert.fail(`no metrics address in the log:\n${log}`);
     const healthzUrl = /healthz on (http:\/\/\S+)/.exec(log)?.[1] ?? assert.fail(`no healthz address in the log:\n${log}`);
-    const metrics = await (await fetch(metricsUrl)).text();
-    assert.match(metrics, /^kubeproxy_sync_proxy_rules_iptables_total\{ip_family="IPv4",table="nat"\} \d+$/m);
+    // The chains are in the kernel once iptables-restore exits; the proxy records the sync's
+    // figures a moment later, when it hears of that exit, so wait for them rather than race it.
+    let metrics = "";
+    await waitFor("the sync's rule count in /metrics", async () => {
+      metrics = await (await fetch(metricsUrl)).text();
+      return /^kubeproxy_sync_proxy_rules_iptables_total\{ip_family="IPv4",table="nat"\} [1-9]\d*$/m.test(metrics);
+    }, { timeoutMs: 10_000 });
     assert.match(metrics, /^kubeproxy_sync_full_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/m);
     const healthz = await fetch(healthzUrl);
     assert.equal(healthz.status, 200);
