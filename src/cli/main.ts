@@ -9,6 +9,7 @@ import { runUp } from "./up-command.js";
 import { runProxy } from "./proxy-command.js";
 import { runRules } from "./rules-command.js";
 import { runTrace } from "./trace-command.js";
+import { runSandbox } from "./sandbox-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
 
@@ -17,6 +18,8 @@ Usage:
                           and --nodes N (default 2) nodes in network namespaces (as root; else
                           simulated, or choose with --simulated=true|false)
   svcnet down [--id ID]   remove the namespaces a crashed svcnet up left (default: all svcnet-*)
+  svcnet sandbox stop|start NAME   stop and start etcd members, API servers or nodes of a
+                          running svcnet up, to rehearse faults ('svcnet sandbox parts' lists them)
   svcnet server [flags]   run the control plane (API server and controllers)
   svcnet agent [flags]    run a node agent: pods on a sandbox node, or simulated nodes
   svcnet proxy [flags]    run the service proxy (kube-proxy's role, iptables mode)
@@ -46,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       return runDown(rest);
     case "up":
       return runUp(rest);
+    case "sandbox":
+      return runSandbox(rest);
     case "version":
     case "--version":
       console.log("svcnet v0.1.0 (Kubernetes API v1.32)");

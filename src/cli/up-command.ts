@@ -8,7 +8,7 @@
 
 import { setMaxListeners } from "node:events";
 import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { SimulatedNode } from "../agent/simulated/simulated-node.js";
@@ -20,8 +20,13 @@ import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
 import { MAX_CONTROL_PLANE_MACHINES } from "../sandbox/control-plane/control-plane-plan.js";
 import { startEtcdCluster } from "../sandbox/control-plane/etcd-cluster.js";
 import { podRouteCommands } from "../sandbox/control-plane/pod-routes.js";
-import type { ServerReplicaProcess } from "../sandbox/control-plane/server-replica.js";
-import { planServerReplicas, startServerReplica } from "../sandbox/control-plane/server-replica.js";
+import { planServerReplicas } from "../sandbox/control-plane/server-replica.js";
+import { EtcdMemberPart } from "../sandbox/control/etcd-member-part.js";
+import { NodePart } from "../sandbox/control/node-part.js";
+import { controlSocketPath } from "../sandbox/control/sandbox-control-client.js";
+import { serveSandboxControl } from "../sandbox/control/sandbox-control-server.js";
+import { ServerReplicaPart } from "../sandbox/control/server-replica-part.js";
+import type { IpRunner } from "../sandbox/ip-runner.js";
 import { startApiFailover } from "../sandbox/forwarder/api-failover.js";
 import { planTopology } from "../sandbox/topology-plan.js";
 import { runHostPortForwarding } from "../sandbox/forwarder/host-port-forwarding.js";
@@ -57,6 +62,7 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
           "  curl http://127.0.0.1:<nodePort>/        (every TCP NodePort is forwarded to core-v2-01 from 127.0.0.1)",
           `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
           `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
+          `Rehearse a node dropping off the network: svcnet sandbox stop core-v2-02 --data-dir ${dirname(kubeconfig)} (start brings it back)`,
         ].join("\n"),
     simulated
       ? "Simulated nodes run no cluster DNS (its pods need real nodes)."
@@ -179,8 +185,11 @@ export function runUp(argv: string[]): Promise<number> {
         const runner = new ExecIpRunner();
         const id = flags["sandbox-id"];
         const net = await buildSandbox(runner, id, count);
-        const dataDir = resolve(join(cp.kubeconfigPath, "..", "nodes"));
-        runs.push(...runSandboxNodes({ net, transport, dataDir, profile, backend }, signal));
+        const dataDir = resolve(join(cp.kubeconfigPath, ".."));
+        const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), profile, backend }, signal);
+        runs.push(...sandbox.runs);
+        const control = await serveSandboxControl(controlSocketPath(dataDir), sandbox.nodes);
+        runs.push(new Promise<void>((r) => signal.addEventListener("abort", () => void control.close().then(r), { once: true })));
         // Pods reach the API through the `kubernetes` Service: its endpoint, the advertised address,
         // answers in the node namespace that owns it and is relayed to the API on 127.0.0.1.
         const advertised = net.nodes.find((n) => n.ip === cp.advertiseAddress);
@@ -213,20 +222,29 @@ async function buildSandbox(runner: ExecIpRunner, id: string, count: number): Pr
 }
 
 /**
- * Starts a node agent per sandbox node and the host-port forwarding; each returned promise
- * settles once that part has stopped (after `signal` aborts).
+ * Starts a node agent per sandbox node (each a NodePart, which `svcnet sandbox stop|start` can
+ * unplug and plug back) and the host-port forwarding; each returned run settles once that part
+ * has stopped for good (after `signal` aborts).
  */
 function runSandboxNodes(
-  o: { net: SandboxNetwork; transport: HttpsTransport; dataDir: string; profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend> },
+  o: { net: SandboxNetwork; runner: IpRunner; transport: HttpsTransport; dataDir: string; profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend> },
   signal: AbortSignal,
-): Promise<void>[] {
+): { nodes: NodePart[]; runs: Promise<void>[] } {
   const { net, transport } = o;
-  const runs: Promise<void>[] = [];
-  for (const n of net.nodes) {
-    runs.push(
-      new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), proxy: { profile: o.profile, backend: o.backend } }).run(signal),
-    );
-  }
+  const nodes = net.nodes.map((n) => {
+    const part = new NodePart({
+      node: n,
+      underlayNetns: net.plan.underlay.netns,
+      runner: o.runner,
+      signal,
+      log: (line) => console.error(`svcnet: ${line}`),
+      runAgent: (agentSignal, stopPodsOnExit) =>
+        new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { profile: o.profile, backend: o.backend } }).run(agentSignal),
+    });
+    part.launch();
+    return part;
+  });
+  const runs = nodes.map((n) => n.settled());
   // NodePorts and LoadBalancer ports answer on the host's 127.0.0.1, through a relay inside
   // the sandbox (in the outside client's namespace, where an external client of a VIP sits).
   const first = net.nodes[0];
@@ -236,7 +254,7 @@ function runSandboxNodes(
       signal,
     ),
   );
-  return runs;
+  return { nodes, runs };
 }
 
 /** The cluster DNS and the LoadBalancer pool: created once, kept as the user leaves them. */
@@ -357,17 +375,20 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     for (const args of podRouteCommands(etcd.controlPlane.machines, net.nodes)) await runner.ip(args);
 
     const plans = planServerReplicas(etcd.controlPlane, { count: mode.servers, store: etcd.plan.storeSpec, dataRoot: join(dataDir, "servers"), extraArgs: passOn });
-    const replicas: ServerReplicaProcess[] = [];
-    undo.push({ what: "stopping the API servers", run: async () => void (await Promise.all(replicas.map((r) => r.stop()))) });
+    const servers = plans.map(
+      (plan) =>
+        new ServerReplicaPart(plan, (replica) => {
+          console.log(`svcnet server ${plan.name}: pid ${replica.pid ?? "?"}, https://${plan.address.ip}:${plan.address.port} in ${plan.machine.netns}, log ${replica.logPath}`);
+          void replica.exited.then(({ code: c, signal }) => {
+            if (!stop.signal.aborted) log(`API server ${plan.name} exited (${signal ?? `code ${String(c)}`}); the others carry on. Last output:\n${replica.outputTail()}`);
+          });
+        }),
+    );
+    undo.push({ what: "stopping the API servers", run: async () => void (await Promise.all(servers.map((r) => r.stop("SIGTERM")))) });
     // One after the other: the first bootstraps the cluster, the next ones find it done.
-    for (const plan of plans) {
-      shareClusterIdentity(dataDir, plan.dataDir);
-      const replica = await startServerReplica(plan);
-      replicas.push(replica);
-      console.log(`svcnet server ${plan.name}: pid ${replica.pid ?? "?"}, https://${plan.address.ip}:${plan.address.port} in ${plan.machine.netns}, log ${replica.logPath}`);
-      void replica.exited.then(({ code: c, signal }) => {
-        if (!stop.signal.aborted) log(`API server ${plan.name} exited (${signal ?? `code ${String(c)}`}); the others carry on. Last output:\n${replica.outputTail()}`);
-      });
+    for (const server of servers) {
+      shareClusterIdentity(dataDir, server.plan.dataDir);
+      await server.start();
     }
 
     const failover = await startApiFailover({ netns: net.plan.client.netns, targets: plans.map((p) => p.address), port: Number(listen[2]), log });
@@ -378,11 +399,16 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     console.log(`kubeconfig: ${kubeconfigPath}   (export KUBECONFIG=${kubeconfigPath})`);
 
     transport = HttpsTransport.fromKubeconfig(kubeconfigPath);
-    runs.push(...runSandboxNodes({ net, transport, dataDir: join(dataDir, "nodes"), profile, backend }, stop.signal));
+    const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), profile, backend }, stop.signal);
+    runs.push(...sandbox.runs);
     for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
+    const etcdParts = etcd.plan.members.map((m) => new EtcdMemberPart(m.name, etcd));
+    const control = await serveSandboxControl(controlSocketPath(dataDir), [...etcdParts, ...servers, ...sandbox.nodes]);
+    undo.push({ what: "closing the control socket", run: () => control.close() });
     await applyAddons(transport);
     console.log(banner(kubeconfigPath, count, false, id));
     console.log(`Control plane: etcd on ${etcd.plan.clientUrls.join(", ")}; API servers on ${plans.map((p) => `${p.address.ip}:${p.address.port}`).join(", ")} (kubectl get ep kubernetes).`);
+    console.log(`Rehearse faults: svcnet sandbox parts --data-dir ${dataDir}; svcnet sandbox stop etcd-2 --signal KILL; svcnet sandbox start etcd-2`);
     console.log("With --store etcd, Ctrl-C also removes etcd's data: the cluster starts empty next time.");
     await stopped;
   } catch (e) {

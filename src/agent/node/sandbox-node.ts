@@ -81,9 +81,10 @@ export interface SandboxNodeOptions {
   clock?: Clock;
   /**
    * Stop every pod when the agent stops (default true: `svcnet up` and tests tear the sandbox down
-   * after). False leaves them running for the next agent to adopt, as kubelet does.
+   * after). False leaves them running for the next agent to adopt, as kubelet does. A function is
+   * asked when the agent stops, so its owner can decide then (a crash-like stop leaves them).
    */
-  stopPodsOnExit?: boolean;
+  stopPodsOnExit?: boolean | (() => boolean);
   /**
    * Run the layer-2 LoadBalancer speaker (MetalLB's role) in the node's namespace: announce the
    * LoadBalancer addresses this node is elected for. Default on; false turns it off.
@@ -188,7 +189,8 @@ export class SandboxNode {
       this.#tokenVolumes.stop();
       // Stopping the agent stops its pods' processes and removes their namespaces, unless they
       // are left for the next agent (their records are up to date after every sync).
-      if (this.#o.stopPodsOnExit) await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
+      const stopPods = typeof this.#o.stopPodsOnExit === "function" ? this.#o.stopPodsOnExit() : this.#o.stopPodsOnExit;
+      if (stopPods) await Promise.all([...this.#runs.keys()].map((key) => this.#teardown(key, 2000)));
       else for (const run of this.#runs.values()) this.#leave(run);
       await proxyRun;
       await speakerRun;

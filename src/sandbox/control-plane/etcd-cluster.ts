@@ -51,6 +51,8 @@ export interface EtcdCluster {
   member(name: string): EtcdMemberPlan;
   /** Whether the member's process is running. */
   running(name: string): boolean;
+  /** The member's process id while it runs. */
+  pid(name: string): number | undefined;
   /** Stops a member: SIGTERM (clean shutdown) by default, SIGKILL to simulate a crash. */
   stopMember(name: string, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a stopped member again on its existing data dir (no-op when it runs). */
@@ -134,6 +136,10 @@ class RunningEtcdCluster implements EtcdCluster {
   running(name: string): boolean {
     this.member(name);
     return this.#processes.get(name)?.running() ?? false;
+  }
+
+  pid(name: string): number | undefined {
+    return this.running(name) ? this.#processes.get(name)?.pid : undefined;
   }
 
   async stopMember(name: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
