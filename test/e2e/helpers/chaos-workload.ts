@@ -1,0 +1,67 @@
+// The workload of the chaos test and the fault benchmark on `svcnet up`: a ReplicationController
+// "web" of three netexec pods (they answer /hostname with their name, so a request shows who
+// answered) that tolerate an unreachable or not-ready node for 2 s, a NodePort Service "web",
+// and a busybox "client" pod pinned to core-v2-01 for requests from inside the cluster.
+
+import type { UpCluster } from "./up-cluster.js";
+
+const tolerate = (key: string) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 2 });
+
+export const chaosWorkload = [
+  {
+    apiVersion: "v1",
+    kind: "ReplicationController",
+    metadata: { name: "web", namespace: "default" },
+    spec: {
+      replicas: 3,
+      selector: { app: "web" },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          tolerations: [tolerate("node.kubernetes.io/unreachable"), tolerate("node.kubernetes.io/not-ready")],
+          containers: [{ name: "netexec", image: "svcnet/netexec", readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 1 } }],
+        },
+      },
+    },
+  },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { type: "NodePort", selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] } },
+  { apiVersion: "v1", kind: "Pod", metadata: { name: "client", namespace: "default" }, spec: { nodeName: "core-v2-01", containers: [{ name: "client", image: "busybox", command: ["sleep", "3600"] }] } },
+];
+
+export interface WebPod {
+  name: string;
+  node: string;
+  ip: string;
+  ready: boolean;
+  deleting: boolean;
+  restarts: number;
+}
+
+/** The web pods as the API lists them now (none when the API does not answer). */
+export async function chaosWebPods(up: UpCluster): Promise<WebPod[]> {
+  const r = await up.kubectl(["get", "pods", "-l", "app=web", "-o", "json"]);
+  if (r.code !== 0) return [];
+  const list = JSON.parse(r.stdout) as { items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount: number }[] } }[] };
+  return list.items.map((p) => ({
+    name: p.metadata.name,
+    node: p.spec.nodeName ?? "",
+    ip: p.status.podIP ?? "",
+    ready: p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
+    deleting: p.metadata.deletionTimestamp !== undefined,
+    restarts: p.status.containerStatuses?.[0]?.restartCount ?? 0,
+  }));
+}
+
+/** The addresses of the web Endpoints, sorted. */
+export async function chaosEndpointIPs(up: UpCluster): Promise<string[]> {
+  return (await up.kubectl(["get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"])).stdout.split(" ").filter(Boolean).sort();
+}
+
+/** Three ready web pods, none being deleted, every node Ready, and the endpoints listing exactly the ready pods. */
+export async function chaosSettled(up: UpCluster): Promise<boolean> {
+  const pods = (await chaosWebPods(up)).filter((p) => !p.deleting);
+  const ready = pods.filter((p) => p.ready);
+  const nodes = (await up.kubectl(["get", "nodes", "--no-headers"])).stdout.trim().split("\n");
+  return pods.length === 3 && ready.length === 3 && nodes.length === 3 && nodes.every((l) => /\sReady\s/.test(l)) && (await chaosEndpointIPs(up)).join() === ready.map((p) => p.ip).sort().join();
+}
