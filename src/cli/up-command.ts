@@ -7,7 +7,7 @@
 // pods and removes the sandbox; `svcnet down` removes what a crash left.
 
 import { setMaxListeners } from "node:events";
-import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SandboxNode } from "../agent/node/sandbox-node.js";
@@ -19,6 +19,7 @@ import type { SandboxNetwork } from "../sandbox/sandbox-network.js";
 import { buildSandboxNetwork } from "../sandbox/sandbox-network.js";
 import { MAX_CONTROL_PLANE_MACHINES } from "../sandbox/control-plane/control-plane-plan.js";
 import { startEtcdCluster } from "../sandbox/control-plane/etcd-cluster.js";
+import { etcdDataMismatch } from "../sandbox/control-plane/etcd-data-check.js";
 import { podRouteCommands } from "../sandbox/control-plane/pod-routes.js";
 import { planServerReplicas } from "../sandbox/control-plane/server-replica.js";
 import { EtcdMemberPart } from "../sandbox/control/etcd-member-part.js";
@@ -363,12 +364,17 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     const token = ensureAdminToken(dataDir);
     ensureServiceAccountKey(dataDir);
 
+    const etcdRoot = join(dataDir, "etcd");
+    const mismatch = etcdDataMismatch(existsSync(etcdRoot) ? readdirSync(etcdRoot) : [], mode.etcdMembers, etcdRoot);
+    if (mismatch) throw new Error(mismatch);
+
     const runner = new ExecIpRunner();
     const net = await buildSandbox(runner, id, count);
     undo.push({ what: "removing the sandbox", run: () => net.destroy() });
 
     process.stdout.write(`starting etcd: ${mode.etcdMembers} member(s) on svcnet-${id}-cp-1… `);
-    const etcd = await startEtcdCluster({ id, members: mode.etcdMembers, dataRoot: join(dataDir, "etcd") });
+    // The members' data stays in the data dir: the next `svcnet up` finds the cluster as it was left.
+    const etcd = await startEtcdCluster({ id, members: mode.etcdMembers, dataRoot: etcdRoot, keepData: true });
     undo.push({ what: "stopping etcd", run: () => etcd.destroy() });
     console.log(`healthy in ${etcd.formationMs} ms (${etcd.plan.storeSpec})`);
     // Pods reach the replicas through the `kubernetes` Service with their own source address.
@@ -409,7 +415,7 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     console.log(banner(kubeconfigPath, count, false, id));
     console.log(`Control plane: etcd on ${etcd.plan.clientUrls.join(", ")}; API servers on ${plans.map((p) => `${p.address.ip}:${p.address.port}`).join(", ")} (kubectl get ep kubernetes).`);
     console.log(`Rehearse faults: svcnet sandbox parts --data-dir ${dataDir}; svcnet sandbox stop etcd-2 --signal KILL; svcnet sandbox start etcd-2`);
-    console.log("With --store etcd, Ctrl-C also removes etcd's data: the cluster starts empty next time.");
+    console.log(`etcd's data stays in ${etcdRoot} after Ctrl-C: the next svcnet up --store etcd finds the cluster as it left it (remove it to start empty).`);
     await stopped;
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -30,6 +30,11 @@ export interface EtcdClusterOptions {
    * members' dirs inside it are removed.
    */
   dataRoot?: string;
+  /**
+   * Keep the members' data dirs when the cluster is destroyed (only with a given dataRoot), so the
+   * next cluster started on them comes back with the same contents. Default false.
+   */
+  keepData?: boolean;
   /** The etcd binary; default /usr/bin/etcd. */
   binary?: string;
   heartbeatMs?: number;
@@ -92,7 +97,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions): Promise<Etc
     if (ownsDataRoot) rmSync(dataRoot, { recursive: true, force: true });
     throw error;
   }
-  const cluster = new RunningEtcdCluster(controlPlane, plan, network, { dataRoot, ownsDataRoot, log: options.log });
+  const cluster = new RunningEtcdCluster(controlPlane, plan, network, { dataRoot, ownsDataRoot, keepData: !ownsDataRoot && options.keepData === true, log: options.log });
   try {
     mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
     const started = Date.now();
@@ -115,15 +120,17 @@ class RunningEtcdCluster implements EtcdCluster {
   readonly #processes = new Map<string, EtcdMemberProcess>();
   readonly #dataRoot: string;
   readonly #ownsDataRoot: boolean;
+  readonly #keepData: boolean;
   readonly #log: ((line: string) => void) | undefined;
   #destroyed: Promise<void> | undefined;
 
-  constructor(controlPlane: ControlPlanePlan, plan: EtcdClusterPlan, network: ControlPlaneNetwork, options: { dataRoot: string; ownsDataRoot: boolean; log?: (line: string) => void }) {
+  constructor(controlPlane: ControlPlanePlan, plan: EtcdClusterPlan, network: ControlPlaneNetwork, options: { dataRoot: string; ownsDataRoot: boolean; keepData: boolean; log?: (line: string) => void }) {
     this.controlPlane = controlPlane;
     this.plan = plan;
     this.network = network;
     this.#dataRoot = options.dataRoot;
     this.#ownsDataRoot = options.ownsDataRoot;
+    this.#keepData = options.keepData;
     this.#log = options.log;
   }
 
@@ -190,7 +197,7 @@ class RunningEtcdCluster implements EtcdCluster {
         await Promise.all([...this.#processes.values()].map((p) => p.stop("SIGTERM", 3000)));
         await this.network.destroy();
       } finally {
-        for (const member of this.plan.members) rmSync(member.dataDir, { recursive: true, force: true });
+        if (!this.#keepData) for (const member of this.plan.members) rmSync(member.dataDir, { recursive: true, force: true });
         if (this.#ownsDataRoot) rmSync(this.#dataRoot, { recursive: true, force: true });
       }
     })();

@@ -4,7 +4,7 @@
 import { findResourceByKind } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
 import type { Transport } from "../../client/index.js";
-import { isAlreadyExists, KubeClient } from "../../client/index.js";
+import { isAlreadyExists, isNotFound, KubeClient } from "../../client/index.js";
 
 /** Creates each object that does not exist; returns "created" or "kept" per object, in order. */
 export async function applyAddon(transport: Transport, objects: readonly KubeObject[]): Promise<{ object: string; outcome: "created" | "kept" }[]> {
@@ -13,8 +13,15 @@ export async function applyAddon(transport: Transport, objects: readonly KubeObj
     const resource = findResourceByKind(obj.apiVersion ?? "", obj.kind ?? "");
     if (!resource) throw new Error(`add-on object ${obj.apiVersion}/${obj.kind} is not served by this API`);
     const name = `${resource.resource}/${obj.metadata.name}`;
+    const client = new KubeClient<KubeObject>(transport, resource, { fieldManager: "svcnet-addons" });
+    // Look first: creating a Service that exists with its fixed clusterIP is refused for the
+    // address ("already allocated") before its name is even compared.
+    if (await exists(client, obj)) {
+      out.push({ object: name, outcome: "kept" });
+      continue;
+    }
     try {
-      await new KubeClient<KubeObject>(transport, resource, { fieldManager: "svcnet-addons" }).create(obj);
+      await client.create(obj);
       out.push({ object: name, outcome: "created" });
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
@@ -22,4 +29,14 @@ export async function applyAddon(transport: Transport, objects: readonly KubeObj
     }
   }
   return out;
+}
+
+async function exists(client: KubeClient<KubeObject>, obj: KubeObject): Promise<boolean> {
+  try {
+    await client.get(obj.metadata.namespace, obj.metadata.name ?? "");
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
 }
