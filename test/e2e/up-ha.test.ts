@@ -7,24 +7,20 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { podNetnsName } from "../../src/sandbox/topology-plan.js";
 import { KubeHttp } from "./helpers/kube-http.js";
-import { repoRoot, svcnetBin } from "./helpers/repo.js";
+import { repoRoot } from "./helpers/repo.js";
+import type { KubectlResult } from "./helpers/server-process.js";
+import type { UpCluster } from "./helpers/up-cluster.js";
+import { startUp } from "./helpers/up-cluster.js";
 import { sleep, waitFor } from "./helpers/wait-for.js";
 
 const skip = process.getuid?.() === 0 ? false : "needs root (network namespaces)";
 const seed = (f: string): string => join(repoRoot(), "examples", "seed", f);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The Lease holder identity a replica with data dir `dir` uses (see control-plane.ts). */
 function holderIdentityOf(dir: string): string {
@@ -33,72 +29,19 @@ function holderIdentityOf(dir: string): string {
 }
 
 describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => {
-  const id = `h${randomBytes(4).toString("hex")}`;
-  const scratch = mkdtempSync(join(tmpdir(), `svcnet-${id}-up-ha-`));
-  const dataDir = join(scratch, "data");
-  const kubeconfig = join(dataDir, "kubeconfig");
-  let up: ChildProcess | undefined;
-  let output = "";
+  let up: UpCluster;
   const figures: string[] = [];
-
-  const kubectl = (args: string[], o: { input?: string; timeoutMs?: number } = {}): Promise<Run> =>
-    new Promise((resolve) => {
-      const p = execFile(
-        "kubectl",
-        args,
-        { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(scratch, "home"), KUBECONFIG: kubeconfig }, timeout: o.timeoutMs ?? 30_000, maxBuffer: 32 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: stdout.toString(), stderr: stderr.toString() }),
-      );
-      if (o.input !== undefined) p.stdin?.end(o.input);
-    });
+  const kubectl = (args: string[], o: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> => up.kubectl(args, o);
 
   before(async () => {
-    const child = spawn(
-      process.execPath,
-      [svcnetBin(), "up", "--store", "etcd", "--etcd-members", "3", "--servers", "2", "--sandbox-id", id, "--data-dir", dataDir, "--listen", "127.0.0.1:0"],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    up = child;
-    const killOnExit = (): void => void child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    const started = Date.now();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`svcnet up did not come up within 120 s:\n${output}`)), 120_000);
-      const onData = (d: Buffer): void => {
-        output += d.toString();
-        if (/^svcnet is up:/m.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.once("exit", (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`svcnet up exited (${signal ?? `code ${code}`}):\n${output}`));
-      });
-    });
-    figures.push(`svcnet up (sandbox, 3 etcd members, 2 servers, addons) ready in ${Date.now() - started} ms`);
+    up = await startUp(["--store", "etcd", "--etcd-members", "3", "--servers", "2"], { idPrefix: "h", timeoutMs: 120_000 });
+    figures.push(`svcnet up (sandbox, 3 etcd members, 2 servers, addons) ready in ${up.readyMs} ms`);
   });
 
   after(async () => {
     try {
-      if (up && up.exitCode === null && up.signalCode === null) {
-        const child = up;
-        const gone = new Promise((resolve) => child.once("exit", resolve));
-        const stopAt = Date.now();
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-        await gone;
-        clearTimeout(timer);
-        figures.push(`svcnet up stopped (SIGTERM → exit) in ${Date.now() - stopAt} ms`);
-      }
-      const left = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
-      if (left.includes(`svcnet-${id}-`)) execFileSync(process.execPath, [svcnetBin(), "down", "--id", id]);
-      assert.ok(!left.includes(`svcnet-${id}-`), `svcnet up left namespaces behind:\n${left}`);
+      if (up) figures.push(`svcnet up stopped (SIGTERM → exit) in ${await up.stop()} ms, no namespace left`);
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
       console.log(`figures:\n  ${figures.join("\n  ")}`);
     }
   });
@@ -119,7 +62,7 @@ describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => 
     let page = "";
     await waitFor("nginx through the NodePort from the outside client", async () => {
       try {
-        page = execFileSync("ip", ["netns", "exec", `svcnet-${id}-client`, "curl", "-s", "--max-time", "2", `http://172.17.8.101:${nodePort}/`], { encoding: "utf8" });
+        page = execFileSync("ip", ["netns", "exec", `${up.prefix}client`, "curl", "-s", "--max-time", "2", `http://172.17.8.101:${nodePort}/`], { encoding: "utf8" });
       } catch {
         page = "";
       }
@@ -131,7 +74,7 @@ describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => 
     }, { timeoutMs: 20_000 });
     // A pod reaches the API through the kubernetes Service (10.0.0.1:443 → a replica on 172.17.8.1x:6443).
     const pod = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.namespace}/{.items[0].metadata.name}"])).stdout;
-    const podNetns = `svcnet-${id}-pod-${createHash("sha256").update(pod).digest("hex").slice(0, 8)}`;
+    const podNetns = podNetnsName(up.prefix, pod);
     let version = "";
     await waitFor("the API through the kubernetes service from a pod", async () => {
       try {
@@ -146,11 +89,11 @@ describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => 
   test("kill -9 of the server holding the controllers' Lease: kubectl carries on, no acknowledged write is lost, the other takes over", async () => {
     const holder = (await kubectl(["-n", "kube-system", "get", "lease", "kube-controller-manager", "-o", "jsonpath={.spec.holderIdentity}"])).stdout.trim();
     const names = ["cp-1", "cp-2"];
-    const leader = names.find((n) => holderIdentityOf(join(dataDir, "servers", n)) === holder);
+    const leader = names.find((n) => holderIdentityOf(join(up.dataDir, "servers", n)) === holder);
     assert.ok(leader, `the Lease holder ${JSON.stringify(holder)} is neither replica`);
     const other = names.find((n) => n !== leader) ?? "";
-    const pid = Number(new RegExp(`^svcnet server ${leader}: pid (\\d+)`, "m").exec(output)?.[1]);
-    assert.ok(pid > 1, `no pid for ${leader} in:\n${output}`);
+    const pid = (await up.control.parts()).find((p) => p.name === leader)?.pid ?? 0;
+    assert.ok(pid > 1, `no pid for ${leader} in svcnet sandbox parts`);
 
     // Sequential creates through the forwarder; every acknowledged one is remembered.
     const acknowledged: string[] = [];
@@ -171,7 +114,7 @@ describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => 
       }
     })();
     // And what the agents do: kept-alive HTTPS connections, four requests at a time.
-    const http = KubeHttp.fromKubeconfig(kubeconfig);
+    const http = KubeHttp.fromKubeconfig(up.kubeconfig);
     const httpAcknowledged: string[] = [];
     const httpFailures: { at: number; error: string }[] = [];
     const httpSuccesses: number[] = [];
@@ -196,7 +139,7 @@ describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => 
     const killedAt = Date.now();
     process.kill(pid, "SIGKILL");
     // Takeover: the Lease changes hands (read through the forwarder, i.e. the surviving replica).
-    const otherIdentity = holderIdentityOf(join(dataDir, "servers", other));
+    const otherIdentity = holderIdentityOf(join(up.dataDir, "servers", other));
     await waitFor("the other server holding the Lease", async () => (await kubectl(["-n", "kube-system", "get", "lease", "kube-controller-manager", "-o", "jsonpath={.spec.holderIdentity}"])).stdout.trim() === otherIdentity, { timeoutMs: 40_000, intervalMs: 200 });
     const takeoverMs = Date.now() - killedAt;
     const scaled = await kubectl(["scale", "rc", "nginx-controller", "--replicas=4"]);
