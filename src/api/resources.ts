@@ -127,6 +127,8 @@ export const resources: readonly ResourceInfo[] = [
     subresources: [{ name: "token", kind: "TokenRequest", group: "authentication.k8s.io", version: "v1", verbs: ["create"] }],
   }),
   core({ resource: "configmaps", kind: "ConfigMap", singular: "configmap", namespaced: true, shortNames: ["cm"], categories: [], subresources: [] }),
+  // Bootstrap tokens (kube-system/bootstrap-token-<id>) live here; `type` selects by Secret type.
+  core({ resource: "secrets", kind: "Secret", singular: "secret", namespaced: true, shortNames: [], categories: [], subresources: [], fieldLabels: ["type"] }),
   core({
     resource: "nodes",
     kind: "Node",

@@ -421,6 +421,15 @@ export interface ServiceAccount extends KubeObject {
   automountServiceAccountToken?: boolean;
 }
 
+export interface Secret extends KubeObject {
+  /** Base64 of each value on the wire and in the store. */
+  data?: Record<string, string>;
+  /** Write-only plain-text values, merged into data (over it) on every write. */
+  stringData?: Record<string, string>;
+  type?: string;
+  immutable?: boolean;
+}
+
 export interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
   /** Base64 of each value on the wire. */

@@ -68,6 +68,7 @@ export const openApiResources: readonly OpenApiResource[] = [
     subresources: [{ name: "token", group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", actions: ["post"] }],
   }),
   resource("", "configmaps", "ConfigMap"),
+  resource("", "secrets", "Secret"),
   resource("", "nodes", "Node", { namespaced: false, subresources: [status("", "Node")] }),
   resource("", "replicationcontrollers", "ReplicationController", { subresources: [status("", "ReplicationController"), scale] }),
   resource("", "events", "Event"),

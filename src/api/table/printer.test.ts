@@ -31,7 +31,7 @@ describe("printerFor", () => {
     { group: "", resource: "configmaps", first: ["Name", "Data", "Age"] },
     { group: "metallb.io", resource: "ipaddresspools", first: ["Name", "Auto Assign", "Avoid Buggy IPs", "Addresses"] },
     { group: "metallb.io", resource: "l2advertisements", first: ["Name", "IPAddressPools", "IPAddressPool Selectors", "Interfaces", "Node Selectors"] },
-    { group: "", resource: "secrets", first: ["Name", "Created At"] },
+    { group: "", resource: "secrets", first: ["Name", "Type", "Data", "Age"] },
     { group: "discovery.k8s.io", resource: "services", first: ["Name", "Created At"] },
   ];
   for (const r of resources) {

@@ -15,6 +15,7 @@ import { podTablePrinter } from "./pod-table.js";
 import { replicaSetTablePrinter } from "./replicaset-table.js";
 import { replicationControllerTablePrinter } from "./replicationcontroller-table.js";
 import { serviceTablePrinter } from "./service-table.js";
+import { secretTablePrinter } from "./secret-table.js";
 import { serviceAccountTablePrinter } from "./serviceaccount-table.js";
 import type { TablePrinter } from "./table-printer.js";
 
@@ -31,6 +32,7 @@ const printers: ReadonlyMap<string, TablePrinter> = new Map([
   ["/events", eventTablePrinter],
   ["/serviceaccounts", serviceAccountTablePrinter],
   ["/configmaps", configMapTablePrinter],
+  ["/secrets", secretTablePrinter],
   ["discovery.k8s.io/endpointslices", endpointSliceTablePrinter],
   ["coordination.k8s.io/leases", leaseTablePrinter],
   ["apps/deployments", deploymentTablePrinter],

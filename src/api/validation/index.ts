@@ -3,7 +3,7 @@
 // Unknown kinds get ObjectMeta-only validation.
 
 import type { FieldError } from "../field-errors.js";
-import type { ConfigMap, EndpointSlice, Endpoints, Event, KubeObject, Namespace, Node, Pod, ReplicationController, Service, ServiceAccount } from "../types.js";
+import type { ConfigMap, EndpointSlice, Endpoints, Event, KubeObject, Namespace, Node, Pod, ReplicationController, Secret, Service, ServiceAccount } from "../types.js";
 import { defaultDeployment, defaultReplicaSet } from "../defaults/apps.js";
 import { defaultEndpointSlice, defaultEndpoints } from "../defaults/endpoints.js";
 import { defaultIPAddressPool, defaultL2Advertisement } from "../defaults/metallb.js";
@@ -29,6 +29,7 @@ import { validatePod, validatePodStatusUpdate, validatePodUpdate } from "./pod.j
 import { validateReplicationController, validateReplicationControllerStatusUpdate, validateReplicationControllerUpdate } from "./replication-controller.js";
 import { validateService, validateServiceStatus, validateServiceUpdate } from "./service.js";
 import { validateServiceAccount, validateServiceAccountUpdate } from "./service-account.js";
+import { defaultSecret, validateSecret, validateSecretUpdate } from "./secret.js";
 
 /** Defaulting and validation of one kind. Objects passed in are private copies the caller owns. */
 export interface Admission {
@@ -120,6 +121,11 @@ function table(opts: AdmissionOptions): Record<string, Admission> {
       defaults: () => {},
       validate: (obj) => validateConfigMap(obj as ConfigMap),
       validateUpdate: (obj, old) => validateConfigMapUpdate(obj as ConfigMap, old as ConfigMap),
+    },
+    "/Secret": {
+      defaults: (obj) => defaultSecret(obj as Secret),
+      validate: (obj) => validateSecret(obj as Secret),
+      validateUpdate: (obj, old) => validateSecretUpdate(obj as Secret, old as Secret),
     },
     "/Event": {
       defaults: () => {},

@@ -86,6 +86,17 @@ describe("decodeProtobufBody: other bodies", () => {
       },
     },
     {
+      name: "a Secret as kubectl create secret generic sends it (data is bytes, base64 in JSON)",
+      body: body("v1", "Secret", (w) =>
+        w
+          .message(1, (m) => m.string(1, "s1"))
+          .message(2, (e) => e.string(1, "a").bytes(2, Buffer.from("b")))
+          .string(3, "Opaque")
+          .message(4, (e) => e.string(1, "plain").string(2, "text")),
+      ),
+      want: { kind: "Secret", apiVersion: "v1", metadata: { name: "s1" }, data: { a: "Yg==" }, type: "Opaque", stringData: { plain: "text" } },
+    },
+    {
       name: "an Eviction carrying DeleteOptions",
       body: body("policy/v1", "Eviction", (w) =>
         w.message(1, (m) => m.string(1, "web-0").string(3, "default").message(8, () => undefined)).message(2, (d) => d.varint(1, 0)),
@@ -101,12 +112,12 @@ describe("decodeProtobufBody: other bodies", () => {
 
   const failures: { name: string; body: Buffer; code: number; reason: string; message: string | RegExp }[] = [
     {
-      name: "a Secret (kind without a table) is 415 and points to JSON",
-      body: body("v1", "Secret", (w) => w.message(1, (m) => m.string(1, "s"))),
+      name: "a PersistentVolumeClaim (kind without a table) is 415 and points to JSON",
+      body: body("v1", "PersistentVolumeClaim", (w) => w.message(1, (m) => m.string(1, "s"))),
       code: 415,
       reason: "UnsupportedMediaType",
       message:
-        'the body of the request was in an unknown format - kind "Secret" in version "v1" is not supported in application/vnd.kubernetes.protobuf by this server; send it as JSON instead (for example kubectl create -f with a YAML manifest)',
+        'the body of the request was in an unknown format - kind "PersistentVolumeClaim" in version "v1" is not supported in application/vnd.kubernetes.protobuf by this server; send it as JSON instead (for example kubectl create -f with a YAML manifest)',
     },
     {
       name: "a SelfSubjectAccessReview (kubectl auth can-i) is 415",

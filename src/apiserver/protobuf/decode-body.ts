@@ -28,6 +28,7 @@ export const protobufKinds: readonly ProtobufKind[] = [
   { apiVersion: "v1", kind: "Service", message: "k8s.io.api.core.v1.Service" },
   { apiVersion: "v1", kind: "ServiceAccount", message: "k8s.io.api.core.v1.ServiceAccount" },
   { apiVersion: "v1", kind: "ConfigMap", message: "k8s.io.api.core.v1.ConfigMap" },
+  { apiVersion: "v1", kind: "Secret", message: "k8s.io.api.core.v1.Secret" },
   { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", message: "k8s.io.api.authentication.v1.TokenRequest" },
   { apiVersion: "apps/v1", kind: "Deployment", message: "k8s.io.api.apps.v1.Deployment" },
   { apiVersion: "policy/v1", kind: "Eviction", message: "k8s.io.api.policy.v1.Eviction" },

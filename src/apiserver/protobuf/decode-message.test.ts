@@ -292,9 +292,9 @@ describe("decodeMessage", () => {
     },
     {
       name: "a message with no table",
-      message: core("Secret"),
+      message: core("PersistentVolumeClaim"),
       build: () => undefined,
-      error: "protobuf: no table for message k8s.io.api.core.v1.Secret",
+      error: "protobuf: no table for message k8s.io.api.core.v1.PersistentVolumeClaim",
     },
   ];
   for (const c of failures) {

@@ -53,6 +53,7 @@ describe("message tables", () => {
       "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
       "k8s.io.api.core.v1.ServiceAccount",
       "k8s.io.api.core.v1.ConfigMap",
+      "k8s.io.api.core.v1.Secret",
       "k8s.io.api.authentication.v1.TokenRequest",
     ];
     const seen = new Set<string>();

@@ -58,7 +58,7 @@ function everywhere(className: string, kindName: string): RootModel {
 
 /** The served kinds (and their lists) the schema walk starts from, in walk order. */
 export const rootModels: readonly RootModel[] = [
-  ...["Pod", "Service", "Endpoints", "Node", "Namespace", "ReplicationController", "ServiceAccount", "ConfigMap"].flatMap((k) => [
+  ...["Pod", "Service", "Endpoints", "Node", "Namespace", "ReplicationController", "ServiceAccount", "ConfigMap", "Secret"].flatMap((k) => [
     kind(`V1${k}`, packages.core, "", k),
     kind(`V1${k}List`, packages.core, "", `${k}List`),
   ]),

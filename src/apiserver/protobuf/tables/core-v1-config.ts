@@ -1,5 +1,5 @@
-// Protobuf field table: core/v1 ServiceAccount and ConfigMap (what `kubectl create
-// serviceaccount` and `kubectl create configmap` send). Field numbers follow Kubernetes 1.32's
+// Protobuf field table: core/v1 ServiceAccount, ConfigMap and Secret (what `kubectl create
+// serviceaccount`, `kubectl create configmap` and `kubectl create secret` send). Field numbers follow Kubernetes 1.32's
 // generated.proto; JSON names and zero-value handling follow the Go types. Notation: see
 // ../message-schema.ts.
 
@@ -14,4 +14,5 @@ export const coreV1ConfigMessages: MessageSpec[] = defineMessages("k8s.io.api.co
   ObjectReference:
     "1 kind string; 2 namespace string; 3 name string; 4 uid string; 5 apiVersion string; 6 resourceVersion string; 7 fieldPath string",
   ConfigMap: "1 metadata meta.ObjectMeta; 2 data map<string>; 3 binaryData map<bytes>; 4 immutable bool?",
+  Secret: "1 metadata meta.ObjectMeta; 2 data map<bytes>; 3 type string; 4 stringData map<string>; 5 immutable bool?",
 });
