@@ -135,8 +135,14 @@ export class ApiError extends Error {
     return new ApiError(500, "InternalError", `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
   }
 
+  /** 503: the server cannot serve the request now (e.g. its storage is unavailable); no Retry-After. */
   static unavailable(message: string): ApiError {
     return new ApiError(503, "ServiceUnavailable", message);
+  }
+
+  /** 504 with reason Timeout: the request could not complete in time; no Retry-After unless given. */
+  static timeout(message: string, retryAfterSeconds?: number): ApiError {
+    return new ApiError(504, "Timeout", message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
   }
 
   static tooManyRequests(message: string, retryAfterSeconds: number): ApiError {

@@ -1,12 +1,16 @@
 // The API server's request pipeline, independent of sockets: authenticate (static bearer
-// tokens, then service account tokens) → resolve → (per verb) decode → admit → validate →
-// store → respond. `inject()` runs a request through it in-process; the HTTPS listener
-// (http-server.ts) is a thin shell around the same call. Every failure becomes a Kubernetes
-// Status with the right code; nothing escapes as a crash.
+// tokens, then service account tokens, then bootstrap tokens) → resolve → (per verb) decode →
+// admit → validate → store → respond. `inject()` runs a request through it in-process; the
+// HTTPS listener (http-server.ts) is a thin shell around the same call. Every failure becomes a
+// Kubernetes Status with the right code; nothing escapes as a crash.
 
 import { timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors.js";
 import { findResource } from "../api/resources.js";
+import type { BootstrapTokenSecret } from "./bootstrap-token.js";
+import { bootstrapTokenNamespace } from "./bootstrap-token.js";
+import { BootstrapTokenAuthenticator } from "./bootstrap-token-authenticator.js";
+import { isClusterInfoRead } from "./bootstrap-token-discovery.js";
 import { openApiDocumentEntry, openApiIndex } from "../api/schema/openapi-v3.js";
 import type { Registry } from "../registry/registry.js";
 import { BoundObjectIndex, registryLookup } from "./serviceaccount/bound-object-index.js";
@@ -19,6 +23,9 @@ import { jsonResponse } from "./request.js";
 import { parseRequestInfo } from "./request-info.js";
 import type { ResourceContext } from "./resource-handler.js";
 import { handleResource } from "./resource-handler.js";
+import { apiErrorOf, isInternalError } from "./store-error-status.js";
+import type { ReadyzCheck } from "./readyz.js";
+import { conditionCheck, pingCheck, readyzResponse, storageCheck } from "./readyz.js";
 import type { UserInfo } from "./user-info.js";
 
 export type { UserInfo };
@@ -32,6 +39,12 @@ export interface ApiServerOptions {
    * tokens while the objects they name exist. Without it there is neither.
    */
   serviceAccountTokens?: ServiceAccountTokens;
+  /**
+   * Accept bootstrap tokens (`<id>.<secret>` backed by a Secret kube-system/bootstrap-token-<id>,
+   * bootstrap-token.ts) in the request pipeline — kube-apiserver's --enable-bootstrap-token-auth.
+   * Default true. Not in the synchronous authenticate() (exec upgrades).
+   */
+  bootstrapTokens?: boolean;
   /** The address clients reach the server at, for discovery's serverAddressByClientCIDRs. */
   serverAddress: string;
   now?: () => Date;
@@ -72,6 +85,8 @@ export class ApiServer {
   readonly #tokens: { token: Buffer; user: UserInfo }[];
   readonly #boundObjects: BoundObjectIndex;
   readonly #serviceAccounts: ServiceAccountTokenAuthenticator | undefined;
+  readonly #bootstrapTokens: BootstrapTokenAuthenticator | undefined;
+  readonly #readyz: readonly ReadyzCheck[];
 
   constructor(options: ApiServerOptions) {
     this.#opts = options;
@@ -81,6 +96,18 @@ export class ApiServer {
     this.#boundObjects = new BoundObjectIndex(options.registry);
     const sat = options.serviceAccountTokens;
     this.#serviceAccounts = sat && new ServiceAccountTokenAuthenticator(sat, { cached: this.#boundObjects, live: registryLookup(options.registry) });
+    const secrets = findResource("", "v1", "secrets");
+    this.#bootstrapTokens =
+      options.bootstrapTokens !== false && secrets
+        ? new BootstrapTokenAuthenticator({ now, find: async (name) => (await options.registry.find(secrets, bootstrapTokenNamespace, name)) as BootstrapTokenSecret | undefined })
+        : undefined;
+    this.#readyz = [
+      pingCheck,
+      storageCheck(() => options.registry.currentRevision(), {
+        onChange: (ready, why) => console.error(ready ? "svcnet: storage is back: /readyz ok" : `svcnet: /readyz fails: ${why}`),
+      }),
+      conditionCheck("poststarthook/svcnet-bootstrap", () => options.ready?.() ?? true, "the server has not finished bootstrapping"),
+    ];
   }
 
   /**
@@ -104,8 +131,8 @@ export class ApiServer {
     try {
       return await this.#handle(req);
     } catch (e) {
-      const err = e instanceof ApiError ? e : ApiError.internal(e);
-      if (!(e instanceof ApiError)) console.error("svcnet: internal error:", e);
+      const err = apiErrorOf(e);
+      if (isInternalError(e)) console.error("svcnet: internal error:", e);
       return jsonResponse(err.code, err.toStatus());
     }
   }
@@ -123,13 +150,16 @@ export class ApiServer {
     return userOf(this.#serviceAccounts.authenticateCached(token));
   }
 
-  /** As authenticate, reading the store for bound objects the cache does not hold (yet). */
+  /**
+   * As authenticate, reading the store for bound objects the cache does not hold (yet), and
+   * accepting bootstrap tokens.
+   */
   async #authenticateRequest(headers: ApiRequest["headers"]): Promise<UserInfo | undefined> {
     const token = bearerToken(headers);
     if (token === undefined) return undefined;
-    const user = this.#staticUser(token);
-    if (user || !this.#serviceAccounts) return user;
-    return userOf(await this.#serviceAccounts.authenticate(token));
+    const user = this.#staticUser(token) ?? (this.#serviceAccounts && userOf(await this.#serviceAccounts.authenticate(token)));
+    if (user || !this.#bootstrapTokens) return user;
+    return userOf(await this.#bootstrapTokens.authenticate(token));
   }
 
   #staticUser(token: string): UserInfo | undefined {
@@ -143,9 +173,14 @@ export class ApiServer {
   async #handle(req: ApiRequest): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
     const user = await this.#authenticateRequest(req.headers);
-    if (!user && !anonymousPaths.has(path)) throw ApiError.unauthorized();
+    // Anonymous: health and version, and (as kubeadm's RBAC grants) reading cluster-info, which
+    // joining machines fetch before they trust the server (bootstrap-token-discovery.ts).
+    const anonymousRead = anonymousPaths.has(path) || (isClusterInfoRead(req.method, path) && !req.query.has("watch"));
+    if (!user && !anonymousRead) throw ApiError.unauthorized();
     const info = parseRequestInfo(path);
-    if (info.kind === "nonResource") return this.#nonResource(req, path);
+    if (info.kind === "nonResource") {
+      return path === "/readyz" && (req.method === "GET" || req.method === "HEAD") ? readyzResponse(this.#readyz, req.query) : this.#nonResource(req, path);
+    }
     const r = findResource(info.group, info.version, info.resource);
     if (!r) throw ApiError.notFoundPath();
     if (r.namespaced === false && info.namespace !== undefined) throw ApiError.notFoundPath();
@@ -162,8 +197,6 @@ export class ApiServer {
       case "/healthz":
       case "/livez":
         return plain(200, "ok");
-      case "/readyz":
-        return (this.#opts.ready?.() ?? true) ? plain(200, "ok") : plain(503, "[-]storage not ready\nreadyz check failed");
       case "/version":
         return jsonResponse(200, kubernetesVersion);
       case "/api":

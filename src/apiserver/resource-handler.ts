@@ -130,7 +130,7 @@ export async function handleResource(ctx: ResourceContext, t: ResourceTarget, re
   switch (m) {
     case "GET":
       if (t.watch) return watchCollection(ctx, { ...t, name: undefined }, req, t.name);
-      return objectResponse(ctx, t, req, 200, await ctx.registry.get(r, t.namespace, t.name));
+      return objectResponse(ctx, t, req, 200, await ctx.registry.get(r, t.namespace, t.name, { resourceVersion: req.query.get("resourceVersion") ?? undefined }));
     case "PUT":
       return updateObject(ctx, t, req);
     case "PATCH":

@@ -2,7 +2,7 @@
 // Tables when the client asked for them, with bookmarks and a server-side timeout. A watch
 // from a compacted resourceVersion answers with one ERROR event carrying a 410 Expired Status.
 
-import { ApiError } from "../api/errors.js";
+import { apiErrorOf } from "./store-error-status.js";
 import type { ResourceInfo } from "../api/resources.js";
 import { groupVersionOf } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
@@ -104,7 +104,7 @@ async function* events(w: WatchRequest, stop: AbortController, timedOut: () => b
       yield encodeEvent(w, winner.value);
     }
   } catch (e) {
-    const status = e instanceof ApiError ? e.toStatus() : ApiError.internal(e).toStatus();
+    const status = apiErrorOf(e).toStatus();
     yield `${JSON.stringify({ type: "ERROR", object: status })}\n`;
   } finally {
     stop.abort();

@@ -1,9 +1,13 @@
 // `svcnet agent`: the node agent (kubelet's role) as its own process. On a node of a namespace
 // sandbox (`--sandbox-id`, built by `svcnet up` or a test) it runs pods as processes in their own
-// network namespaces; `--simulated` runs kwok-style nodes whose pods become Running and Ready
-// without processes. Like kubelet, a stopped or crashed agent leaves its pods running and the
-// next agent on the node adopts them.
+// network namespaces; on "this machine" (`--host-network`, the default when joining with
+// `--server`) the node is the agent's own namespace (host-network.ts); `--simulated` runs
+// kwok-style nodes whose pods become Running and Ready without processes. Credentials come from
+// --kubeconfig, or from joining with a bootstrap token (--server/--token, agent-join.ts). Like
+// kubelet, a stopped or crashed agent leaves its pods running and the next agent on the node
+// adopts them.
 
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SimulatedNode } from "../agent/simulated/simulated-node.js";
@@ -13,16 +17,33 @@ import { HttpsTransport } from "../client/index.js";
 import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { attachSandbox } from "../sandbox/sandbox-network.js";
+import { HostNodeNetwork, planHostNode } from "../agent/node/host-network.js";
+import { joinCluster } from "./agent-join.js";
 
 const help = `Run a node agent (the kubelet's role) against a svcnet or Kubernetes API server.
 
 Usage:
   svcnet agent --sandbox-id ID [flags]     a node of a namespace sandbox (as root)
+  svcnet agent --host-network [flags]      this machine is the node (as root)
   svcnet agent --simulated [flags]         simulated nodes
+  svcnet agent --server URL --token T --ca-cert-hash sha256:… --node-ip IP --pod-cidr CIDR [flags]
+                                           join a cluster from another machine (this machine is
+                                           the node unless --sandbox-id or --simulated says otherwise)
 
 Flags:
   --kubeconfig path     credentials for the API server (default "./.svcnet/kubeconfig")
-  --node-name name      the Node to register (default "core-v2-01")
+  --server url          join: the API server, https://host:port (from the server's join line)
+  --token token         join: a bootstrap token <id>.<secret> ('svcnet token create'); the agent
+                        writes <data-dir>/kubeconfig with it and the server's CA, and runs with it
+  --ca-cert-hash hash   join: sha256:<hex> of the cluster CA's public key; the join stops if the
+                        server presents another CA
+  --discovery-token-unsafe-skip-ca-verification
+                        join without --ca-cert-hash, trusting whatever CA the server presents
+  --host-network        run pods on this machine: the docker0 bridge (first address of --pod-cidr)
+                        in the agent's own network namespace, forwarding on, the proxy's rules in
+                        its iptables; routes to other nodes' pod ranges are yours to add
+                        (docs/joining-machines.md)
+  --node-name name      the Node to register (default "core-v2-01"; with --host-network, the host name)
   --node-ip ip          its InternalIP (default "172.17.8.101"; in a sandbox, the node's address)
   --pod-cidr cidr       its pod range (default "10.1.13.0/24"; in a sandbox, the node's range)
   --sandbox-id id       run pods on node --node-name of sandbox svcnet-<id>-* (built by
@@ -60,10 +81,15 @@ export async function runAgent(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        kubeconfig: { type: "string", default: "./.svcnet/kubeconfig" },
-        "node-name": { type: "string", default: "core-v2-01" },
-        "node-ip": { type: "string", default: "172.17.8.101" },
-        "pod-cidr": { type: "string", default: "10.1.13.0/24" },
+        kubeconfig: { type: "string" },
+        server: { type: "string" },
+        token: { type: "string" },
+        "ca-cert-hash": { type: "string" },
+        "discovery-token-unsafe-skip-ca-verification": { type: "boolean", default: false },
+        "host-network": { type: "boolean", default: false },
+        "node-name": { type: "string" },
+        "node-ip": { type: "string" },
+        "pod-cidr": { type: "string" },
         simulated: { type: "boolean", default: false },
         "sandbox-id": { type: "string" },
         "data-dir": { type: "string" },
@@ -83,26 +109,41 @@ export async function runAgent(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  if (!values.simulated) {
-    if (values["sandbox-id"] === undefined) {
-      console.error("error: say where pods run: --sandbox-id ID (a node of 'svcnet up --sandbox-id ID') or --simulated\nRun 'svcnet agent --help' for usage.");
-      return 1;
-    }
-    return runSandboxAgent({ ...values, "sandbox-id": values["sandbox-id"] }, argv);
+  const modes = [values.simulated, values["sandbox-id"] !== undefined, values["host-network"]].filter(Boolean).length;
+  if (modes > 1) {
+    console.error("error: --simulated, --sandbox-id and --host-network are different places to run pods; give one\nRun 'svcnet agent --help' for usage.");
+    return 1;
   }
+  const onHost = values["host-network"] || (modes === 0 && values.server !== undefined);
+  if (modes === 0 && !onHost) {
+    console.error("error: say where pods run: --sandbox-id ID (a node of 'svcnet up --sandbox-id ID'), --host-network (this machine) or --simulated\nRun 'svcnet agent --help' for usage.");
+    return 1;
+  }
+  if (onHost && (values["node-ip"] === undefined || values["pod-cidr"] === undefined)) {
+    console.error("error: on this machine the node needs --node-ip (its address on the network the nodes share) and --pod-cidr (a range no other node has, e.g. 10.1.20.0/24)");
+    return 1;
+  }
+  const nodeName = values["node-name"] ?? (onHost ? hostname().toLowerCase() : "core-v2-01");
+  const dataDir = values["data-dir"] ?? join(".svcnet", "nodes", nodeName);
+  if (onHost && !root()) return 1;
+  const kubeconfig = await credentials(values, dataDir);
+  if (kubeconfig === undefined) return 1;
+  const common = { ...values, kubeconfig, "node-name": nodeName, "data-dir": dataDir, "node-ip": values["node-ip"] ?? "172.17.8.101", "pod-cidr": values["pod-cidr"] ?? "10.1.13.0/24" };
+  if (onHost) return runHostAgent(common);
+  if (!values.simulated) return runSandboxAgent({ ...common, "sandbox-id": values["sandbox-id"] ?? "" }, argv);
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1 || count > 10_000) {
     console.error(`error: --count must be an integer from 1 to 10000, got ${JSON.stringify(values.count)}`);
     return 1;
   }
-  if (!parseIP(values["node-ip"]) || !parseCIDR(values["pod-cidr"])) {
-    console.error(`error: --node-ip must be an IP and --pod-cidr a CIDR, got ${values["node-ip"]} and ${values["pod-cidr"]}`);
+  if (!parseIP(common["node-ip"]) || !parseCIDR(common["pod-cidr"])) {
+    console.error(`error: --node-ip must be an IP and --pod-cidr a CIDR, got ${common["node-ip"]} and ${common["pod-cidr"]}`);
     return 1;
   }
-  const transport = openKubeconfig(values.kubeconfig);
+  const transport = openKubeconfig(kubeconfig);
   if (!transport) return 1;
   const stop = stopOnSignals();
-  const base = { name: values["node-name"], ip: values["node-ip"], podCIDR: values["pod-cidr"] };
+  const base = { name: nodeName, ip: common["node-ip"], podCIDR: common["pod-cidr"] };
   const runs = Array.from({ length: count }, (_, i) => {
     const n = nthNode(base, i, count);
     return new SimulatedNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCIDR }).run(stop.signal);
@@ -120,15 +161,103 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
 }
 
-/** `svcnet agent --sandbox-id`: one real node agent on a node of an existing sandbox. */
-async function runSandboxAgent(
-  values: { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "sandbox-id": string; "data-dir"?: string; "stop-pods-on-exit": boolean; proxy: boolean; speaker: boolean },
-  argv: readonly string[],
-): Promise<number> {
-  if (process.getuid?.() !== 0) {
-    console.error("error: running pods in network namespaces needs root; run as root, or use --simulated");
+type AgentValues = { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "data-dir": string; "stop-pods-on-exit": boolean; proxy: boolean; speaker: boolean };
+
+/** True as root; else says why root is needed. */
+function root(): boolean {
+  if (process.getuid?.() === 0) return true;
+  console.error("error: running pods in network namespaces needs root; run as root, or use --simulated");
+  return false;
+}
+
+/**
+ * The kubeconfig the agent runs with: --kubeconfig, or the one a join with --server/--token
+ * writes to the data dir. Undefined after printing why there is none.
+ */
+async function credentials(
+  values: { kubeconfig?: string; server?: string; token?: string; "ca-cert-hash"?: string; "discovery-token-unsafe-skip-ca-verification": boolean },
+  dataDir: string,
+): Promise<string | undefined> {
+  const joinFlags = values.token !== undefined || values["ca-cert-hash"] !== undefined || values["discovery-token-unsafe-skip-ca-verification"];
+  if (values.server === undefined) {
+    if (joinFlags) {
+      console.error("error: --token, --ca-cert-hash and --discovery-token-unsafe-skip-ca-verification join a cluster and need --server URL");
+      return undefined;
+    }
+    return values.kubeconfig ?? "./.svcnet/kubeconfig";
+  }
+  if (values.kubeconfig !== undefined) {
+    console.error("error: give either --kubeconfig or --server/--token (joining writes its own kubeconfig), not both");
+    return undefined;
+  }
+  if (values.token === undefined) {
+    console.error("error: joining with --server needs --token <id>.<secret> (from the server's join line or 'svcnet token create')");
+    return undefined;
+  }
+  const joined = await joinCluster({
+    server: values.server,
+    token: values.token,
+    ...(values["ca-cert-hash"] !== undefined && { caCertHash: values["ca-cert-hash"] }),
+    unsafeSkipCaVerification: values["discovery-token-unsafe-skip-ca-verification"],
+    dataDir,
+    warn: (line) => console.error(line),
+  });
+  if (!joined.ok) {
+    console.error(`error: ${joined.error}`);
+    return undefined;
+  }
+  console.log(`svcnet agent: joined the cluster at ${values.server} (CA ${joined.caCertHash}); credentials in ${joined.kubeconfigPath}`);
+  return joined.kubeconfigPath;
+}
+
+/** `svcnet agent --host-network`: one real node agent whose node is this machine (its own network namespace). */
+async function runHostAgent(values: AgentValues): Promise<number> {
+  if (values.speaker) {
+    console.error("error: --speaker runs on sandbox nodes only; leave it out with --host-network");
     return 1;
   }
+  if (!parseIP(values["node-ip"])) {
+    console.error(`error: --node-ip must be this machine's address on the node network, got ${JSON.stringify(values["node-ip"])}`);
+    return 1;
+  }
+  let network: HostNodeNetwork;
+  try {
+    network = new HostNodeNetwork(planHostNode({ name: values["node-name"], podCidr: values["pod-cidr"] }), { runner: new ExecIpRunner() });
+    await network.setUp();
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const transport = openKubeconfig(values.kubeconfig);
+  if (!transport) return 1;
+  const stop = stopOnSignals();
+  const agent = new SandboxNode({
+    transport,
+    name: values["node-name"],
+    nodeIP: values["node-ip"],
+    podCIDR: values["pod-cidr"],
+    network,
+    dataDir: resolve(values["data-dir"]),
+    stopPodsOnExit: values["stop-pods-on-exit"],
+    proxy: values.proxy ? {} : false,
+    speaker: false,
+  });
+  console.log(`svcnet agent: node ${values["node-name"]} (${values["node-ip"]}, pods ${values["pod-cidr"]} on ${network.plan.bridge}) on this machine; data in ${values["data-dir"]}; Ctrl-C to stop`);
+  try {
+    await agent.run(stop.signal);
+    if (!values["stop-pods-on-exit"]) console.log("svcnet agent: stopped; pods keep running (the next agent adopts them)");
+    return 0;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    transport.close();
+  }
+}
+
+/** `svcnet agent --sandbox-id`: one real node agent on a node of an existing sandbox. */
+async function runSandboxAgent(values: AgentValues & { "sandbox-id": string }, argv: readonly string[]): Promise<number> {
+  if (!root()) return 1;
   let sandbox;
   try {
     sandbox = await attachSandbox(values["sandbox-id"], new ExecIpRunner());
@@ -152,7 +281,7 @@ async function runSandboxAgent(
   const transport = openKubeconfig(values.kubeconfig);
   if (!transport) return 1;
   const stop = stopOnSignals();
-  const dataDir = values["data-dir"] ?? join(".svcnet", "nodes", node.name);
+  const dataDir = values["data-dir"];
   const agent = new SandboxNode({
     transport,
     name: node.name,

@@ -9,6 +9,7 @@ import { runUp } from "./up-command.js";
 import { runProxy } from "./proxy-command.js";
 import { runRules } from "./rules-command.js";
 import { runTrace } from "./trace-command.js";
+import { runToken } from "./token-command.js";
 import { runSandbox } from "./sandbox-command.js";
 
 const usage = `svcnet — the Kubernetes Service system
@@ -21,7 +22,9 @@ Usage:
   svcnet sandbox stop|start NAME   stop and start etcd members, API servers or nodes of a
                           running svcnet up, to rehearse faults ('svcnet sandbox parts' lists them)
   svcnet server [flags]   run the control plane (API server and controllers)
-  svcnet agent [flags]    run a node agent: pods on a sandbox node, or simulated nodes
+  svcnet agent [flags]    run a node agent: pods on a sandbox node, on this machine (joining with
+                          --server URL --token T), or simulated nodes
+  svcnet token create|list|delete   join tokens for agents on other machines
   svcnet proxy [flags]    run the service proxy (kube-proxy's role, iptables mode)
   svcnet dns [flags]      run the cluster DNS (CoreDNS' role)
   svcnet rules -f FILE    print the iptables rules the proxy would write for the objects in FILE
@@ -45,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       return runRules(rest);
     case "trace":
       return runTrace(rest);
+    case "token":
+      return runToken(rest);
     case "down":
       return runDown(rest);
     case "up":

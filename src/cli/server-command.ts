@@ -27,7 +27,10 @@ Flags:
                                        so that of several servers on one etcd exactly one acts (default true)
   --leader-elect-lease-duration d      how long the others wait before taking over a silent leader's Lease (default "15s")
   --leader-elect-renew-deadline d      how long the leader tries to renew before it stops its controllers (default "10s")
-  --leader-elect-retry-period d        the longest gap between attempts to acquire or renew (default "2s")`;
+  --leader-elect-retry-period d        the longest gap between attempts to acquire or renew (default "2s")
+  --join-token-ttl d                   make a join token at start, valid this long, and print the
+                                       'svcnet agent --server … --token …' line that joins another machine
+                                       (default "24h"; "0": never expires; "none": make no token)`;
 
 /** --leader-elect* flag values → leader election settings, or a one-line error with the fix. */
 export function parseLeaderElectionFlags(f: { elect: string; lease: string; renew: string; retry: string }):
@@ -52,6 +55,14 @@ export function parseLeaderElectionFlags(f: { elect: string; lease: string; rene
 }
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
+
+/** --join-token-ttl → ms (0: never expires), null for "none", or a one-line error. */
+export function parseJoinTokenTtl(text: string): { ok: true; ttlMs: number | null } | { ok: false; error: string } {
+  if (text === "none") return { ok: true, ttlMs: null };
+  const ms = text === "0" ? 0 : parseDuration(text);
+  if (ms === undefined || (ms > 0 && ms < 1000)) return { ok: false, error: `--join-token-ttl must be a duration like "24h" or "30m", "0" (never expires) or "none" (no token), got ${JSON.stringify(text)}` };
+  return { ok: true, ttlMs: ms };
+}
 
 /** Go-style durations as Kubernetes flags take them: "500ms", "40s", "2m", "1h30m". */
 export function parseDuration(text: string): number | undefined {
@@ -93,6 +104,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
         "leader-elect-lease-duration": { type: "string", default: seconds(defaultLeaderElection.leaseDurationMs) },
         "leader-elect-renew-deadline": { type: "string", default: seconds(defaultLeaderElection.renewDeadlineMs) },
         "leader-elect-retry-period": { type: "string", default: seconds(defaultLeaderElection.retryPeriodMs) },
+        "join-token-ttl": { type: "string", default: "24h" },
         help: { type: "boolean", short: "h", default: false },
         ...hooks.extraFlags,
       },
@@ -128,6 +140,11 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     console.error(`error: ${election.error}`);
     return 1;
   }
+  const joinTtl = parseJoinTokenTtl(values["join-token-ttl"]);
+  if (!joinTtl.ok) {
+    console.error(`error: ${joinTtl.error}`);
+    return 1;
+  }
   const stop = new AbortController();
   // Everything the process runs (listener, caches, controllers, node agents) stops on this signal.
   setMaxListeners(0, stop.signal);
@@ -144,10 +161,12 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
       controllers,
       nodeMonitorGracePeriodMs: grace,
       leaderElection: election.value,
+      ...(joinTtl.ttlMs !== null && { joinTokenTtlMs: joinTtl.ttlMs }),
       signal: stop.signal,
     });
     console.log(`svcnet server listening on ${cp.url}`);
     console.log(`kubeconfig: ${cp.kubeconfigPath}   (export KUBECONFIG=${cp.kubeconfigPath})`);
+    if (cp.joinCommand) console.log(`join a node: ${cp.joinCommand}`);
     const extra = Object.fromEntries(Object.keys(hooks.extraFlags ?? {}).map((k) => [k, String((values as Record<string, unknown>)[k])]));
     await hooks.afterStart?.({ ...cp, advertiseAddress: values["advertise-address"] }, { flags: extra, signal: stop.signal });
     await cp.closed;

@@ -82,3 +82,51 @@ describe("Registry: pods selected by spec.nodeName (served from the watch cache'
     assert.deepEqual(seen, ["ADDED default/a", "ADDED other/c"]);
   });
 });
+
+describe("Registry.get with a resourceVersion (served from the watch cache)", () => {
+  const stop = new AbortController();
+  let registry: Registry;
+  let store: MemoryStore;
+  const configMaps = resource("configmaps");
+  before(async () => {
+    store = new MemoryStore();
+    const cache = new WatchCache(store, { prefix: "/registry/" });
+    void cache.start(stop.signal);
+    await cache.ready;
+    registry = buildRegistry({ store, cache, serviceCIDR: "10.0.0.0/24", nodePortRange: "30000-32767" }).registry;
+    await registry.create(resource("namespaces"), undefined, { metadata: { name: "default" } } as KubeObject);
+    await registry.create(configMaps, "default", { metadata: { name: "cm" }, data: { k: "v" } } as KubeObject);
+  });
+  after(() => stop.abort());
+
+  test("each resourceVersion reads what Kubernetes says it reads", async () => {
+    const current = String(await store.currentRevision());
+    const cases: { name: string; rv?: string; want: string }[] = [
+      { name: "absent: the store", want: "cm" },
+      { name: "0: the cache, any age", rv: "0", want: "cm" },
+      { name: "a revision the cache has seen", rv: current, want: "cm" },
+      { name: "not a number", rv: "abc", want: "BadRequest" },
+      { name: "negative", rv: "-1", want: "BadRequest" },
+    ];
+    for (const c of cases) {
+      const got = await registry.get(configMaps, "default", "cm", { resourceVersion: c.rv }).then(
+        (o) => o.metadata.name ?? "",
+        (e: unknown) => (e as { reason?: string }).reason ?? String(e),
+      );
+      assert.equal(got, c.want, c.name);
+    }
+    const missing = await registry.get(configMaps, "default", "nope", { resourceVersion: "0" }).catch((e: unknown) => (e as { reason?: string }).reason);
+    assert.equal(missing, "NotFound");
+  });
+
+  test("resourceVersion=0 does not touch the store", async () => {
+    const original = store.get.bind(store);
+    store.get = () => Promise.reject(new Error("store unavailable"));
+    try {
+      assert.equal((await registry.get(configMaps, "default", "cm", { resourceVersion: "0" })).metadata.name, "cm");
+      await assert.rejects(registry.get(configMaps, "default", "cm"), /store unavailable/);
+    } finally {
+      store.get = original;
+    }
+  });
+});

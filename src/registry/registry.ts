@@ -40,6 +40,8 @@ export interface ObjectCache {
     signal: AbortSignal,
     options?: { indexed?: { index: string; value: string }; onProgress?: (revision: number) => void },
   ): AsyncIterable<StoreEvent>;
+  /** One key's current value once the cache has seen minRevision; optional for simple caches (reads then go to the store). */
+  get?(key: string, options?: { minRevision?: number; timeoutMs?: number }): Promise<KeyValue | undefined>;
   /** A secondary index of items and events (see WatchCache.registerIndex); optional for simple caches. */
   registerIndex?(name: string, prefix: string, valuesOf: (kv: KeyValue) => readonly string[]): void;
 }
@@ -162,10 +164,36 @@ export class Registry {
     return obj;
   }
 
-  async get(r: ResourceInfo, ns: string | undefined, name: string): Promise<KubeObject> {
-    const kv = await this.#store.get(objectKey(r, ns, name));
+  /**
+   * GET. resourceVersion as in Kubernetes: "" (or absent) reads the latest from the store (a
+   * quorum read); "0" takes the cache's value, whatever its age (what keeps working when etcd
+   * lost quorum); "N" the cache's once it has seen N (the store's if it does not catch up).
+   */
+  async get(r: ResourceInfo, ns: string | undefined, name: string, o: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    const key = objectKey(r, ns, name);
+    const rv = o.resourceVersion ?? "";
+    let kv: KeyValue | undefined;
+    if (rv === "") {
+      kv = await this.#store.get(key);
+    } else {
+      const minRevision = Number(rv);
+      if (!Number.isSafeInteger(minRevision) || minRevision < 0) throw ApiError.badRequest(`invalid resource version: ${rv}`);
+      kv = await this.#getFromCache(key, minRevision);
+    }
     if (!kv) throw ApiError.notFound(this.#gr(r), name);
     return this.#stamp(r, decodeObject(kv));
+  }
+
+  /** The cache's value once it has seen minRevision; the store's if it does not catch up in time (see #listFromCache). */
+  async #getFromCache(key: string, minRevision: number): Promise<KeyValue | undefined> {
+    const get = this.#cache.get?.bind(this.#cache);
+    if (!get) return this.#store.get(key);
+    try {
+      return await get(key, minRevision > 0 ? { minRevision, timeoutMs: 1000 } : {});
+    } catch (e) {
+      if (!(e instanceof Error && (e as { code?: string }).code === "WATCH_CACHE_TIMEOUT")) throw e;
+      return this.#store.get(key);
+    }
   }
 
   /** Like get, but undefined when absent. */

@@ -1,14 +1,18 @@
 // What every cluster has from its first start: the four system namespaces, and the
 // `kubernetes` service in `default` (first service IP, port 443) whose Endpoints and
 // EndpointSlice list every live API server, this one included (its Lease is taken here and kept
-// by runApiServerEndpointReconciler). Idempotent: runs at every start.
+// by runApiServerEndpointReconciler). Idempotent: runs at every start. Also what joining
+// machines use: the cluster-info ConfigMap and join tokens.
 
+import { randomBytes } from "node:crypto";
 import { ApiError } from "../api/errors.js";
-import { requireResource } from "../api/resources.js";
+import { findResource, requireResource } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
 import type { Registry } from "../registry/registry.js";
 import { ApiServerEndpointReconciler } from "./apiserver-endpoints/endpoint-reconciler.js";
+import { bootstrapTokenNamespace, bootstrapTokenSecret, formatBootstrapToken, generateBootstrapToken } from "../apiserver/bootstrap-token.js";
+import { clusterInfoConfigMap, clusterInfoName, clusterInfoNamespace, readClusterInfo } from "../apiserver/bootstrap-token-discovery.js";
 
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -55,4 +59,36 @@ export async function bootstrapCluster(registry: Registry, o: BootstrapOptions):
   });
   // This server's Lease, and the endpoints of every live server (see apiserver-endpoints/).
   await new ApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: o.advertisePort }, ...(o.identity ? { identity: o.identity } : {}), ...(o.now ? { now: o.now } : {}) }).renewAndReconcile();
+}
+
+/**
+ * The cluster-info ConfigMap in kube-public that joining machines read before they trust the
+ * server (bootstrap-token-discovery.ts): created if absent, rewritten when the CA in it is not
+ * this cluster's (a data dir made anew). The server named in it is kept as first written, so
+ * that several API servers on one store do not take turns rewriting it.
+ */
+export async function ensureClusterInfo(registry: Registry, o: { server: string; caCert: string }): Promise<void> {
+  const configmaps = requireResource("", "v1", "configmaps");
+  const wanted = clusterInfoConfigMap(o);
+  await ensure(registry, configmaps, clusterInfoNamespace, wanted);
+  const found = await registry.find(configmaps, clusterInfoNamespace, clusterInfoName);
+  const current = found && readClusterInfo(found);
+  if (!found || (current?.ok && current.caCert === o.caCert)) return;
+  await registry.update(configmaps, clusterInfoNamespace, clusterInfoName, { ...found, data: wanted.data });
+}
+
+/** The extra group of the tokens svcnet makes for joining nodes (kubeadm's: system:bootstrappers:kubeadm:default-node-token). */
+export const joinTokenGroup = "system:bootstrappers:svcnet:default-node-token";
+
+/**
+ * Creates a new bootstrap token (bootstrap-token.ts) for joining machines, valid for `ttlMs`
+ * (0: never expires), and returns it as `<id>.<secret>`; undefined when this server does not
+ * serve Secrets, where tokens live.
+ */
+export async function createJoinToken(registry: Registry, o: { ttlMs: number; now: Date; description: string }): Promise<string | undefined> {
+  const secrets = findResource("", "v1", "secrets");
+  if (!secrets) return undefined;
+  const token = generateBootstrapToken(randomBytes);
+  await registry.create(secrets, bootstrapTokenNamespace, bootstrapTokenSecret({ token, ttlMs: o.ttlMs, now: o.now, description: o.description, extraGroups: [joinTokenGroup] }));
+  return formatBootstrapToken(token);
 }

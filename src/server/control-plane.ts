@@ -1,6 +1,7 @@
 // `svcnet server`: composes the control plane — store, watch cache, registry with per-resource
-// strategies, bootstrap objects, the API server (with service account tokens signed by the
-// data dir's sa.key) and its HTTPS listener, the controllers, and the kubeconfig.
+// strategies, bootstrap objects (with the cluster-info ConfigMap and a join token for machines
+// that join with `svcnet agent --server --token`), the API server (with service account tokens
+// signed by the data dir's sa.key) and its HTTPS listener, the controllers, and the kubeconfig.
 
 import { hostname } from "node:os";
 import { mkdirSync, chmodSync } from "node:fs";
@@ -24,7 +25,8 @@ import { openStore } from "./open-store.js";
 import type { Store } from "../storage/store.js";
 import { WatchCache } from "../storage/watch-cache.js";
 import { runApiServerEndpointReconciler } from "./apiserver-endpoints/endpoint-reconciler.js";
-import { bootstrapCluster } from "./bootstrap.js";
+import { bootstrapCluster, createJoinToken, ensureClusterInfo } from "./bootstrap.js";
+import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensureAdminToken, ensureServingPki } from "./pki.js";
 import { ensureServiceAccountKey } from "./service-account-key.js";
@@ -44,6 +46,8 @@ export interface ControlPlaneOptions {
   nodeMonitorGracePeriodMs?: number;
   /** Run the controllers only while holding Lease kube-system/kube-controller-manager (--leader-elect). */
   leaderElection?: ControllerManagerOptions["leaderElection"];
+  /** Create a bootstrap token for joining machines at start, valid this long (0: never expires); absent: none. */
+  joinTokenTtlMs?: number;
   signal: AbortSignal;
 }
 
@@ -53,6 +57,8 @@ export interface RunningControlPlane {
   url: string;
   registry: Registry;
   store: Store;
+  /** `svcnet agent --server … --token … --ca-cert-hash …` for joining a machine, when a join token was made. */
+  joinCommand?: string;
   closed: Promise<void>;
 }
 
@@ -149,6 +155,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     // The identity survives restarts (same host and data dir), so a restart replaces its entry.
     const identity = `${hostname()}:${dataDir}`;
     await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port, identity });
+    // What machines joining with a token read and present (docs/joining-machines.md).
+    const advertised = `https://${o.advertiseAddress.includes(":") ? `[${o.advertiseAddress}]` : o.advertiseAddress}:${address.port}`;
+    await ensureClusterInfo(registry, { server: advertised, caCert: pki.caCert });
+    const joinToken = o.joinTokenTtlMs === undefined ? undefined : await createJoinToken(registry, { ttlMs: o.joinTokenTtlMs, now: new Date(), description: "made by 'svcnet server' at start for joining machines" });
+    const joinCommand = joinToken && `svcnet agent --server ${advertised} --token ${joinToken} --ca-cert-hash ${caCertHash(pki.caCert)}`;
     bootstrapped = true;
     const endpointsDone = runApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: address.port }, identity, signal });
     const controllersDone = runControllerManager({
@@ -177,7 +188,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         );
       });
     });
-    return { address, kubeconfigPath, url, registry, store, closed };
+    return { address, kubeconfigPath, url, registry, store, closed, ...(joinCommand && { joinCommand }) };
   } catch (e) {
     local.abort();
     await store.close().catch(() => {});

@@ -4,7 +4,7 @@ import { EtcdStore } from "./etcd-store.js";
 import type { EtcdTestServer } from "./etcd-test-server.js";
 import { startEtcd } from "./etcd-test-server.js";
 import { runStoreContract, takeEvents } from "./store-contract.js";
-import { StoreClosedError } from "./store-errors.js";
+import { StoreClosedError, StoreUnavailableError } from "./store-errors.js";
 
 // etcd compaction is cluster-wide, so each contract test gets its own etcd (about 0.5 s each).
 runStoreContract("EtcdStore", async () => {
@@ -58,4 +58,32 @@ test("EtcdStore: close ends open watches with StoreClosedError", async () => {
 
 test("EtcdStore.connect fails when nothing listens", async () => {
   await assert.rejects(EtcdStore.connect({ endpoints: ["http://127.0.0.1:1"], callTimeoutMs: 1000 }));
+});
+
+test("EtcdStore: calls go to a live member when another is gone, and stick to it", async () => {
+  // Port 1 on loopback refuses connections: a member that died.
+  const store = new EtcdStore({ endpoints: ["http://127.0.0.1:1", ...shared.endpoints], keyPrefix: "/failover" });
+  try {
+    for (let i = 0; i < 5; i++) await store.create(`/k${i}`, "v");
+    assert.equal((await store.list("/")).items.length, 5);
+  } finally {
+    await store.close();
+  }
+});
+
+test("EtcdStore: with no member reachable a call fails at once with StoreUnavailableError naming each member", async () => {
+  const store = new EtcdStore({ endpoints: ["http://127.0.0.1:1", "http://127.0.0.1:2"], leaderWaitMs: 300 });
+  try {
+    const started = Date.now();
+    const err = await store.create("/k", "v").then(
+      () => assert.fail("the write succeeded"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof StoreUnavailableError, String(err));
+    assert.equal(err.kind, "unreachable");
+    assert.match(err.message, /^storage unavailable: no etcd member could be reached \[127\.0\.0\.1:1: connection refused; 127\.0\.0\.1:2: connection refused\]$/);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  } finally {
+    await store.close();
+  }
 });

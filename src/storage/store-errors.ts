@@ -29,3 +29,37 @@ export class WatchCacheTimeoutError extends Error {
     super(`timed out waiting for revision ${wanted}, current revision ${current}`);
   }
 }
+
+/** Why a store could not serve a call: no leader (no quorum), no member reachable, or no answer in time. */
+export type StoreUnavailableCause = "no-leader" | "unreachable" | "timeout";
+
+/** What one endpoint answered (or why it did not) to the last attempt of a failed call. */
+export interface EndpointFailure {
+  /** host:port */
+  endpoint: string;
+  /** A short reason, e.g. "etcdserver: no leader", "connection refused", "no answer in time". */
+  reason: string;
+}
+
+const causeText: Record<StoreUnavailableCause, string> = {
+  "no-leader": "etcd has no leader (fewer than a majority of its members are up and connected)",
+  unreachable: "no etcd member could be reached",
+  timeout: "etcd did not answer in time",
+};
+
+/**
+ * The store cannot serve the call now (etcd lost its quorum or cannot be reached). Nothing was
+ * written, unless `kind` is "timeout" for a write: then the write may or may not have happened.
+ * The API answers 503 ServiceUnavailable (504 Timeout for "timeout"); callers may retry later.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = "STORE_UNAVAILABLE";
+  constructor(
+    readonly kind: StoreUnavailableCause,
+    readonly endpoints: readonly EndpointFailure[],
+    readonly waitedMs: number,
+  ) {
+    const tried = endpoints.map((e) => `${e.endpoint}: ${e.reason}`).join("; ");
+    super(`storage unavailable: ${causeText[kind]}${kind === "timeout" ? ` (waited ${waitedMs} ms)` : ""}${tried ? ` [${tried}]` : ""}`);
+  }
+}

@@ -20,6 +20,9 @@
 //
 // Each node also runs the service proxy (issue 5) against its own namespace's iptables, as
 // kube-proxy runs beside the kubelet on every node.
+//
+// The node is a namespace of a sandbox (`sandbox`), or any NodeNetwork (`network`), such as the
+// machine the agent runs on (host-network.ts) for an agent that joined from another host.
 
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +35,8 @@ import type { Clock, Informer, Transport } from "../../client/index.js";
 import { Informer as InformerClass, KubeClient, WorkQueue, isConflict, isNotFound, keyOf, realClock, runController, splitObjectKey } from "../../client/index.js";
 import { ExecIpRunner } from "../../sandbox/ip-runner.js";
 import type { SandboxNetwork } from "../../sandbox/sandbox-network.js";
+import type { NodeNetwork } from "./node-network.js";
+import { sandboxNodeNetwork } from "./node-network.js";
 import { resolvConf } from "../dns-config/resolv-conf.js";
 import { etcHosts } from "../dns-config/etc-hosts.js";
 import { containerEnvRecord } from "../envvars/container-env.js";
@@ -73,7 +78,10 @@ export interface SandboxNodeOptions {
   name: string;
   nodeIP: string;
   podCIDR: string;
-  sandbox: SandboxNetwork;
+  /** The sandbox the node belongs to (node `name`); or give `network`. */
+  sandbox?: SandboxNetwork;
+  /** The node's network when it is not a sandbox node (this machine: host-network.ts). */
+  network?: NodeNetwork;
   /** Pod directories and logs live under here. */
   dataDir: string;
   clusterDNS?: string;
@@ -87,7 +95,8 @@ export interface SandboxNodeOptions {
   stopPodsOnExit?: boolean | (() => boolean);
   /**
    * Run the layer-2 LoadBalancer speaker (MetalLB's role) in the node's namespace: announce the
-   * LoadBalancer addresses this node is elected for. Default on; false turns it off.
+   * LoadBalancer addresses this node is elected for. Default on; false turns it off. Only on a
+   * node with a named namespace (a sandbox node).
    */
   speaker?: false | { releaseOnStop?: boolean };
   /** Run the service proxy in the node's namespace; false turns it off. Default: modern rules. */
@@ -120,7 +129,8 @@ interface PodRun {
 
 
 export class SandboxNode {
-  readonly #o: Required<Omit<SandboxNodeOptions, "clock">> & { clock: Clock };
+  readonly #o: Required<Omit<SandboxNodeOptions, "clock" | "sandbox" | "network">> & { clock: Clock };
+  readonly #net: NodeNetwork;
   /** The node's service proxy, once running. */
   proxy: ServiceProxy | undefined;
   #ipam: HostLocalIpam;
@@ -135,6 +145,9 @@ export class SandboxNode {
 
   constructor(o: SandboxNodeOptions) {
     this.#o = { clusterDNS: "10.0.0.10", renewMs: 10_000, clock: realClock, proxy: {}, speaker: {}, stopPodsOnExit: true, ...o };
+    const net = o.network ?? (o.sandbox && sandboxNodeNetwork(o.sandbox, o.name));
+    if (!net) throw new Error("SandboxNode needs a sandbox or a network");
+    this.#net = net;
     this.#ipam = new HostLocalIpam(o.podCIDR);
     this.#pods = new KubeClient<Pod>(o.transport, requireResource("", "v1", "pods"), { fieldManager: "kubelet" });
     this.#nodes = new KubeClient<Node>(o.transport, requireResource("", "v1", "nodes"), { fieldManager: "kubelet" });
@@ -146,7 +159,7 @@ export class SandboxNode {
     const node = simulatedNodeObject({ ...this.#o, now: this.#o.clock.now() });
     node.metadata.labels = { "kubernetes.io/hostname": this.#o.name, "kubernetes.io/os": "linux" };
     if (node.status?.nodeInfo) {
-      node.status.nodeInfo.osImage = "svcnet sandbox node (network namespace)";
+      node.status.nodeInfo.osImage = this.#net.netns === undefined ? "svcnet node (the agent's own network namespace)" : "svcnet sandbox node (network namespace)";
       node.status.nodeInfo.containerRuntimeVersion = "svcnet://0.1";
     }
     await new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock).start(node, { periodMs: this.#o.renewMs, signal });
@@ -197,22 +210,19 @@ export class SandboxNode {
     }
   }
 
-  /** This node's part of the sandbox (its namespace). */
-  #sandboxNode(): SandboxNetwork["nodes"][number] {
-    const node = this.#o.sandbox.nodes.find((n) => n.name === this.#o.name);
-    if (!node) throw new Error(`node ${this.#o.name} is not part of the sandbox`);
-    return node;
-  }
-
   /** Starts the LoadBalancer speaker for this node; resolves when it has stopped. */
   #startSpeaker(signal: AbortSignal): Promise<void> {
     const settings = this.#o.speaker;
     if (settings === false) return Promise.resolve();
-    const node = this.#sandboxNode();
+    const netns = this.#net.netns;
+    if (netns === undefined) {
+      console.error(`svcnet speaker ${this.#o.name}: not started (the LoadBalancer speaker runs on sandbox nodes only)`);
+      return Promise.resolve();
+    }
     const speaker = new LoadBalancerSpeaker({
       transport: this.#o.transport,
       nodeName: this.#o.name,
-      netns: node.netns,
+      netns,
       runner: new ExecIpRunner(),
       clock: this.#o.clock,
       releaseOnStop: settings.releaseOnStop ?? true,
@@ -225,10 +235,10 @@ export class SandboxNode {
   #startProxy(signal: AbortSignal): Promise<void> {
     const settings = this.#o.proxy;
     if (settings === false) return Promise.resolve();
-    const node = this.#sandboxNode();
+    const netns = this.#net.netns;
     const proxy = new ServiceProxy({
       transport: this.#o.transport,
-      commands: new ExecIptables({ netns: node.netns, backend: settings.backend }),
+      commands: new ExecIptables({ ...(netns !== undefined && { netns }), backend: settings.backend }),
       config: {
         ...defaultNodeProxyConfig,
         nodeName: this.#o.name,
@@ -241,7 +251,7 @@ export class SandboxNode {
       profile: settings.profile ?? "modern",
       minSyncPeriodMs: settings.minSyncPeriodMs ?? 1000,
       syncPeriodMs: settings.syncPeriodMs ?? 30_000,
-      conntrack: new ConntrackCleaner({ netns: node.netns }),
+      conntrack: new ConntrackCleaner(netns !== undefined ? { netns } : {}),
       log: (line) => console.error(`svcnet proxy ${this.#o.name}: ${line}`),
     });
     this.proxy = proxy;
@@ -304,7 +314,7 @@ export class SandboxNode {
     for (const u of unreadable) console.error(`svcnet agent ${this.#o.name}: not adopting ${u.dir}: ${u.reason}`);
     const keys: string[] = [];
     for (const { dir, record } of records) {
-      const net = await this.#o.sandbox.adoptPod(this.#o.name, { podId: record.key, ip: record.ip });
+      const net = await this.#net.adoptPod({ podId: record.key, ip: record.ip });
       const containers = new Map<string, ContainerSlot>();
       for (const [name, c] of Object.entries(record.containers)) {
         const slot: ContainerSlot = { container: { name } as Container, info: c.info, ...(c.restartAt !== undefined && { restartAt: c.restartAt }) };
@@ -373,7 +383,7 @@ export class SandboxNode {
   async #createSandbox(key: string, pod: Pod): Promise<PodRun> {
     const { ip } = this.#ipam.allocate(key);
     this.#saveIpam();
-    const net = await this.#o.sandbox.addPod(this.#o.name, { podId: key, ip });
+    const net = await this.#net.addPod({ podId: key, ip });
     const dir = join(this.#o.dataDir, "pods", pod.metadata.uid ?? key.replace("/", "_"));
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const run: PodRun = {
@@ -578,7 +588,7 @@ export class SandboxNode {
       s.adopted = undefined;
       if (p) await p.stop({ graceMs });
     }));
-    await this.#o.sandbox.removePod(key);
+    await this.#net.removePod(key);
     this.#ipam.release(key);
     this.#saveIpam();
     rmSync(run.dir, { recursive: true, force: true });
