@@ -1,12 +1,16 @@
 // What every node agent does for its Node, simulated or real: register it (or take over an
 // existing one, refreshing its status) and keep its Lease in kube-node-lease renewed, which is
-// how the node lifecycle controller knows the node is alive.
+// how the node lifecycle controller knows the node is alive. Like kubelet's status updates, each
+// renewal also checks the Node's conditions: when the controller marked them Unknown while the
+// agent was in fact alive (its renewals were late, the controller's view was stale), the agent
+// posts its own again, so the node is Ready again within one period instead of never.
 
 import { deepCopy } from "../api/json.js";
-import { microTime } from "../api/time.js";
-import type { Lease, Node } from "../api/types.js";
+import { microTime, rfc3339 } from "../api/time.js";
+import type { Condition, Lease, Node } from "../api/types.js";
 import type { Clock, KubeClient } from "../client/index.js";
 import { isAlreadyExists, isNotFound } from "../client/index.js";
+import { restoredConditions } from "./node-conditions.js";
 
 export const nodeLeaseNamespace = "kube-node-lease";
 export const leaseDurationSeconds = 40;
@@ -47,12 +51,29 @@ export class NodeRegistration {
     }
   }
 
-  /** Registers, renews at once, then every `periodMs` until `signal` aborts. */
+  /**
+   * Posts `wanted` conditions again when the Node's differ (see restoredConditions); returns
+   * whether it wrote. A conflict or an API error is left for the next period.
+   */
+  async reassertConditions(name: string, wanted: readonly Condition[]): Promise<boolean> {
+    const live = await this.#nodes.get(undefined, name);
+    const conditions = restoredConditions(live.status?.conditions, wanted, rfc3339(this.#clock.now()));
+    if (!conditions) return false;
+    await this.#nodes.updateStatus({ ...deepCopy(live), status: { ...live.status, conditions } });
+    return true;
+  }
+
+  /** Registers, renews at once, then every `periodMs` (renewing and checking the conditions) until `signal` aborts. */
   async start(node: Node, o: { periodMs: number; signal: AbortSignal }): Promise<void> {
     const name = node.metadata.name ?? "";
+    const wanted = node.status?.conditions ?? [];
     await this.register(node);
     await this.renew(name);
-    const timer = setInterval(() => void this.renew(name).catch(() => {}), o.periodMs);
+    const tick = async (): Promise<void> => {
+      await this.renew(name);
+      if (wanted.length) await this.reassertConditions(name, wanted);
+    };
+    const timer = setInterval(() => void tick().catch(() => {}), o.periodMs);
     o.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
   }
 }

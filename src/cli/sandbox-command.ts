@@ -11,23 +11,24 @@ const help = `Stop and start parts of a running 'svcnet up' to rehearse faults.
 
 Usage:
   svcnet sandbox parts [--data-dir dir]                      list etcd members, API servers and nodes
-  svcnet sandbox stop NAME [--signal TERM|KILL] [--data-dir dir]
+  svcnet sandbox stop NAME [--signal TERM|KILL|STOP] [--data-dir dir]
   svcnet sandbox start NAME [--data-dir dir]
 
 Stopping an etcd member or an API server sends it the signal (default TERM, a clean stop; KILL is
-a crash); start runs it again on its data. Stopping a node drops it off the network: its link goes
+a crash; STOP freezes it: it keeps its connections and answers nothing); start runs it again on
+its data (or, when frozen, lets it carry on). Stopping a node drops it off the network: its link goes
 down and its agent stops as after a crash, leaving its pods running; start plugs it back in and a
 new agent adopts them.
 
 Flags:
   --data-dir dir   the data dir of that 'svcnet up' (default "./.svcnet")
-  --signal s       with stop: TERM (default) or KILL`;
+  --signal s       with stop: TERM (default), KILL or STOP`;
 
 /** The parts as a table, kubectl-style: NAME KIND STATUS PID SINCE DETAIL. */
 export function partsTable(parts: readonly PartStatus[]): string {
   const rows = [["NAME", "KIND", "STATUS", "PID", "SINCE", "DETAIL"]];
   for (const p of parts) {
-    const status = !p.running ? "Stopped" : p.ready ? "Running" : "NotReady";
+    const status = !p.running ? "Stopped" : p.frozen ? "Frozen" : p.ready ? "Running" : "NotReady";
     rows.push([p.name, p.kind, status, p.pid === undefined ? "<none>" : String(p.pid), p.since.replace(/\.\d+Z$/, "Z"), p.detail]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -63,14 +64,14 @@ export async function runSandbox(argv: string[]): Promise<number> {
   }
   if (values.signal !== undefined && verb !== "stop") return fail("--signal goes with stop");
   const signal = parseStopSignal(values.signal ?? "TERM");
-  if (!signal) return fail(`--signal ${values.signal}: use TERM (a clean stop) or KILL (a crash)`);
+  if (!signal) return fail(`--signal ${values.signal}: use TERM (a clean stop), KILL (a crash) or STOP (a freeze)`);
   const client = new SandboxControlClient(controlSocketPath(resolve(values["data-dir"])));
   try {
     if (verb === "parts") {
       console.log(partsTable(await client.parts()));
     } else {
       const part = verb === "stop" ? await client.stop(name, signal) : await client.start(name);
-      console.log(`${part.kind} ${part.name} ${verb === "stop" ? "stopped" : "started"}`);
+      console.log(`${part.kind} ${part.name} ${verb === "start" ? "started" : part.frozen ? "frozen" : "stopped"}`);
     }
     return 0;
   } catch (e) {

@@ -22,12 +22,18 @@ import { startUp } from "./helpers/up-cluster.js";
 import { sleep, waitFor } from "./helpers/wait-for.js";
 import { yamlStream } from "./helpers/yaml-stream.js";
 import type { WebPod } from "./helpers/chaos-workload.js";
-import { chaosEndpointIPs, chaosSettled, chaosWebPods, chaosWorkload } from "./helpers/chaos-workload.js";
+import { chaosEndpointIPs, chaosSettled, chaosUnsettled, chaosWebPods, chaosWorkload } from "./helpers/chaos-workload.js";
 
 const skip = process.getuid?.() === 0 ? false : "needs root (network namespaces)";
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** No new fault starts after this many ms of chaos. */
 const BUDGET_MS = 200_000;
+/**
+ * A request fails when it has no answer in this long: like a client with a short timeout, but
+ * long enough for one TCP SYN retransmission (1 s), which a lost SYN costs, so that a request
+ * delayed by one is reported as slow rather than lost.
+ */
+const PROBE_TIMEOUT_MS = 3000;
 /** API writes may fail this long after a fault's parts are ready again (clients reconnect, leases settle). */
 const API_SETTLE_MS = 5000;
 
@@ -47,7 +53,7 @@ describe("chaos: control-plane and node faults in a random order under steady tr
   const settled = (): Promise<boolean> => chaosSettled(up);
 
   before(async () => {
-    up = await startUp(["--store", "etcd", "--etcd-members", "3", "--servers", "2", "--nodes", "3", "--node-monitor-grace-period", "15s"], { idPrefix: "c" });
+    up = await startUp(["--store", "etcd", "--etcd-members", "3", "--servers", "2", "--nodes", "3", "--node-monitor-grace-period", "20s"], { idPrefix: "c" });
     figures.push(`svcnet up (3 etcd members, 2 servers, 3 nodes) ready in ${up.readyMs} ms`);
     const created = await up.kubectl(["create", "-f", "-"], { input: yamlStream(chaosWorkload) });
     assert.equal(created.code, 0, created.stderr);
@@ -71,8 +77,8 @@ describe("chaos: control-plane and node faults in a random order under steady tr
     const podsBefore = await webPods();
 
     const probers: Prober[] = [
-      startProber("ClusterIP from a pod", podNetnsName(up.prefix, "default/client"), `http://${clusterIP}/hostname`),
-      startProber("NodePort from outside", `${up.prefix}client`, `http://172.17.8.101:${nodePort}/hostname`),
+      startProber("ClusterIP from a pod", podNetnsName(up.prefix, "default/client"), `http://${clusterIP}/hostname`, { timeoutMs: PROBE_TIMEOUT_MS }),
+      startProber("NodePort from outside", `${up.prefix}client`, `http://172.17.8.101:${nodePort}/hostname`, { timeoutMs: PROBE_TIMEOUT_MS }),
     ];
     // API clients: kept-alive HTTPS through the failover address, two writers.
     const http = KubeHttp.fromKubeconfig(up.kubeconfig);
@@ -104,13 +110,20 @@ describe("chaos: control-plane and node faults in a random order under steady tr
     const records: FaultRecord[] = [];
     const chaosStart = Date.now();
     await sleep(2000);
+    const problems: string[] = [];
     for (const name of order) {
       if (Date.now() - chaosStart > BUDGET_MS) {
         console.log(`time budget spent: ${name} and later faults skipped`);
         break;
       }
-      records.push(await runFault(name, { control: up.control, losableNodes: ["core-v2-02", "core-v2-03"], random, whileNodeLost, log: (l) => console.log(l) }));
-      await waitFor(`the cluster settled after ${name}`, settled, { timeoutMs: 60_000, intervalMs: 500 });
+      try {
+        records.push(await runFault(name, { control: up.control, losableNodes: ["core-v2-02", "core-v2-03"], random, whileNodeLost, log: (l) => console.log(l) }));
+        await waitFor(`the cluster settled after ${name}`, settled, { timeoutMs: 60_000, intervalMs: 500 });
+      } catch (e) {
+        // Stop injecting, but still report what happened so far.
+        problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}; not settled: ${(await chaosUnsettled(up)) ?? "settled now"}`);
+        break;
+      }
       await sleep(2000);
     }
     writing = false;
@@ -122,7 +135,6 @@ describe("chaos: control-plane and node faults in a random order under steady tr
     // The report: every fault, and every failed request with its cause.
     const windowOf = (i: number): [number, number] => [records[i].injectedAt, records[i + 1]?.injectedAt ?? chaosEnd];
     const rel = (t: number, from: number): string => `+${t - from} ms`;
-    const problems: string[] = [];
     for (const [i, r] of records.entries()) {
       const [from, to] = windowOf(i);
       figures.push(`${r.name} (${r.victims.join(", ")}): restored after ${r.restoredAt - r.injectedAt} ms, all parts ready ${r.healedAt - r.injectedAt} ms after injection`);
@@ -131,7 +143,8 @@ describe("chaos: control-plane and node faults in a random order under steady tr
         const failed = inWindow.filter((a) => !a.ok);
         const lastFailure = failed.at(-1);
         const recovered = lastFailure ? (inWindow.find((a) => a.ok && a.t > lastFailure.t)?.t ?? NaN) - r.injectedAt : 0;
-        figures.push(`  ${name}: ${inWindow.length} requests, ${failed.length} failed${failed.length ? `, recovered ${recovered} ms after injection: ${describeFailures(failed, r.injectedAt)}` : ""}`);
+        const slow = inWindow.filter((a) => a.ok && a.ms >= 900);
+        figures.push(`  ${name}: ${inWindow.length} requests, ${failed.length} failed${failed.length ? `, recovered ${recovered} ms after injection: ${describeFailures(failed, r.injectedAt)}` : ""}${slow.length ? `; ${slow.length} slow (≥ 0.9 s, a SYN retransmitted): ${slow.map((a) => `+${a.t - r.injectedAt} ms took ${a.ms} ms`).join(", ")}` : ""}`);
         if (CONTROL_PLANE_FAULTS.includes(r.name) && failed.length > 0) problems.push(`${name} lost ${failed.length} request(s) during ${r.name}, a control-plane fault`);
         if (r.name === "node-loss" && lastFailure) {
           const gone = lostEndpointsGoneAt.get(r.victims[0]) ?? r.restoredAt;
@@ -174,6 +187,7 @@ describe("chaos: control-plane and node faults in a random order under steady tr
     if (podsAfter.length !== 3) problems.push(`${podsAfter.length} web pods at the end: ${podsAfter.map((p) => `${p.name}@${p.node}`).join(", ")}`);
 
     console.log(`chaos report (seed ${SEED}):\n  ${figures.join("\n  ")}`);
+    if (problems.length) console.log(`svcnet up's last output:\n${up.output().split("\n").slice(-120).join("\n")}`);
     assert.deepEqual(lost, [], "acknowledged writes lost");
     assert.deepEqual(problems, [], `chaos seed ${SEED}`);
     assert.ok(records.length >= 4, `only ${records.length} faults ran within the budget`);

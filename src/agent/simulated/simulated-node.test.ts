@@ -40,6 +40,20 @@ describe("simulated nodes (svcnet agent --simulated)", () => {
     assert.equal((lease as { spec?: { holderIdentity?: string } }).spec?.holderIdentity, "core-v2-01");
   });
 
+  test("a live node marked Unknown by a stale node controller posts Ready again within a renewal", async () => {
+    const nodes = c.client<Node>(resource("", "v1", "nodes"));
+    const live = await nodes.get(undefined, "core-v2-02");
+    const t = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    // What the node lifecycle controller writes when it has not heard from a node in time.
+    const conditions = (live.status?.conditions ?? []).map((x) => ({ ...x, status: "Unknown" as const, reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastTransitionTime: t }));
+    await nodes.updateStatus({ ...live, status: { ...live.status, conditions } });
+    const back = await c.waitFor("core-v2-02 Ready again", async () => {
+      const n = await nodes.get(undefined, "core-v2-02");
+      return n.status?.conditions?.find((x) => x.type === "Ready" && x.status === "True" && x.reason === "KubeletReady") && n;
+    });
+    assert.ok(back.status?.conditions?.filter((x) => x.status === "Unknown").length === 0, "every condition the agent owns is its own again");
+  });
+
   test("the seed's rc runs: three pods Running with IPs from their node's range, behind the service", async () => {
     await c.client(resource("", "v1", "replicationcontrollers")).create({
       metadata: { name: "nginx-controller", namespace: "default" },

@@ -5,7 +5,7 @@
 
 import type { IpRunner } from "../ip-runner.js";
 import type { NodePlan } from "../topology-plan.js";
-import type { PartStatus, SandboxPart } from "./sandbox-part.js";
+import type { PartStatus, SandboxPart, StopSignal } from "./sandbox-part.js";
 
 /** Runs the node's agent until `signal` aborts; stopPodsOnExit is asked when it stops. */
 export type RunNodeAgent = (signal: AbortSignal, stopPodsOnExit: () => boolean) => Promise<void>;
@@ -70,7 +70,8 @@ export class NodePart implements SandboxPart {
     };
   }
 
-  async stop(): Promise<void> {
+  async stop(signal: StopSignal): Promise<void> {
+    if (signal === "SIGSTOP") throw new Error(`node ${this.name} cannot be frozen: stop it (TERM or KILL) to drop it off the network`);
     if (this.#unplugged) return;
     this.#crash = true;
     this.#stop?.abort();

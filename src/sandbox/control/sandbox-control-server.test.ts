@@ -79,7 +79,7 @@ describe("the sandbox control socket", () => {
     for (const [call, message] of cases) await assert.rejects(call(), message);
     const raw = await fetchOverSocket(server.socketPath, "POST", "/parts/etcd-1/stop?signal=HUP");
     assert.equal(raw.status, 400);
-    assert.match(raw.body, /use TERM \(a clean stop\) or KILL \(a crash\)/);
+    assert.match(raw.body, /use TERM \(a clean stop\), KILL \(a crash\) or STOP \(a freeze\)/);
     assert.equal((await fetchOverSocket(server.socketPath, "GET", "/parts/etcd-1/stop")).status, 405);
     assert.equal((await fetchOverSocket(server.socketPath, "GET", "/elsewhere")).status, 404);
   });

@@ -3,7 +3,7 @@
 // `svcnet sandbox`, fault tests and benchmarks stop and start parts of the cluster.
 //
 //   GET  /parts                          {"parts": [PartStatus…]}
-//   POST /parts/<name>/stop[?signal=KILL] {"part": PartStatus}   (default signal TERM)
+//   POST /parts/<name>/stop[?signal=KILL|STOP] {"part": PartStatus}   (default signal TERM)
 //   POST /parts/<name>/start              {"part": PartStatus}
 //
 // Errors are {"error": "<one line saying the fix>"} with 400 (bad request) or 404 (no such part).
@@ -60,7 +60,7 @@ export async function serveSandboxControl(socketPath: string, parts: readonly Sa
       } else {
         const given = url.searchParams.get("signal") ?? "TERM";
         const signal = parseStopSignal(given);
-        if (!signal) throw new ControlError(400, `signal ${JSON.stringify(given)}: use TERM (a clean stop) or KILL (a crash)`);
+        if (!signal) throw new ControlError(400, `signal ${JSON.stringify(given)}: use TERM (a clean stop), KILL (a crash) or STOP (a freeze)`);
         await queued(part.name, () => part.stop(signal));
       }
       return { status: 200, body: { part: await part.status() } };

@@ -5,8 +5,12 @@
 /** What a part is. */
 export type PartKind = "etcd" | "apiserver" | "node";
 
-/** How a part is stopped: a clean stop or a crash. A node always stops as a crash (see NodePart). */
-export type StopSignal = "SIGTERM" | "SIGKILL";
+/**
+ * How a part is stopped: a clean stop (TERM), a crash (KILL) or a freeze (STOP: the process stays,
+ * holding its connections, and answers nothing until started again with SIGCONT). A node always
+ * stops as a crash (see NodePart) and cannot be frozen.
+ */
+export type StopSignal = "SIGTERM" | "SIGKILL" | "SIGSTOP";
 
 /** A part's state as `svcnet sandbox parts` shows it. */
 export interface PartStatus {
@@ -14,6 +18,8 @@ export interface PartStatus {
   kind: PartKind;
   /** Whether its process (or, for a node, its agent and link) runs. */
   running: boolean;
+  /** Whether its process is frozen (SIGSTOP). */
+  frozen?: boolean;
   /** Whether it does its job: an etcd member answers `endpoint health`; others: running. */
   ready: boolean;
   pid?: number;
@@ -34,9 +40,10 @@ export interface SandboxPart {
   start(): Promise<void>;
 }
 
-/** Parses a signal name as the control API and CLI accept it (TERM, SIGTERM, KILL, SIGKILL, 9, 15). */
+/** Parses a signal name as the control API and CLI accept it (TERM, KILL, STOP, with or without SIG, or 15, 9, 19). */
 export function parseStopSignal(text: string): StopSignal | undefined {
   const t = text.trim().toUpperCase();
+  if (t === "STOP" || t === "SIGSTOP" || t === "19") return "SIGSTOP";
   if (t === "TERM" || t === "SIGTERM" || t === "15") return "SIGTERM";
   if (t === "KILL" || t === "SIGKILL" || t === "9") return "SIGKILL";
   return undefined;

@@ -11,6 +11,7 @@ export class ServerReplicaPart implements SandboxPart {
   #replica: ServerReplicaProcess | undefined;
   #since = new Date();
   #lastExit = "";
+  #frozen = false;
   readonly #onStart: (replica: ServerReplicaProcess) => void;
 
   /** `onStart` is told of every process started, the first included (to log, to watch its exit). */
@@ -36,7 +37,8 @@ export class ServerReplicaPart implements SandboxPart {
       name: this.name,
       kind: this.kind,
       running,
-      ready: running,
+      frozen: running && this.#frozen,
+      ready: running && !this.#frozen,
       pid: this.replica?.pid,
       since: this.#since.toISOString(),
       detail: `https://${this.plan.address.ip}:${this.plan.address.port} in ${this.plan.machine.netns}${running || !this.#lastExit ? "" : `; ${this.#lastExit}`}`,
@@ -44,7 +46,11 @@ export class ServerReplicaPart implements SandboxPart {
   }
 
   async start(): Promise<void> {
-    if (this.replica) return;
+    if (this.replica) {
+      if (this.#frozen && this.replica.pid !== undefined) process.kill(this.replica.pid, "SIGCONT");
+      this.#frozen = false;
+      return;
+    }
     const replica = await startServerReplica(this.plan);
     this.#replica = replica;
     this.#since = new Date();
@@ -59,6 +65,15 @@ export class ServerReplicaPart implements SandboxPart {
   async stop(signal: StopSignal): Promise<void> {
     const replica = this.replica;
     if (!replica) return;
+    if (signal === "SIGSTOP") {
+      if (replica.pid !== undefined) process.kill(replica.pid, "SIGSTOP");
+      this.#frozen = true;
+      this.#since = new Date();
+      return;
+    }
+    // A frozen process must run again to act on TERM.
+    if (this.#frozen && replica.pid !== undefined) process.kill(replica.pid, "SIGCONT");
+    this.#frozen = false;
     await replica.stop(signal);
   }
 }

@@ -84,3 +84,19 @@ describe("FailoverDialer", () => {
     }
   });
 });
+
+it("report: an unhealthy target goes to the back until a healthy report", () => {
+  let now = 0;
+  const targets = [{ ip: "172.17.8.11", port: 6443 }, { ip: "172.17.8.12", port: 6443 }];
+  const dialer = new FailoverDialer({ targets, now: () => now, downForMs: 5000 });
+  dialer.report(targets[0], false);
+  assert.deepEqual(dialer.order().map((t) => t.ip), ["172.17.8.12", "172.17.8.11"]);
+  now = 4000;
+  dialer.report(targets[0], false);
+  now = 8000;
+  assert.deepEqual(dialer.order().map((t) => t.ip), ["172.17.8.12", "172.17.8.11"], "each failed check renews it");
+  dialer.report(targets[0], true);
+  assert.deepEqual(dialer.order().map((t) => t.ip), ["172.17.8.11", "172.17.8.12"]);
+  dialer.report({ ip: "10.9.9.9", port: 1 }, false);
+  assert.deepEqual(dialer.order().map((t) => t.ip), ["172.17.8.11", "172.17.8.12"], "an unknown target is ignored");
+});

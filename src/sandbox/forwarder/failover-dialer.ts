@@ -63,6 +63,17 @@ export class FailoverDialer {
     this.#log = options.log ?? (() => undefined);
   }
 
+  /**
+   * What a health check found: an unhealthy target goes to the back of the order (as after a
+   * failed dial, renewed by every failed check), a healthy one comes back at once.
+   */
+  report(target: RelayTarget, healthy: boolean): void {
+    const i = this.#targets.findIndex((t) => t.ip === target.ip && t.port === target.port);
+    if (i < 0) return;
+    if (healthy) this.#downSince.delete(i);
+    else this.#downSince.set(i, this.#now());
+  }
+
   order(): RelayTarget[] {
     return this.#orderedIndexes().map((i) => ({ ...this.#targets[i] }));
   }

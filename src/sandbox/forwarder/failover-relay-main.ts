@@ -1,6 +1,7 @@
 // Entry point of the API failover relay, started inside a sandbox namespace by startApiFailover:
 //   node failover-relay-main.js --socket <path> --target 172.17.8.11:6443 [--target …]
 // Prints "ready" once it listens and lives exactly as long as its stdin (see relay-main.ts).
+// It checks every target's /readyz each second and sends new connections to healthy ones first.
 
 import { parseArgs } from "node:util";
 import { exitWith, serveUntilParentGoes } from "./child-lifetime.js";
@@ -14,7 +15,7 @@ async function main(): Promise<number> {
     const { values } = parseArgs({ options: { socket: { type: "string" }, target: { type: "string", multiple: true } }, strict: true });
     if (!values.socket || !values.target || values.target.length === 0) throw new Error("--socket and at least one --target are required");
     const targets = values.target.map((t) => parseConnectHeader(`CONNECT ${t}`));
-    relay = new FailoverRelay({ socketPath: values.socket, targets, log: (line) => console.error(line) });
+    relay = new FailoverRelay({ socketPath: values.socket, targets, healthChecks: true, log: (line) => console.error(line) });
   } catch (error) {
     console.error(`failover relay: ${error instanceof Error ? error.message : String(error)}`);
     console.error("usage: failover-relay-main.js --socket <path> --target <ipv4>:<port> [--target …]");

@@ -9,11 +9,15 @@ import type { Server, Socket } from "node:net";
 import type { FailoverDialerOptions } from "./failover-dialer.js";
 import { FailoverDialer } from "./failover-dialer.js";
 import { spliceSockets } from "./splice-sockets.js";
+import type { TargetHealthOptions } from "./target-health.js";
+import { watchTargetHealth } from "./target-health.js";
 
 /** Options of FailoverRelay: where to listen, plus the dialer's options. */
 export interface FailoverRelayOptions extends FailoverDialerOptions {
   /** Path of the unix socket to listen on (its directory should be private to this user). */
   socketPath: string;
+  /** Check the targets' /readyz every second (target-health.ts); default false. */
+  healthChecks?: boolean | Omit<TargetHealthOptions, "targets" | "report" | "log">;
 }
 
 /**
@@ -28,12 +32,21 @@ export class FailoverRelay {
   readonly #dialer: FailoverDialer;
   readonly #log: (line: string) => void;
   readonly #sockets = new Set<Socket>();
+  readonly #options: FailoverRelayOptions;
+  readonly #stopChecks = new AbortController();
+  #checks: Promise<void> | undefined;
   #server: Server | undefined;
 
   constructor(options: FailoverRelayOptions) {
     this.socketPath = options.socketPath;
+    this.#options = options;
     this.#dialer = new FailoverDialer(options);
     this.#log = options.log ?? (() => undefined);
+  }
+
+  /** The order the next connection tries the targets in (healthy first). */
+  order(): ReturnType<FailoverDialer["order"]> {
+    return this.#dialer.order();
   }
 
   async listen(): Promise<void> {
@@ -48,11 +61,20 @@ export class FailoverRelay {
     });
     server.on("error", (error) => this.#log(`failover relay: ${error.message}`));
     this.#server = server;
+    const checks = this.#options.healthChecks;
+    if (checks) {
+      this.#checks = watchTargetHealth(
+        { ...(checks === true ? {} : checks), targets: this.#options.targets, report: (t, healthy) => this.#dialer.report(t, healthy), log: this.#log },
+        this.#stopChecks.signal,
+      );
+    }
   }
 
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    this.#stopChecks.abort();
+    await this.#checks;
     for (const socket of this.#sockets) socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await rm(this.socketPath, { force: true });

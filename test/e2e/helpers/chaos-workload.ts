@@ -60,8 +60,25 @@ export async function chaosEndpointIPs(up: UpCluster): Promise<string[]> {
 
 /** Three ready web pods, none being deleted, every node Ready, and the endpoints listing exactly the ready pods. */
 export async function chaosSettled(up: UpCluster): Promise<boolean> {
-  const pods = (await chaosWebPods(up)).filter((p) => !p.deleting);
+  return (await chaosUnsettled(up)) === undefined;
+}
+
+/** What keeps the cluster from being settled (see chaosSettled), or undefined when it is. */
+export async function chaosUnsettled(up: UpCluster): Promise<string | undefined> {
+  const all = await chaosWebPods(up);
+  const pods = all.filter((p) => !p.deleting);
   const ready = pods.filter((p) => p.ready);
-  const nodes = (await up.kubectl(["get", "nodes", "--no-headers"])).stdout.trim().split("\n");
-  return pods.length === 3 && ready.length === 3 && nodes.length === 3 && nodes.every((l) => /\sReady\s/.test(l)) && (await chaosEndpointIPs(up)).join() === ready.map((p) => p.ip).sort().join();
+  const nodes = await up.kubectl(["get", "nodes", "--no-headers"]);
+  const nodeLines = nodes.stdout.trim().split("\n");
+  const endpoints = await chaosEndpointIPs(up);
+  const want = ready.map((p) => p.ip).sort();
+  const why: string[] = [];
+  if (pods.length !== 3 || ready.length !== 3) why.push(`web pods: ${all.map((p) => `${p.name}@${p.node}${p.ready ? "" : " not ready"}${p.deleting ? " deleting" : ""}`).join(", ") || "none listed"}`);
+  if (nodes.code !== 0) why.push(`kubectl get nodes: ${nodes.stderr.trim().split("\n").pop()}`);
+  else if (nodeLines.length !== 3 || !nodeLines.every((l) => /\sReady\s/.test(l))) {
+    const leases = await up.kubectl(["-n", "kube-node-lease", "get", "lease", "-o", "jsonpath={range .items[*]}{.metadata.name} renewed {.spec.renewTime}, {end}"]);
+    why.push(`nodes: ${nodeLines.map((l) => l.split(/\s+/).slice(0, 2).join(" ")).join(", ")} (now ${new Date().toISOString()}; leases: ${leases.stdout.trim()})`);
+  }
+  if (endpoints.join() !== want.join()) why.push(`endpoints ${endpoints.join(",") || "none"} vs ready pods ${want.join(",")}`);
+  return why.length ? why.join("; ") : undefined;
 }

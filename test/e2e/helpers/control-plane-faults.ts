@@ -1,16 +1,17 @@
 // The faults of issue 8, injected into a running `svcnet up --store etcd` through its control
-// socket, each with its restore: an API server crashes (kill -9) and comes back; one etcd member
+// socket, each with its restore: an API server crashes (kill -9) and comes back; one freezes
+// (SIGSTOP: it keeps its connections and answers nothing) and thaws; one etcd member
 // crashes; two of three crash (quorum lost); every control-plane process crashes; a node drops
 // off the network. Shared by the chaos test and the fault benchmark.
 
 import type { SandboxControlClient } from "../../../src/sandbox/control/sandbox-control-client.js";
 import { sleep } from "./wait-for.js";
 
-export const FAULTS = ["apiserver-crash", "etcd-member-crash", "etcd-quorum-loss", "control-plane-down", "node-loss"] as const;
+export const FAULTS = ["apiserver-crash", "apiserver-freeze", "etcd-member-crash", "etcd-quorum-loss", "control-plane-down", "node-loss"] as const;
 export type FaultName = (typeof FAULTS)[number];
 
 /** Faults that leave the data plane alone: service traffic must not notice them. */
-export const CONTROL_PLANE_FAULTS: readonly FaultName[] = ["apiserver-crash", "etcd-member-crash", "etcd-quorum-loss", "control-plane-down"];
+export const CONTROL_PLANE_FAULTS: readonly FaultName[] = ["apiserver-crash", "apiserver-freeze", "etcd-member-crash", "etcd-quorum-loss", "control-plane-down"];
 
 /** One fault as it happened. */
 export interface FaultRecord {
@@ -37,6 +38,7 @@ export interface FaultTargets {
 
 const DEFAULT_HOLD_MS: Record<FaultName, number> = {
   "apiserver-crash": 3000,
+  "apiserver-freeze": 6000,
   "etcd-member-crash": 5000,
   "etcd-quorum-loss": 6000,
   "control-plane-down": 6000,
@@ -54,6 +56,7 @@ export async function runFault(name: FaultName, t: FaultTargets): Promise<FaultR
   let victims: string[];
   switch (name) {
     case "apiserver-crash":
+    case "apiserver-freeze":
       victims = [pick(servers, t.random)];
       break;
     case "etcd-member-crash":
@@ -73,7 +76,7 @@ export async function runFault(name: FaultName, t: FaultTargets): Promise<FaultR
   }
   t.log?.(`fault ${name}: ${victims.join(", ")}`);
   const injectedAt = Date.now();
-  await Promise.all(victims.map((v) => t.control.stop(v, "SIGKILL")));
+  await Promise.all(victims.map((v) => t.control.stop(v, name === "apiserver-freeze" ? "SIGSTOP" : "SIGKILL")));
   if (name === "node-loss" && t.whileNodeLost) await t.whileNodeLost(victims[0]);
   await sleep(hold);
   const restoredAt = Date.now();
