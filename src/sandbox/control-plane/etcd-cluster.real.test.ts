@@ -35,7 +35,9 @@ function run(argv: readonly string[], timeoutMs = 20_000): Promise<{ code: numbe
   const [program, ...args] = argv;
   return new Promise((resolve) => {
     execFile(program, args, { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      // A program that could not start or was killed has no exit code: keep why, for the assertion's message.
+      const why = error && typeof error.code !== "number" ? `${error.message}\n` : "";
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr: why + stderr });
     });
   });
 }
