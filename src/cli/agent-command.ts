@@ -7,6 +7,7 @@
 // kubelet, a stopped or crashed agent leaves its pods running and the next agent on the node
 // adopts them.
 
+import type { ProxyMode } from "../proxy/service-proxy.js";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -53,6 +54,8 @@ Flags:
   --stop-pods-on-exit   stop the pods when the agent stops (default: leave them running for
                         the next agent, as kubelet does)
   --proxy               also run the service proxy in the node's namespace (as 'svcnet up' does)
+  --proxy-mode m        the proxy's backend: iptables (default) or nftables; starting in one mode
+                        removes the other mode's rules
   --speaker             also announce the LoadBalancer addresses this node is elected for (layer 2,
                         MetalLB's speaker; as 'svcnet up' does)
   --simulated           simulate the node: pods become Running and Ready without processes
@@ -95,6 +98,7 @@ export async function runAgent(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         "stop-pods-on-exit": { type: "boolean", default: false },
         proxy: { type: "boolean", default: false },
+        "proxy-mode": { type: "string", default: "iptables" },
         speaker: { type: "boolean", default: false },
         count: { type: "string", default: "1" },
         help: { type: "boolean", short: "h", default: false },
@@ -108,6 +112,10 @@ export async function runAgent(argv: string[]): Promise<number> {
   if (values.help) {
     console.log(help);
     return 0;
+  }
+  if (values["proxy-mode"] !== "iptables" && values["proxy-mode"] !== "nftables") {
+    console.error(`error: --proxy-mode must be iptables or nftables, got ${JSON.stringify(values["proxy-mode"])}\nRun 'svcnet agent --help' for usage.`);
+    return 1;
   }
   const modes = [values.simulated, values["sandbox-id"] !== undefined, values["host-network"]].filter(Boolean).length;
   if (modes > 1) {
@@ -161,7 +169,12 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
 }
 
-type AgentValues = { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "data-dir": string; "stop-pods-on-exit": boolean; proxy: boolean; speaker: boolean };
+type AgentValues = { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "data-dir": string; "stop-pods-on-exit": boolean; proxy: boolean; "proxy-mode": string; speaker: boolean };
+
+/** The SandboxNode proxy option the flags ask for. */
+function proxyOption(values: AgentValues): { mode: ProxyMode } | false {
+  return values.proxy ? { mode: values["proxy-mode"] === "nftables" ? "nftables" : "iptables" } : false;
+}
 
 /** True as root; else says why root is needed. */
 function root(): boolean {
@@ -239,20 +252,11 @@ async function runHostAgent(values: AgentValues): Promise<number> {
     network,
     dataDir: resolve(values["data-dir"]),
     stopPodsOnExit: values["stop-pods-on-exit"],
-    proxy: values.proxy ? {} : false,
+    proxy: proxyOption(values),
     speaker: false,
   });
   console.log(`svcnet agent: node ${values["node-name"]} (${values["node-ip"]}, pods ${values["pod-cidr"]} on ${network.plan.bridge}) on this machine; data in ${values["data-dir"]}; Ctrl-C to stop`);
-  try {
-    await agent.run(stop.signal);
-    if (!values["stop-pods-on-exit"]) console.log("svcnet agent: stopped; pods keep running (the next agent adopts them)");
-    return 0;
-  } catch (e) {
-    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  } finally {
-    transport.close();
-  }
+  return runUntilStopped(agent, { transport, stop, podsLeft: !values["stop-pods-on-exit"], leftLine: "the next agent adopts them" });
 }
 
 /** `svcnet agent --sandbox-id`: one real node agent on a node of an existing sandbox. */
@@ -290,19 +294,24 @@ async function runSandboxAgent(values: AgentValues & { "sandbox-id": string }, a
     sandbox,
     dataDir: resolve(dataDir),
     stopPodsOnExit: values["stop-pods-on-exit"],
-    proxy: values.proxy ? {} : false,
+    proxy: proxyOption(values),
     speaker: values.speaker ? {} : false,
   });
   console.log(`svcnet agent: node ${node.name} (${node.ip}, pods ${node.podCidr}) of sandbox ${values["sandbox-id"]}; data in ${dataDir}; Ctrl-C to stop`);
+  return runUntilStopped(agent, { transport, stop, podsLeft: !values["stop-pods-on-exit"], leftLine: `the next agent adopts them; 'svcnet down --id ${values["sandbox-id"]}' removes everything` });
+}
+
+/** Runs the agent until `stop` aborts: 0 when it stopped cleanly, 1 (after printing why) when it failed. */
+async function runUntilStopped(agent: SandboxNode, o: { transport: HttpsTransport; stop: AbortController; podsLeft: boolean; leftLine: string }): Promise<number> {
   try {
-    await agent.run(stop.signal);
-    if (!values["stop-pods-on-exit"]) console.log(`svcnet agent: stopped; pods keep running (the next agent adopts them; 'svcnet down --id ${values["sandbox-id"]}' removes everything)`);
+    await agent.run(o.stop.signal);
+    if (o.podsLeft) console.log(`svcnet agent: stopped; pods keep running (${o.leftLine})`);
     return 0;
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
-    transport.close();
+    o.transport.close();
   }
 }
 

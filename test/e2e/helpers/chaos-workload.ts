@@ -4,30 +4,13 @@
 // and a busybox "client" pod pinned to core-v2-01 for requests from inside the cluster.
 
 import type { UpCluster } from "./up-cluster.js";
+import { webWorkloadOf } from "./web-workload.js";
 
-const tolerate = (key: string) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 2 });
-
-export const chaosWorkload = [
-  {
-    apiVersion: "v1",
-    kind: "ReplicationController",
-    metadata: { name: "web", namespace: "default" },
-    spec: {
-      replicas: 3,
-      selector: { app: "web" },
-      template: {
-        metadata: { labels: { app: "web" } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          tolerations: [tolerate("node.kubernetes.io/unreachable"), tolerate("node.kubernetes.io/not-ready")],
-          containers: [{ name: "netexec", image: "svcnet/netexec", readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 1 } }],
-        },
-      },
-    },
-  },
-  { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { type: "NodePort", selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] } },
-  { apiVersion: "v1", kind: "Pod", metadata: { name: "client", namespace: "default" }, spec: { nodeName: "core-v2-01", containers: [{ name: "client", image: "busybox", command: ["sleep", "3600"] }] } },
-];
+/** webWorkloadOf with netexec (answers /hostname on 8080) behind a NodePort Service. */
+export const chaosWorkload = webWorkloadOf(
+  { name: "netexec", image: "svcnet/netexec", readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 1 } },
+  { type: "NodePort", ports: [{ port: 80, targetPort: 8080 }] },
+);
 
 export interface WebPod {
   name: string;

@@ -6,32 +6,37 @@ import type { ServerProcess } from "./server-process.js";
 
 const tolerate = (key: string) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 2 });
 
-export const webWorkload = [
-  {
-    apiVersion: "v1",
-    kind: "ReplicationController",
-    metadata: { name: "web", namespace: "default" },
-    spec: {
-      replicas: 3,
-      selector: { app: "web" },
-      template: {
-        metadata: { labels: { app: "web" } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          tolerations: [tolerate("node.kubernetes.io/unreachable"), tolerate("node.kubernetes.io/not-ready")],
-          containers: [{ name: "nginx", image: "nginx", readinessProbe: { httpGet: { path: "/", port: 80 }, periodSeconds: 1 } }],
+/** The workload around `container`: a 3-replica ReplicationController "web" of it, Service "web" (`service` merged into its spec) and the client pod. */
+export function webWorkloadOf(container: Record<string, unknown>, service: Record<string, unknown> = {}): Record<string, unknown>[] {
+  return [
+    {
+      apiVersion: "v1",
+      kind: "ReplicationController",
+      metadata: { name: "web", namespace: "default" },
+      spec: {
+        replicas: 3,
+        selector: { app: "web" },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            tolerations: [tolerate("node.kubernetes.io/unreachable"), tolerate("node.kubernetes.io/not-ready")],
+            containers: [container],
+          },
         },
       },
     },
-  },
-  { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } },
-  {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: "client", namespace: "default" },
-    spec: { nodeName: "core-v2-01", containers: [{ name: "client", image: "busybox", command: ["sleep", "3600"] }] },
-  },
-];
+    { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }], ...service } },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "client", namespace: "default" },
+      spec: { nodeName: "core-v2-01", containers: [{ name: "client", image: "busybox", command: ["sleep", "3600"] }] },
+    },
+  ];
+}
+
+export const webWorkload = webWorkloadOf({ name: "nginx", image: "nginx", readinessProbe: { httpGet: { path: "/", port: 80 }, periodSeconds: 1 } });
 
 /** A web pod as the tests look at it. */
 export interface WebPod {
