@@ -18,7 +18,8 @@
 import { podNetnsName } from "../src/sandbox/topology-plan.js";
 import type { FaultName } from "../test/e2e/helpers/control-plane-faults.js";
 import { FAULTS, runFault, seededRandom } from "../test/e2e/helpers/control-plane-faults.js";
-import { chaosEndpointIPs, chaosSettled, chaosWebPods, chaosWorkload } from "../test/e2e/helpers/chaos-workload.js";
+import { chaosSettled, chaosWorkload } from "../test/e2e/helpers/chaos-workload.js";
+import { webEndpointIPs, webPods } from "../test/e2e/helpers/web-workload.js";
 import { KubeHttp } from "../test/e2e/helpers/kube-http.js";
 import type { ProbeAttempt, Prober } from "../test/e2e/helpers/prober.js";
 import { startProber } from "../test/e2e/helpers/prober.js";
@@ -96,8 +97,8 @@ async function main(): Promise<void> {
     const writers = startWriters(up);
     const random = seededRandom(1);
     const whileNodeLost = async (node: string): Promise<void> => {
-      const lost = (await chaosWebPods(up)).filter((p) => p.node === node).map((p) => p.ip);
-      await waitFor(`the pods of ${node} out of the endpoints`, async () => (await chaosEndpointIPs(up)).every((ip) => !lost.includes(ip)), { timeoutMs: 40_000, intervalMs: 200 });
+      const lost = (await webPods(up)).filter((p) => p.node === node).map((p) => p.ip);
+      await waitFor(`the pods of ${node} out of the endpoints`, async () => (await webEndpointIPs(up)).every((ip) => !lost.includes(ip)), { timeoutMs: 40_000, intervalMs: 200 });
     };
     await sleep(2000);
 

@@ -261,10 +261,11 @@ function runSandboxNodes(
 /** The cluster DNS and the LoadBalancer pool: created once, kept as the user leaves them. */
 async function applyAddons(transport: HttpsTransport): Promise<void> {
   // The cluster DNS runs as pods, as CoreDNS does.
-  const applied = await applyAddon(transport, clusterDnsObjects(defaultClusterDnsOptions));
+  const log = (line: string): void => console.error(`svcnet: add-ons: ${line}`);
+  const applied = await applyAddon(transport, clusterDnsObjects(defaultClusterDnsOptions), { log });
   console.log(`cluster DNS: ${applied.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
   // LoadBalancer services get addresses from a pool on the node network (MetalLB's objects).
-  const pools = await applyAddon(transport, loadBalancerPoolObjects());
+  const pools = await applyAddon(transport, loadBalancerPoolObjects(), { log });
   console.log(`LoadBalancer pool: ${pools.map((a) => `${a.object} ${a.outcome}`).join(", ")}`);
 }
 

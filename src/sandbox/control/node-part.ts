@@ -3,6 +3,7 @@
 // link to the underlay goes down, so neither the control plane nor clients reach it. Starting it
 // plugs the link back in and runs a new agent, which adopts the pods still running.
 
+import { setMaxListeners } from "node:events";
 import type { IpRunner } from "../ip-runner.js";
 import type { NodePlan } from "../topology-plan.js";
 import type { PartStatus, SandboxPart, StopSignal } from "./sandbox-part.js";
@@ -43,7 +44,10 @@ export class NodePart implements SandboxPart {
     const stop = new AbortController();
     this.#stop = stop;
     this.#crash = false;
-    this.#run = this.#o.runAgent(AbortSignal.any([this.#o.signal, stop.signal]), () => !this.#crash).catch((e: unknown) => {
+    const signal = AbortSignal.any([this.#o.signal, stop.signal]);
+    // The agent's informers, proxy and speaker each listen on it: many listeners is the normal case.
+    setMaxListeners(0, signal);
+    this.#run = this.#o.runAgent(signal, () => !this.#crash).catch((e: unknown) => {
       this.#o.log?.(`the agent of node ${this.name} stopped: ${e instanceof Error ? e.message : String(e)}`);
     });
     this.#since = new Date();

@@ -4,42 +4,13 @@
 // and a busybox "client" pod pinned to core-v2-01 for requests from inside the cluster.
 
 import type { UpCluster } from "./up-cluster.js";
-import { webWorkloadOf } from "./web-workload.js";
+import { webEndpointIPs, webPods, webWorkloadOf } from "./web-workload.js";
 
 /** webWorkloadOf with netexec (answers /hostname on 8080) behind a NodePort Service. */
 export const chaosWorkload = webWorkloadOf(
   { name: "netexec", image: "svcnet/netexec", readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 1 } },
   { type: "NodePort", ports: [{ port: 80, targetPort: 8080 }] },
 );
-
-export interface WebPod {
-  name: string;
-  node: string;
-  ip: string;
-  ready: boolean;
-  deleting: boolean;
-  restarts: number;
-}
-
-/** The web pods as the API lists them now (none when the API does not answer). */
-export async function chaosWebPods(up: UpCluster): Promise<WebPod[]> {
-  const r = await up.kubectl(["get", "pods", "-l", "app=web", "-o", "json"]);
-  if (r.code !== 0) return [];
-  const list = JSON.parse(r.stdout) as { items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount: number }[] } }[] };
-  return list.items.map((p) => ({
-    name: p.metadata.name,
-    node: p.spec.nodeName ?? "",
-    ip: p.status.podIP ?? "",
-    ready: p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
-    deleting: p.metadata.deletionTimestamp !== undefined,
-    restarts: p.status.containerStatuses?.[0]?.restartCount ?? 0,
-  }));
-}
-
-/** The addresses of the web Endpoints, sorted. */
-export async function chaosEndpointIPs(up: UpCluster): Promise<string[]> {
-  return (await up.kubectl(["get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"])).stdout.split(" ").filter(Boolean).sort();
-}
 
 /** Three ready web pods, none being deleted, every node Ready, and the endpoints listing exactly the ready pods. */
 export async function chaosSettled(up: UpCluster): Promise<boolean> {
@@ -48,12 +19,12 @@ export async function chaosSettled(up: UpCluster): Promise<boolean> {
 
 /** What keeps the cluster from being settled (see chaosSettled), or undefined when it is. */
 export async function chaosUnsettled(up: UpCluster): Promise<string | undefined> {
-  const all = await chaosWebPods(up);
+  const all = await webPods(up);
   const pods = all.filter((p) => !p.deleting);
   const ready = pods.filter((p) => p.ready);
   const nodes = await up.kubectl(["get", "nodes", "--no-headers"]);
   const nodeLines = nodes.stdout.trim().split("\n");
-  const endpoints = await chaosEndpointIPs(up);
+  const endpoints = await webEndpointIPs(up);
   const want = ready.map((p) => p.ip).sort();
   const why: string[] = [];
   if (pods.length !== 3 || ready.length !== 3) why.push(`web pods: ${all.map((p) => `${p.name}@${p.node}${p.ready ? "" : " not ready"}${p.deleting ? " deleting" : ""}`).join(", ") || "none listed"}`);

@@ -2,7 +2,7 @@
 // tolerate an unreachable or not-ready node for 2 s (so eviction comes quickly), a Service "web"
 // and a busybox "client" pod pinned to core-v2-01; and how those tests read it back.
 
-import type { ServerProcess } from "./server-process.js";
+import type { KubectlResult } from "./server-process.js";
 
 const tolerate = (key: string) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 2 });
 
@@ -45,22 +45,30 @@ export interface WebPod {
   ip: string;
   ready: boolean;
   deleting: boolean;
+  restarts: number;
 }
 
-/** The web pods, as the API lists them now. */
-export async function webPods(server: ServerProcess): Promise<WebPod[]> {
-  const r = await server.kubectl(["get", "pods", "-l", "app=web", "-o", "json"]);
-  const list = JSON.parse(r.stdout) as { items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[] } }[] };
+/** Whatever runs kubectl against the cluster (a ServerProcess, an UpCluster). */
+export interface Kubectl {
+  kubectl(args: string[]): Promise<KubectlResult>;
+}
+
+/** The web pods, as the API lists them now (none when the API does not answer). */
+export async function webPods(cluster: Kubectl): Promise<WebPod[]> {
+  const r = await cluster.kubectl(["get", "pods", "-l", "app=web", "-o", "json"]);
+  if (r.code !== 0) return [];
+  const list = JSON.parse(r.stdout) as { items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount: number }[] } }[] };
   return list.items.map((p) => ({
     name: p.metadata.name,
     node: p.spec.nodeName ?? "",
     ip: p.status.podIP ?? "",
     ready: p.status.conditions?.some((x) => x.type === "Ready" && x.status === "True") ?? false,
     deleting: p.metadata.deletionTimestamp !== undefined,
+    restarts: p.status.containerStatuses?.[0]?.restartCount ?? 0,
   }));
 }
 
 /** The addresses of the web Endpoints, sorted. */
-export async function webEndpointIPs(server: ServerProcess): Promise<string[]> {
-  return (await server.kubectl(["get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"])).stdout.split(" ").filter(Boolean).sort();
+export async function webEndpointIPs(cluster: Kubectl): Promise<string[]> {
+  return (await cluster.kubectl(["get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"])).stdout.split(" ").filter(Boolean).sort();
 }
