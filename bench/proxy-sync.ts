@@ -5,8 +5,13 @@
 // of restore time, partial sync ≤ 100 ms — and the two iptables backends side by side: the
 // nf_tables build (Debian's default `iptables`) and the legacy x_tables build. iptables 1.8.9's
 // nf_tables restore with --noflush grows quadratically with the number of chains, so it is run
-// only up to --nft-max services (default 2000). Needs root.
-// Run: node dist/bench/proxy-sync.js [--services 1000,2000,10000] [--nft-max 2000]
+// only up to --nft-max services (default 2000). Beside them, in the same run, the nftables
+// proxier (kube-proxy's nftables mode): a cold full sync (one `nft -f` transaction), a partial
+// sync after one endpoint change, and — up to --nftables-warm-max services (default 2000) — a
+// warm full sync (one transaction replacing the table); the ratio is against issue 9's aim,
+// nftables partial sync ≤ 50 ms at 10k.
+// Needs root.
+// Run: node dist/bench/proxy-sync.js [--services 1000,2000,10000] [--nft-max 2000] [--nftables-warm-max 2000]
 
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -19,6 +24,8 @@ import { chainTexts, omitUnchangedChains } from "../src/proxy/iptables/restore-d
 import type { ModernRulesCache } from "../src/proxy/iptables/rules-result.js";
 import { wholeTableRestore } from "../src/proxy/iptables/whole-table-restore.js";
 import { makeEndpoint, makeNodeAConfig, makeServicePort } from "../src/proxy/iptables/testdata/nginx-fixtures.js";
+import { ExecNft } from "../src/proxy/nftables/nft-commands.js";
+import { NftRuleStore } from "../src/proxy/nftables/nft-rule-store.js";
 import { servicePortKey } from "../src/proxy/service-port-name.js";
 import type { EndpointInfo, ProxyState, ServicePortInfo } from "../src/proxy/types.js";
 
@@ -27,6 +34,8 @@ const flag = process.argv.indexOf("--services");
 const SIZES = (flag > 0 ? process.argv[flag + 1] : "1000,2000,10000").split(",").map(Number).filter((n) => n > 0 && n <= 20_000);
 const nftFlag = process.argv.indexOf("--nft-max");
 const NFT_MAX = nftFlag > 0 ? Number(process.argv[nftFlag + 1]) : 2000;
+const warmFlag = process.argv.indexOf("--nftables-warm-max");
+const NFTABLES_WARM_MAX = warmFlag > 0 ? Number(process.argv[warmFlag + 1]) : 2000;
 
 // node-a with the ClusterCIDR detector on 10.1.0.0/16, at the sandbox's first node IP (core-v2-01).
 const config = makeNodeAConfig({ nodeIPs: ["172.17.8.101"] });
@@ -139,6 +148,58 @@ async function measure(backend: IptablesBackend, mode: FullSyncMode, services: n
   }
 }
 
+interface NftablesFigures {
+  services: number;
+  bytes: number;
+  chains: number;
+  coldGenerateMs: number;
+  coldRunMs: number;
+  /** Undefined above --nftables-warm-max (replacing a large table takes minutes). */
+  warmMs?: number;
+  partialGenerateMs: number;
+  partialRunMs: number;
+  partialBytes: number;
+}
+
+/** The nftables proxier's syncs for `services` services in a namespace of their own. */
+async function measureNftables(services: number): Promise<NftablesFigures> {
+  const netns = `svcnet-b${randomBytes(4).toString("hex")}-nft`;
+  execFileSync("ip", ["netns", "add", netns]);
+  try {
+    const nft = new ExecNft({ netns, timeoutMs: 1_800_000 });
+    const state = serviceState(services);
+    const store = new NftRuleStore();
+    const cold = timed(() => store.full(state, config));
+    const coldRun = await timedAsync(() => nft.run(cold.value.text));
+    let warmMs: number | undefined;
+    if (services <= NFTABLES_WARM_MAX) warmMs = (await timedAsync(() => nft.run(store.full(state, config).text))).ms;
+    // One endpoint of one service moves, as in the iptables measurement.
+    const key = [...state.services.keys()][Math.floor(services / 2)];
+    const list = [...(state.endpoints.get(key) ?? [])];
+    list[0] = { ...list[0], ip: "10.127.255.254", endpoint: "10.127.255.254:8080" };
+    list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+    state.endpoints.set(key, list);
+    const changed = new Set([`bench/${state.services.get(key)?.name.name ?? ""}`]);
+    const partial = timed(() => store.partial(state, config, changed, Date.now()));
+    const partialRun = await timedAsync(() => nft.run(partial.value.text));
+    const check = execFileSync("ip", ["netns", "exec", netns, "nft", "list", "chain", "ip", "kube-proxy", partial.value.text.match(/add chain ip kube-proxy (endpoint-\S+10\.127\.255\.254\S*)/)?.[1] ?? "missing"], { encoding: "utf8" });
+    if (!check.includes("dnat to 10.127.255.254:8080")) throw new Error("the nftables partial sync did not reach the kernel");
+    return {
+      services,
+      bytes: cold.value.text.length,
+      chains: cold.value.stats.serviceChains,
+      coldGenerateMs: cold.ms,
+      coldRunMs: coldRun.ms,
+      warmMs,
+      partialGenerateMs: partial.ms,
+      partialRunMs: partialRun.ms,
+      partialBytes: partial.value.text.length,
+    };
+  } finally {
+    execFileSync("ip", ["netns", "del", netns]);
+  }
+}
+
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
 async function main(): Promise<void> {
@@ -146,10 +207,12 @@ async function main(): Promise<void> {
   const version = execFileSync("iptables", ["--version"], { encoding: "utf8" }).trim();
   console.log(`iptables proxier sync cost, ${ENDPOINTS_PER_SERVICE} endpoints per service (${version}), real kernel in a private namespace`);
   const results: SizeFigures[] = [];
+  const nftables: NftablesFigures[] = [];
   for (const size of SIZES) {
     if (size <= NFT_MAX) results.push(await measure("nft", "noflush", size));
     results.push(await measure("nft", "whole-table", size));
     results.push(await measure("legacy", "noflush", size));
+    nftables.push(await measureNftables(size));
   }
   const rows: [string, (f: SizeFigures) => string][] = [
     ["rules (nat -A lines)", (f) => f.natRules.toLocaleString("en-US")],
@@ -182,7 +245,28 @@ async function main(): Promise<void> {
         `partial restore ${(nft.partialRestoreMs / legacy.partialRestoreMs).toFixed(1)}×`,
     );
   }
-  console.log(JSON.stringify({ bench: "proxy-sync", endpointsPerService: ENDPOINTS_PER_SERVICE, results }));
+  const nftVersion = execFileSync("nft", ["--version"], { encoding: "utf8" }).trim();
+  console.log(`\nnftables proxier (${nftVersion}; one nft -f transaction per sync), same services and endpoints`);
+  const nrows: [string, (f: NftablesFigures) => string][] = [
+    ["per-service chains", (f) => f.chains.toLocaleString("en-US")],
+    ["transaction (MiB)", (f) => (f.bytes / 1048576).toFixed(2)],
+    ["cold full sync: generate ms", (f) => fmt(f.coldGenerateMs)],
+    ["cold full sync: nft -f ms", (f) => fmt(f.coldRunMs)],
+    ["warm full sync (replace table) ms", (f) => (f.warmMs === undefined ? "–" : fmt(f.warmMs))],
+    ["partial sync (1 endpoint): generate ms", (f) => fmt(f.partialGenerateMs)],
+    ["partial sync (1 endpoint): nft -f ms", (f) => fmt(f.partialRunMs)],
+    ["partial transaction (bytes)", (f) => String(f.partialBytes)],
+    ["  partial total / 50 ms aim", (f) => ((f.partialGenerateMs + f.partialRunMs) / 50).toFixed(2)],
+  ];
+  console.log(`${"".padEnd(width)}${nftables.map((r) => `${r.services.toLocaleString("en-US")} nftables`.padStart(16)).join("")}`);
+  for (const [label, get] of nrows) console.log(`${label.padEnd(width)}${nftables.map((r) => get(r).padStart(16)).join("")}`);
+  for (const n of nftables) {
+    const legacy = results.find((r) => r.backend === "legacy" && r.services === n.services);
+    const whole = results.find((r) => r.backend === "nft" && r.mode === "whole-table" && r.services === n.services);
+    const parts = [legacy && `legacy iptables ${((n.partialGenerateMs + n.partialRunMs) / (legacy.partialGenerateMs + legacy.partialRestoreMs)).toFixed(2)}×`, whole && `iptables-nft ${((n.partialGenerateMs + n.partialRunMs) / (whole.partialGenerateMs + whole.partialRestoreMs)).toFixed(2)}×`].filter(Boolean);
+    console.log(`${n.services.toLocaleString("en-US")} services, nftables partial sync vs ${parts.join(", ")}; cold full sync vs legacy ${legacy ? ((n.coldGenerateMs + n.coldRunMs) / (legacy.coldGenerateMs + legacy.coldRestoreMs)).toFixed(1) : "–"}×`);
+  }
+  console.log(JSON.stringify({ bench: "proxy-sync", endpointsPerService: ENDPOINTS_PER_SERVICE, results, nftables }));
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,7 @@
 // `svcnet proxy`: the service proxy (kube-proxy's role) on its own, against any Kubernetes API
-// server. It programs the iptables of the namespace it runs in — or, with --netns, of a named
-// network namespace (the sandbox's nodes) — and serves /metrics and /healthz like kube-proxy.
+// server. It programs iptables or nftables (--mode) in the namespace it runs in — or, with
+// --netns, in a named network namespace (the sandbox's nodes) — and serves /metrics and /healthz
+// like kube-proxy. Starting in one mode removes the other mode's rules; --cleanup removes both.
 
 import { parseArgs } from "node:util";
 import { requireResource } from "../api/resources.js";
@@ -9,12 +10,14 @@ import { HttpsTransport, KubeClient, isNotFound } from "../client/index.js";
 import { ConntrackCleaner } from "../proxy/conntrack/conntrack-cleaner.js";
 import { ExecIptables, parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
 import { cleanupRules } from "../proxy/iptables/netfilter-setup.js";
+import { ExecNft, cleanupNftables } from "../proxy/nftables/nft-commands.js";
 import { ServiceProxy } from "../proxy/service-proxy.js";
-import { FlagError, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
+import { parseCIDR } from "../allocators/cidr.js";
+import { FlagError, checkMode, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
 import { parseDuration } from "./server-command.js";
 import { hostname } from "node:os";
 
-const help = `Run the service proxy: watch Services and EndpointSlices and program iptables as kube-proxy does.
+const help = `Run the service proxy: watch Services and EndpointSlices and program iptables or nftables as kube-proxy does.
 
 Usage:
   svcnet proxy [flags]
@@ -23,8 +26,10 @@ Flags:
   --kubeconfig path              credentials for the API server (default "./.svcnet/kubeconfig")
   --node-name name               this node (default: the hostname); its endpoints are local
   --node-ip ip[,ip]              this node's addresses (default: the Node's InternalIP)
-  --mode iptables                proxy mode (only iptables so far)
-  --rules-profile p              "modern" (default) or "seed" (kube-proxy 1.2's layout, as in the seed)
+  --mode m                       iptables (default) or nftables (one "kube-proxy" table, one nft
+                                 transaction per sync); starting in one mode removes the other's rules
+  --rules-profile p              iptables mode: "modern" (default) or "seed" (kube-proxy 1.2's layout, as in the seed)
+  --service-cidr cidrs           nftables mode: drop traffic to addresses in these ranges no Service holds
   --cluster-cidr cidr            the pod range (enables masquerading of off-cluster traffic to ClusterIPs)
   --masquerade-all               masquerade all traffic to ClusterIPs
   --nodeport-addresses cidrs     NodePorts answer only on node addresses in these ranges
@@ -35,7 +40,7 @@ Flags:
   --iptables-backend b           system (default: the iptables the host's alternatives choose), nft or
                                  legacy; legacy restores large rule sets much faster (bench/proxy-sync.ts)
   --netns name                   program this network namespace's tables instead of the current one
-  --cleanup                      remove every rule and chain the proxy wrote, then exit`;
+  --cleanup                      remove every rule, chain and table the proxy wrote (both modes), then exit`;
 
 export async function runProxy(argv: string[]): Promise<number> {
   let proxy: ServiceProxy;
@@ -52,6 +57,7 @@ export async function runProxy(argv: string[]): Promise<number> {
         "healthz-bind-address": { type: "string", default: "0.0.0.0:10256" },
         netns: { type: "string" },
         "iptables-backend": { type: "string", default: "system" },
+        "service-cidr": { type: "string", default: "" },
         cleanup: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -68,17 +74,25 @@ export async function runProxy(argv: string[]): Promise<number> {
     } catch (e) {
       throw new FlagError(`--iptables-backend: ${e instanceof Error ? e.message : String(e)}`);
     }
+    const mode = checkMode(values.mode, ["iptables", "nftables"]);
     const commands = new ExecIptables({ netns: values.netns, backend });
+    const nft = new ExecNft({ netns: values.netns });
     if (values.cleanup) {
-      await cleanupRules(commands, profile);
-      console.log(`svcnet proxy: removed the proxy's rules (${commands.where})`);
+      // Like kube-proxy --cleanup: both modes' rules go, whichever mode wrote them.
+      const failures: string[] = [];
+      await cleanupRules(commands, profile).catch((e: unknown) => failures.push(`iptables: ${e instanceof Error ? e.message : String(e)}`));
+      await cleanupNftables(nft).catch((e: unknown) => failures.push(`nftables: ${e instanceof Error ? e.message : String(e)}`));
+      if (failures.length > 0) throw new Error(`cleanup incomplete (${commands.where}): ${failures.join("; ")}`);
+      console.log(`svcnet proxy: removed the proxy's iptables rules and nftables table (${commands.where})`);
       return 0;
     }
+    const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
+    for (const cidr of serviceCIDRs) if (!parseCIDR(cidr)) throw new FlagError(`--service-cidr ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/24)`);
     const minSync = parseDuration(values["min-sync-period"]);
     const syncPeriod = parseDuration(values["sync-period"]);
     if (minSync === undefined) throw new FlagError(`--min-sync-period ${JSON.stringify(values["min-sync-period"])} is not a duration (e.g. 1s, 500ms)`);
     if (syncPeriod === undefined || syncPeriod <= 0) throw new FlagError(`--sync-period ${JSON.stringify(values["sync-period"])} is not a positive duration (e.g. 30s)`);
-    const config = nodeConfigFromFlags({ ...values, "node-name": values["node-name"] || hostname() });
+    const config = { ...nodeConfigFromFlags({ ...values, "node-name": values["node-name"] || hostname() }, ["iptables", "nftables"]), serviceCIDRs };
     try {
       transport = HttpsTransport.fromKubeconfig(values.kubeconfig);
     } catch (e) {
@@ -88,7 +102,9 @@ export async function runProxy(argv: string[]): Promise<number> {
     proxy = new ServiceProxy({
       transport,
       config,
+      mode,
       commands,
+      nft,
       profile,
       minSyncPeriodMs: minSync,
       syncPeriodMs: syncPeriod,

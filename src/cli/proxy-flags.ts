@@ -37,13 +37,19 @@ export function parseProfile(value: string): RulesProfile {
   return value;
 }
 
-export function checkMode(value: string): void {
-  if (value !== "iptables") throw new FlagError(`--mode ${JSON.stringify(value)} is not available yet: only "iptables" (nftables and userspace are issue 9)`);
+/** Proxy modes a command accepts; `svcnet trace` reads iptables rules only, so far. */
+export type ModeName = "iptables" | "nftables";
+
+/** The --mode value, if this command supports it; otherwise a one-line error naming what it does support. */
+export function checkMode<M extends ModeName>(value: string, supported: readonly M[] = ["iptables"] as M[]): M {
+  if ((supported as readonly string[]).includes(value)) return value as M;
+  const list = supported.map((m) => JSON.stringify(m)).join(" or ");
+  throw new FlagError(`--mode ${JSON.stringify(value)} is not available yet: use ${list}`);
 }
 
 /** The NodeProxyConfig the flags describe (node IPs from --node-ip, comma-separated). */
-export function nodeConfigFromFlags(values: NodeFlagValues): NodeProxyConfig {
-  checkMode(values.mode);
+export function nodeConfigFromFlags(values: NodeFlagValues, supportedModes: readonly ModeName[] = ["iptables"]): NodeProxyConfig {
+  checkMode(values.mode, supportedModes);
   const nodeIPs = values["node-ip"] === "" ? [] : values["node-ip"].split(",").map((s) => s.trim());
   for (const ip of nodeIPs) if (!parseIP(ip)) throw new FlagError(`--node-ip ${JSON.stringify(ip)} is not an IP address`);
   const clusterCIDR = values["cluster-cidr"] === "" ? undefined : values["cluster-cidr"];

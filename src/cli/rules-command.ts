@@ -1,24 +1,29 @@
-// `svcnet rules -f objects.yaml`: prints the exact iptables-restore input the proxy would write for
-// the Services and EndpointSlices (or Endpoints) in the file, without touching the kernel.
+// `svcnet rules -f objects.yaml`: prints the exact iptables-restore input (or, with --mode
+// nftables, the `nft -f` transaction of a full sync) the proxy would write for the Services and
+// EndpointSlices (or Endpoints) in the file, without touching the kernel.
 
 import { readFileSync } from "node:fs";
+import { parseCIDR } from "../allocators/cidr.js";
 import { parseArgs } from "node:util";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../api/types.js";
 import { rulesGenerator } from "../proxy/iptables/iptables-proxier.js";
+import { generateNftablesRules } from "../proxy/nftables/nft-rule-store.js";
 import { flattenObjects, proxyStateFromObjects } from "../proxy/objects-state.js";
 import type { ProxyState } from "../proxy/types.js";
 import { FlagError, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
 
-const help = `Print the iptables-restore input the proxy would write for the objects in a file.
+const help = `Print the rules the proxy would write for the objects in a file: iptables-restore input, or
+with --mode nftables the nft -f transaction of a full sync.
 
 Usage:
   svcnet rules -f objects.yaml [flags]
 
 Flags:
   -f, --filename path        YAML or JSON with Services and EndpointSlices (or Endpoints); "-" reads stdin
-  --mode iptables            the proxy mode (only iptables so far)
-  --rules-profile p          "modern" (today's kube-proxy, default) or "seed" (kube-proxy 1.2, as in the seed)
+  --mode m                   iptables (default) or nftables
+  --rules-profile p          iptables mode: "modern" (today's kube-proxy, default) or "seed" (kube-proxy 1.2, as in the seed)
+  --service-cidr cidrs       nftables mode: drop traffic to addresses in these ranges that no Service holds
   --node-name name           the node the rules are for: its endpoints count as local
   --node-ip ip[,ip]          the node's addresses (for --nodeport-addresses)
   --cluster-cidr cidr        the pod range: traffic from outside it to a ClusterIP is masqueraded
@@ -55,7 +60,7 @@ export function runRules(argv: string[]): number {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { ...nodeFlagOptions, filename: { type: "string", short: "f" }, help: { type: "boolean", short: "h", default: false } },
+      options: { ...nodeFlagOptions, filename: { type: "string", short: "f" }, "service-cidr": { type: "string", default: "" }, help: { type: "boolean", short: "h", default: false } },
       strict: true,
     });
     if (values.help) {
@@ -63,10 +68,17 @@ export function runRules(argv: string[]): number {
       return 0;
     }
     if (values.filename === undefined) throw new FlagError("-f objects.yaml is required (Services and EndpointSlices or Endpoints)");
-    const config = nodeConfigFromFlags(values);
+    const config = nodeConfigFromFlags(values, ["iptables", "nftables"]);
     const profile = parseProfile(values["rules-profile"]);
+    const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
+    for (const cidr of serviceCIDRs) if (!parseCIDR(cidr)) throw new FlagError(`--service-cidr ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/24)`);
     const state = stateFromFile(values.filename, config.nodeName);
-    process.stdout.write(rulesGenerator(profile)(state, config).text);
+    if (values.mode === "nftables") {
+      if (profile !== "modern") throw new FlagError("--rules-profile seed is kube-proxy 1.2's iptables layout; nftables mode has one layout (leave the flag out)");
+      process.stdout.write(generateNftablesRules(state, { ...config, serviceCIDRs }).text);
+    } else {
+      process.stdout.write(rulesGenerator(profile)(state, config).text);
+    }
     return 0;
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}\nRun 'svcnet rules --help' for usage.`);

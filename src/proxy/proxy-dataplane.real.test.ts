@@ -1,5 +1,6 @@
 // The proxy's data plane for real (as root): a two-node namespace sandbox with the node agents,
-// each running the service proxy in its node's namespace. Traffic flows only between the
+// each running the service proxy in its node's namespace — once per proxy mode (iptables, then
+// nftables), the same behaviour table for both. Traffic flows only between the
 // sandbox's own namespaces: from a client pod to ClusterIPs, from the outside-client namespace
 // to NodePorts. Checks the seed's service (all three nginx pods reached, iptables counters
 // moving), scaling up and to zero (connection refused at once), session affinity, the
@@ -15,6 +16,7 @@ import type { TestCluster } from "../controllers/test-cluster.js";
 import type { SandboxNetwork } from "../sandbox/sandbox-network.js";
 import type { TestSandbox } from "../agent/node/test-sandbox.js";
 import { startTestSandbox } from "../agent/node/test-sandbox.js";
+import type { ProxyMode } from "./service-proxy.js";
 
 const isRoot = process.getuid?.() === 0;
 
@@ -51,6 +53,21 @@ async function udpAsk(netns: string, ip: string, port: number): Promise<string> 
   return (await inNetns(netns, [process.execPath, "-e", script])).stdout;
 }
 
+/**
+ * Connections conntrack saw DNATed from ip:port, per endpoint "ip:port" (mode-neutral: nftables
+ * rules carry no counters). Closed TCP connections stay listed for minutes (TIME_WAIT).
+ */
+async function conntrackCounters(netns: string, ip: string, port: number): Promise<Map<string, number>> {
+  const out = await inNetns(netns, ["conntrack", "-L", "-p", "tcp", "--orig-dst", ip, "--dport", String(port)]);
+  const counts = new Map<string, number>();
+  for (const line of out.stdout.split("\n")) {
+    // orig: src= dst= sport= dport= … reply: src=<endpoint> dst= sport=<endpoint port> …
+    const m = /dport=\d+ .*?src=(\S+) dst=\S+ sport=(\d+)/.exec(line);
+    if (m) counts.set(`${m[1]}:${m[2]}`, (counts.get(`${m[1]}:${m[2]}`) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Packets counted by each KUBE-SEP chain's DNAT rule in a node's nat table. */
 async function dnatCounters(netns: string): Promise<Map<string, number>> {
   const out = await inNetns(netns, ["iptables", "-t", "nat", "-L", "-v", "-n", "-x"]);
@@ -65,13 +82,35 @@ async function dnatCounters(netns: string): Promise<Map<string, number>> {
   return counts;
 }
 
-describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false : "needs root (network namespaces)" }, () => {
+/** What the rules look like in each mode, for the checks that read them. */
+const modeChecks: Record<ProxyMode, { endpointCount(nodeNetns: string): Promise<number>; hasAffinity(nodeNetns: string): Promise<boolean> }> = {
+  iptables: {
+    async endpointCount(node) {
+      const nat = await inNetns(node, ["iptables-save", "-t", "nat"]);
+      return nat.stdout.split("\n").filter((l) => l.startsWith("-A KUBE-SVC-V2OKYYMBY3REGZOG") && l.includes("-j KUBE-SEP-")).length;
+    },
+    async hasAffinity(node) {
+      return (await inNetns(node, ["iptables-save", "-t", "nat"])).stdout.includes("--rcheck");
+    },
+  },
+  nftables: {
+    async endpointCount(node) {
+      const chain = await inNetns(node, ["nft", "list", "chain", "ip", "kube-proxy", "service-UOJBH74F-default/nginx-service/tcp/"]);
+      return Number(/numgen random mod (\d+)/.exec(chain.stdout)?.[1] ?? 0);
+    },
+    async hasAffinity(node) {
+      return (await inNetns(node, ["nft", "list", "sets", "ip"])).stdout.includes("affinity-");
+    },
+  },
+};
+
+for (const mode of ["iptables", "nftables"] as const) describe(`the service proxy's data plane in the sandbox (${mode} mode)`, { skip: isRoot ? false : "needs root (network namespaces)" }, () => {
   let sandbox: TestSandbox;
   let c: TestCluster;
   let net: SandboxNetwork;
 
   before(async () => {
-    sandbox = await startTestSandbox({ idPrefix: "p", proxy: { minSyncPeriodMs: 100, syncPeriodMs: 2000 } });
+    sandbox = await startTestSandbox({ idPrefix: mode === "iptables" ? "p" : "q", proxy: { mode, minSyncPeriodMs: 100, syncPeriodMs: 2000 } });
     ({ cluster: c, net } = sandbox);
   });
   after(async () => {
@@ -128,18 +167,19 @@ describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false
     const url = `http://${svc.spec.clusterIP}:8000/`;
     await c.waitFor("the ClusterIP answers", async () => (await curl(podNetns("client"), url)).stdout.includes("Welcome to nginx!"), 10_000);
     const node = nodeNetns(client.spec.nodeName ?? "");
-    const before = await dnatCounters(node);
+    const counters = (): Promise<Map<string, number>> => (mode === "iptables" ? dnatCounters(node) : conntrackCounters(node, svc.spec.clusterIP ?? "", 8000));
+    const before = await counters();
     const requests = 45;
     for (let i = 0; i < requests; i++) {
       const r = await curl(podNetns("client"), url);
       assert.match(r.stdout, /Welcome to nginx!/, `request ${i} through the ClusterIP`);
     }
-    const after = await dnatCounters(node);
+    const after = await counters();
     const spread = [...after].map(([endpoint, n]) => [endpoint, n - (before.get(endpoint) ?? 0)] as const).filter(([, n]) => n > 0);
     const nginxIPs = (await runningPods("app=nginx", 3)).map((p) => `${p.status?.podIP}:80`).sort();
     assert.deepEqual(spread.map(([e]) => e).sort(), nginxIPs, `every nginx pod got connections: ${JSON.stringify(spread)}`);
     for (const [endpoint, n] of spread) assert.ok(n >= 5, `${endpoint} got ${n} of ${requests} connections (expected about a third)`);
-    console.log(`# ClusterIP spread over the three nginx pods (${requests} requests): ${spread.map(([e, n]) => `${e}=${n}`).join(" ")}`);
+    console.log(`# ${mode}: ClusterIP spread over the three nginx pods (${requests} requests): ${spread.map(([e, n]) => `${e}=${n}`).join(" ")}`);
 
     for (const nodeIP of net.nodes.map((n) => n.ip)) {
       const r = await curl(net.plan.client.netns, `http://${nodeIP}:30802/`);
@@ -153,10 +193,7 @@ describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false
     await scale("nginx", 5);
     await readyEndpoints("nginx-service", 5);
     const node = nodeNetns(client.spec.nodeName ?? "");
-    await c.waitFor("five KUBE-SEP chains for nginx-service", async () => {
-      const nat = await inNetns(node, ["iptables-save", "-t", "nat"]);
-      return nat.stdout.split("\n").filter((l) => l.startsWith("-A KUBE-SVC-V2OKYYMBY3REGZOG") && l.includes("-j KUBE-SEP-")).length === 5;
-    }, 5000);
+    await c.waitFor("five endpoints in nginx-service's dispatch", async () => (await modeChecks[mode].endpointCount(node)) === 5, 5000);
     await scale("nginx", 0);
     await readyEndpoints("nginx-service", 0);
     const start = Date.now();
@@ -165,7 +202,7 @@ describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false
       return r.code === 7 && r;
     }, 5000);
     assert.equal(refused.code, 7, "curl: (7) Failed to connect — refused, not a timeout");
-    console.log(`# refused ${Date.now() - start} ms after the endpoints emptied`);
+    console.log(`# ${mode}: refused ${Date.now() - start} ms after the endpoints emptied`);
   });
 
   test("session affinity keeps one client on one pod; externalTrafficPolicy Local keeps the client's address", async () => {
@@ -184,7 +221,7 @@ describe("the service proxy's data plane in the sandbox", { skip: isRoot ? false
     assert.equal(seen.size, 3, `without affinity all three pods answer: ${[...seen].join(",")}`);
 
     await services().patch("default", "echo", { type: "merge", body: { spec: { sessionAffinity: "ClientIP" } } });
-    await c.waitFor("affinity rules", async () => (await inNetns(nodeNetns(client.spec.nodeName ?? ""), ["iptables-save", "-t", "nat"])).stdout.includes("--rcheck"), 5000);
+    await c.waitFor("affinity rules", async () => modeChecks[mode].hasAffinity(nodeNetns(client.spec.nodeName ?? "")), 5000);
     const sticky = new Set<string>();
     for (let i = 0; i < 15; i++) sticky.add((await curl(podNetns("client"), url)).stdout);
     assert.equal(sticky.size, 1, `with ClientIP affinity one pod answers: ${[...sticky].join(",")}`);

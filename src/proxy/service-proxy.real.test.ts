@@ -1,6 +1,7 @@
 // The proxy against the real kernel: a ServiceProxy watches an in-process API server and programs
-// iptables inside a network namespace of its own (no traffic; the rules are read back with
-// iptables-save). Needs root; the namespace is removed even when a test fails.
+// iptables (then, in a second suite, nftables) inside a network namespace of its own (no traffic;
+// the rules are read back with iptables-save / nft list). Needs root; the namespaces are removed
+// even when a test fails.
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -12,6 +13,7 @@ import type { TestApi } from "../apiserver/test-api.js";
 import { InProcessTransport, KubeClient } from "../client/index.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { ExecIptables } from "./iptables/iptables-commands.js";
+import { ExecNft } from "./nftables/nft-commands.js";
 import { ServiceProxy } from "./service-proxy.js";
 import { defaultNodeProxyConfig } from "./types.js";
 
@@ -104,7 +106,10 @@ describe("ServiceProxy in a real network namespace", { skip }, () => {
     assert.match(nat, /-A KUBE-SEP-D6ZFGDR42OKGRRVI -p tcp -m comment --comment "default\/nginx-service" -m tcp -j DNAT --to-destination 10\.1\.13\.2:80/);
     const filter = await iptables.save("filter");
     assert.match(filter, /-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000\/0x4000 -j ACCEPT/);
-    assert.ok(await statusShows(() => (proxy.status.lastSync?.result.natRules ?? 0) >= 16), "the sync's rule count covers the service");
+    assert.ok(await statusShows(() => {
+      const result = proxy.status.lastSync?.result;
+      return result !== undefined && "natRules" in result && result.natRules >= 16;
+    }), "the sync's rule count covers the service");
   });
 
   it("follows endpoint changes with a partial sync and deletes the stale chain", async () => {
@@ -140,5 +145,118 @@ describe("ServiceProxy in a real network namespace", { skip }, () => {
     assert.match(text, /kubeproxy_sync_full_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/);
     assert.match(text, /kubeproxy_sync_partial_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/);
     assert.match(text, /kubeproxy_sync_proxy_rules_iptables_restore_failures_total\{ip_family="IPv4"\} 0/);
+  });
+});
+
+describe("ServiceProxy in nftables mode in a real network namespace", { skip }, () => {
+  const netns = `svcnet-t${randomBytes(4).toString("hex")}-nftproxy`;
+  const ip = new ExecIpRunner();
+  const iptables = new ExecIptables({ netns });
+  const nft = new ExecNft({ netns });
+  let api: TestApi;
+  let proxy: ServiceProxy;
+  const stop = new AbortController();
+  let running: Promise<void>;
+  let services: KubeClient<Service>;
+  let slices: KubeClient<EndpointSlice>;
+  const SVC = "service-UOJBH74F-default/nginx-service/tcp/";
+  const EP4 = "endpoint-4BWRJCQT-default/nginx-service/tcp/__10.1.13.4/80";
+
+  before(async () => {
+    await ip.ip(["netns", "add", netns]);
+    // Left over from iptables mode: starting in nftables mode must remove it.
+    for (const table of ["nat", "mangle"]) assert.equal((await iptables.iptables(["-t", table, "-N", table === "nat" ? "KUBE-SERVICES" : "KUBE-PROXY-CANARY"])).code, 0);
+    api = await startTestApi();
+    const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-proxy-test" });
+    services = new KubeClient<Service>(transport, requireResource("", "v1", "services"));
+    slices = new KubeClient<EndpointSlice>(transport, requireResource("discovery.k8s.io", "v1", "endpointslices"));
+    proxy = new ServiceProxy({
+      transport,
+      mode: "nftables",
+      commands: iptables,
+      nft,
+      config: { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["192.168.0.10"], clusterCIDR: "10.1.0.0/16", serviceCIDRs: ["10.0.0.0/24"] },
+      minSyncPeriodMs: 50,
+      syncPeriodMs: 300,
+      conntrack: false,
+    });
+    running = proxy.run(stop.signal);
+  });
+
+  after(async () => {
+    stop.abort();
+    await running?.catch(() => undefined);
+    await api?.close();
+    await ip.ip(["netns", "del", netns]).catch(() => undefined);
+  });
+
+  async function until(what: string, check: (table: string) => boolean, timeoutMs = 5000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let table = "";
+    while (Date.now() < end) {
+      table = await nft.listTable().catch(() => "");
+      if (check(table)) return table;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`${what}: not seen within ${timeoutMs} ms; table:\n${table}`);
+  }
+
+  async function statusShows(check: () => boolean): Promise<boolean> {
+    const end = Date.now() + 2000;
+    while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    return check();
+  }
+
+  it("removes iptables mode's chains and writes the seed's service with three endpoints", async () => {
+    await services.create({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "nginx-service", namespace: "default" },
+      spec: { clusterIP: "10.0.0.252", ports: [{ port: 8000, targetPort: 80, protocol: "TCP" }], selector: { app: "nginx" } },
+    } as Service);
+    await slices.create(slice("nginx-service", ["10.1.13.2", "10.1.13.3", "10.1.13.4"]));
+    const table = await until("nginx-service's chains", (t) => t.includes(EP4));
+    assert.match(table, /chain nat-prerouting \{\n\s+type nat hook prerouting priority dstnat; policy accept;\n\s+jump services/);
+    assert.match(table, new RegExp(`10\\.0\\.0\\.252 \\. tcp \\. 8000 : goto ${SVC.replaceAll("/", "\\/")}`));
+    assert.match(table, /numgen random mod 3 vmap \{ 0 : goto endpoint-YZSKHQER-default\/nginx-service\/tcp\/__10\.1\.13\.2\/80, 1 : goto endpoint-MLH6KRKJ/);
+    assert.match(table, /ip daddr 10\.0\.0\.0\/24 drop comment "Drop traffic to unallocated ClusterIPs"/);
+    assert.notEqual((await iptables.iptables(["-t", "nat", "-S", "KUBE-SERVICES", "1"])).code, 0, "iptables mode's KUBE-SERVICES is gone");
+    assert.notEqual((await iptables.iptables(["-t", "mangle", "-S", "KUBE-PROXY-CANARY", "1"])).code, 0, "iptables mode's canary is gone");
+  });
+
+  it("follows endpoint changes with a partial sync and deletes the stale chain a second later", async () => {
+    const fullBefore = proxy.status.fullSyncs;
+    const current = await slices.get("default", "nginx-service-abc");
+    await slices.update({ ...current, endpoints: (current.endpoints ?? []).slice(0, 2) });
+    await until("two endpoints", (t) => t.includes("numgen random mod 2"));
+    const gone = await until("the third endpoint's chain deleted", (t) => !t.includes(EP4), 5000);
+    assert.match(gone, /numgen random mod 2/);
+    assert.equal(proxy.status.fullSyncs, fullBefore, "an endpoint change is a partial sync");
+    assert.ok(!proxy.lastRestoreInput.includes("delete table"), "the partial transaction does not replace the table");
+  });
+
+  it("rejects at once when the service has no endpoints", async () => {
+    const current = await slices.get("default", "nginx-service-abc");
+    await slices.update({ ...current, endpoints: [] });
+    const table = await until("the no-endpoint element", (t) => t.includes("10.0.0.252 . tcp . 8000 comment \"default/nginx-service\" : goto reject-chain"));
+    assert.ok(!table.includes("10.0.0.252 . tcp . 8000 : goto"), "no dispatch element left");
+  });
+
+  it("serves kube-proxy's nftables metrics", () => {
+    const text = proxy.registry.render();
+    assert.match(text, /kubeproxy_sync_full_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/);
+    assert.match(text, /kubeproxy_sync_partial_proxy_rules_duration_seconds_count\{ip_family="IPv4"\} [1-9]/);
+    assert.match(text, /kubeproxy_sync_proxy_rules_nftables_sync_failures_total\{ip_family="IPv4"\} 0/);
+    assert.match(text, /kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total\{ip_family="IPv4"\} 0/);
+  });
+
+  it("repairs `nft flush ruleset` with a full sync", async () => {
+    const current = await slices.get("default", "nginx-service-abc");
+    await slices.update({ ...current, endpoints: slice("x", ["10.1.13.2"]).endpoints });
+    await until("one endpoint", (t) => t.includes("numgen random mod 1"));
+    const fullBefore = proxy.status.fullSyncs;
+    await nft.run("flush ruleset\n");
+    await until("the table back after the flush", (t) => t.includes("numgen random mod 1") && t.includes("jump services"), 5000);
+    assert.ok(await statusShows(() => proxy.status.fullSyncs > fullBefore), "the repair was a full sync");
   });
 });

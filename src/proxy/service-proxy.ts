@@ -1,6 +1,7 @@
 // The service proxy (kube-proxy's role) as one component: informers on Services, EndpointSlices
 // and this proxy's Node feed the change tracker; a bounded-frequency runner turns pending changes
-// into iptables syncs; a monitor forces a full sync when someone flushed the tables; UDP conntrack
+// into syncs of one backend (iptables or nftables, behind ProxyBackend); a monitor forces a full
+// sync when someone flushed the tables; starting in one mode removes the other mode's rules; UDP conntrack
 // entries that point at gone endpoints are removed after each sync; /metrics, /healthz, /livez and
 // the per-service health check ports are served. It reads the API only through the public client,
 // so it runs against svcnet or any Kubernetes API server.
@@ -19,6 +20,11 @@ import { ServiceHealthServers } from "./health/service-health-servers.js";
 import type { IptablesCommands } from "./iptables/iptables-commands.js";
 import type { CompletedSync } from "./iptables/iptables-proxier.js";
 import { IptablesProxier } from "./iptables/iptables-proxier.js";
+import { cleanupRules, iptablesRulesPresent } from "./iptables/netfilter-setup.js";
+import type { NftCommands } from "./nftables/nft-commands.js";
+import { cleanupNftables } from "./nftables/nft-commands.js";
+import type { NftablesCompletedSync } from "./nftables/nftables-proxier.js";
+import { NftablesProxier } from "./nftables/nftables-proxier.js";
 import { MetricsServer } from "./metrics/metrics-server.js";
 import type { ProxyMetrics } from "./metrics/proxy-metrics.js";
 import { createProxyMetrics } from "./metrics/proxy-metrics.js";
@@ -27,10 +33,34 @@ import { proxyServiceLabelSelector } from "./service-port-infos.js";
 import type { RulesProfile } from "./service-port-name.js";
 import type { NodeProxyConfig } from "./types.js";
 
+/** Which backend programs the kernel (kube-proxy's --proxy-mode). */
+export type ProxyMode = "iptables" | "nftables";
+
+/** One sync of either backend: what the component, conntrack cleanup and health need. */
+export type BackendSync = CompletedSync | NftablesCompletedSync;
+
+/**
+ * What the component needs from a proxier. Each backend writes its own rules only; switching
+ * modes is the component's job (it removes the other mode's rules before the first sync).
+ */
+export interface ProxyBackend {
+  readonly lastRestoreInput: string;
+  /** One sync; throws when writing the rules failed (the runner retries; the next sync is full). */
+  sync(): Promise<BackendSync>;
+  requestFullSync(): void;
+  /** False when someone removed or flushed the backend's rules. */
+  tablesIntact(): Promise<boolean>;
+}
+
 export interface ServiceProxyOptions {
   transport: Transport;
   config: NodeProxyConfig;
+  /** Default "iptables". */
+  mode?: ProxyMode;
+  /** iptables: programs the rules in iptables mode, and is cleaned up in nftables mode. */
   commands: IptablesCommands;
+  /** nft: programs the rules in nftables mode (required there), and is cleaned up in iptables mode. */
+  nft?: NftCommands;
   profile?: RulesProfile;
   /** --min-sync-period; default 1 s. */
   minSyncPeriodMs?: number;
@@ -56,7 +86,7 @@ export interface ServiceProxyOptions {
 export interface ServiceProxyStatus {
   syncs: number;
   fullSyncs: number;
-  lastSync?: CompletedSync;
+  lastSync?: BackendSync;
   lastError?: string;
 }
 
@@ -65,9 +95,10 @@ export class ServiceProxy {
   readonly metrics: ProxyMetrics;
   readonly health: ProxyHealthState;
   readonly status: ServiceProxyStatus = { syncs: 0, fullSyncs: 0 };
+  readonly mode: ProxyMode;
   readonly #o: ServiceProxyOptions & { minSyncPeriodMs: number; syncPeriodMs: number; clock: Clock; log: (line: string) => void; profile: RulesProfile };
   readonly #tracker: ProxyChangeTracker;
-  readonly #proxier: IptablesProxier;
+  readonly #proxier: ProxyBackend;
   readonly #serviceHealth: ServiceHealthServers | undefined;
   readonly #syncWaiters: (() => void)[] = [];
   #runner: BoundedFrequencyRunner | undefined;
@@ -83,30 +114,45 @@ export class ServiceProxy {
     this.#serviceHealth = options.healthCheckAddresses
       ? new ServiceHealthServers({ addresses: options.healthCheckAddresses, proxyHealthy: () => this.health.health(new Date(this.#o.clock.now())).healthy })
       : undefined;
-    this.#proxier = new IptablesProxier({
-      commands: options.commands,
-      tracker: this.#tracker,
-      config: options.config,
-      profile: this.#o.profile,
-      metrics: this.metrics,
-      syncPeriodMs: this.#o.syncPeriodMs,
-      now: () => this.#o.clock.now(),
-      afterSync: async (sync) => {
-        if (conntrack && sync.update.conntrackCleanupNeeded) {
-          const started = this.#o.clock.now();
-          try {
-            const r = await conntrack.reconcile(sync.update.state, sync.update.deletedUDPServicePorts);
-            this.metrics.conntrackReconcilerDeletedEntries.inc(r.deleted);
-          } catch (error) {
-            this.#o.log(`conntrack cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-          }
-          this.metrics.conntrackReconcilerSyncDuration.observe((this.#o.clock.now() - started) / 1000);
+    this.mode = options.mode ?? "iptables";
+    const afterSync = async (sync: BackendSync): Promise<void> => {
+      if (conntrack && sync.update.conntrackCleanupNeeded) {
+        const started = this.#o.clock.now();
+        try {
+          const r = await conntrack.reconcile(sync.update.state, sync.update.deletedUDPServicePorts);
+          this.metrics.conntrackReconcilerDeletedEntries.inc(r.deleted);
+        } catch (error) {
+          this.#o.log(`conntrack cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
         }
-        if (this.#serviceHealth) await this.#syncServiceHealth(sync);
-      },
-      wholeTableFullSync: options.wholeTableFullSync ?? "auto",
-      log: this.#o.log,
-    });
+        this.metrics.conntrackReconcilerSyncDuration.observe((this.#o.clock.now() - started) / 1000);
+      }
+      if (this.#serviceHealth) await this.#syncServiceHealth(sync);
+    };
+    if (this.mode === "nftables") {
+      if (!options.nft) throw new Error("nftables mode needs nft commands (ServiceProxyOptions.nft)");
+      this.#proxier = new NftablesProxier({
+        nft: options.nft,
+        tracker: this.#tracker,
+        config: options.config,
+        metrics: this.metrics,
+        now: () => this.#o.clock.now(),
+        afterSync,
+        log: this.#o.log,
+      });
+    } else {
+      this.#proxier = new IptablesProxier({
+        commands: options.commands,
+        tracker: this.#tracker,
+        config: options.config,
+        profile: this.#o.profile,
+        metrics: this.metrics,
+        syncPeriodMs: this.#o.syncPeriodMs,
+        now: () => this.#o.clock.now(),
+        afterSync,
+        wholeTableFullSync: options.wholeTableFullSync ?? "auto",
+        log: this.#o.log,
+      });
+    }
   }
 
   /** The restore input of the last successful sync. */
@@ -156,7 +202,7 @@ export class ServiceProxy {
     const servers: { close(): Promise<void> }[] = [];
     try {
       if (this.#o.metricsBindAddress !== undefined) {
-        const metrics = new MetricsServer({ bindAddress: this.#o.metricsBindAddress, registry: this.registry, proxyMode: "iptables" });
+        const metrics = new MetricsServer({ bindAddress: this.#o.metricsBindAddress, registry: this.registry, proxyMode: this.mode });
         const at = await metrics.start();
         servers.push(metrics);
         this.#o.log(`metrics on http://${at.host}:${at.port}/metrics`);
@@ -170,6 +216,7 @@ export class ServiceProxy {
       void services.run(signal);
       void slices.run(signal);
       void nodes.run(signal);
+      await this.#cleanupOtherMode();
       const synced = await Promise.all([services.waitForCacheSync(signal), slices.waitForCacheSync(signal)]);
       if (!synced.every(Boolean)) return;
       this.#runner = new BoundedFrequencyRunner({
@@ -207,6 +254,26 @@ export class ServiceProxy {
     for (const resolve of this.#syncWaiters.splice(0)) resolve();
   }
 
+  /**
+   * Removes the rules the other mode left (kube-proxy does this between iptables and nftables):
+   * starting in nftables mode deletes iptables mode's chains, and the other way round. Failures
+   * are logged, not fatal: the other mode's tools may simply be missing.
+   */
+  async #cleanupOtherMode(): Promise<void> {
+    try {
+      if (this.mode === "nftables") {
+        if (await iptablesRulesPresent(this.#o.commands)) {
+          await cleanupRules(this.#o.commands, this.#o.profile);
+          this.#o.log("removed iptables mode's rules (now in nftables mode)");
+        }
+      } else if (this.#o.nft && (await cleanupNftables(this.#o.nft))) {
+        this.#o.log("removed nftables mode's table (now in iptables mode)");
+      }
+    } catch (error) {
+      this.#o.log(`cleaning up the other proxy mode's rules failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Every sync period, check that our chains are still hooked in; if not, sync everything now. */
   async #monitorTables(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
@@ -214,7 +281,7 @@ export class ServiceProxy {
       if (signal.aborted) return;
       try {
         if (!(await this.#proxier.tablesIntact())) {
-          this.#o.log("kube-proxy chains are gone (tables flushed?): forcing a full sync");
+          this.#o.log(`${this.mode === "nftables" ? "the kube-proxy table is gone (nft flush ruleset?)" : "kube-proxy chains are gone (tables flushed?)"}: forcing a full sync`);
           this.#proxier.requestFullSync();
           this.#runner?.run();
         }
@@ -230,7 +297,7 @@ export class ServiceProxy {
     this.metrics.endpointChangesPending.set(pending.endpoints);
   }
 
-  async #syncServiceHealth(sync: CompletedSync): Promise<void> {
+  async #syncServiceHealth(sync: BackendSync): Promise<void> {
     const ports = new Map<string, number>();
     const local = new Map<string, number>();
     for (const [key, port] of sync.update.state.services) {

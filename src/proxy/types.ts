@@ -77,6 +77,11 @@ export interface NodeProxyConfig {
   conntrackTcpBeLiberal: boolean;
   /** topology.kubernetes.io/zone of this node, for topology hints. */
   zone?: string;
+  /**
+   * The Service CIDRs (nftables mode): traffic to an address in them that no Service holds is
+   * dropped. Undefined or empty: no such rule.
+   */
+  serviceCIDRs?: string[];
 }
 
 export const defaultNodeProxyConfig: NodeProxyConfig = {

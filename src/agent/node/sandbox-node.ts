@@ -69,7 +69,9 @@ import { ConntrackCleaner } from "../../proxy/conntrack/conntrack-cleaner.js";
 import type { IptablesBackend } from "../../proxy/iptables/iptables-commands.js";
 import { ExecIptables } from "../../proxy/iptables/iptables-commands.js";
 import type { RulesProfile } from "../../proxy/service-port-name.js";
+import { ExecNft } from "../../proxy/nftables/nft-commands.js";
 import { ServiceProxy } from "../../proxy/service-proxy.js";
+import type { ProxyMode } from "../../proxy/service-proxy.js";
 import { LoadBalancerSpeaker } from "../loadbalancer/load-balancer-speaker.js";
 import { defaultNodeProxyConfig } from "../../proxy/types.js";
 
@@ -99,8 +101,11 @@ export interface SandboxNodeOptions {
    * node with a named namespace (a sandbox node).
    */
   speaker?: false | { releaseOnStop?: boolean };
-  /** Run the service proxy in the node's namespace; false turns it off. Default: modern rules. */
-  proxy?: false | { profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
+  /**
+   * Run the service proxy in the node's namespace; false turns it off. Default: iptables mode,
+   * modern rules. `mode` picks kube-proxy's backend (iptables or nftables).
+   */
+  proxy?: false | { mode?: ProxyMode; profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
 
 type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec; startupProbe?: Probe & ProbeSpec };
@@ -238,7 +243,9 @@ export class SandboxNode {
     const netns = this.#net.netns;
     const proxy = new ServiceProxy({
       transport: this.#o.transport,
+      mode: settings.mode ?? "iptables",
       commands: new ExecIptables({ ...(netns !== undefined && { netns }), backend: settings.backend }),
+      nft: new ExecNft(netns !== undefined ? { netns } : {}),
       config: {
         ...defaultNodeProxyConfig,
         nodeName: this.#o.name,

@@ -49,6 +49,16 @@ export async function canaryPresent(cmds: IptablesCommands): Promise<boolean> {
   return result.code === 0;
 }
 
+/**
+ * Whether iptables mode left anything behind: the mangle canary or the nat KUBE-SERVICES chain.
+ * A missing iptables program counts as nothing left.
+ */
+export async function iptablesRulesPresent(cmds: IptablesCommands): Promise<boolean> {
+  if (await canaryPresent(cmds)) return true;
+  const services = await cmds.iptables(["-t", "nat", "-S", "KUBE-SERVICES", "1"]);
+  return services.code === 0;
+}
+
 /** Chain names declared in iptables-save output (`:NAME POLICY [p:b]`). */
 export function chainNamesOf(saveText: string): Set<string> {
   const names = new Set<string>();

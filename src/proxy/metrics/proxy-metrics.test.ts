@@ -22,6 +22,8 @@ test("kube-proxy's metrics carry upstream's names, types, labels and help texts"
     { name: "kubeproxy_sync_proxy_rules_service_changes_total", type: "counter", help: "Cumulative proxy rules Service changes", sample: /_total 0/ },
     { name: "kubeproxy_sync_proxy_rules_iptables_restore_failures_total", type: "counter", help: "Cumulative proxy iptables restore failures", sample: /\{ip_family="IPv4"\} 0/ },
     { name: "kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total", type: "counter", help: "Cumulative proxy iptables partial restore failures", sample: /\{ip_family="IPv4"\} 0/ },
+    { name: "kubeproxy_sync_proxy_rules_nftables_sync_failures_total", type: "counter", help: "Cumulative proxy nftables sync failures", sample: /\{ip_family="IPv4"\} 0/ },
+    { name: "kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total", type: "counter", help: "Cumulative proxy nftables cleanup failures", sample: /\{ip_family="IPv4"\} 0/ },
     { name: "kubeproxy_conntrack_reconciler_sync_duration_seconds", type: "histogram", help: "ReconcileConntrackFlowsLatency latency in seconds", sample: /_bucket\{ip_family="IPv4",le="0.001"\} 0/ },
     { name: "kubeproxy_conntrack_reconciler_deleted_entries_total", type: "counter", help: "Cumulative conntrack flows deleted by conntrack reconciler", sample: /\{ip_family="IPv4"\} 0/ },
   ];

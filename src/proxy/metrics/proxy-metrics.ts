@@ -47,6 +47,10 @@ export interface ProxyMetrics {
   serviceChangesTotal: Counter;
   iptablesRestoreFailures: Counter;
   iptablesPartialRestoreFailures: Counter;
+  /** nftables mode: failed sync transactions. */
+  nftablesSyncFailures: Counter;
+  /** nftables mode: failed deletions of stale chains. */
+  nftablesCleanupFailures: Counter;
   /** Label `table` ("filter" | "nat"): rules kube-proxy owns after the last sync. */
   iptablesTotal: Gauge;
   /** Label `table`: rules written by the last sync. */
@@ -85,6 +89,8 @@ export const proxyMetricDefinitions: readonly ProxyMetricDefinition[] = [
   { key: "serviceChangesTotal", name: "kubeproxy_sync_proxy_rules_service_changes_total", help: "Cumulative proxy rules Service changes", type: "counter", perFamily: false },
   { key: "iptablesRestoreFailures", name: "kubeproxy_sync_proxy_rules_iptables_restore_failures_total", help: "Cumulative proxy iptables restore failures", type: "counter", perFamily: true },
   { key: "iptablesPartialRestoreFailures", name: "kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total", help: "Cumulative proxy iptables partial restore failures", type: "counter", perFamily: true },
+  { key: "nftablesSyncFailures", name: "kubeproxy_sync_proxy_rules_nftables_sync_failures_total", help: "Cumulative proxy nftables sync failures", type: "counter", perFamily: true },
+  { key: "nftablesCleanupFailures", name: "kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total", help: "Cumulative proxy nftables cleanup failures", type: "counter", perFamily: true },
   { key: "iptablesTotal", name: "kubeproxy_sync_proxy_rules_iptables_total", help: "Total number of iptables rules owned by kube-proxy", type: "gauge", perFamily: true, labels: ["table"] },
   { key: "iptablesLast", name: "kubeproxy_sync_proxy_rules_iptables_last", help: "Number of iptables rules written by kube-proxy in last sync", type: "gauge", perFamily: true, labels: ["table"] },
   { key: "noLocalEndpointsTotal", name: "kubeproxy_sync_proxy_rules_no_local_endpoints_total", help: "Number of services with a Local traffic policy and no endpoints", type: "gauge", perFamily: true, labels: ["traffic_policy"] },
@@ -134,6 +140,8 @@ export function createProxyMetrics(registry: Registry, options: ProxyMetricsOpti
     serviceChangesTotal: counter("serviceChangesTotal"),
     iptablesRestoreFailures: counter("iptablesRestoreFailures"),
     iptablesPartialRestoreFailures: counter("iptablesPartialRestoreFailures"),
+    nftablesSyncFailures: counter("nftablesSyncFailures"),
+    nftablesCleanupFailures: counter("nftablesCleanupFailures"),
     iptablesTotal: gauge("iptablesTotal"),
     iptablesLast: gauge("iptablesLast"),
     noLocalEndpointsTotal: gauge("noLocalEndpointsTotal"),

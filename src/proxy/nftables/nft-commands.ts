@@ -1,0 +1,92 @@
+// The thin shell between the nftables proxier and the kernel: `nft -f -` transactions and the two
+// small queries the proxier needs, run directly or inside a network namespace (`ip netns exec`),
+// never through a shell. Reads never list the proxy's table (that grows with the services).
+
+import { runCommand } from "../iptables/iptables-commands.js";
+import type { CommandResult } from "../iptables/iptables-commands.js";
+import { FAMILY, FIREWALL_IPS_MAP, TABLE } from "./names.js";
+
+/** What the nftables proxier needs from nft. The real one execs; tests of pure callers may fake it. */
+export interface NftCommands {
+  /** `nft -f -` with `text` on stdin: one atomic transaction. Throws NftCommandError on failure. */
+  run(text: string): Promise<void>;
+  /**
+   * Whether `table ip kube-proxy` exists. Cheap whatever the table's size: nft fills its cache
+   * with every set of a table it lists (one netlink dump per anonymous vmap, i.e. per service),
+   * so even `nft list tables` costs ~1 s at 3,000 services; listing one small map does not.
+   */
+  tableExists(): Promise<boolean>;
+  /** `nft list table ip kube-proxy` (for tests and inspection; costs time with many services). */
+  listTable(): Promise<string>;
+  /** Where the commands act, for messages: "netns svcnet-x-core-v2-01" or "host". */
+  readonly where: string;
+}
+
+/** An nft invocation that failed; the message names the command and carries nft's first errors. */
+export class NftCommandError extends Error {
+  override readonly name = "NftCommandError";
+  readonly code = "NftCommandFailed";
+  readonly command: readonly string[];
+  readonly stderr: string;
+  readonly exitCode: number;
+
+  constructor(command: readonly string[], result: CommandResult) {
+    const detail = result.stderr.trim().split("\n").slice(0, 6).join("; ");
+    super(`\`${command.join(" ")}\` exited ${result.code}${detail ? `: ${detail}` : ""}`);
+    this.command = [...command];
+    this.stderr = result.stderr;
+    this.exitCode = result.code;
+  }
+}
+
+export interface ExecNftOptions {
+  /** Run inside this network namespace; the current one otherwise. */
+  netns?: string;
+  /** Kill nft after this many milliseconds; default 120 000 (a cold full sync of 50k services is large). */
+  timeoutMs?: number;
+}
+
+export class ExecNft implements NftCommands {
+  readonly where: string;
+  readonly #prefix: string[];
+  readonly #timeoutMs: number;
+
+  constructor(options: ExecNftOptions = {}) {
+    this.#prefix = options.netns === undefined ? [] : ["ip", "netns", "exec", options.netns];
+    this.where = options.netns === undefined ? "host" : `netns ${options.netns}`;
+    this.#timeoutMs = options.timeoutMs ?? 120_000;
+  }
+
+  async run(text: string): Promise<void> {
+    const command = [...this.#prefix, "nft", "-f", "-"];
+    const result = await runCommand(command, text, this.#timeoutMs);
+    if (result.code !== 0) throw new NftCommandError(command, result);
+  }
+
+  async tableExists(): Promise<boolean> {
+    // Our layout always has the firewall-ips map, and it is small (LoadBalancers with source ranges).
+    const probe = await runCommand([...this.#prefix, "nft", "list", "map", FAMILY, TABLE, FIREWALL_IPS_MAP], undefined, this.#timeoutMs);
+    if (probe.code === 0) return true;
+    // No nft program at all: certainly no table of ours.
+    if (probe.code === 127) return false;
+    // No such map: no table, or one in another layout. Listing table names is cheap when ours is absent.
+    const command = [...this.#prefix, "nft", "list", "tables", FAMILY];
+    const result = await runCommand(command, undefined, this.#timeoutMs);
+    if (result.code !== 0) throw new NftCommandError(command, result);
+    return result.stdout.split("\n").some((line) => line.trim() === `table ${FAMILY} ${TABLE}`);
+  }
+
+  async listTable(): Promise<string> {
+    const command = [...this.#prefix, "nft", "list", "table", FAMILY, TABLE];
+    const result = await runCommand(command, undefined, this.#timeoutMs);
+    if (result.code !== 0) throw new NftCommandError(command, result);
+    return result.stdout;
+  }
+}
+
+/** `nft delete table ip kube-proxy` if the table exists (`kube-proxy --cleanup`, or a switch to iptables mode). */
+export async function cleanupNftables(nft: NftCommands): Promise<boolean> {
+  if (!(await nft.tableExists())) return false;
+  await nft.run(`delete table ${FAMILY} ${TABLE}\n`);
+  return true;
+}
