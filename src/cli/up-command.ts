@@ -34,7 +34,8 @@ import { runHostPortForwarding } from "../sandbox/forwarder/host-port-forwarding
 import { runApiAccess } from "../sandbox/forwarder/api-access.js";
 import { nthNode } from "./agent-command.js";
 import { parseIptablesBackend } from "../proxy/iptables/iptables-commands.js";
-import { parseProfile } from "./proxy-flags.js";
+import type { ModeName } from "./proxy-flags.js";
+import { checkMode, parseProfile } from "./proxy-flags.js";
 import { runServer, serverHelp } from "./server-command.js";
 import { applyAddon } from "../server/addons/apply-addon.js";
 import { clusterDnsObjects, defaultClusterDnsOptions } from "../server/addons/cluster-dns.js";
@@ -43,7 +44,7 @@ import { writeKubeconfig } from "../server/kubeconfig.js";
 import { clusterIdentityFiles, ensureAdminToken, ensureCa } from "../server/pki.js";
 import { ensureServiceAccountKey, serviceAccountKeyFiles } from "../server/service-account-key.js";
 
-function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string): string {
+function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string, proxyMode: ModeName = "iptables"): string {
   return [
     "",
     `svcnet is up: the control plane and ${nodes} ${simulated ? "simulated " : ""}node(s) (core-v2-01… at 172.17.8.101…).`,
@@ -58,8 +59,8 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
     simulated
       ? "Simulated nodes run no proxy: Service IPs and NodePorts need the namespace sandbox (root)."
       : [
-          "Each node runs the service proxy (iptables, as kube-proxy). To see the seed's rules and use them:",
-          `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
+          `Each node runs the service proxy (${proxyMode}, as kube-proxy). To see the seed's rules and use them:`,
+          proxyMode === "nftables" ? `  ip netns exec svcnet-${id}-core-v2-01 nft list table ip kube-proxy` : `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
           "  curl http://127.0.0.1:<nodePort>/        (every TCP NodePort is forwarded to core-v2-01 from 127.0.0.1)",
           `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
           `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
@@ -131,6 +132,7 @@ Flags of up:
   --nodes n                 nodes core-v2-01… at 172.17.8.101… (default 2)
   --simulated auto|true|false  simulated nodes: pods Running without processes (default auto: true unless root)
   --sandbox-id id           names the sandbox's namespaces svcnet-<id>-* (default "up")
+  --proxy-mode m            the nodes' service proxy: "iptables" (default) or "nftables"
   --rules-profile p         "modern" (kube-proxy 1.32's rules, default) or "seed" (the seed's)
   --iptables-backend b      "system" (default), "nft" or "legacy"
   --store etcd              a highly available control plane: a real etcd cluster and API servers, each
@@ -162,6 +164,7 @@ export function runUp(argv: string[]): Promise<number> {
       "sandbox-id": { type: "string", default: "up" },
       "rules-profile": { type: "string", default: "modern" },
       "iptables-backend": { type: "string", default: "system" },
+      "proxy-mode": { type: "string", default: "iptables" },
       // Checked by upMode; accepted here only as their single-server values.
       servers: { type: "string", default: "1" },
     },
@@ -174,6 +177,7 @@ export function runUp(argv: string[]): Promise<number> {
       const simulated = flags.simulated === "true" || (flags.simulated === "auto" && !isRoot);
       const profile = parseProfile(flags["rules-profile"]);
       const backend = parseIptablesBackend(flags["iptables-backend"]);
+      const mode = proxyModeFlag(flags["proxy-mode"]);
       const transport = HttpsTransport.fromKubeconfig(cp.kubeconfigPath);
       const base = { name: "core-v2-01", ip: "172.17.8.101", podCIDR: "10.1.13.0/24" };
       const runs: Promise<void>[] = [];
@@ -187,7 +191,7 @@ export function runUp(argv: string[]): Promise<number> {
         const id = flags["sandbox-id"];
         const net = await buildSandbox(runner, id, count);
         const dataDir = resolve(join(cp.kubeconfigPath, ".."));
-        const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), profile, backend }, signal);
+        const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), mode, profile, backend }, signal);
         runs.push(...sandbox.runs);
         const control = await serveSandboxControl(controlSocketPath(dataDir), sandbox.nodes);
         runs.push(new Promise<void>((r) => signal.addEventListener("abort", () => void control.close().then(r), { once: true })));
@@ -208,9 +212,18 @@ export function runUp(argv: string[]): Promise<number> {
       }
       for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
       void Promise.allSettled(runs).then(() => transport.close());
-      console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"]));
+      console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"], mode));
     },
   });
+}
+
+/** --proxy-mode: the modes a sandbox node's proxy runs; the error says which there are. */
+function proxyModeFlag(value: string): ModeName {
+  try {
+    return checkMode(value, ["iptables", "nftables"]);
+  } catch (e) {
+    throw new Error((e instanceof Error ? e.message : String(e)).replace(/^--mode/, "--proxy-mode"));
+  }
 }
 
 /** Removes what an earlier run of sandbox `id` left and builds `count` node namespaces. */
@@ -228,7 +241,7 @@ async function buildSandbox(runner: ExecIpRunner, id: string, count: number): Pr
  * has stopped for good (after `signal` aborts).
  */
 function runSandboxNodes(
-  o: { net: SandboxNetwork; runner: IpRunner; transport: HttpsTransport; dataDir: string; profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend> },
+  o: { net: SandboxNetwork; runner: IpRunner; transport: HttpsTransport; dataDir: string; mode: ModeName; profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend> },
   signal: AbortSignal,
 ): { nodes: NodePart[]; runs: Promise<void>[] } {
   const { net, transport } = o;
@@ -240,7 +253,7 @@ function runSandboxNodes(
       signal,
       log: (line) => console.error(`svcnet: ${line}`),
       runAgent: (agentSignal, stopPodsOnExit) =>
-        new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { profile: o.profile, backend: o.backend } }).run(agentSignal),
+        new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, profile: o.profile, backend: o.backend } }).run(agentSignal),
     });
     part.launch();
     return part;
@@ -315,6 +328,7 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
         "sandbox-id": { type: "string", default: "up" },
         "rules-profile": { type: "string", default: "modern" },
         "iptables-backend": { type: "string", default: "system" },
+        "proxy-mode": { type: "string", default: "iptables" },
         ...Object.fromEntries(replicaFlags.map((f) => [f, { type: "string" as const }])),
       },
       strict: true,
@@ -335,9 +349,11 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
   if (!listen || Number(listen[2]) > 65535) return fail(`--listen must be 127.0.0.1:<port> with --store etcd (the API is offered on the host's loopback only), got ${JSON.stringify(values.listen)}`);
   let profile;
   let backend;
+  let proxyMode;
   try {
     profile = parseProfile(values["rules-profile"]);
     backend = parseIptablesBackend(values["iptables-backend"]);
+    proxyMode = proxyModeFlag(values["proxy-mode"]);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }
@@ -406,14 +422,14 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     console.log(`kubeconfig: ${kubeconfigPath}   (export KUBECONFIG=${kubeconfigPath})`);
 
     transport = HttpsTransport.fromKubeconfig(kubeconfigPath);
-    const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), profile, backend }, stop.signal);
+    const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), mode: proxyMode, profile, backend }, stop.signal);
     runs.push(...sandbox.runs);
     for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
     const etcdParts = etcd.plan.members.map((m) => new EtcdMemberPart(m.name, etcd));
     const control = await serveSandboxControl(controlSocketPath(dataDir), [...etcdParts, ...servers, ...sandbox.nodes]);
     undo.push({ what: "closing the control socket", run: () => control.close() });
     await applyAddons(transport);
-    console.log(banner(kubeconfigPath, count, false, id));
+    console.log(banner(kubeconfigPath, count, false, id, proxyMode));
     console.log(`Control plane: etcd on ${etcd.plan.clientUrls.join(", ")}; API servers on ${plans.map((p) => `${p.address.ip}:${p.address.port}`).join(", ")} (kubectl get ep kubernetes).`);
     console.log(`Rehearse faults: svcnet sandbox parts --data-dir ${dataDir}; svcnet sandbox stop etcd-2 --signal KILL; svcnet sandbox start etcd-2`);
     console.log(`etcd's data stays in ${etcdRoot} after Ctrl-C: the next svcnet up --store etcd finds the cluster as it left it (remove it to start empty).`);
