@@ -6,7 +6,7 @@
 DEB_PACKAGES := iptables nftables conntrack iproute2 iputils-arping nginx-light dnsutils etcd-server curl openssl ca-certificates util-linux mount
 SHELL := /bin/bash
 
-.PHONY: build deps debs npm up test lint typecheck unit e2e bench bench-dns clean
+.PHONY: build deps debs npm up test lint typecheck unit e2e bench bench-dns bench-userspace clean
 
 build: deps dist/.built
 
@@ -62,6 +62,17 @@ bench-dns: build
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	node dist/bench/dns-perf.js
+
+# The userspace proxy benchmark forwards the same backend through svcnet, HAProxy and socat.
+BENCH_PROXY_PACKAGES := haproxy socat
+bench-userspace: build
+	@missing=$$(for p in $(BENCH_PROXY_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	node dist/bench/userspace-proxy.js
 
 clean:
 	rm -rf dist

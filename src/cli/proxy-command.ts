@@ -1,7 +1,8 @@
 // `svcnet proxy`: the service proxy (kube-proxy's role) on its own, against any Kubernetes API
 // server. It programs iptables or nftables (--mode) in the namespace it runs in — or, with
-// --netns, in a named network namespace (the sandbox's nodes) — and serves /metrics and /healthz
-// like kube-proxy. Starting in one mode removes the other mode's rules; --cleanup removes both.
+// --netns, in a named network namespace (the sandbox's nodes) — or proxies connections itself
+// (--mode userspace, in the namespace it runs in), and serves /metrics and /healthz like
+// kube-proxy. Starting in one mode removes the other modes' rules; --cleanup removes them all.
 
 import { parseArgs } from "node:util";
 import { requireResource } from "../api/resources.js";
@@ -12,6 +13,7 @@ import { ExecIptables, parseIptablesBackend } from "../proxy/iptables/iptables-c
 import { cleanupRules } from "../proxy/iptables/netfilter-setup.js";
 import { ExecNft, cleanupNftables } from "../proxy/nftables/nft-commands.js";
 import { ServiceProxy } from "../proxy/service-proxy.js";
+import { DummyInterfaceAddresses, ExecIpCommand, cleanupUserspace } from "../proxy/userspace/service-address-interface.js";
 import { parseCIDR } from "../allocators/cidr.js";
 import { FlagError, checkMode, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
 import { parseDuration } from "./server-command.js";
@@ -26,8 +28,12 @@ Flags:
   --kubeconfig path              credentials for the API server (default "./.svcnet/kubeconfig")
   --node-name name               this node (default: the hostname); its endpoints are local
   --node-ip ip[,ip]              this node's addresses (default: the Node's InternalIP)
-  --mode m                       iptables (default) or nftables (one "kube-proxy" table, one nft
-                                 transaction per sync); starting in one mode removes the other's rules
+  --mode m                       iptables (default), nftables (one "kube-proxy" table, one nft
+                                 transaction per sync) or userspace (the proxy forwards TCP and UDP
+                                 itself, listening on the service addresses: as root it puts them on
+                                 the interface svcnet-svc0; without root, use a 127.x service range);
+                                 starting in one mode removes the other modes' rules
+  --udp-timeout d                userspace mode: idle time after which a UDP session ends (default 30s)
   --rules-profile p              iptables mode: "modern" (default) or "seed" (kube-proxy 1.2's layout, as in the seed)
   --service-cidr cidrs           nftables mode: drop traffic to addresses in these ranges no Service holds
   --cluster-cidr cidr            the pod range (enables masquerading of off-cluster traffic to ClusterIPs)
@@ -58,6 +64,7 @@ export async function runProxy(argv: string[]): Promise<number> {
         netns: { type: "string" },
         "iptables-backend": { type: "string", default: "system" },
         "service-cidr": { type: "string", default: "" },
+        "udp-timeout": { type: "string", default: "30s" },
         cleanup: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -74,7 +81,12 @@ export async function runProxy(argv: string[]): Promise<number> {
     } catch (e) {
       throw new FlagError(`--iptables-backend: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const mode = checkMode(values.mode, ["iptables", "nftables"]);
+    const mode = checkMode(values.mode, ["iptables", "nftables", "userspace"]);
+    // A userspace proxy listens in its own process: it serves the namespace it runs in.
+    if (mode === "userspace" && values.netns !== undefined) throw new FlagError("--mode userspace proxies in this process's own namespace: run it there (ip netns exec NAME svcnet proxy --mode userspace …) instead of --netns");
+    const udpTimeout = parseDuration(values["udp-timeout"]);
+    if (udpTimeout === undefined || udpTimeout <= 0) throw new FlagError(`--udp-timeout ${JSON.stringify(values["udp-timeout"])} is not a positive duration (e.g. 30s)`);
+    const userspaceIp = new ExecIpCommand({ netns: values.netns });
     const commands = new ExecIptables({ netns: values.netns, backend });
     const nft = new ExecNft({ netns: values.netns });
     if (values.cleanup) {
@@ -82,8 +94,9 @@ export async function runProxy(argv: string[]): Promise<number> {
       const failures: string[] = [];
       await cleanupRules(commands, profile).catch((e: unknown) => failures.push(`iptables: ${e instanceof Error ? e.message : String(e)}`));
       await cleanupNftables(nft).catch((e: unknown) => failures.push(`nftables: ${e instanceof Error ? e.message : String(e)}`));
+      await cleanupUserspace(userspaceIp).catch((e: unknown) => failures.push(`userspace: ${e instanceof Error ? e.message : String(e)}`));
       if (failures.length > 0) throw new Error(`cleanup incomplete (${commands.where}): ${failures.join("; ")}`);
-      console.log(`svcnet proxy: removed the proxy's iptables rules and nftables table (${commands.where})`);
+      console.log(`svcnet proxy: removed the proxy's iptables rules, nftables table and service address interface (${commands.where})`);
       return 0;
     }
     const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
@@ -92,7 +105,7 @@ export async function runProxy(argv: string[]): Promise<number> {
     const syncPeriod = parseDuration(values["sync-period"]);
     if (minSync === undefined) throw new FlagError(`--min-sync-period ${JSON.stringify(values["min-sync-period"])} is not a duration (e.g. 1s, 500ms)`);
     if (syncPeriod === undefined || syncPeriod <= 0) throw new FlagError(`--sync-period ${JSON.stringify(values["sync-period"])} is not a positive duration (e.g. 30s)`);
-    const config = { ...nodeConfigFromFlags({ ...values, "node-name": values["node-name"] || hostname() }, ["iptables", "nftables"]), serviceCIDRs };
+    const config = { ...nodeConfigFromFlags({ ...values, "node-name": values["node-name"] || hostname() }, ["iptables", "nftables", "userspace"]), serviceCIDRs };
     try {
       transport = HttpsTransport.fromKubeconfig(values.kubeconfig);
     } catch (e) {
@@ -112,6 +125,9 @@ export async function runProxy(argv: string[]): Promise<number> {
       healthzBindAddress: values["healthz-bind-address"] || undefined,
       healthCheckAddresses: config.nodeIPs.length > 0 ? config.nodeIPs : undefined,
       conntrack: new ConntrackCleaner({ netns: values.netns }),
+      serviceAddresses: mode === "userspace" && process.getuid?.() === 0 ? new DummyInterfaceAddresses({ ip: userspaceIp }) : undefined,
+      udpIdleTimeoutMs: udpTimeout,
+      userspaceIp,
       log: (line) => console.error(`svcnet proxy: ${line}`),
     });
   } catch (e) {

@@ -38,7 +38,7 @@ export function parseProfile(value: string): RulesProfile {
 }
 
 /** Proxy modes a command accepts; `svcnet trace` reads iptables rules only, so far. */
-export type ModeName = "iptables" | "nftables";
+export type ModeName = "iptables" | "nftables" | "userspace";
 
 /** The --mode value, if this command supports it; otherwise a one-line error naming what it does support. */
 export function checkMode<M extends ModeName>(value: string, supported: readonly M[] = ["iptables"] as M[]): M {

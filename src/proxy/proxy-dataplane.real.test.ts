@@ -83,7 +83,7 @@ async function dnatCounters(netns: string): Promise<Map<string, number>> {
 }
 
 /** What the rules look like in each mode, for the checks that read them. */
-const modeChecks: Record<ProxyMode, { endpointCount(nodeNetns: string): Promise<number>; hasAffinity(nodeNetns: string): Promise<boolean> }> = {
+const modeChecks: Record<Exclude<ProxyMode, "userspace">, { endpointCount(nodeNetns: string): Promise<number>; hasAffinity(nodeNetns: string): Promise<boolean> }> = {
   iptables: {
     async endpointCount(node) {
       const nat = await inNetns(node, ["iptables-save", "-t", "nat"]);

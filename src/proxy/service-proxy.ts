@@ -1,6 +1,6 @@
 // The service proxy (kube-proxy's role) as one component: informers on Services, EndpointSlices
 // and this proxy's Node feed the change tracker; a bounded-frequency runner turns pending changes
-// into syncs of one backend (iptables or nftables, behind ProxyBackend); a monitor forces a full
+// into syncs of one backend (iptables, nftables or userspace, behind ProxyBackend); a monitor forces a full
 // sync when someone flushed the tables; starting in one mode removes the other mode's rules; UDP conntrack
 // entries that point at gone endpoints are removed after each sync; /metrics, /healthz, /livez and
 // the per-service health check ports are served. It reads the API only through the public client,
@@ -32,12 +32,16 @@ import { Registry } from "./metrics/registry.js";
 import { proxyServiceLabelSelector } from "./service-port-infos.js";
 import type { RulesProfile } from "./service-port-name.js";
 import type { NodeProxyConfig } from "./types.js";
+import type { IpCommand, ServiceAddresses } from "./userspace/service-address-interface.js";
+import { cleanupUserspace } from "./userspace/service-address-interface.js";
+import type { UserspaceCompletedSync } from "./userspace/userspace-proxier.js";
+import { UserspaceProxier } from "./userspace/userspace-proxier.js";
 
 /** Which backend programs the kernel (kube-proxy's --proxy-mode). */
-export type ProxyMode = "iptables" | "nftables";
+export type ProxyMode = "iptables" | "nftables" | "userspace";
 
 /** One sync of either backend: what the component, conntrack cleanup and health need. */
-export type BackendSync = CompletedSync | NftablesCompletedSync;
+export type BackendSync = CompletedSync | NftablesCompletedSync | UserspaceCompletedSync;
 
 /**
  * What the component needs from a proxier. Each backend writes its own rules only; switching
@@ -77,8 +81,17 @@ export interface ServiceProxyOptions {
    * so on iptables' nf_tables backend, where --noflush restores of whole tables are quadratic.
    */
   wholeTableFullSync?: boolean | "auto";
-  /** Clean stale UDP conntrack entries (needs the conntrack tool); default true. */
+  /** Clean stale UDP conntrack entries (needs the conntrack tool); default true. Never in userspace mode (no NAT). */
   conntrack?: ConntrackCleaner | false;
+  /**
+   * userspace mode: how service addresses become local so listeners can bind them (a dummy
+   * interface, as root); undefined when they already are (a 127.x service range, rootless).
+   */
+  serviceAddresses?: ServiceAddresses;
+  /** userspace mode: idle timeout of UDP sessions (--udp-timeout); default 30 s. */
+  udpIdleTimeoutMs?: number;
+  /** `ip` where a userspace proxy may have left its service address interface (removed in the other modes). */
+  userspaceIp?: IpCommand;
   clock?: Clock;
   log?: (line: string) => void;
 }
@@ -99,6 +112,8 @@ export class ServiceProxy {
   readonly #o: ServiceProxyOptions & { minSyncPeriodMs: number; syncPeriodMs: number; clock: Clock; log: (line: string) => void; profile: RulesProfile };
   readonly #tracker: ProxyChangeTracker;
   readonly #proxier: ProxyBackend;
+  /** The userspace proxier when in that mode: its listeners are closed when the proxy stops. */
+  readonly #userspace: UserspaceProxier | undefined;
   readonly #serviceHealth: ServiceHealthServers | undefined;
   readonly #syncWaiters: (() => void)[] = [];
   #runner: BoundedFrequencyRunner | undefined;
@@ -110,11 +125,11 @@ export class ServiceProxy {
     this.metrics = createProxyMetrics(this.registry);
     this.health = new ProxyHealthState({ start: now, syncPeriodMs: this.#o.syncPeriodMs });
     this.#tracker = new ProxyChangeTracker(options.config.nodeName, { startedAt: now });
-    const conntrack = options.conntrack === false ? undefined : options.conntrack;
+    this.mode = options.mode ?? "iptables";
+    const conntrack = options.conntrack === false || this.mode === "userspace" ? undefined : options.conntrack;
     this.#serviceHealth = options.healthCheckAddresses
       ? new ServiceHealthServers({ addresses: options.healthCheckAddresses, proxyHealthy: () => this.health.health(new Date(this.#o.clock.now())).healthy })
       : undefined;
-    this.mode = options.mode ?? "iptables";
     const afterSync = async (sync: BackendSync): Promise<void> => {
       if (conntrack && sync.update.conntrackCleanupNeeded) {
         const started = this.#o.clock.now();
@@ -128,7 +143,19 @@ export class ServiceProxy {
       }
       if (this.#serviceHealth) await this.#syncServiceHealth(sync);
     };
-    if (this.mode === "nftables") {
+    if (this.mode === "userspace") {
+      this.#userspace = new UserspaceProxier({
+        tracker: this.#tracker,
+        config: options.config,
+        metrics: this.metrics,
+        registry: this.registry,
+        serviceAddresses: options.serviceAddresses,
+        udpIdleTimeoutMs: options.udpIdleTimeoutMs,
+        afterSync,
+        log: this.#o.log,
+      });
+      this.#proxier = this.#userspace;
+    } else if (this.mode === "nftables") {
       if (!options.nft) throw new Error("nftables mode needs nft commands (ServiceProxyOptions.nft)");
       this.#proxier = new NftablesProxier({
         nft: options.nft,
@@ -238,6 +265,7 @@ export class ServiceProxy {
       await this.#monitorTables(signal);
       await this.#runner.stop();
     } finally {
+      await this.#userspace?.close().catch((e: unknown) => this.#o.log(`closing the userspace proxy: ${e instanceof Error ? e.message : String(e)}`));
       await Promise.allSettled(servers.map((s) => s.close()));
       await this.#serviceHealth?.close();
     }
@@ -261,13 +289,15 @@ export class ServiceProxy {
    */
   async #cleanupOtherMode(): Promise<void> {
     try {
-      if (this.mode === "nftables") {
-        if (await iptablesRulesPresent(this.#o.commands)) {
-          await cleanupRules(this.#o.commands, this.#o.profile);
-          this.#o.log("removed iptables mode's rules (now in nftables mode)");
-        }
-      } else if (this.#o.nft && (await cleanupNftables(this.#o.nft))) {
-        this.#o.log("removed nftables mode's table (now in iptables mode)");
+      if (this.mode !== "iptables" && (await iptablesRulesPresent(this.#o.commands))) {
+        await cleanupRules(this.#o.commands, this.#o.profile);
+        this.#o.log(`removed iptables mode's rules (now in ${this.mode} mode)`);
+      }
+      if (this.mode !== "nftables" && this.#o.nft && (await cleanupNftables(this.#o.nft))) {
+        this.#o.log(`removed nftables mode's table (now in ${this.mode} mode)`);
+      }
+      if (this.mode !== "userspace" && this.#o.userspaceIp && (await cleanupUserspace(this.#o.userspaceIp))) {
+        this.#o.log(`removed the userspace mode's service address interface (now in ${this.mode} mode)`);
       }
     } catch (error) {
       this.#o.log(`cleaning up the other proxy mode's rules failed: ${error instanceof Error ? error.message : String(error)}`);

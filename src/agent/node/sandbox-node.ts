@@ -240,6 +240,8 @@ export class SandboxNode {
   #startProxy(signal: AbortSignal): Promise<void> {
     const settings = this.#o.proxy;
     if (settings === false) return Promise.resolve();
+    // A userspace proxy listens in its own process's namespace, which is not the node's here.
+    if (settings.mode === "userspace") return Promise.reject(new Error("the userspace proxy mode does not run inside a node agent yet: run `svcnet proxy --mode userspace` in the node's namespace"));
     const netns = this.#net.netns;
     const proxy = new ServiceProxy({
       transport: this.#o.transport,
