@@ -60,7 +60,12 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
       ? "Simulated nodes run no proxy: Service IPs and NodePorts need the namespace sandbox (root)."
       : [
           `Each node runs the service proxy (${proxyMode}, as kube-proxy). To see the seed's rules and use them:`,
-          proxyMode === "nftables" ? `  ip netns exec svcnet-${id}-core-v2-01 nft list table ip kube-proxy` : `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
+          {
+            iptables: `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
+            nftables: `  ip netns exec svcnet-${id}-core-v2-01 nft list table ip kube-proxy`,
+            // No rules: the proxy listens on the service addresses it put on svcnet-svc0.
+            userspace: `  ip netns exec svcnet-${id}-core-v2-01 ip -4 address show dev svcnet-svc0; ip netns exec svcnet-${id}-core-v2-01 ss -ltnp`,
+          }[proxyMode],
           "  curl http://127.0.0.1:<nodePort>/        (every TCP NodePort is forwarded to core-v2-01 from 127.0.0.1)",
           `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
           `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
@@ -132,7 +137,8 @@ Flags of up:
   --nodes n                 nodes core-v2-01… at 172.17.8.101… (default 2)
   --simulated auto|true|false  simulated nodes: pods Running without processes (default auto: true unless root)
   --sandbox-id id           names the sandbox's namespaces svcnet-<id>-* (default "up")
-  --proxy-mode m            the nodes' service proxy: "iptables" (default) or "nftables"
+  --proxy-mode m            the nodes' service proxy: "iptables" (default), "nftables" or
+                            "userspace" (a process in each node's namespace forwarding itself)
   --rules-profile p         "modern" (kube-proxy 1.32's rules, default) or "seed" (the seed's)
   --iptables-backend b      "system" (default), "nft" or "legacy"
   --store etcd              a highly available control plane: a real etcd cluster and API servers, each
@@ -191,7 +197,10 @@ export function runUp(argv: string[]): Promise<number> {
         const id = flags["sandbox-id"];
         const net = await buildSandbox(runner, id, count);
         const dataDir = resolve(join(cp.kubeconfigPath, ".."));
-        const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), mode, profile, backend }, signal);
+        const sandbox = runSandboxNodes(
+          { net, runner, transport, dataDir: join(dataDir, "nodes"), mode, profile, backend, sandboxApi: { server: `https://${cp.advertiseAddress}:${cp.address.port}`, caCert: ensureCa(dataDir), token: ensureAdminToken(dataDir) } },
+          signal,
+        );
         runs.push(...sandbox.runs);
         const control = await serveSandboxControl(controlSocketPath(dataDir), sandbox.nodes);
         runs.push(new Promise<void>((r) => signal.addEventListener("abort", () => void control.close().then(r), { once: true })));
@@ -220,7 +229,7 @@ export function runUp(argv: string[]): Promise<number> {
 /** --proxy-mode: the modes a sandbox node's proxy runs; the error says which there are. */
 function proxyModeFlag(value: string): ModeName {
   try {
-    return checkMode(value, ["iptables", "nftables"]);
+    return checkMode(value, ["iptables", "nftables", "userspace"]);
   } catch (e) {
     throw new Error((e instanceof Error ? e.message : String(e)).replace(/^--mode/, "--proxy-mode"));
   }
@@ -241,11 +250,27 @@ async function buildSandbox(runner: ExecIpRunner, id: string, count: number): Pr
  * has stopped for good (after `signal` aborts).
  */
 function runSandboxNodes(
-  o: { net: SandboxNetwork; runner: IpRunner; transport: HttpsTransport; dataDir: string; mode: ModeName; profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend> },
+  o: {
+    net: SandboxNetwork;
+    runner: IpRunner;
+    transport: HttpsTransport;
+    dataDir: string;
+    mode: ModeName;
+    profile: ReturnType<typeof parseProfile>;
+    backend: ReturnType<typeof parseIptablesBackend>;
+    /** userspace mode: the API as the node namespaces reach it, for the proxies' kubeconfigs. */
+    sandboxApi?: { server: string; caCert: string; token: string };
+  },
   signal: AbortSignal,
 ): { nodes: NodePart[]; runs: Promise<void>[] } {
   const { net, transport } = o;
   const nodes = net.nodes.map((n) => {
+    const proxyKubeconfig = join(o.dataDir, n.name, "proxy.kubeconfig");
+    if (o.mode === "userspace") {
+      if (!o.sandboxApi) throw new Error("--proxy-mode userspace needs the API's address inside the sandbox");
+      mkdirSync(join(o.dataDir, n.name), { recursive: true, mode: 0o700 });
+      writeKubeconfig(proxyKubeconfig, o.sandboxApi);
+    }
     const part = new NodePart({
       node: n,
       underlayNetns: net.plan.underlay.netns,
@@ -253,7 +278,7 @@ function runSandboxNodes(
       signal,
       log: (line) => console.error(`svcnet: ${line}`),
       runAgent: (agentSignal, stopPodsOnExit) =>
-        new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, profile: o.profile, backend: o.backend } }).run(agentSignal),
+        new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, kubeconfig: proxyKubeconfig, profile: o.profile, backend: o.backend } }).run(agentSignal),
     });
     part.launch();
     return part;
@@ -422,7 +447,11 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     console.log(`kubeconfig: ${kubeconfigPath}   (export KUBECONFIG=${kubeconfigPath})`);
 
     transport = HttpsTransport.fromKubeconfig(kubeconfigPath);
-    const sandbox = runSandboxNodes({ net, runner, transport, dataDir: join(dataDir, "nodes"), mode: proxyMode, profile, backend }, stop.signal);
+    const sandbox = runSandboxNodes(
+      // The userspace proxies reach the first API server directly on the underlay.
+      { net, runner, transport, dataDir: join(dataDir, "nodes"), mode: proxyMode, profile, backend, sandboxApi: { server: `https://${plans[0].address.ip}:${plans[0].address.port}`, caCert, token } },
+      stop.signal,
+    );
     runs.push(...sandbox.runs);
     for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
     const etcdParts = etcd.plan.members.map((m) => new EtcdMemberPart(m.name, etcd));

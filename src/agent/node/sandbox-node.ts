@@ -46,6 +46,7 @@ import { isImageError, resolveImage } from "../images/images.js";
 import { HostLocalIpam } from "../ipam/host-local-ipam.js";
 import { parseIpamState } from "../ipam/ipam-state.js";
 import { NodeRegistration } from "../node-registration.js";
+import { runUserspaceProxyProcess } from "./userspace-proxy-process.js";
 import type { ProbeSpec } from "../probes/probe-state.js";
 import { initialProbeState, nextProbeState, probeTiming } from "../probes/probe-state.js";
 import type { Probe } from "../probes/run-probe.js";
@@ -103,9 +104,10 @@ export interface SandboxNodeOptions {
   speaker?: false | { releaseOnStop?: boolean };
   /**
    * Run the service proxy in the node's namespace; false turns it off. Default: iptables mode,
-   * modern rules. `mode` picks kube-proxy's backend (iptables or nftables).
+   * modern rules. `mode` picks kube-proxy's backend (iptables or nftables) or the userspace proxy,
+   * which runs as a process in the node's namespace with `kubeconfig` (its server reachable there).
    */
-  proxy?: false | { mode?: ProxyMode; profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
+  proxy?: false | { mode?: ProxyMode; kubeconfig?: string; profile?: RulesProfile; backend?: IptablesBackend; clusterCIDR?: string; minSyncPeriodMs?: number; syncPeriodMs?: number; masqueradeAll?: boolean };
 }
 
 type ProbedContainer = Container & { readinessProbe?: Probe & ProbeSpec; livenessProbe?: Probe & ProbeSpec; startupProbe?: Probe & ProbeSpec };
@@ -240,9 +242,14 @@ export class SandboxNode {
   #startProxy(signal: AbortSignal): Promise<void> {
     const settings = this.#o.proxy;
     if (settings === false) return Promise.resolve();
-    // A userspace proxy listens in its own process's namespace, which is not the node's here.
-    if (settings.mode === "userspace") return Promise.reject(new Error("the userspace proxy mode does not run inside a node agent yet: run `svcnet proxy --mode userspace` in the node's namespace"));
     const netns = this.#net.netns;
+    // A userspace proxy listens on the service addresses, so it runs inside the node's namespace.
+    if (settings.mode === "userspace") {
+      if (netns === undefined || settings.kubeconfig === undefined) {
+        return Promise.reject(new Error("the userspace proxy on a node agent needs the node's namespace and a kubeconfig reachable from it (proxy.kubeconfig)"));
+      }
+      return runUserspaceProxyProcess({ netns, kubeconfig: settings.kubeconfig, nodeName: this.#o.name, nodeIP: this.#o.nodeIP, log: (line) => console.error(`svcnet proxy ${this.#o.name}: ${line}`) }, signal);
+    }
     const proxy = new ServiceProxy({
       transport: this.#o.transport,
       mode: settings.mode ?? "iptables",
