@@ -16,6 +16,8 @@
 
 import type { Server, Socket } from "node:net";
 import { connect, createServer } from "node:net";
+import type { ProtocolCounters } from "./userspace-metrics.js";
+import { protocolCounters } from "./userspace-metrics.js";
 import type { ForwarderContext } from "./forwarder-context.js";
 import { hasEndpoints, plainIP, poolFor } from "./forwarder-context.js";
 import type { EndpointTarget, ListenerSpec } from "./listener-plan.js";
@@ -26,25 +28,12 @@ export class TcpForwarder {
   #server: Server | undefined;
   readonly #connections = new Set<Socket>();
   #closed = false;
-  readonly #forwarded;
-  readonly #failed;
-  readonly #connectFailures;
-  readonly #bytesTo;
-  readonly #bytesFrom;
-  readonly #active;
-  readonly #listeners;
+  readonly #counters: ProtocolCounters;
 
   constructor(spec: ListenerSpec, ctx: ForwarderContext) {
     this.#spec = spec;
     this.#ctx = ctx;
-    const m = ctx.metrics;
-    this.#forwarded = m.connections.labels({ protocol: "tcp", result: "forwarded" });
-    this.#failed = m.connections.labels({ protocol: "tcp", result: "failed" });
-    this.#connectFailures = m.connectFailures.labels({ protocol: "tcp" });
-    this.#bytesTo = m.bytes.labels({ protocol: "tcp", direction: "to_endpoint" });
-    this.#bytesFrom = m.bytes.labels({ protocol: "tcp", direction: "from_endpoint" });
-    this.#active = m.active.labels({ protocol: "tcp" });
-    this.#listeners = m.listeners.labels({ protocol: "tcp" });
+    this.#counters = protocolCounters(ctx.metrics, "tcp");
   }
 
   get spec(): ListenerSpec {
@@ -118,7 +107,7 @@ export class TcpForwarder {
           return;
         }
         this.#server = server;
-        this.#listeners.inc();
+        this.#counters.listeners.inc();
         resolve();
       });
     });
@@ -128,17 +117,17 @@ export class TcpForwarder {
     if (!this.#server) return;
     this.#server.close();
     this.#server = undefined;
-    this.#listeners.dec();
+    this.#counters.listeners.dec();
   }
 
   #accept(client: Socket): void {
     this.#connections.add(client);
-    this.#active.inc();
+    this.#counters.active.inc();
     client.once("close", () => {
       this.#connections.delete(client);
-      this.#active.dec();
-      this.#bytesTo.inc(client.bytesRead);
-      this.#bytesFrom.inc(client.bytesWritten);
+      this.#counters.active.dec();
+      this.#counters.bytesTo.inc(client.bytesRead);
+      this.#counters.bytesFrom.inc(client.bytesWritten);
     });
     client.on("error", () => undefined);
     const clientIP = plainIP(client.remoteAddress);
@@ -159,14 +148,14 @@ export class TcpForwarder {
       }
       if (backend) {
         this.#ctx.balancer.connected(poolKey, clientIP, target.endpoint);
-        this.#forwarded.inc();
+        this.#counters.forwarded.inc();
         this.#splice(client, backend);
         return;
       }
-      this.#connectFailures.inc();
+      this.#counters.connectFailures.inc();
       this.#ctx.balancer.failed(poolKey, clientIP, target.endpoint);
     }
-    this.#failed.inc();
+    this.#counters.failed.inc();
     if (!client.destroyed) client.resetAndDestroy();
   }
 

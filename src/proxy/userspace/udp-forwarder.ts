@@ -15,6 +15,8 @@
 
 import type { RemoteInfo, Socket } from "node:dgram";
 import { createSocket } from "node:dgram";
+import type { ProtocolCounters } from "./userspace-metrics.js";
+import { protocolCounters } from "./userspace-metrics.js";
 import type { ForwarderContext } from "./forwarder-context.js";
 import { hasEndpoints, poolFor } from "./forwarder-context.js";
 import type { ListenerSpec } from "./listener-plan.js";
@@ -47,26 +49,13 @@ export class UdpForwarder {
   #socket: Socket | undefined;
   readonly #sessions = new Map<string, Session>();
   #closed = false;
-  readonly #forwarded;
-  readonly #failed;
-  readonly #connectFailures;
-  readonly #bytesTo;
-  readonly #bytesFrom;
-  readonly #active;
-  readonly #listeners;
+  readonly #counters: ProtocolCounters;
 
   constructor(spec: ListenerSpec, ctx: ForwarderContext, options: UdpForwarderOptions) {
     this.#spec = spec;
     this.#ctx = ctx;
     this.#o = options;
-    const m = ctx.metrics;
-    this.#forwarded = m.connections.labels({ protocol: "udp", result: "forwarded" });
-    this.#failed = m.connections.labels({ protocol: "udp", result: "failed" });
-    this.#connectFailures = m.connectFailures.labels({ protocol: "udp" });
-    this.#bytesTo = m.bytes.labels({ protocol: "udp", direction: "to_endpoint" });
-    this.#bytesFrom = m.bytes.labels({ protocol: "udp", direction: "from_endpoint" });
-    this.#active = m.active.labels({ protocol: "udp" });
-    this.#listeners = m.listeners.labels({ protocol: "udp" });
+    this.#counters = protocolCounters(ctx.metrics, "udp");
   }
 
   get spec(): ListenerSpec {
@@ -133,7 +122,7 @@ export class UdpForwarder {
         }
         socket.on("message", (msg, rinfo) => this.#fromClient(msg, rinfo));
         this.#socket = socket;
-        this.#listeners.inc();
+        this.#counters.listeners.inc();
         resolve();
       });
     });
@@ -144,7 +133,7 @@ export class UdpForwarder {
     if (!this.#socket) return;
     this.#socket.close();
     this.#socket = undefined;
-    this.#listeners.dec();
+    this.#counters.listeners.dec();
   }
 
   #fromClient(msg: Buffer, rinfo: RemoteInfo): void {
@@ -161,7 +150,7 @@ export class UdpForwarder {
     const pool = poolFor(this.#spec, rinfo.address, this.#ctx);
     const [target] = this.#ctx.balancer.connectOrder(pool.key, rinfo.address, 1);
     if (!target) {
-      this.#failed.inc();
+      this.#counters.failed.inc();
       return undefined;
     }
     while (this.#sessions.size >= this.#o.maxSessions) {
@@ -184,12 +173,12 @@ export class UdpForwarder {
     };
     session.timer.unref();
     this.#sessions.set(key, session);
-    this.#active.inc();
-    this.#forwarded.inc();
+    this.#counters.active.inc();
+    this.#counters.forwarded.inc();
     this.#ctx.balancer.connected(pool.key, rinfo.address, target.endpoint);
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ECONNREFUSED") {
-        this.#connectFailures.inc();
+        this.#counters.connectFailures.inc();
         this.#ctx.balancer.failed(pool.key, rinfo.address, target.endpoint);
       }
       this.#end(session);
@@ -213,9 +202,9 @@ export class UdpForwarder {
     if (this.#sessions.get(session.key) !== session) return;
     this.#sessions.delete(session.key);
     clearTimeout(session.timer);
-    this.#active.dec();
-    this.#bytesTo.inc(session.bytesTo);
-    this.#bytesFrom.inc(session.bytesFrom);
+    this.#counters.active.dec();
+    this.#counters.bytesTo.inc(session.bytesTo);
+    this.#counters.bytesFrom.inc(session.bytesFrom);
     try {
       session.socket.close();
     } catch {

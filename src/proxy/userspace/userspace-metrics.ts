@@ -35,3 +35,18 @@ export function createUserspaceMetrics(registry: Registry): UserspaceMetrics {
     listenFailures: counter("svcnet_userspace_listen_failures_total", "Attempts to bind a service listener that failed", []),
   };
 }
+
+/** One protocol's counters, curried once per forwarder. */
+export function protocolCounters(m: UserspaceMetrics, protocol: "tcp" | "udp") {
+  return {
+    forwarded: m.connections.labels({ protocol, result: "forwarded" }),
+    failed: m.connections.labels({ protocol, result: "failed" }),
+    connectFailures: m.connectFailures.labels({ protocol }),
+    bytesTo: m.bytes.labels({ protocol, direction: "to_endpoint" }),
+    bytesFrom: m.bytes.labels({ protocol, direction: "from_endpoint" }),
+    active: m.active.labels({ protocol }),
+    listeners: m.listeners.labels({ protocol }),
+  };
+}
+
+export type ProtocolCounters = ReturnType<typeof protocolCounters>;
