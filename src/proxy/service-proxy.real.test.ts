@@ -31,6 +31,25 @@ function slice(name: string, ips: string[], node = "node-a"): EndpointSlice {
   };
 }
 
+/** Reads the table until `check` accepts it; fails the test with the last reading after `timeoutMs`. */
+async function tableShows(what: string, read: () => Promise<string>, check: (table: string) => boolean, timeoutMs: number): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let table = "";
+  while (Date.now() < end) {
+    table = await read();
+    if (check(table)) return table;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`${what}: not seen within ${timeoutMs} ms; table:\n${table}`);
+}
+
+/** The kernel has the rules a moment before the proxy records the sync as done: wait for the record. */
+async function statusShows(check: () => boolean): Promise<boolean> {
+  const end = Date.now() + 2000;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return check();
+}
+
 describe("ServiceProxy in a real network namespace", { skip }, () => {
   const netns = `svcnet-t${randomBytes(4).toString("hex")}-proxy`;
   const ip = new ExecIpRunner();
@@ -70,23 +89,7 @@ describe("ServiceProxy in a real network namespace", { skip }, () => {
     return iptables.save("nat");
   }
 
-  async function until(what: string, check: (nat: string) => boolean, timeoutMs = 5000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    let nat = "";
-    while (Date.now() < end) {
-      nat = await natDump();
-      if (check(nat)) return nat;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`${what}: not seen within ${timeoutMs} ms; nat table:\n${nat}`);
-  }
-
-  /** The kernel has the rules a moment before the proxy records the sync as done: wait for the record. */
-  async function statusShows(check: () => boolean): Promise<boolean> {
-    const end = Date.now() + 2000;
-    while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    return check();
-  }
+  const until = (what: string, check: (nat: string) => boolean, timeoutMs = 5000): Promise<string> => tableShows(`${what} (nat table)`, natDump, check, timeoutMs);
 
   it("writes the hooks, the canaries and the seed's service with three endpoints", async () => {
     await services.create({
@@ -190,22 +193,8 @@ describe("ServiceProxy in nftables mode in a real network namespace", { skip }, 
     await ip.ip(["netns", "del", netns]).catch(() => undefined);
   });
 
-  async function until(what: string, check: (table: string) => boolean, timeoutMs = 5000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    let table = "";
-    while (Date.now() < end) {
-      table = await nft.listTable().catch(() => "");
-      if (check(table)) return table;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`${what}: not seen within ${timeoutMs} ms; table:\n${table}`);
-  }
-
-  async function statusShows(check: () => boolean): Promise<boolean> {
-    const end = Date.now() + 2000;
-    while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    return check();
-  }
+  const until = (what: string, check: (table: string) => boolean, timeoutMs = 5000): Promise<string> =>
+    tableShows(what, () => nft.listTable().catch(() => ""), check, timeoutMs);
 
   it("removes iptables mode's chains and writes the seed's service with three endpoints", async () => {
     await services.create({
