@@ -167,10 +167,7 @@ export function runUp(argv: string[]): Promise<number> {
     extraFlags: {
       nodes: { type: "string", default: "2" },
       simulated: { type: "string", default: "auto" },
-      "sandbox-id": { type: "string", default: "up" },
-      "rules-profile": { type: "string", default: "modern" },
-      "iptables-backend": { type: "string", default: "system" },
-      "proxy-mode": { type: "string", default: "iptables" },
+      ...sandboxNodeFlags,
       // Checked by upMode; accepted here only as their single-server values.
       servers: { type: "string", default: "1" },
     },
@@ -181,9 +178,8 @@ export function runUp(argv: string[]): Promise<number> {
       const isRoot = process.getuid?.() === 0;
       if (flags.simulated === "false" && !isRoot) throw new Error("the namespace sandbox needs root: run as root, or use --simulated=true");
       const simulated = flags.simulated === "true" || (flags.simulated === "auto" && !isRoot);
-      const profile = parseProfile(flags["rules-profile"]);
-      const backend = parseIptablesBackend(flags["iptables-backend"]);
-      const mode = proxyModeFlag(flags["proxy-mode"]);
+      // runServer gives every extra flag its value or its default.
+      const { profile, backend, mode } = nodeProxySettings(flags as Record<keyof typeof sandboxNodeFlags, string>);
       const transport = HttpsTransport.fromKubeconfig(cp.kubeconfigPath);
       const base = { name: "core-v2-01", ip: "172.17.8.101", podCIDR: "10.1.13.0/24" };
       const runs: Promise<void>[] = [];
@@ -224,6 +220,19 @@ export function runUp(argv: string[]): Promise<number> {
       console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"], mode));
     },
   });
+}
+
+/** Flags of the sandbox's nodes and their proxies, the same in both forms of `svcnet up`. */
+const sandboxNodeFlags = {
+  "sandbox-id": { type: "string", default: "up" },
+  "rules-profile": { type: "string", default: "modern" },
+  "iptables-backend": { type: "string", default: "system" },
+  "proxy-mode": { type: "string", default: "iptables" },
+} as const;
+
+/** The node proxies' settings those flags give; throws a one-line error for a bad value. */
+function nodeProxySettings(flags: Record<"rules-profile" | "iptables-backend" | "proxy-mode", string>): { profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend>; mode: ModeName } {
+  return { profile: parseProfile(flags["rules-profile"]), backend: parseIptablesBackend(flags["iptables-backend"]), mode: proxyModeFlag(flags["proxy-mode"]) };
 }
 
 /** --proxy-mode: the modes a sandbox node's proxy runs; the error says which there are. */
@@ -350,10 +359,7 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
         "etcd-members": { type: "string" },
         nodes: { type: "string", default: "2" },
         simulated: { type: "string", default: "false" },
-        "sandbox-id": { type: "string", default: "up" },
-        "rules-profile": { type: "string", default: "modern" },
-        "iptables-backend": { type: "string", default: "system" },
-        "proxy-mode": { type: "string", default: "iptables" },
+        ...sandboxNodeFlags,
         ...Object.fromEntries(replicaFlags.map((f) => [f, { type: "string" as const }])),
       },
       strict: true,
@@ -376,9 +382,7 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
   let backend;
   let proxyMode;
   try {
-    profile = parseProfile(values["rules-profile"]);
-    backend = parseIptablesBackend(values["iptables-backend"]);
-    proxyMode = proxyModeFlag(values["proxy-mode"]);
+    ({ profile, backend, mode: proxyMode } = nodeProxySettings(values));
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }
