@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { SVCNET_BIN } from "../../sandbox/control-plane/server-replica.js";
-import { endChild } from "../../sandbox/end-child.js";
+import { endChild, watchChild } from "../../sandbox/end-child.js";
 
 export interface UserspaceProxyProcessOptions {
   netns: string;
@@ -34,14 +34,11 @@ export async function runUserspaceProxyProcess(o: UserspaceProxyProcessOptions, 
     const [program, ...args] = userspaceProxyArgv(o);
     const child: ChildProcess = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
     for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on("line", (line) => o.log(line.replace(/^svcnet proxy: /, "")));
-    const killOnExit = (): void => void child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("close", (code, sig) => resolve({ code, signal: sig })));
+    const { exited } = watchChild(child);
     const onAbort = (): void => void endChild(child, exited, { ask: "SIGTERM", graceMs: 5000 });
     signal.addEventListener("abort", onAbort, { once: true });
     const end = await exited;
     signal.removeEventListener("abort", onAbort);
-    process.removeListener("exit", killOnExit);
     if (signal.aborted) return;
     o.log(`the userspace proxy exited (${end.signal ?? `code ${String(end.code)}`}); starting it again in ${backoffMs} ms`);
     await new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { EtcdMemberPlan } from "./etcd-member-plan.js";
 import { inNetns } from "./etcd-member-plan.js";
-import { endChild } from "../end-child.js";
+import { endChild, watchChild } from "../end-child.js";
 
 const STDERR_LINES_KEPT = 20;
 
@@ -41,24 +41,15 @@ export function startEtcdMember(member: EtcdMemberPlan, log?: (line: string) => 
     });
   }
   child.once("error", (error) => tail.push(`could not start ${program}: ${error.message}`));
-  const killOnExit = (): void => void child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  let ended = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => {
-      ended = true;
-      process.removeListener("exit", killOnExit);
-      resolve({ code, signal });
-    });
-  });
+  const { exited, running } = watchChild(child);
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid,
     exited,
-    running: () => !ended,
+    running,
     stderrTail: () => tail.join("\n"),
     stop(signal: NodeJS.Signals = "SIGTERM", graceMs = 5000): Promise<void> {
-      stopping ??= ended ? Promise.resolve() : endChild(child, exited, { ask: signal, graceMs });
+      stopping ??= !running() ? Promise.resolve() : endChild(child, exited, { ask: signal, graceMs });
       return stopping;
     },
   };

@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { ControlPlaneMachinePlan, ControlPlanePlan } from "./control-plane-plan.js";
 import { inNetns } from "./etcd-member-plan.js";
-import { endChild } from "../end-child.js";
+import { endChild, watchChild } from "../end-child.js";
 
 /** The `svcnet` executable of this build (bin/svcnet.js at the repository's root). */
 export const SVCNET_BIN = fileURLToPath(new URL("../../../../bin/svcnet.js", import.meta.url));
@@ -113,27 +113,18 @@ export async function startServerReplica(plan: ServerReplicaPlan, options: { tim
     });
   }
   child.once("error", (error) => tail.push(`could not start ${program}: ${error.message}`));
-  const killOnExit = (): void => void child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  let ended = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => {
-      ended = true;
-      process.removeListener("exit", killOnExit);
-      logFile.end();
-      resolve({ code, signal });
-    });
-  });
+  const { exited, running } = watchChild(child);
+  void exited.then(() => logFile.end());
   let stopping: Promise<void> | undefined;
   const replica: ServerReplicaProcess = {
     plan,
     pid: child.pid,
     logPath,
     exited,
-    running: () => !ended,
+    running,
     outputTail: () => tail.join("\n"),
     stop(signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<void> {
-      stopping ??= ended ? Promise.resolve() : endChild(child, exited, { ask: signal, graceMs });
+      stopping ??= !running() ? Promise.resolve() : endChild(child, exited, { ask: signal, graceMs });
       return stopping;
     },
   };
