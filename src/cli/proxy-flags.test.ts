@@ -5,16 +5,17 @@ import { FlagError, checkMode, nodeConfigFromFlags } from "./proxy-flags.js";
 const values = { mode: "iptables", "rules-profile": "modern", "node-name": "node-a", "node-ip": "192.168.0.10", "cluster-cidr": "", "masquerade-all": false, "nodeport-addresses": "" };
 
 test("--mode: each command says which modes it supports", async (t) => {
-  const cases: { name: string; value: string; supported?: ("iptables" | "nftables")[]; want: string | RegExp }[] = [
+  const cases: { name: string; value: string; supported?: ("iptables" | "nftables" | "userspace")[]; flag?: string; want: string | RegExp }[] = [
     { name: "iptables by default", value: "iptables", want: "iptables" },
     { name: "nftables where supported", value: "nftables", supported: ["iptables", "nftables"], want: "nftables" },
     { name: "nftables refused where not (svcnet trace)", value: "nftables", want: /--mode "nftables" is not available yet: use "iptables"/ },
     { name: "unknown mode", value: "ipvs", supported: ["iptables", "nftables"], want: /use "iptables" or "nftables"/ },
+    { name: "the flag's own name (svcnet up --proxy-mode)", value: "ipvs", supported: ["iptables", "nftables", "userspace"], flag: "--proxy-mode", want: /^--proxy-mode "ipvs" is not available yet: use "iptables" or "nftables" or "userspace"$/ },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
-      if (typeof c.want === "string") assert.equal(checkMode(c.value, c.supported), c.want);
-      else assert.throws(() => checkMode(c.value, c.supported), (e: unknown) => e instanceof FlagError && (c.want as RegExp).test(e.message));
+      if (typeof c.want === "string") assert.equal(checkMode(c.value, c.supported, c.flag), c.want);
+      else assert.throws(() => checkMode(c.value, c.supported, c.flag), (e: unknown) => e instanceof FlagError && (c.want as RegExp).test(e.message));
     });
   }
 });

@@ -40,11 +40,11 @@ export function parseProfile(value: string): RulesProfile {
 /** Proxy modes a command accepts; `svcnet trace` reads iptables rules only, so far. */
 export type ModeName = "iptables" | "nftables" | "userspace";
 
-/** The --mode value, if this command supports it; otherwise a one-line error naming what it does support. */
-export function checkMode<M extends ModeName>(value: string, supported: readonly M[] = ["iptables"] as M[]): M {
+/** The --mode value (or that of `flag`), if this command supports it; otherwise a one-line error naming what it does support. */
+export function checkMode<M extends ModeName>(value: string, supported: readonly M[] = ["iptables"] as M[], flag = "--mode"): M {
   if ((supported as readonly string[]).includes(value)) return value as M;
   const list = supported.map((m) => JSON.stringify(m)).join(" or ");
-  throw new FlagError(`--mode ${JSON.stringify(value)} is not available yet: use ${list}`);
+  throw new FlagError(`${flag} ${JSON.stringify(value)} is not available yet: use ${list}`);
 }
 
 /** The NodeProxyConfig the flags describe (node IPs from --node-ip, comma-separated). */

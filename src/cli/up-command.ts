@@ -232,16 +232,7 @@ const sandboxNodeFlags = {
 
 /** The node proxies' settings those flags give; throws a one-line error for a bad value. */
 function nodeProxySettings(flags: Record<"rules-profile" | "iptables-backend" | "proxy-mode", string>): { profile: ReturnType<typeof parseProfile>; backend: ReturnType<typeof parseIptablesBackend>; mode: ModeName } {
-  return { profile: parseProfile(flags["rules-profile"]), backend: parseIptablesBackend(flags["iptables-backend"]), mode: proxyModeFlag(flags["proxy-mode"]) };
-}
-
-/** --proxy-mode: the modes a sandbox node's proxy runs; the error says which there are. */
-function proxyModeFlag(value: string): ModeName {
-  try {
-    return checkMode(value, ["iptables", "nftables", "userspace"]);
-  } catch (e) {
-    throw new Error((e instanceof Error ? e.message : String(e)).replace(/^--mode/, "--proxy-mode"));
-  }
+  return { profile: parseProfile(flags["rules-profile"]), backend: parseIptablesBackend(flags["iptables-backend"]), mode: checkMode(flags["proxy-mode"], ["iptables", "nftables", "userspace"], "--proxy-mode") };
 }
 
 /** Removes what an earlier run of sandbox `id` left and builds `count` node namespaces. */
