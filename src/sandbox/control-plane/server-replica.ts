@@ -138,6 +138,7 @@ export async function startServerReplica(plan: ServerReplicaPlan, options: { tim
   clearTimeout(timer);
   if (outcome === "listening") return replica;
   await replica.stop("SIGKILL");
-  const why = outcome === "timeout" ? `did not listen within ${timeoutMs} ms` : "exited before it listened";
+  const end = outcome === "exited" ? await exited : undefined;
+  const why = end ? `exited (${end.signal ?? `code ${String(end.code)}`}) before it listened` : `did not listen within ${timeoutMs} ms`;
   throw new Error(`svcnet server ${plan.name} (in ${plan.machine.netns}) ${why}; its last output (${logPath}):\n${replica.outputTail()}`);
 }
