@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FlagError, checkMode, nodeConfigFromFlags } from "./proxy-flags.js";
+import { FlagError, TRACE_MODES, checkMode, nodeConfigFromFlags } from "./proxy-flags.js";
 
 const values = { mode: "iptables", "rules-profile": "modern", "node-name": "node-a", "node-ip": "192.168.0.10", "cluster-cidr": "", "masquerade-all": false, "nodeport-addresses": "" };
 
@@ -8,7 +8,10 @@ test("--mode: each command says which modes it supports", async (t) => {
   const cases: { name: string; value: string; supported?: ("iptables" | "nftables" | "userspace")[]; flag?: string; want: string | RegExp }[] = [
     { name: "iptables by default", value: "iptables", want: "iptables" },
     { name: "nftables where supported", value: "nftables", supported: ["iptables", "nftables"], want: "nftables" },
-    { name: "nftables refused where not (svcnet trace)", value: "nftables", want: /--mode "nftables" is not available yet: use "iptables"/ },
+    { name: "nftables refused where not (the default: iptables only)", value: "nftables", want: /--mode "nftables" is not available yet: use "iptables"$/ },
+    { name: "svcnet trace walks nftables rules", value: "nftables", supported: [...TRACE_MODES], want: "nftables" },
+    { name: "svcnet trace walks iptables rules", value: "iptables", supported: [...TRACE_MODES], want: "iptables" },
+    { name: "svcnet trace: userspace mode has no rules to walk", value: "userspace", supported: [...TRACE_MODES], want: /^--mode "userspace" is not available yet: use "iptables" or "nftables"$/ },
     { name: "unknown mode", value: "ipvs", supported: ["iptables", "nftables"], want: /use "iptables" or "nftables"/ },
     { name: "the flag's own name (svcnet up --proxy-mode)", value: "ipvs", supported: ["iptables", "nftables", "userspace"], flag: "--proxy-mode", want: /^--proxy-mode "ipvs" is not available yet: use "iptables" or "nftables" or "userspace"$/ },
   ];

@@ -37,8 +37,11 @@ export function parseProfile(value: string): RulesProfile {
   return value;
 }
 
-/** Proxy modes a command accepts; `svcnet trace` reads iptables rules only, so far. */
+/** Proxy modes a command accepts. */
 export type ModeName = "iptables" | "nftables" | "userspace";
+
+/** The modes `svcnet trace` walks rules of (userspace mode has no rules: its proxy process forwards). */
+export const TRACE_MODES: readonly ("iptables" | "nftables")[] = ["iptables", "nftables"];
 
 /** The --mode value (or that of `flag`), if this command supports it; otherwise a one-line error naming what it does support. */
 export function checkMode<M extends ModeName>(value: string, supported: readonly M[] = ["iptables"] as M[], flag = "--mode"): M {

@@ -1,6 +1,7 @@
-// `svcnet trace --from IP --to IP:PORT`: walks a packet through the proxy's rules — generated for
-// the objects in a file (-f), or live on a sandbox node (--node) — and prints its path: chains
-// entered, the probability of each branch, the DNAT target, whether it is masqueraded.
+// `svcnet trace --from IP --to IP:PORT`: walks a packet through the proxy's rules — iptables or
+// nftables, generated for the objects in a file (-f), or live on a sandbox node (--node) — and
+// prints its path: chains entered, the probability of each branch, the DNAT target, whether it is
+// masqueraded.
 
 import { parseArgs } from "node:util";
 import { parseCIDR, cidrContains } from "../allocators/cidr.js";
@@ -8,15 +9,21 @@ import { parseIP } from "../allocators/ip.js";
 import { ExecIptables } from "../proxy/iptables/iptables-commands.js";
 import { rulesGenerator } from "../proxy/iptables/iptables-proxier.js";
 import { parseRestore } from "../proxy/iptables/restore-parse.js";
-import type { Protocol } from "../proxy/types.js";
-import type { TracePacket } from "../proxy/trace/packet-tracer.js";
-import { formatTrace, tracePacket } from "../proxy/trace/packet-tracer.js";
+import { NftCommandError } from "../proxy/nftables/nft-commands.js";
+import type { RulesProfile } from "../proxy/service-port-name.js";
+import type { NodeProxyConfig, Protocol } from "../proxy/types.js";
+import { formatTrace } from "../proxy/trace/format-trace.js";
+import { generatedNftTable } from "../proxy/trace/nft-generated-table.js";
+import { hasKubeProxyTable, readKubeProxyTable } from "../proxy/trace/nft-live-table.js";
+import { traceNftPacket } from "../proxy/trace/nft-packet-tracer.js";
+import { tracePacket } from "../proxy/trace/packet-tracer.js";
+import type { TracePacket, TraceResult } from "../proxy/trace/trace-result.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { sandboxPrefix } from "../sandbox/topology-plan.js";
-import { FlagError, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
+import { FlagError, TRACE_MODES, checkMode, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
 import { stateFromFile } from "./rules-command.js";
 
-const help = `Trace a new connection through the proxy's iptables rules.
+const help = `Trace a new connection through the proxy's rules (iptables, or nftables' table ip kube-proxy).
 
 Usage:
   svcnet trace --from IP --to IP:PORT -f objects.yaml [node flags]   rules generated for the objects in a file
@@ -31,8 +38,19 @@ Flags:
   -f, --filename path        Services and EndpointSlices (or Endpoints), as for 'svcnet rules'
   --node name                read the rules live from this sandbox node (as root)
   --sandbox-id id            the sandbox of 'svcnet up' (default "up")
-  --mode, --rules-profile, --node-name, --node-ip, --cluster-cidr, --masquerade-all, --nodeport-addresses
+  --mode m                   iptables or nftables; with -f the default is iptables, with --node the mode
+                             the node's proxy runs in (nftables when it has table ip kube-proxy)
+  --rules-profile, --node-name, --node-ip, --cluster-cidr, --masquerade-all, --nodeport-addresses, --service-cidr
                              as for 'svcnet rules' (with -f)`;
+
+type TraceMode = (typeof TRACE_MODES)[number];
+
+/** The rules to walk and the node's addresses, for either mode. */
+interface TraceInput {
+  mode: TraceMode;
+  trace: (packet: TracePacket) => TraceResult;
+  localAddresses: string[];
+}
 
 export function parseTarget(text: string): { ip: string; port: number } {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
@@ -61,6 +79,9 @@ export async function runTrace(argv: string[]): Promise<number> {
       args: argv,
       options: {
         ...nodeFlagOptions,
+        // No default: with --node, an absent --mode means "whatever the node runs".
+        mode: { type: "string" },
+        "service-cidr": { type: "string", default: "" },
         from: { type: "string" },
         to: { type: "string" },
         protocol: { type: "string", default: "TCP" },
@@ -82,33 +103,84 @@ export async function runTrace(argv: string[]): Promise<number> {
     const protocol = parseProtocol(values.protocol);
     if ((values.filename === undefined) === (values.node === undefined)) throw new FlagError("give exactly one of -f objects.yaml or --node NAME");
     const profile = parseProfile(values["rules-profile"]);
-    let rulesText: string;
-    let localAddresses: string[];
+    const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
+    for (const cidr of serviceCIDRs) if (!parseCIDR(cidr)) throw new FlagError(`--service-cidr ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/24)`);
+    const mode = values.mode === undefined ? undefined : checkMode(values.mode, TRACE_MODES);
+    let input: TraceInput;
     if (values.filename !== undefined) {
-      const config = nodeConfigFromFlags(values);
-      rulesText = rulesGenerator(profile)(stateFromFile(values.filename, config.nodeName), config).text;
-      localAddresses = config.nodeIPs;
+      const config = nodeConfigFromFlags({ ...values, mode: mode ?? "iptables" }, TRACE_MODES);
+      input = fromFile(values.filename, mode ?? "iptables", { ...config, serviceCIDRs }, profile);
     } else {
-      const netns = `${sandboxPrefix(values["sandbox-id"])}${values.node ?? ""}`;
-      const iptables = new ExecIptables({ netns });
-      try {
-        rulesText = (await iptables.save("filter")) + (await iptables.save("nat"));
-      } catch (e) {
-        throw new FlagError(`cannot read the rules of node ${values.node} (namespace ${netns}; is 'svcnet up' running, and are you root?): ${e instanceof Error ? e.message : String(e)}`);
-      }
-      localAddresses = await namespaceAddresses(netns);
+      input = await fromNode(values.node ?? "", values["sandbox-id"], mode, profile);
     }
+    const { localAddresses } = input;
     const clusterCIDR = values["cluster-cidr"] || "10.1.0.0/16";
     const origin = values.origin ?? inferOrigin(values.from, localAddresses, clusterCIDR);
     if (origin !== "pod" && origin !== "node" && origin !== "outside") throw new FlagError(`--origin must be pod, node or outside, got ${JSON.stringify(origin)}`);
-    const result = tracePacket(parseRestore(rulesText), { source: values.from, destination: to.ip, port: to.port, protocol, origin }, { localAddresses, jumpRules: profile });
-    console.log(`${protocol} ${values.from} → ${values.to} (from ${origin === "outside" ? "outside the cluster" : `a ${origin}`})`);
+    const result = input.trace({ source: values.from, destination: to.ip, port: to.port, protocol, origin });
+    console.log(`${protocol} ${values.from} → ${values.to} (from ${origin === "outside" ? "outside the cluster" : `a ${origin}`}; ${input.mode} rules)`);
     console.log(formatTrace(result));
     return 0;
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}\nRun 'svcnet trace --help' for usage.`);
     return 1;
   }
+}
+
+/** The rules the proxy would write for the objects in `path`, in `mode`. */
+function fromFile(path: string, mode: TraceMode, config: NodeProxyConfig, profile: RulesProfile): TraceInput {
+  const state = stateFromFile(path, config.nodeName);
+  const localAddresses = config.nodeIPs;
+  if (mode === "nftables") {
+    if (profile !== "modern") throw new FlagError("--rules-profile seed is kube-proxy 1.2's iptables layout; nftables mode has one layout (leave the flag out)");
+    const table = generatedNftTable(state, config);
+    return { mode, localAddresses, trace: (packet) => traceNftPacket(table, packet, { localAddresses }) };
+  }
+  if ((config.serviceCIDRs ?? []).length > 0) throw new FlagError("--service-cidr is for --mode nftables");
+  const rules = parseRestore(rulesGenerator(profile)(state, config).text);
+  return { mode, localAddresses, trace: (packet) => tracePacket(rules, packet, { localAddresses, jumpRules: profile }) };
+}
+
+/** The rules live on sandbox node `node`: nftables when asked, or when the node has table ip kube-proxy and no mode is given. */
+async function fromNode(node: string, sandboxId: string, asked: TraceMode | undefined, profile: RulesProfile): Promise<TraceInput> {
+  const netns = `${sandboxPrefix(sandboxId)}${node}`;
+  const cannotRead = (e: unknown): FlagError =>
+    new FlagError(`cannot read the rules of node ${node} (namespace ${netns}; is 'svcnet up' running, and are you root?): ${e instanceof Error ? e.message : String(e)}`);
+  let mode = asked;
+  if (mode === undefined) {
+    try {
+      mode = (await hasKubeProxyTable({ netns })) ? "nftables" : "iptables";
+    } catch (e) {
+      throw cannotRead(e);
+    }
+  }
+  let trace: TraceInput["trace"];
+  const localAddresses = await namespaceAddresses(netns).catch((e: unknown) => {
+    throw cannotRead(e);
+  });
+  if (mode === "nftables") {
+    let table;
+    try {
+      table = await readKubeProxyTable({ netns });
+    } catch (e) {
+      if (e instanceof NftCommandError && /No such file or directory/.test(e.stderr)) {
+        throw new FlagError(`node ${node} has no table ip kube-proxy: its proxy does not run in nftables mode (leave --mode out, or use --mode iptables)`);
+      }
+      throw cannotRead(e);
+    }
+    trace = (packet) => traceNftPacket(table, packet, { localAddresses });
+  } else {
+    const iptables = new ExecIptables({ netns });
+    let rulesText: string;
+    try {
+      rulesText = (await iptables.save("filter")) + (await iptables.save("nat"));
+    } catch (e) {
+      throw cannotRead(e);
+    }
+    const rules = parseRestore(rulesText);
+    trace = (packet) => tracePacket(rules, packet, { localAddresses, jumpRules: profile });
+  }
+  return { mode, localAddresses, trace };
 }
 
 /** The IPv4 addresses of a namespace's interfaces (`ip -j addr`). */

@@ -15,28 +15,18 @@
 // - matches this model cannot judge (unknown modules, interfaces the packet does not name)
 //   count as not matching and leave a note on the branch.
 
-import type { Cidr } from "../../allocators/cidr.js";
 import { cidrContains, parseCIDR } from "../../allocators/cidr.js";
-import type { ParsedIP } from "../../allocators/ip.js";
 import { parseIP } from "../../allocators/ip.js";
 import { jumpRuleArgs, jumpRulesInChainOrder } from "../iptables/jump-rules.js";
 import type { ParsedChain, ParsedRule, ParsedRuleset, ParsedTable, PortMatch, TableName } from "../iptables/restore-parse.js";
 import { applyMarkOperation, isBuiltinChain, parseRuleSpec } from "../iptables/restore-parse.js";
 import type { RulesProfile } from "../service-port-name.js";
-import type { Protocol } from "../types.js";
+import { formatP } from "./format-trace.js";
+import { addressType, localAddressTest } from "./node-addresses.js";
+import type { TracePacket, TraceResult, TraceStep, TraceStepKind } from "./trace-result.js";
 
-export interface TracePacket {
-  source: string;
-  destination: string;
-  /** Destination port. */
-  port: number;
-  protocol: Protocol;
-  origin: "pod" | "node" | "outside";
-  /** Only needed by rules that match on it (`--sport`, `-i`, `-o`); otherwise such rules do not match. */
-  sourcePort?: number;
-  inInterface?: string;
-  outInterface?: string;
-}
+export type { TraceBranch, TracePacket, TraceResult, TraceStep, TraceStepKind, TraceVerdict } from "./trace-result.js";
+export { formatTrace } from "./format-trace.js";
 
 export interface TraceNode {
   /** Addresses for `-m addrtype --dst-type LOCAL`; 127.0.0.0/8 and ::1 are always local. */
@@ -46,45 +36,6 @@ export interface TraceNode {
    * chain of a table (restore input never does; iptables-save output always does). Default "modern".
    */
   jumpRules?: RulesProfile;
-}
-
-/**
- * hook: the packet enters a built-in chain; jump/goto: into a chain; return: back from a chain
- * (its end or a RETURN rule); fork: a statistic rule split the walk; policy: fell off a built-in chain.
- */
-export type TraceStepKind =
-  | "hook" | "jump" | "goto" | "return" | "fork" | "mark" | "dnat" | "masquerade" | "verdict" | "policy" | "note";
-
-export interface TraceStep {
-  table: TableName;
-  chain: string;
-  /** The rule as written in the input, or "" for entering a hook or falling off a chain. */
-  rule: string;
-  kind: TraceStepKind;
-  /** What the rule did to this branch, in words. */
-  did: string;
-  comment?: string;
-  /** Jump/goto target chain. */
-  target?: string;
-  /** fork: the probability of this side of the fork (taken: p, skipped: 1 − p). */
-  probability?: number;
-  /** fork: whether this branch took the rule. */
-  taken?: boolean;
-}
-
-export type TraceVerdict = "DNAT" | "ACCEPT" | "DROP" | "REJECT";
-
-export interface TraceBranch {
-  probability: number;
-  steps: TraceStep[];
-  verdict: TraceVerdict;
-  /** `ip:port` the connection was translated to. */
-  dnat?: string;
-  masquerade: boolean;
-}
-
-export interface TraceResult {
-  branches: TraceBranch[];
 }
 
 /** How deep jumps may nest before the walk assumes a loop (iptables itself refuses loops). */
@@ -137,13 +88,7 @@ export function withJumpRules(ruleset: ParsedRuleset, profile: RulesProfile): Pa
 
 /** Every way the first packet of a new connection can go through `ruleset` on `node`. */
 export function tracePacket(ruleset: ParsedRuleset, packet: TracePacket, node: TraceNode): TraceResult {
-  const localIPs = node.localAddresses.map((a) => parseIP(a)).filter((ip): ip is ParsedIP => ip !== undefined);
-  const loopback = [parseCIDR("127.0.0.0/8"), parseCIDR("::1/128")] as Cidr[];
-  const local = (text: string): boolean => {
-    const ip = parseIP(text);
-    if (!ip) return false;
-    return loopback.some((c) => cidrContains(c, ip)) || localIPs.some((l) => l.family === ip.family && l.value === ip.value);
-  };
+  const local = localAddressTest(node.localAddresses);
   const ctx: Context = { ruleset: withJumpRules(ruleset, node.jumpRules ?? "modern"), packet, local };
   const start: Flow = { probability: 1, mark: 0, destination: packet.destination, port: packet.port, masquerade: false, steps: [] };
 
@@ -325,21 +270,8 @@ function interfaceIs(actual: string | undefined, name: string): boolean {
 }
 
 function addressTypeIs(ctx: Context, ip: string, type: string): boolean | undefined {
-  const parsed = parseIP(ip);
-  const multicast = parsed !== undefined && (parsed.family === "IPv4" ? parsed.value >> 28n === 0xen : parsed.value >> 120n === 0xffn);
-  const broadcast = ip === "255.255.255.255";
-  switch (type) {
-    case "LOCAL":
-      return ctx.local(ip);
-    case "MULTICAST":
-      return multicast;
-    case "BROADCAST":
-      return broadcast;
-    case "UNICAST":
-      return !multicast && !broadcast && !ctx.local(ip);
-    default:
-      return undefined;
-  }
+  if (type !== "LOCAL" && type !== "UNICAST" && type !== "MULTICAST" && type !== "BROADCAST") return undefined;
+  return addressType(ip, ctx.local) === type;
 }
 
 interface MatchVerdict {
@@ -407,67 +339,3 @@ function matchRule(ctx: Context, rule: ParsedRule, flow: Flow): MatchVerdict {
   return { matched: true, notes };
 }
 
-function formatP(p: number): string {
-  return p.toFixed(4);
-}
-
-const perServicePrefixes = ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"];
-
-/** Comments are shown where they name the service (shared chains), not on per-service chains or hooks. */
-function showsComment(step: TraceStep): boolean {
-  return step.comment !== undefined && !isBuiltinChain(step.table, step.chain) && !perServicePrefixes.some((p) => step.chain.startsWith(p));
-}
-
-function branchSummary(branch: TraceBranch): string {
-  if (branch.verdict === "DROP" || branch.verdict === "REJECT") return branch.verdict;
-  const where = branch.verdict === "DNAT" ? `DNAT to ${branch.dnat}` : "ACCEPT (not translated)";
-  return `${where}, masqueraded: ${branch.masquerade ? "yes" : "no"}`;
-}
-
-/**
- * A readable account of a trace, one block per branch, one line per hook ("↩" = back from a chain):
- *   [1/3] p=0.3333 DNAT to 10.1.13.2:80, masqueraded: no
- *     nat PREROUTING → KUBE-SERVICES: "default/nginx-service: cluster IP" → KUBE-SVC-… (p=0.3333) → KUBE-SEP-… DNAT to 10.1.13.2:80
- *     filter FORWARD (policy ACCEPT)
- *     nat POSTROUTING → KUBE-POSTROUTING ↩ (policy ACCEPT)
- */
-export function formatTrace(result: TraceResult): string {
-  const out: string[] = [];
-  result.branches.forEach((branch, i) => {
-    out.push(`[${i + 1}/${result.branches.length}] p=${formatP(branch.probability)} ${branchSummary(branch)}`);
-    let line: string | undefined;
-    for (const step of branch.steps) {
-      const comment = showsComment(step) ? `: "${step.comment}"` : "";
-      switch (step.kind) {
-        case "hook":
-          if (line !== undefined) out.push(line);
-          line = `  ${step.table} ${step.chain}`;
-          continue;
-        case "jump":
-        case "goto":
-          line += `${comment} ${step.kind === "goto" ? "⇒" : "→"} ${step.target}`;
-          continue;
-        case "fork":
-          line += step.taken ? ` (p=${formatP(step.probability ?? 1)})` : ` (skip p=${formatP(1 - (step.probability ?? 0))})`;
-          continue;
-        case "dnat":
-        case "masquerade":
-        case "verdict":
-          line += `${comment} ${step.did}`;
-          continue;
-        case "policy":
-          line += ` (${step.did})`;
-          continue;
-        case "mark":
-        case "note":
-          line += ` [${step.did}]`;
-          continue;
-        case "return":
-          line += " ↩";
-          continue;
-      }
-    }
-    if (line !== undefined) out.push(line);
-  });
-  return out.join("\n") + "\n";
-}
