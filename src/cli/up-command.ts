@@ -7,7 +7,7 @@
 // pods and removes the sandbox; `svcnet down` removes what a crash left.
 
 import { setMaxListeners } from "node:events";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SandboxNode } from "../agent/node/sandbox-node.js";
@@ -30,6 +30,7 @@ import { ServerReplicaPart } from "../sandbox/control/server-replica-part.js";
 import type { IpRunner } from "../sandbox/ip-runner.js";
 import { startApiFailover } from "../sandbox/forwarder/api-failover.js";
 import { planTopology } from "../sandbox/topology-plan.js";
+import { checkUserNamespaces, preparePrivateRun, rootlessInside, runInRootlessNamespaces } from "../sandbox/rootless/rootless-namespace.js";
 import { runHostPortForwarding } from "../sandbox/forwarder/host-port-forwarding.js";
 import { runApiAccess } from "../sandbox/forwarder/api-access.js";
 import { nthNode } from "./agent-command.js";
@@ -45,6 +46,9 @@ import { clusterIdentityFiles, ensureAdminToken, ensureCa } from "../server/pki.
 import { ensureServiceAccountKey, serviceAccountKeyFiles } from "../server/service-account-key.js";
 
 function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string, proxyMode: ModeName = "iptables"): string {
+  // Rootless, the namespaces are seen only from inside this process's user and mount namespaces.
+  const enter = rootlessInside() ? `nsenter -t ${process.pid} -U -m ` : "";
+  const inNs = (ns: string): string => `${enter}ip netns exec svcnet-${id}-${ns}`;
   return [
     "",
     `svcnet is up: the control plane and ${nodes} ${simulated ? "simulated " : ""}node(s) (core-v2-01… at 172.17.8.101…).`,
@@ -61,14 +65,14 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
       : [
           `Each node runs the service proxy (${proxyMode}, as kube-proxy). To see the seed's rules and use them:`,
           {
-            iptables: `  ip netns exec svcnet-${id}-core-v2-01 iptables -t nat -L -v -n`,
-            nftables: `  ip netns exec svcnet-${id}-core-v2-01 nft list table ip kube-proxy`,
+            iptables: `  ${inNs("core-v2-01")} iptables -t nat -L -v -n`,
+            nftables: `  ${inNs("core-v2-01")} nft list table ip kube-proxy`,
             // No rules: the proxy listens on the service addresses it put on svcnet-svc0.
-            userspace: `  ip netns exec svcnet-${id}-core-v2-01 ip -4 address show dev svcnet-svc0; ip netns exec svcnet-${id}-core-v2-01 ss -ltnp`,
+            userspace: `  ${inNs("core-v2-01")} ip -4 address show dev svcnet-svc0; ${inNs("core-v2-01")} ss -ltnp`,
           }[proxyMode],
           "  curl http://127.0.0.1:<nodePort>/        (every TCP NodePort is forwarded to core-v2-01 from 127.0.0.1)",
-          `  ip netns exec svcnet-${id}-client curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
-          `  svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
+          `  ${inNs("client")} curl http://172.17.8.101:<nodePort>/   (from outside the cluster)`,
+          `  ${enter}svcnet trace --from 10.1.14.5 --to <clusterIP>:8000 --node core-v2-01 --sandbox-id ${id}`,
           `Rehearse a node dropping off the network: svcnet sandbox stop core-v2-02 --data-dir ${dirname(kubeconfig)} (start brings it back)`,
         ].join("\n"),
     simulated
@@ -79,7 +83,7 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
       : [
           "LoadBalancer: addresses from the pool metallb-system/default (172.17.8.201-172.17.8.250), announced by one node (layer 2):",
           "  kubectl apply -f examples/seed/service_nginx_loadbalancer.yaml; kubectl get svc nginx-service",
-          `  ip netns exec svcnet-${id}-client curl http://<EXTERNAL-IP>:8000/   or   curl http://127.0.0.1:8000/`,
+          `  ${inNs("client")} curl http://<EXTERNAL-IP>:8000/   or   curl http://127.0.0.1:8000/`,
         ].join("\n"),
     "Stop with Ctrl-C (pods are stopped and the sandbox removed); state stays in the data dir.",
   ].join("\n");
@@ -139,6 +143,8 @@ Flags of up:
   --sandbox-id id           names the sandbox's namespaces svcnet-<id>-* (default "up")
   --proxy-mode m            the nodes' service proxy: "iptables" (default), "nftables" or
                             "userspace" (a process in each node's namespace forwarding itself)
+  --rootless                the same sandbox for a user without privileges: svcnet runs in its own user
+                            namespace (needs unprivileged user namespaces); the userspace proxy by default
   --rules-profile p         "modern" (kube-proxy 1.32's rules, default) or "seed" (the seed's)
   --iptables-backend b      "system" (default), "nft" or "legacy"
   --store etcd              a highly available control plane: a real etcd cluster and API servers, each
@@ -152,6 +158,7 @@ ${serverFlags}`;
 }
 
 export function runUp(argv: string[]): Promise<number> {
+  if (argv.includes("--rootless") && !argv.includes("--help") && !argv.includes("-h")) return runRootlessUp(argv);
   const mode = upMode(argv);
   if (!mode.ok) {
     console.error(`error: ${mode.error}`);
@@ -220,6 +227,55 @@ export function runUp(argv: string[]): Promise<number> {
       console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"], mode));
     },
   });
+}
+
+/** The value of flag `name` in argv (`--name v` or `--name=v`), or undefined. */
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+/**
+ * `svcnet up --rootless`: outside, checks that user namespaces are allowed and re-runs itself in
+ * them (rootless-namespace.ts); inside, makes the private /run and runs the namespace sandbox, with
+ * the userspace proxy unless --proxy-mode says otherwise (it needs no rules in any kernel table).
+ */
+async function runRootlessUp(argv: string[]): Promise<number> {
+  const rest = argv.filter((a) => a !== "--rootless");
+  const fail = (message: string): number => {
+    console.error(`error: ${message}`);
+    return 1;
+  };
+  const mode = upMode(rest);
+  if (mode.ok && mode.ha) return fail("--rootless runs one API server on its embedded store: drop --store etcd, or run the etcd form as root");
+  if (flagValue(rest, "--simulated") === "true") return fail("--rootless builds the namespace sandbox; --simulated true needs no --rootless");
+  if (!rootlessInside()) {
+    if (process.platform !== "linux") return fail("--rootless needs Linux user and network namespaces");
+    try {
+      await checkUserNamespaces();
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+    return runInRootlessNamespaces(["up", ...argv]);
+  }
+  try {
+    await preparePrivateRun([flagValue(rest, "--data-dir") ?? "./.svcnet", process.cwd()]);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  console.log(`rootless: the sandbox's namespaces belong to this svcnet (pid ${process.pid}, user namespace of uid ${rootlessOwner()}); \`ip netns\` in another shell does not list them.`);
+  const withMode = flagValue(rest, "--proxy-mode") === undefined ? [...rest, "--proxy-mode", "userspace"] : rest;
+  return runUp(withMode);
+}
+
+/** The uid that owns the user namespace this process runs in (from /proc/self/uid_map). */
+function rootlessOwner(): string {
+  try {
+    return readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/)[1] ?? "?";
+  } catch {
+    return "?";
+  }
 }
 
 /** Flags of the sandbox's nodes and their proxies, the same in both forms of `svcnet up`. */

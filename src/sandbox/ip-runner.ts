@@ -2,6 +2,8 @@
 // through the IpRunner interface, so the command sequences are testable with FakeIpRunner.
 
 import { execFile } from "node:child_process";
+import { openSync, closeSync, rmSync } from "node:fs";
+import { rootlessInside } from "./rootless/rootless-namespace.js";
 
 /** Runs one `ip` invocation. Implementations resolve with stdout or reject with IpCommandError. */
 export interface IpRunner {
@@ -38,21 +40,52 @@ export interface ExecIpRunnerOptions {
   program?: string;
   /** Kill a command after this many milliseconds; default 10 000. */
   timeoutMs?: number;
+  /**
+   * How `netns add NAME` creates a namespace: "ip" runs it as is; "unshare" creates the file in
+   * /run/netns and binds a new namespace to it with `unshare --net=FILE` — the same result, without
+   * switching back to the original namespace, which `ip` does and an unprivileged user may not.
+   * Default: "unshare" inside `svcnet up --rootless`, else "ip".
+   */
+  namespaceCreation?: "ip" | "unshare";
 }
 
 /** The real runner: `execFile(program, args)`. */
 export class ExecIpRunner implements IpRunner {
   readonly #program: string;
   readonly #timeoutMs: number;
+  readonly #namespaceCreation: "ip" | "unshare";
 
   constructor(options: ExecIpRunnerOptions = {}) {
     this.#program = options.program ?? "ip";
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#namespaceCreation = options.namespaceCreation ?? (rootlessInside() ? "unshare" : "ip");
   }
 
   ip(args: readonly string[]): Promise<string> {
+    if (this.#namespaceCreation === "unshare" && args.length === 3 && args[0] === "netns" && args[1] === "add") return this.#addNamespace(args);
+    return this.#run(this.#program, args, args);
+  }
+
+  /** `ip netns add NAME` by `unshare --net=/run/netns/NAME true`; fails as ip does when NAME exists. */
+  async #addNamespace(args: readonly string[]): Promise<string> {
+    const file = `/run/netns/${args[2]}`;
+    try {
+      closeSync(openSync(file, "wx", 0o444));
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === "EEXIST" ? "File exists" : e instanceof Error ? e.message : String(e);
+      throw new IpCommandError(args, { stderr: `Cannot create namespace file "${file}": ${why}`, exitCode: 1, cause: e });
+    }
+    try {
+      return await this.#run("unshare", [`--net=${file}`, "true"], args);
+    } catch (e) {
+      rmSync(file, { force: true });
+      throw e;
+    }
+  }
+
+  #run(program: string, argv: readonly string[], args: readonly string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.#program, [...args], { timeout: this.#timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+      execFile(program, [...argv], { timeout: this.#timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
         if (!error) {
           resolve(stdout);
           return;

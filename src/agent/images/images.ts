@@ -37,6 +37,8 @@ export interface ResolveImageOptions {
   nginxRoot?: string;
   /** nginx's worker user (see NginxConfigOptions.user). */
   nginxUser?: string;
+  /** nginx as one process (see NginxConfigOptions.singleProcess). */
+  nginxSingleProcess?: boolean;
   /** nginx's listen port; 80 by default. */
   nginxPort?: number;
   /** nginx's listen address; all addresses by default. */
@@ -143,6 +145,7 @@ function nginxImage(options: ResolveImageOptions): ImageDefaults {
     accessLog: "/dev/stdout",
     errorLog: "stderr",
     user: options.nginxUser,
+    singleProcess: options.nginxSingleProcess,
   });
   return { entrypoint: [NGINX_BINARY, "-p", dir, "-e", "stderr", "-c", confPath], cmd: ["-g", "daemon off;"], files };
 }

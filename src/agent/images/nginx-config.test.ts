@@ -12,6 +12,12 @@ import { eventually, freePort, start, writeFiles } from "./test-helpers.js";
 
 const SKIP = existsSync(NGINX_BINARY) ? false : `${NGINX_BINARY} is absent: install Debian's nginx-light (make deps)`;
 
+it("nginxConfig with singleProcess runs no master process", () => {
+  const conf = nginxConfig({ listenPort: 80, root: "/r", pidFile: "/p", tempDir: "/t", accessLog: "/dev/stdout", errorLog: "stderr", user: "root", singleProcess: true });
+  assert.match(conf, /^master_process off;$/m);
+  assert.match(conf, /^user root;$/m);
+});
+
 describe("nginxConfig", { skip: SKIP }, () => {
   let dir = "";
   before(async () => {
@@ -33,6 +39,7 @@ describe("nginxConfig", { skip: SKIP }, () => {
     { name: "the image's defaults", change: () => {} },
     { name: "a listen address and port", change: (o) => ((o.listenAddress = "127.0.0.1"), (o.listenPort = 18080)) },
     { name: "a worker user", change: (o) => (o.user = "root") },
+    { name: "one process (a user namespace that refuses setgroups)", change: (o) => ((o.singleProcess = true), (o.user = "root")) },
     { name: "an error log file", change: (o) => (o.errorLog = join(dir, "error.log")) },
   ];
   for (const tc of cases) {

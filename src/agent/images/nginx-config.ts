@@ -19,6 +19,12 @@ export interface NginxConfigOptions {
   errorLog: string;
   /** Worker user (`user` directive); nginx's compiled-in default when unset. Only meaningful as root. */
   user?: string;
+  /**
+   * One process, no master and workers (`master_process off`): for a user namespace where a
+   * worker's switch of user and groups is refused (setgroups-denied.ts). With `user` set to the
+   * running user, nothing is switched or chowned to another.
+   */
+  singleProcess?: boolean;
 }
 
 /** The file types the default site needs; anything else is `application/octet-stream`. */
@@ -44,6 +50,7 @@ export function nginxConfig(options: NginxConfigOptions): string {
   const temp = (name: string): string => `${options.tempDir}/nginx-${name}`;
   const lines = [
     ...(options.user ? [`user ${options.user};`] : []),
+    ...(options.singleProcess ? ["master_process off;"] : []),
     "worker_processes 1;",
     `pid ${options.pidFile};`,
     `error_log ${options.errorLog} notice;`,

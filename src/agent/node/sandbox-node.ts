@@ -55,6 +55,7 @@ import { startKubeletServer } from "../server/kubelet-server.js";
 import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
 import type { ContainerExit, ContainerProcess } from "../runtime/container-process.js";
 import { POD_DIR_PATHS } from "../runtime/launch-plan.js";
+import { setgroupsDenied } from "../runtime/setgroups-denied.js";
 import { podFileSource } from "../runtime/pod-files.js";
 import type { ProjectedFiles } from "../volumes/token-volume.js";
 import { TokenVolumes } from "../volumes/token-volumes.js";
@@ -452,7 +453,7 @@ export class SandboxNode {
     const c = slot.container;
     const containerDir = join(run.dir, "containers", c.name);
     mkdirSync(containerDir, { recursive: true, mode: 0o755 });
-    const image = resolveImage(c, { containerDir, nginxRoot: hostDefaultPageRoot(), nginxUser: "root" });
+    const image = resolveImage(c, { containerDir, nginxRoot: hostDefaultPageRoot(), nginxUser: "root", nginxSingleProcess: setgroupsDenied() });
     if (isImageError(image)) {
       slot.info = { ...slot.info, waiting: { reason: image.error.reason, message: image.error.message } };
       return;

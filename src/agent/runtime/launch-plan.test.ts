@@ -57,7 +57,7 @@ describe("setupScript", () => {
       want: [
         "'/bin/mount' --bind '/data/pods/p1/etc-resolv.conf' '/etc/resolv.conf' || exit 125",
         "'/bin/mount' --bind '/data/pods/p1/etc-hosts' '/etc/hosts' || exit 125",
-        "printf '%s' 'web-0' > /proc/sys/kernel/hostname || exit 125",
+        "{ printf '%s' 'web-0' 2>/dev/null > /proc/sys/kernel/hostname || hostname 'web-0'; } || exit 125",
         "cd -- '/srv' || exit 125",
         `echo ${READY_MARKER}`,
         "exec 1>&3 2>&3 3>&-",
@@ -79,7 +79,7 @@ describe("setupScript", () => {
         "mkdir -p -- '/var/run/secrets/kubernetes.io/serviceaccount' || exit 125",
         "'/bin/mount' --bind '/data/pods/p1/var-run-secrets-kubernetes.io-serviceaccount' '/var/run/secrets/kubernetes.io/serviceaccount' || exit 125",
         "'/bin/mount' -o remount,bind,ro '/var/run/secrets/kubernetes.io/serviceaccount' || exit 125",
-        "printf '%s' 'h' > /proc/sys/kernel/hostname || exit 125",
+        "{ printf '%s' 'h' 2>/dev/null > /proc/sys/kernel/hostname || hostname 'h'; } || exit 125",
         `echo ${READY_MARKER}`,
         "exec 1>&3 2>&3 3>&-",
         ...shim("'/data/pods/p1/containers/c/exit'"),
@@ -90,7 +90,7 @@ describe("setupScript", () => {
       plan: { mounts: [{ source: "/d/it's/etc-hosts", target: "/etc/hosts" as const }], hostname: "h", exitFile: "/d/it's/exit" },
       want: [
         "'/bin/mount' --bind '/d/it'\\''s/etc-hosts' '/etc/hosts' || exit 125",
-        "printf '%s' 'h' > /proc/sys/kernel/hostname || exit 125",
+        "{ printf '%s' 'h' 2>/dev/null > /proc/sys/kernel/hostname || hostname 'h'; } || exit 125",
         `echo ${READY_MARKER}`,
         "exec 1>&3 2>&3 3>&-",
         ...shim("'/d/it'\\''s/exit'"),

@@ -74,7 +74,8 @@ export function shellQuote(value: string): string {
 /**
  * The `sh -c` script for `plan`. It stops at the first failing step (exit 125, the message on
  * stderr); on success it runs the command (`"$@"`) under the shim loop described above. The
- * hostname is written to /proc/sys/kernel/hostname (no `hostname` program needed).
+ * hostname is written to /proc/sys/kernel/hostname, or set with the `hostname` program where that
+ * file is not writable (a user namespace).
  */
 export function setupScript(tools: RuntimeTools, plan: SetupPlan): string {
   const fail = "exit 125";
@@ -94,7 +95,9 @@ export function setupScript(tools: RuntimeTools, plan: SetupPlan): string {
       steps.push(`${shellQuote(tools.mount)} --bind ${shellQuote(m.source)} ${target} || ${fail}`);
     }
   }
-  steps.push(`printf '%s' ${shellQuote(plan.hostname)} > /proc/sys/kernel/hostname || ${fail}`);
+  // Inside a user namespace (`svcnet up --rootless`) /proc/sys/kernel/hostname stays the host
+  // root's file, while sethostname(2) — the hostname program — is allowed in the pod's UTS namespace.
+  steps.push(`{ printf '%s' ${shellQuote(plan.hostname)} 2>/dev/null > /proc/sys/kernel/hostname || hostname ${shellQuote(plan.hostname)}; } || ${fail}`);
   if (plan.workingDir !== undefined) steps.push(`cd -- ${shellQuote(plan.workingDir)} || ${fail}`);
   steps.push(`echo ${READY_MARKER}`);
   steps.push(`exec 1>&${LOG_FD} 2>&${LOG_FD} ${LOG_FD}>&-`);

@@ -7,7 +7,7 @@
 import type { ChildProcess } from "node:child_process";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SandboxControlClient, controlSocketPath } from "../../../src/sandbox/control/sandbox-control-client.js";
@@ -32,16 +32,25 @@ export interface UpCluster {
   stop(): Promise<number>;
 }
 
-/** Starts `svcnet up <args>` with its own sandbox id (`<idPrefix><hex>`), data dir and loopback port. */
-export async function startUp(args: readonly string[], o: { idPrefix?: string; timeoutMs?: number } = {}): Promise<UpCluster> {
+/**
+ * Starts `svcnet up <args>` with its own sandbox id (`<idPrefix><hex>`), data dir and loopback port.
+ * `asUser` runs it as that unprivileged user (for --rootless: the scratch dir is given to the user,
+ * and inNetns enters the user's namespaces first, since its network namespaces are private to them).
+ */
+export async function startUp(args: readonly string[], o: { idPrefix?: string; timeoutMs?: number; asUser?: { uid: number; gid: number } } = {}): Promise<UpCluster> {
   const id = `${o.idPrefix ?? "u"}${randomBytes(3).toString("hex")}`;
   const scratch = mkdtempSync(join(tmpdir(), `svcnet-${id}-`));
+  if (o.asUser) chownSync(scratch, o.asUser.uid, o.asUser.gid);
   const dataDir = join(scratch, "data");
   const kubeconfig = join(dataDir, "kubeconfig");
   const home = join(scratch, "home");
   let output = "";
   const started = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [svcnetBin(), "up", ...args, "--sandbox-id", id, "--data-dir", dataDir, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [svcnetBin(), "up", ...args, "--sandbox-id", id, "--data-dir", dataDir, "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    cwd: o.asUser ? scratch : undefined,
+    ...(o.asUser && { uid: o.asUser.uid, gid: o.asUser.gid, env: { ...process.env, HOME: scratch } }),
+  });
   const killOnExit = (): void => void child.kill("SIGKILL");
   process.once("exit", killOnExit);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -95,7 +104,10 @@ export async function startUp(args: readonly string[], o: { idPrefix?: string; t
     readyMs,
     output: () => output,
     kubectl: (argv, ko = {}) => run("kubectl", argv, { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, KUBECONFIG: kubeconfig }, ko.timeoutMs ?? 30_000, ko.input),
-    inNetns: (netns, argv, timeoutMs = 10_000) => run("ip", ["netns", "exec", netns, ...argv], process.env, timeoutMs),
+    inNetns: (netns, argv, timeoutMs = 10_000) =>
+      o.asUser
+        ? run("nsenter", [`--target=${namespaceHolder(child.pid ?? 0)}`, "--user", "--mount", "ip", "netns", "exec", netns, ...argv], process.env, timeoutMs)
+        : run("ip", ["netns", "exec", netns, ...argv], process.env, timeoutMs),
     stop() {
       stopping ??= (async () => {
         const at = Date.now();
@@ -112,4 +124,17 @@ export async function startUp(args: readonly string[], o: { idPrefix?: string; t
       return stopping;
     },
   };
+}
+
+/**
+ * The process of `svcnet up --rootless` that holds its namespaces: the child of `pid` (the
+ * outer svcnet re-runs itself under unshare), or `pid` itself when it has no child yet.
+ */
+function namespaceHolder(pid: number): number {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    return children.length > 0 ? Number(children[0]) : pid;
+  } catch {
+    return pid;
+  }
 }
