@@ -13,6 +13,8 @@ import { traceNftPacket } from "./nft-packet-tracer.js";
 import { parseNftScript } from "./nft-script-parse.js";
 import type { ParsedNftTable } from "./nft-table-model.js";
 import type { TraceBranch, TracePacket } from "./trace-result.js";
+import type { Outcome } from "./trace-outcomes.js";
+import { only, outcomes, toAll } from "./trace-outcomes.js";
 
 const POD = "10.1.13.5";
 const NODE = "192.168.0.10";
@@ -35,28 +37,6 @@ const loadBalancer = (s: ServicePortInfo): void => {
   s.externalPolicyLocal = true;
 };
 
-interface Outcome {
-  to: string;
-  p: number;
-  masq: boolean;
-}
-
-function outcomes(branches: TraceBranch[]): Outcome[] {
-  const merged = new Map<string, Outcome>();
-  for (const b of branches) {
-    const to = b.dnat ?? b.verdict;
-    const key = `${to} ${b.masquerade}`;
-    const o = merged.get(key) ?? { to, p: 0, masq: b.masquerade };
-    o.p += b.probability;
-    merged.set(key, o);
-  }
-  return [...merged.values()].sort((a, b) => (a.to === b.to ? Number(a.masq) - Number(b.masq) : a.to < b.to ? -1 : 1));
-}
-
-const third = 1 / 3;
-const toAll = (masq: boolean | ((ip: string) => boolean)): Outcome[] =>
-  ["10.1.13.2", "10.1.13.3", "10.1.13.4"].map((ip) => ({ to: `${ip}:80`, p: third, masq: typeof masq === "boolean" ? masq : masq(ip) }));
-const only = (to: string, masq = false): Outcome[] => [{ to, p: 1, masq }];
 
 type P = [origin: TracePacket["origin"], source: string, destination: string, port: number, protocol?: TracePacket["protocol"]];
 

@@ -22,7 +22,8 @@ import { parseIP } from "../../allocators/ip.js";
 import { addressType, localAddressTest } from "./node-addresses.js";
 import { keyText, ruleText, selectorText, verdictText } from "./nft-rule-text.js";
 import type { NftKey, NftOperand, NftSelector, NftStatement, NftVerdict, ParsedNftChain, ParsedNftRule, ParsedNftSet, ParsedNftTable } from "./nft-table-model.js";
-import type { TracePacket, TraceResult, TraceStep, TraceStepKind } from "./trace-result.js";
+import { branchOf, forkFlow } from "./trace-result.js";
+import type { TraceFlow, TracePacket, TraceResult, TraceStep, TraceStepKind } from "./trace-result.js";
 
 export interface NftTraceNode {
   /** The node's addresses, for `fib … type local`; 127.0.0.0/8 is always local. */
@@ -32,19 +33,10 @@ export interface NftTraceNode {
 /** How deep jumps may nest before the walk assumes a loop (the kernel refuses loops, and limits depth too). */
 const maxJumpDepth = 64;
 
-interface Flow {
-  probability: number;
-  mark: number;
-  destination: string;
-  port: number;
-  dnat?: string;
-  masquerade: boolean;
-  steps: TraceStep[];
-}
 
 type FinalVerdict = "ACCEPT" | "DROP" | "REJECT";
-type ChainEnd = { flow: Flow; end: "return" } | { flow: Flow; end: "verdict"; verdict: FinalVerdict };
-type HookEnd = { flow: Flow; verdict: FinalVerdict };
+type ChainEnd = { flow: TraceFlow; end: "return" } | { flow: TraceFlow; end: "verdict"; verdict: FinalVerdict };
+type HookEnd = { flow: TraceFlow; verdict: FinalVerdict };
 
 /** What one rule did: nothing (no match, or no verdict), a verdict, or an end of the chain with accept/drop/reject. */
 type RuleOutcome = { kind: "next" } | { kind: "verdict"; verdict: NftVerdict } | { kind: "end"; verdict: FinalVerdict };
@@ -55,9 +47,6 @@ interface Context {
   local: (ip: string) => boolean;
 }
 
-function fork(flow: Flow, probability: number): Flow {
-  return { ...flow, probability, steps: [...flow.steps] };
-}
 
 /** The base chains on `hook`, lowest priority first (listing order among equals). */
 function baseChainsOn(table: ParsedNftTable, hook: string): ParsedNftChain[] {
@@ -67,7 +56,7 @@ function baseChainsOn(table: ParsedNftTable, hook: string): ParsedNftChain[] {
 /** Every way the first packet of a new connection can go through `table` on `node`. */
 export function traceNftPacket(table: ParsedNftTable, packet: TracePacket, node: NftTraceNode): TraceResult {
   const ctx: Context = { table, packet, local: localAddressTest(node.localAddresses) };
-  const start: Flow = { probability: 1, mark: 0, destination: packet.destination, port: packet.port, masquerade: false, steps: [] };
+  const start: TraceFlow = { probability: 1, mark: 0, destination: packet.destination, port: packet.port, masquerade: false, steps: [] };
   const ends: HookEnd[] = [];
   for (const afterNat of runHooks(ctx, [packet.origin === "node" ? "output" : "prerouting"], start)) {
     if (afterNat.verdict !== "ACCEPT") {
@@ -79,22 +68,14 @@ export function traceNftPacket(table: ParsedNftTable, packet: TracePacket, node:
     const rest = packet.origin === "node" ? ["postrouting", ...(toLocal ? ["input"] : [])] : toLocal ? ["input"] : ["forward", "postrouting"];
     ends.push(...runHooks(ctx, rest, afterNat.flow));
   }
-  return {
-    branches: ends.map(({ flow, verdict }) => ({
-      probability: flow.probability,
-      steps: flow.steps,
-      verdict: verdict === "ACCEPT" && flow.dnat !== undefined ? "DNAT" : verdict,
-      ...(flow.dnat !== undefined ? { dnat: flow.dnat } : {}),
-      masquerade: flow.masquerade,
-    })),
-  };
+  return { branches: ends.map(({ flow, verdict }) => branchOf(flow, verdict)) };
 }
 
-function runHooks(ctx: Context, hooks: readonly string[], flow: Flow): HookEnd[] {
+function runHooks(ctx: Context, hooks: readonly string[], flow: TraceFlow): HookEnd[] {
   return runChains(ctx, hooks.flatMap((hook) => baseChainsOn(ctx.table, hook)), flow);
 }
 
-function runChains(ctx: Context, chains: readonly ParsedNftChain[], flow: Flow): HookEnd[] {
+function runChains(ctx: Context, chains: readonly ParsedNftChain[], flow: TraceFlow): HookEnd[] {
   if (chains.length === 0) return [{ flow, verdict: "ACCEPT" }];
   const [chain, ...rest] = chains;
   const out: HookEnd[] = [];
@@ -105,7 +86,7 @@ function runChains(ctx: Context, chains: readonly ParsedNftChain[], flow: Flow):
   return out;
 }
 
-function walkBaseChain(ctx: Context, chain: ParsedNftChain, flow: Flow): HookEnd[] {
+function walkBaseChain(ctx: Context, chain: ParsedNftChain, flow: TraceFlow): HookEnd[] {
   const base = chain.base;
   const table = ctx.table.name;
   flow.steps.push({ table, chain: chain.name, rule: "", kind: "hook", did: `enter ${chain.name} (${base?.type} hook ${base?.hook} priority ${base?.priority})` });
@@ -117,7 +98,7 @@ function walkBaseChain(ctx: Context, chain: ParsedNftChain, flow: Flow): HookEnd
   });
 }
 
-function walkChain(ctx: Context, name: string, flow: Flow, depth: number): ChainEnd[] {
+function walkChain(ctx: Context, name: string, flow: TraceFlow, depth: number): ChainEnd[] {
   if (depth > maxJumpDepth) throw new Error(`jumps nest deeper than ${maxJumpDepth} at ${ctx.table.name} ${name}: a loop?`);
   return walkRules(ctx, name, ctx.table.chains.get(name)?.rules ?? [], 0, flow, depth);
 }
@@ -133,7 +114,7 @@ function numgenOf(rule: ParsedNftRule): Extract<NftSelector, { kind: "numgen" }>
   return undefined;
 }
 
-function walkRules(ctx: Context, chain: string, rules: readonly ParsedNftRule[], from: number, flow: Flow, depth: number): ChainEnd[] {
+function walkRules(ctx: Context, chain: string, rules: readonly ParsedNftRule[], from: number, flow: TraceFlow, depth: number): ChainEnd[] {
   for (let i = from; i < rules.length; i++) {
     const rule = rules[i];
     const numgen = numgenOf(rule);
@@ -143,7 +124,7 @@ function walkRules(ctx: Context, chain: string, rules: readonly ParsedNftRule[],
       const p = 1 / numgen.mod;
       for (let v = 0; v < numgen.mod; v++) {
         const value = numgen.offset + v;
-        const branch = fork(flow, flow.probability * p);
+        const branch = forkFlow(flow, flow.probability * p);
         const at = branch.steps.length;
         const outcome = evalRule(ctx, chain, rule, branch, value);
         const taken = outcome.kind !== "next";
@@ -158,7 +139,7 @@ function walkRules(ctx: Context, chain: string, rules: readonly ParsedNftRule[],
   return [{ flow, end: "return" }];
 }
 
-function applyOutcome(ctx: Context, chain: string, rules: readonly ParsedNftRule[], index: number, flow: Flow, depth: number, outcome: RuleOutcome): ChainEnd[] {
+function applyOutcome(ctx: Context, chain: string, rules: readonly ParsedNftRule[], index: number, flow: TraceFlow, depth: number, outcome: RuleOutcome): ChainEnd[] {
   const next = (): ChainEnd[] => walkRules(ctx, chain, rules, index + 1, flow, depth);
   if (outcome.kind === "next") return next();
   if (outcome.kind === "end") return [{ flow, end: "verdict", verdict: outcome.verdict }];
@@ -192,7 +173,7 @@ function ruleStep(ctx: Context, chain: string, rule: ParsedNftRule, kind: TraceS
 }
 
 /** Runs the rule's statements in order on `flow`; `numgen` is the generator's value on this branch. */
-function evalRule(ctx: Context, chain: string, rule: ParsedNftRule, flow: Flow, numgen: number | undefined): RuleOutcome {
+function evalRule(ctx: Context, chain: string, rule: ParsedNftRule, flow: TraceFlow, numgen: number | undefined): RuleOutcome {
   const step = (kind: TraceStepKind, did: string, extra: Partial<TraceStep> = {}): void => {
     flow.steps.push(ruleStep(ctx, chain, rule, kind, did, extra));
   };
@@ -261,7 +242,7 @@ function evalRule(ctx: Context, chain: string, rule: ParsedNftRule, flow: Flow, 
  */
 type SelectorValue = { atoms: string[] } | { missing: string } | { unknown: string } | { absent: true };
 
-function evalSelector(ctx: Context, s: NftSelector, flow: Flow, numgen: number | undefined): SelectorValue {
+function evalSelector(ctx: Context, s: NftSelector, flow: TraceFlow, numgen: number | undefined): SelectorValue {
   const { packet } = ctx;
   const protocol = packet.protocol.toLowerCase();
   const one = (atom: string): SelectorValue => ({ atoms: [atom] });
@@ -338,7 +319,7 @@ function isDynamic(set: ParsedNftSet): boolean {
   return set.flags.includes("dynamic") || set.flags.includes("timeout");
 }
 
-function evalMatch(ctx: Context, s: Extract<NftStatement, { kind: "match" }>, flow: Flow, numgen: number | undefined): { matched: boolean; note?: string } {
+function evalMatch(ctx: Context, s: Extract<NftStatement, { kind: "match" }>, flow: TraceFlow, numgen: number | undefined): { matched: boolean; note?: string } {
   const value = evalSelector(ctx, s.left, flow, numgen);
   const negated = s.op === "!=";
   if ("absent" in value) return { matched: false };
@@ -367,7 +348,7 @@ function inOperand(ctx: Context, atoms: readonly string[], right: NftOperand): {
 function lookupVerdict(
   ctx: Context,
   s: Extract<NftStatement, { kind: "vmap" }>,
-  flow: Flow,
+  flow: TraceFlow,
   numgen: number | undefined,
 ): { element?: { key: NftKey; verdict: NftVerdict; comment?: string }; note?: string } {
   const value = evalSelector(ctx, s.key, flow, numgen);

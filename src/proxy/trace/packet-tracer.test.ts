@@ -8,6 +8,8 @@ import { generateSeedRules } from "../iptables/seed-rules.js";
 import { makeNginxEndpoints, makeNginxService, makeNodeAConfig, makeProxyState } from "../iptables/testdata/nginx-fixtures.js";
 import { EXAMPLE_1, EXAMPLE_2, EXAMPLE_3, EXAMPLE_4 } from "../iptables/testdata/reference-examples.js";
 import type { EndpointInfo, NodeProxyConfig, ServicePortInfo } from "../types.js";
+import type { Outcome } from "./trace-outcomes.js";
+import { only, outcomes, toAll } from "./trace-outcomes.js";
 
 // The modern profile is traced through the reference's worked examples (kube-proxy.md §1.11);
 // the seed profile through rules generated for the same service. Service: default/nginx-service,
@@ -25,30 +27,6 @@ function seedRules(opts: { endpoints?: EndpointInfo[]; config?: Partial<NodeProx
 
 // --- expectations ------------------------------------------------------------------------
 
-/** One possible end of the connection: where it goes, with what probability, masqueraded or not. */
-interface Outcome {
-  /** The DNAT destination, or the verdict when the packet was not translated. */
-  to: string;
-  p: number;
-  masq: boolean;
-}
-
-function outcomes(branches: TraceBranch[]): Outcome[] {
-  const merged = new Map<string, Outcome>();
-  for (const b of branches) {
-    const to = b.dnat ?? b.verdict;
-    const key = `${to} ${b.masquerade}`;
-    const o = merged.get(key) ?? { to, p: 0, masq: b.masquerade };
-    o.p += b.probability;
-    merged.set(key, o);
-  }
-  return [...merged.values()].sort((a, b) => (a.to === b.to ? Number(a.masq) - Number(b.masq) : a.to < b.to ? -1 : 1));
-}
-
-const third = 1 / 3;
-const toAll = (masq: boolean | ((ip: string) => boolean)): Outcome[] =>
-  ["10.1.13.2", "10.1.13.3", "10.1.13.4"].map((ip) => ({ to: `${ip}:80`, p: third, masq: typeof masq === "boolean" ? masq : masq(ip) }));
-const only = (to: string, masq = false): Outcome[] => [{ to, p: 1, masq }];
 
 const POD = "10.1.13.5";
 const NODE = "192.168.0.10";

@@ -23,7 +23,8 @@ import { applyMarkOperation, isBuiltinChain, parseRuleSpec } from "../iptables/r
 import type { RulesProfile } from "../service-port-name.js";
 import { formatP } from "./format-trace.js";
 import { addressType, localAddressTest } from "./node-addresses.js";
-import type { TracePacket, TraceResult, TraceStep, TraceStepKind } from "./trace-result.js";
+import { branchOf, forkFlow } from "./trace-result.js";
+import type { TraceFlow, TracePacket, TraceResult, TraceStep, TraceStepKind } from "./trace-result.js";
 
 export type { TraceBranch, TracePacket, TraceResult, TraceStep, TraceStepKind, TraceVerdict } from "./trace-result.js";
 export { formatTrace } from "./format-trace.js";
@@ -41,18 +42,9 @@ export interface TraceNode {
 /** How deep jumps may nest before the walk assumes a loop (iptables itself refuses loops). */
 const maxJumpDepth = 64;
 
-interface Flow {
-  probability: number;
-  mark: number;
-  destination: string;
-  port: number;
-  dnat?: string;
-  masquerade: boolean;
-  steps: TraceStep[];
-}
 
-type ChainEnd = { flow: Flow; end: "return" } | { flow: Flow; end: "verdict"; verdict: "ACCEPT" | "DROP" | "REJECT" };
-type HookEnd = { flow: Flow; verdict: "ACCEPT" | "DROP" | "REJECT" };
+type ChainEnd = { flow: TraceFlow; end: "return" } | { flow: TraceFlow; end: "verdict"; verdict: "ACCEPT" | "DROP" | "REJECT" };
+type HookEnd = { flow: TraceFlow; verdict: "ACCEPT" | "DROP" | "REJECT" };
 
 interface Context {
   ruleset: ParsedRuleset;
@@ -60,9 +52,6 @@ interface Context {
   local: (ip: string) => boolean;
 }
 
-function fork(flow: Flow, probability: number): Flow {
-  return { ...flow, probability, steps: [...flow.steps] };
-}
 
 /**
  * Adds kube-proxy's hook rules (jumpRulesInChainOrder) to every table that has no built-in
@@ -90,7 +79,7 @@ export function withJumpRules(ruleset: ParsedRuleset, profile: RulesProfile): Pa
 export function tracePacket(ruleset: ParsedRuleset, packet: TracePacket, node: TraceNode): TraceResult {
   const local = localAddressTest(node.localAddresses);
   const ctx: Context = { ruleset: withJumpRules(ruleset, node.jumpRules ?? "modern"), packet, local };
-  const start: Flow = { probability: 1, mark: 0, destination: packet.destination, port: packet.port, masquerade: false, steps: [] };
+  const start: TraceFlow = { probability: 1, mark: 0, destination: packet.destination, port: packet.port, masquerade: false, steps: [] };
 
   const first: [TableName, string] = packet.origin === "node" ? ["nat", "OUTPUT"] : ["nat", "PREROUTING"];
   const ends: HookEnd[] = [];
@@ -110,18 +99,10 @@ export function tracePacket(ruleset: ParsedRuleset, packet: TracePacket, node: T
     ends.push(...runHooks(ctx, rest, afterNat.flow));
   }
 
-  return {
-    branches: ends.map(({ flow, verdict }) => ({
-      probability: flow.probability,
-      steps: flow.steps,
-      verdict: verdict === "ACCEPT" && flow.dnat !== undefined ? "DNAT" : verdict,
-      ...(flow.dnat !== undefined ? { dnat: flow.dnat } : {}),
-      masquerade: flow.masquerade,
-    })),
-  };
+  return { branches: ends.map(({ flow, verdict }) => branchOf(flow, verdict)) };
 }
 
-function runHooks(ctx: Context, hooks: [TableName, string][], flow: Flow): HookEnd[] {
+function runHooks(ctx: Context, hooks: [TableName, string][], flow: TraceFlow): HookEnd[] {
   if (hooks.length === 0) return [{ flow, verdict: "ACCEPT" }];
   const [[table, chain], ...rest] = hooks;
   const out: HookEnd[] = [];
@@ -132,7 +113,7 @@ function runHooks(ctx: Context, hooks: [TableName, string][], flow: Flow): HookE
   return out;
 }
 
-function walkHook(ctx: Context, table: TableName, chain: string, flow: Flow): HookEnd[] {
+function walkHook(ctx: Context, table: TableName, chain: string, flow: TraceFlow): HookEnd[] {
   flow.steps.push({ table, chain, rule: "", kind: "hook", did: `enter ${table} ${chain}` });
   const builtin = ctx.ruleset.tables.get(table)?.chains.get(chain);
   const policy = builtin?.policy === "DROP" ? "DROP" : "ACCEPT";
@@ -143,13 +124,13 @@ function walkHook(ctx: Context, table: TableName, chain: string, flow: Flow): Ho
   });
 }
 
-function walkChain(ctx: Context, table: TableName, chain: string, flow: Flow, depth: number): ChainEnd[] {
+function walkChain(ctx: Context, table: TableName, chain: string, flow: TraceFlow, depth: number): ChainEnd[] {
   if (depth > maxJumpDepth) throw new Error(`jumps nest deeper than ${maxJumpDepth} at ${table} ${chain}: a loop?`);
   const rules = ctx.ruleset.tables.get(table)?.chains.get(chain)?.rules ?? [];
   return walkRules(ctx, table, chain, rules, 0, flow, depth);
 }
 
-function walkRules(ctx: Context, table: TableName, chain: string, rules: readonly ParsedRule[], from: number, flow: Flow, depth: number): ChainEnd[] {
+function walkRules(ctx: Context, table: TableName, chain: string, rules: readonly ParsedRule[], from: number, flow: TraceFlow, depth: number): ChainEnd[] {
   for (let i = from; i < rules.length; i++) {
     const rule = rules[i];
     const step = (kind: TraceStepKind, did: string, extra: Partial<TraceStep> = {}): TraceStep => ({
@@ -162,11 +143,11 @@ function walkRules(ctx: Context, table: TableName, chain: string, rules: readonl
     if (p === undefined || p >= 1) return applyTarget(ctx, table, chain, rules, i, flow, depth);
     const out: ChainEnd[] = [];
     if (p > 0) {
-      const taken = fork(flow, flow.probability * p);
+      const taken = forkFlow(flow, flow.probability * p);
       taken.steps.push(step("fork", `statistic matched (p=${formatP(p)})`, { probability: p, taken: true }));
       out.push(...applyTarget(ctx, table, chain, rules, i, taken, depth));
     }
-    const skipped = fork(flow, flow.probability * (1 - p));
+    const skipped = forkFlow(flow, flow.probability * (1 - p));
     skipped.steps.push(step("fork", `statistic not matched (p=${formatP(1 - p)})`, { probability: 1 - p, taken: false }));
     out.push(...walkRules(ctx, table, chain, rules, i + 1, skipped, depth));
     return out;
@@ -174,7 +155,7 @@ function walkRules(ctx: Context, table: TableName, chain: string, rules: readonl
   return [{ flow, end: "return" }];
 }
 
-function applyTarget(ctx: Context, table: TableName, chain: string, rules: readonly ParsedRule[], index: number, flow: Flow, depth: number): ChainEnd[] {
+function applyTarget(ctx: Context, table: TableName, chain: string, rules: readonly ParsedRule[], index: number, flow: TraceFlow, depth: number): ChainEnd[] {
   const rule = rules[index];
   const target = rule.target;
   const step = (kind: TraceStepKind, did: string, extra: Partial<TraceStep> = {}): void => {
@@ -281,7 +262,7 @@ interface MatchVerdict {
   notes: string[];
 }
 
-function matchRule(ctx: Context, rule: ParsedRule, flow: Flow): MatchVerdict {
+function matchRule(ctx: Context, rule: ParsedRule, flow: TraceFlow): MatchVerdict {
   const m = rule.matches;
   const { packet } = ctx;
   const no: MatchVerdict = { matched: false, notes: [] };

@@ -59,3 +59,30 @@ export interface TraceBranch {
 export interface TraceResult {
   branches: TraceBranch[];
 }
+
+/** A walk in progress (one branch): how likely it is, the packet's mark and destination so far, the steps taken. */
+export interface TraceFlow {
+  probability: number;
+  mark: number;
+  destination: string;
+  port: number;
+  dnat?: string;
+  masquerade: boolean;
+  steps: TraceStep[];
+}
+
+/** A copy of `flow` with its own steps, for one side of a fork taken with `probability`. */
+export function forkFlow(flow: TraceFlow, probability: number): TraceFlow {
+  return { ...flow, probability, steps: [...flow.steps] };
+}
+
+/** The branch a finished walk is: accepted after a DNAT is reported as "DNAT" with its target. */
+export function branchOf(flow: TraceFlow, verdict: "ACCEPT" | "DROP" | "REJECT"): TraceBranch {
+  return {
+    probability: flow.probability,
+    steps: flow.steps,
+    verdict: verdict === "ACCEPT" && flow.dnat !== undefined ? "DNAT" : verdict,
+    ...(flow.dnat !== undefined ? { dnat: flow.dnat } : {}),
+    masquerade: flow.masquerade,
+  };
+}
