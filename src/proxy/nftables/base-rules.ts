@@ -95,8 +95,38 @@ export function nodePortAddressing(config: Pick<NodeProxyConfig, "nodeIPs" | "no
   };
 }
 
-const setLine = (name: string, type: string, comment: string): string => `add set ${TABLE_REF} ${name} { type ${type} ; comment "${comment}" ; }`;
-const mapLine = (name: string, type: string, comment: string): string => `add map ${TABLE_REF} ${name} { type ${type} : verdict ; comment "${comment}" ; }`;
+const SERVICE3 = "ipv4_addr . inet_proto . inet_service";
+
+/** How a shared set or verdict map is declared: `add <kind> ip kube-proxy <name> { type <type> ; comment "…" ; }`. */
+export interface ContainerDeclaration {
+  kind: "set" | "map";
+  /** Key type; a map's values are verdicts. */
+  type: string;
+  comment: string;
+}
+
+/** The shared sets and maps, as every full sync declares them (a partial sync re-declares them identically to add elements). */
+export const CONTAINER_DECLARATIONS: Readonly<Record<string, ContainerDeclaration>> = {
+  [CLUSTER_IPS_SET]: { kind: "set", type: "ipv4_addr", comment: "Active ClusterIPs" },
+  [NODEPORT_IPS_SET]: { kind: "set", type: "ipv4_addr", comment: "IPs that accept NodePort traffic" },
+  [FIREWALL_IPS_MAP]: { kind: "map", type: SERVICE3, comment: "destinations that are subject to LoadBalancerSourceRanges" },
+  [NO_ENDPOINT_NODEPORTS_MAP]: { kind: "map", type: "inet_proto . inet_service", comment: "vmap to drop or reject packets to service nodeports with no endpoints" },
+  [NO_ENDPOINT_SERVICES_MAP]: { kind: "map", type: SERVICE3, comment: "vmap to drop or reject packets to services with no endpoints" },
+  [SERVICE_IPS_MAP]: { kind: "map", type: SERVICE3, comment: "ClusterIP, ExternalIP and LoadBalancer IP traffic" },
+  [SERVICE_NODEPORTS_MAP]: { kind: "map", type: "inet_proto . inet_service", comment: "NodePort traffic" },
+};
+
+/**
+ * `add set|map ip kube-proxy NAME { type … ; comment "…" ; [elements = { … } ;] }` for a shared
+ * container; `elements` is the inside of the element list, e.g. `10.0.0.1, 10.0.0.2`.
+ */
+export function containerLine(name: string, elements?: string): string {
+  const d = CONTAINER_DECLARATIONS[name];
+  if (d === undefined) throw new Error(`no shared set or map named ${name}`);
+  const type = d.kind === "map" ? `${d.type} : verdict` : d.type;
+  const body = elements === undefined ? "" : `elements = { ${elements} } ; `;
+  return `add ${d.kind} ${TABLE_REF} ${name} { type ${type} ; comment "${d.comment}" ; ${body}}`;
+}
 const chainLine = (name: string): string => `add chain ${TABLE_REF} ${name}`;
 const ruleLine = (chain: string, rule: string): string => `add rule ${TABLE_REF} ${chain} ${rule}`;
 
@@ -108,21 +138,20 @@ const ruleLine = (chain: string, rule: string): string => `add rule ${TABLE_REF}
 export function baseRuleLines(config: NodeProxyConfig): string[] {
   const mark = masqueradeMarkString(config.masqueradeBit);
   const addressing = nodePortAddressing(config);
-  const service3 = "ipv4_addr . inet_proto . inet_service";
   const lines = [
     `add table ${TABLE_REF} { comment "${TABLE_COMMENT}" ; }`,
     `delete table ${TABLE_REF}`,
     `add table ${TABLE_REF} { comment "${TABLE_COMMENT}" ; }`,
     "",
-    setLine(CLUSTER_IPS_SET, "ipv4_addr", "Active ClusterIPs"),
+    containerLine(CLUSTER_IPS_SET),
   ];
-  if (!addressing.matchAll) lines.push(setLine(NODEPORT_IPS_SET, "ipv4_addr", "IPs that accept NodePort traffic"));
+  if (!addressing.matchAll) lines.push(containerLine(NODEPORT_IPS_SET));
   lines.push(
-    mapLine(FIREWALL_IPS_MAP, service3, "destinations that are subject to LoadBalancerSourceRanges"),
-    mapLine(NO_ENDPOINT_NODEPORTS_MAP, "inet_proto . inet_service", "vmap to drop or reject packets to service nodeports with no endpoints"),
-    mapLine(NO_ENDPOINT_SERVICES_MAP, service3, "vmap to drop or reject packets to services with no endpoints"),
-    mapLine(SERVICE_IPS_MAP, service3, "ClusterIP, ExternalIP and LoadBalancer IP traffic"),
-    mapLine(SERVICE_NODEPORTS_MAP, "inet_proto . inet_service", "NodePort traffic"),
+    containerLine(FIREWALL_IPS_MAP),
+    containerLine(NO_ENDPOINT_NODEPORTS_MAP),
+    containerLine(NO_ENDPOINT_SERVICES_MAP),
+    containerLine(SERVICE_IPS_MAP),
+    containerLine(SERVICE_NODEPORTS_MAP),
     "",
   );
   for (const bc of BASE_CHAINS) lines.push(`add chain ${TABLE_REF} ${bc.name} { type ${bc.type} hook ${bc.hook} priority ${bc.priority} ; }`);

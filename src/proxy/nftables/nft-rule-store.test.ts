@@ -39,8 +39,11 @@ test("partial syncs touch only what changed", async (t) => {
         `add chain ${T} ${SVC}`,
         `flush chain ${T} ${SVC}`,
         `flush chain ${T} ${EP4}`,
-        `add rule ${T} ${SVC} ip daddr 10.0.0.252 ip saddr != 10.1.0.0/16 jump mark-for-masquerade`,
-        `add rule ${T} ${SVC} numgen random mod 2 vmap { 0 : goto endpoint-YZSKHQER-default/nginx-service/tcp/__10.1.13.2/80 , 1 : goto endpoint-MLH6KRKJ-default/nginx-service/tcp/__10.1.13.3/80 }`,
+        // Rules as a chain block, not `add rule` lines: nft 1.0.6 then needs no chain cache.
+        `add chain ${T} ${SVC} {`,
+        `\tip daddr 10.0.0.252 ip saddr != 10.1.0.0/16 jump mark-for-masquerade`,
+        `\tnumgen random mod 2 vmap { 0 : goto endpoint-YZSKHQER-default/nginx-service/tcp/__10.1.13.2/80 , 1 : goto endpoint-MLH6KRKJ-default/nginx-service/tcp/__10.1.13.3/80 }`,
+        "}",
       ],
     },
     {
@@ -52,7 +55,8 @@ test("partial syncs touch only what changed", async (t) => {
         `flush chain ${T} endpoint-MLH6KRKJ-default/nginx-service/tcp/__10.1.13.3/80`,
         `flush chain ${T} ${EP4}`,
         `delete element ${T} service-ips { 10.0.0.252 . tcp . 8000 }`,
-        `add element ${T} no-endpoint-services { 10.0.0.252 . tcp . 8000 comment "default/nginx-service" : goto reject-chain }`,
+        // Elements added by re-declaring the map (as the full sync declares it), not `add element`.
+        `add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; elements = { 10.0.0.252 . tcp . 8000 comment "default/nginx-service" : goto reject-chain } ; }`,
       ],
     },
     {
@@ -73,9 +77,11 @@ test("partial syncs touch only what changed", async (t) => {
       want: [
         `add chain ${T} external-UOJBH74F-default/nginx-service/tcp/`,
         `flush chain ${T} external-UOJBH74F-default/nginx-service/tcp/`,
-        `add rule ${T} external-UOJBH74F-default/nginx-service/tcp/ jump mark-for-masquerade`,
-        `add rule ${T} external-UOJBH74F-default/nginx-service/tcp/ goto ${SVC}`,
-        `add element ${T} service-nodeports { tcp . 30802 : goto external-UOJBH74F-default/nginx-service/tcp/ }`,
+        `add chain ${T} external-UOJBH74F-default/nginx-service/tcp/ {`,
+        "\tjump mark-for-masquerade",
+        `\tgoto ${SVC}`,
+        "}",
+        `add map ${T} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; elements = { tcp . 30802 : goto external-UOJBH74F-default/nginx-service/tcp/ } ; }`,
       ],
     },
   ];
@@ -88,6 +94,51 @@ test("partial syncs touch only what changed", async (t) => {
       assert.ok(!tx.text.includes("bulk/"), "unchanged services are not written");
     });
   }
+});
+
+test("partial syncs write no `add rule` or `add element` (they make nft 1.0.6 dump every chain)", () => {
+  const states = [stateWith(makeNginxService(), makeNginxEndpoints().slice(1)), stateWith(makeNginxService(), []), stateWith(makeNginxService((s) => (s.nodePort = 30802)), makeNginxEndpoints())];
+  for (const next of states) {
+    const store = new NftRuleStore();
+    store.full(stateWith(makeNginxService(), makeNginxEndpoints()), config);
+    const lines = store.partial(next, config, changed, 0).text.split("\n");
+    assert.ok(lines.length > 1);
+    assert.deepEqual(lines.filter((l) => l.startsWith("add rule") || l.startsWith("add element")), []);
+  }
+});
+
+test("a rewritten chain re-declares the unchanged affinity sets it names (nft caches only declared sets)", () => {
+  const sticky = makeNginxService((s) => (s.stickySeconds = 60));
+  const store = new NftRuleStore();
+  store.full(stateWith(sticky, makeNginxEndpoints()), config);
+  store.partial(stateWith(sticky, makeNginxEndpoints().slice(0, 2)), config, changed, 0);
+  const back = store.partial(stateWith(sticky, makeNginxEndpoints()), config, changed, 500).text.split("\n");
+  const declared = back.filter((l) => l.startsWith("add set ")).map((l) => l.split(" ")[4]);
+  assert.deepEqual(declared.sort(), [
+    "affinity-4BWRJCQT-default/nginx-service/tcp/__10.1.13.4/80",
+    "affinity-MLH6KRKJ-default/nginx-service/tcp/__10.1.13.3/80",
+    "affinity-YZSKHQER-default/nginx-service/tcp/__10.1.13.2/80",
+  ]);
+  assert.ok(!back.some((l) => l.startsWith("delete ")), "nothing deleted: the sets are kept");
+  const firstBlock = back.findIndex((l) => l.endsWith(" {"));
+  assert.ok(back.findLastIndex((l) => l.startsWith("add set ")) < firstBlock, "declared before the rules naming them");
+});
+
+test("a cold full sync's parts hold whole service ports, in the shapes that need no chain cache", () => {
+  const store = new NftRuleStore();
+  const tx = store.full(stateWith(makeNginxService(), makeNginxEndpoints(), others(5)), config, 2);
+  const parts = tx.coldParts ?? [];
+  assert.equal(parts.length, 1 + 3, "the fixed part, then 6 service ports by 2");
+  assert.match(parts[0] ?? "", /^add table ip kube-proxy/);
+  assert.ok(!(parts[0] ?? "").includes("# "), "no service in the fixed part");
+  for (const part of parts.slice(1)) {
+    assert.equal(part.split("\n").filter((l) => l.startsWith("# ")).length, 2, part);
+    assert.deepEqual(part.split("\n").filter((l) => l.startsWith("add rule") || l.startsWith("add element")), [], part);
+  }
+  // Every chain and element of the single transaction is in some part.
+  const all = parts.join("");
+  for (const line of tx.text.split("\n").filter((l) => l.startsWith("add chain "))) assert.ok(all.includes(`${line}\n`), line);
+  for (const m of tx.text.matchAll(/^add element ip kube-proxy (\S+) \{ (.*) \}$/gm)) assert.ok(all.includes(m[2] ?? "?"), m[0]);
 });
 
 test("stale chains are deleted only after a second, once", () => {

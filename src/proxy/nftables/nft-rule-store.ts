@@ -6,6 +6,8 @@
 // a later transaction once they have been unreferenced for a second (kernels before 6.2 release a
 // verdict-map element's chain reference only after a grace period). The kernel's table is never
 // listed: what was written is known, and the table monitor plus periodic full syncs repair drift.
+// A partial sync writes rules as chain blocks and elements as set/map re-declarations (see
+// partial-commands.ts), so that nft needs no chain cache unless the sync also deletes something.
 //
 // Pure: no I/O; the caller runs the text. The store assumes every transaction it produced was
 // applied; after a failed one the caller must do a full sync (which starts the store afresh).
@@ -14,6 +16,9 @@ import { protocolLower } from "../service-port-name.js";
 import type { NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
 import { TABLE_REF, baseRuleLines } from "./base-rules.js";
 import type { NftAffinitySet, NftChain, NftElement, ServicePortObjects } from "./nft-objects.js";
+import { ELEMENT_CONTAINERS } from "./nft-objects.js";
+import type { ElementToAdd } from "./partial-commands.js";
+import { chainBlock, elementsBlock } from "./partial-commands.js";
 import { servicePortObjects } from "./service-port-rules.js";
 
 /** What a transaction did, for metrics and benchmarks. */
@@ -34,6 +39,18 @@ export interface NftSyncStats {
 export interface NftTransaction {
   /** `nft -f` input; empty when there is nothing to change. */
   text: string;
+  /**
+   * A full sync's commands cut into several transactions, to run in order when the table does not
+   * exist yet: the first creates the table and its fixed part, each further one adds up to
+   * COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION service ports, complete (chains, rules, elements), so
+   * every intermediate table serves a subset of the services correctly. The kernel ends up as
+   * with `text`; the parts after the first write rules and elements in the shapes of
+   * partial-commands.ts, or each part would have nft dump every chain the earlier ones made.
+   * Why: the kernel's handling of a transaction costs time quadratic in its length (each rule
+   * with an anonymous verdict map walks the whole pending transaction), so one transaction for
+   * 10,000 services took 100–170 s and these take ≈ 18 s. Undefined for partial syncs.
+   */
+  coldParts?: string[];
   stats: NftSyncStats;
 }
 
@@ -46,6 +63,9 @@ interface ElementValue {
   value?: string;
   comment?: string;
 }
+
+/** Service ports per transaction when a full sync creates the table from nothing (see NftTransaction.coldParts). */
+export const COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION = 500;
 
 /** Minimum age of a flushed stale chain before it may be deleted. */
 export const STALE_CHAIN_DELETE_DELAY_MS = 1000;
@@ -115,8 +135,11 @@ export class NftRuleStore {
     this.#hasSynced = false;
   }
 
-  /** The transaction that replaces the whole table with `state`'s rules. */
-  full(state: ProxyState, config: NodeProxyConfig): NftTransaction {
+  /**
+   * The transaction that replaces the whole table with `state`'s rules, and the same cut into
+   * transactions of at most `portsPerPart` service ports for a table that does not exist yet.
+   */
+  full(state: ProxyState, config: NodeProxyConfig, portsPerPart = COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION): NftTransaction {
     this.reset();
     const lines = baseRuleLines(config);
     const keys = [...state.services.keys()].sort();
@@ -130,11 +153,26 @@ export class NftRuleStore {
     }
     let chainsWritten = 0;
     let elementsAdded = 0;
-    for (const [key, { service, objects }] of computed) {
-      lines.push("", `# ${service}${objectsPortSuffix(state.services.get(key) as ServicePortInfo)}`);
-      for (const set of objects.sets) lines.push(renderSet(set));
-      for (const chain of objects.chains) lines.push(`add chain ${ref} ${chain.name}`);
-      for (const chain of objects.chains) for (const rule of chain.rules) lines.push(`add rule ${ref} ${chain.name} ${rule}`);
+    // The cold-sync parts: the fixed part, then whole service ports in the shapes nft evaluates
+    // without a chain cache (each part would otherwise dump every chain the earlier ones made).
+    const coldParts = [lines.join("\n") + "\n"];
+    let part: string[] = [];
+    let partElements = new Map<string, ElementToAdd[]>();
+    const endPart = (): void => {
+      part.push(...ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, partElements.get(container) ?? [])));
+      coldParts.push(part.join("\n") + "\n");
+      part = [];
+      partElements = new Map();
+    };
+    for (const [i, [key, { service, objects }]] of computed.entries()) {
+      if (i > 0 && i % Math.max(1, portsPerPart) === 0) endPart();
+      const heading = ["", `# ${service}${objectsPortSuffix(state.services.get(key) as ServicePortInfo)}`, ...objects.sets.map(renderSet), ...objects.chains.map((chain) => `add chain ${ref} ${chain.name}`)];
+      lines.push(...heading);
+      part.push(...heading);
+      for (const chain of objects.chains) {
+        for (const rule of chain.rules) lines.push(`add rule ${ref} ${chain.name} ${rule}`);
+        part.push(...chainBlock(chain.name, chain.rules));
+      }
       chainsWritten += objects.chains.length;
       for (const e of objects.elements) {
         const ek = elementKey(e);
@@ -144,12 +182,18 @@ export class NftRuleStore {
         if (v === undefined || !sameValue(v, e)) continue;
         this.#written.set(ek, v);
         lines.push(renderElement("add", e.container, e.key, v));
+        const list = partElements.get(e.container);
+        const element = { key: e.key, value: v.value, comment: v.comment };
+        if (list) list.push(element);
+        else partElements.set(e.container, [element]);
         elementsAdded++;
       }
     }
+    if (computed.length > 0) endPart();
     this.#hasSynced = true;
     return {
       text: lines.join("\n") + "\n",
+      coldParts,
       stats: this.#stats({ full: true, servicePortsWritten: keys.length, chainsWritten, chainsFlushedStale: 0, elementsAdded, elementsDeleted: 0 }),
     };
   }
@@ -165,7 +209,7 @@ export class NftRuleStore {
     const deleteElementLines: string[] = [];
     const setLines: string[] = [];
     const ruleLines: string[] = [];
-    const addElementLines: string[] = [];
+    const added = new Map<string, ElementToAdd[]>();
     const touchedElements = new Set<string>();
     let servicePortsWritten = 0;
     let chainsWritten = 0;
@@ -215,20 +259,27 @@ export class NftRuleStore {
         // Changed affinity sets are re-created, so every chain that names them must be rewritten.
         const previous = oldObjects.get(key);
         const rewriteAll = !previous || !sameSets(previous.sets, objects.sets);
+        // Sets kept as they are, re-declared (a no-op in the kernel) if a rewritten chain names
+        // them: nft evaluates a chain block with only the sets the transaction declares.
+        const keptSets: string[] = [];
         for (const set of objects.sets) {
           newSets.add(set.name);
           const old = oldSets.get(set.name);
           if (old && old.timeoutSeconds !== set.timeoutSeconds) setLines.push(`delete set ${ref} ${set.name}`);
           if (!old || old.timeoutSeconds !== set.timeoutSeconds) setLines.push(renderSet(set));
+          else keptSets.push(renderSet(set));
         }
+        let rewritten = 0;
         for (const chain of objects.chains) {
           newChains.add(chain.name);
           this.#stale.delete(chain.name);
           if (!rewriteAll && sameChain(oldChains.get(chain.name), chain)) continue;
           createLines.push(`add chain ${ref} ${chain.name}`, `flush chain ${ref} ${chain.name}`);
-          for (const rule of chain.rules) ruleLines.push(`add rule ${ref} ${chain.name} ${rule}`);
+          ruleLines.push(...chainBlock(chain.name, chain.rules));
           chainsWritten++;
+          rewritten++;
         }
+        if (rewritten > 0) setLines.push(...keptSets);
       }
       for (const name of oldChains.keys()) {
         if (newChains.has(name)) continue;
@@ -253,12 +304,16 @@ export class NftRuleStore {
         elementsDeleted++;
       }
       if (after !== undefined) {
-        addElementLines.push(renderElement("add", container, key, after));
+        const list = added.get(container);
+        const element = { key, value: after.value, comment: after.comment };
+        if (list) list.push(element);
+        else added.set(container, [element]);
         this.#written.set(ek, after);
         elementsAdded++;
       }
     }
 
+    const addElementLines = ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, added.get(container) ?? []));
     const lines = [...createLines, ...flushStaleLines, ...deleteElementLines, ...setLines, ...ruleLines, ...addElementLines];
     return {
       text: lines.length > 0 ? lines.join("\n") + "\n" : "",

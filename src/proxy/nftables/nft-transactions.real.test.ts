@@ -2,7 +2,9 @@
 // sync loads, and after every partial sync (plus the delayed stale-chain deletion) the kernel's
 // table equals the one a fresh full sync of the same state builds in a second namespace. Read
 // back with `nft -j list table ip kube-proxy`, normalised (handles dropped, chains by name,
-// elements sorted). The namespaces are removed even when a test fails.
+// elements sorted). A partial sync's chain blocks and set/map re-declarations give the same table
+// as the same transaction written with `add rule` / `add element` (compared as `nft list table`
+// text). The namespaces are removed even when a test fails.
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -41,6 +43,30 @@ function normalise(json: string): string {
   return [...others.sort(), ...[...chains.keys()].sort().map((name) => `chain ${name}\n  ${(chains.get(name) ?? []).join("\n  ")}`)].join("\n");
 }
 
+/**
+ * The same transaction with its chain blocks as `add rule` lines and its set/map re-declarations
+ * as `add element` lines: the shape partial syncs had before they avoided nft's chain cache.
+ */
+function asRuleAndElementLines(text: string): string {
+  const out: string[] = [];
+  let chain: string | undefined;
+  for (const line of text.split("\n")) {
+    if (chain !== undefined) {
+      if (line === "}") chain = undefined;
+      else out.push(`add rule ${chain} ${line.trim()}`);
+      continue;
+    }
+    const block = /^add chain (ip kube-proxy \S+) \{$/.exec(line);
+    if (block) {
+      chain = block[1];
+      continue;
+    }
+    const declared = /^add (?:set|map) (ip kube-proxy \S+) \{ .* elements = \{ (.*) \} ; \}$/.exec(line);
+    out.push(declared ? `add element ${declared[1]} { ${declared[2]} }` : line);
+  }
+  return out.join("\n");
+}
+
 const config = makeNodeAConfig({ serviceCIDRs: ["10.0.0.0/24"] });
 const bulk = (n: number, eps = 2): { service: ServicePortInfo; endpoints: EndpointInfo[] }[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -59,6 +85,17 @@ const steps: { name: string; state: ProxyState; changed: string[] }[] = [
   { name: "an endpoint leaves", state: makeProxyState([{ service: makeNginxService(), endpoints: makeNginxEndpoints().slice(1) }, ...bulk(5)]), changed: ["default/nginx-service"] },
   { name: "session affinity on", state: makeProxyState([{ service: makeNginxService((s) => (s.stickySeconds = 10800)), endpoints: makeNginxEndpoints() }, ...bulk(5)]), changed: ["default/nginx-service"] },
   { name: "affinity timeout changes", state: makeProxyState([{ service: makeNginxService((s) => (s.stickySeconds = 60)), endpoints: makeNginxEndpoints() }, ...bulk(5)]), changed: ["default/nginx-service"] },
+  {
+    name: "an endpoint leaves, affinity kept",
+    state: makeProxyState([{ service: makeNginxService((s) => (s.stickySeconds = 60)), endpoints: makeNginxEndpoints().slice(1) }, ...bulk(5)]),
+    changed: ["default/nginx-service"],
+  },
+  {
+    // Nothing deleted: the only transaction whose chain blocks name affinity sets nft has not cached.
+    name: "the endpoint comes back, affinity kept",
+    state: makeProxyState([{ service: makeNginxService((s) => (s.stickySeconds = 60)), endpoints: makeNginxEndpoints() }, ...bulk(5)]),
+    changed: ["default/nginx-service"],
+  },
   { name: "LoadBalancer with source ranges", state: makeProxyState([{ service: makeNginxService(lb), endpoints: makeNginxEndpoints() }, ...bulk(5)]), changed: ["default/nginx-service"] },
   {
     name: "externalTrafficPolicy Local, no local endpoint",
@@ -77,14 +114,22 @@ describe("nftables transactions against the real nft", { skip }, () => {
   const ip = new ExecIpRunner();
   const nftInc = new ExecNft({ netns: incremental });
   const nftFull = new ExecNft({ netns: fresh });
+  const blocks = `svcnet-t${id}-nft-blk`;
+  const lines = `svcnet-t${id}-nft-lin`;
+  const nftBlocks = new ExecNft({ netns: blocks });
+  const nftLines = new ExecNft({ netns: lines });
 
   before(async () => {
     await ip.ip(["netns", "add", incremental]);
     await ip.ip(["netns", "add", fresh]);
+    await ip.ip(["netns", "add", blocks]);
+    await ip.ip(["netns", "add", lines]);
   });
   after(async () => {
     await ip.ip(["netns", "del", incremental]).catch(() => undefined);
     await ip.ip(["netns", "del", fresh]).catch(() => undefined);
+    await ip.ip(["netns", "del", blocks]).catch(() => undefined);
+    await ip.ip(["netns", "del", lines]).catch(() => undefined);
   });
 
   const listJSON = async (netns: string): Promise<string> => {
@@ -112,6 +157,47 @@ describe("nftables transactions against the real nft", { skip }, () => {
       }
       await nftFull.run(generateNftablesRules(step.state, config).text);
       assert.equal(normalise(await listJSON(incremental)), normalise(await listJSON(fresh)), step.name);
+    }
+  });
+
+  it("chain blocks and set/map re-declarations give the table `add rule` / `add element` give", async () => {
+    const store = new NftRuleStore();
+    let now = 0;
+    let partialsWithBlocks = 0;
+    for (const [i, step] of steps.entries()) {
+      if (i === 0) {
+        const text = store.full(step.state, config).text;
+        await nftBlocks.run(text);
+        await nftLines.run(text);
+      } else {
+        now += 2000;
+        const stale = store.deleteStaleChains(now);
+        const tx = store.partial(step.state, config, new Set(step.changed), now);
+        for (const text of [stale.text, tx.text]) {
+          if (!text) continue;
+          const old = asRuleAndElementLines(text);
+          if (old !== text) partialsWithBlocks++;
+          await nftBlocks.run(text).catch((e: unknown) => assert.fail(`${step.name}: ${String(e)}\n${text}`));
+          await nftLines.run(old).catch((e: unknown) => assert.fail(`${step.name} (add rule/add element): ${String(e)}\n${old}`));
+        }
+      }
+      assert.equal(await nftBlocks.listTable(), await nftLines.listTable(), step.name);
+    }
+    assert.ok(partialsWithBlocks >= steps.length - 1, "every partial sync used the block shapes");
+  });
+
+  it("a table built from nothing in parts equals the one-transaction table", async (t) => {
+    for (const step of [steps[2], steps[7], steps[9]] as (typeof steps)[number][]) {
+      await t.test(step.name, async () => {
+        await cleanupNftables(nftBlocks);
+        await cleanupNftables(nftLines);
+        const tx = new NftRuleStore().full(step.state, config, 2);
+        const parts = tx.coldParts ?? [];
+        assert.ok(parts.length >= 3, `${parts.length} parts`);
+        for (const part of parts) await nftBlocks.run(part).catch((e: unknown) => assert.fail(`${String(e)}\n${part}`));
+        await nftLines.run(tx.text);
+        assert.equal(await nftBlocks.listTable(), await nftLines.listTable());
+      });
     }
   });
 

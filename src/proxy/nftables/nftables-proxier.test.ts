@@ -17,10 +17,12 @@ class RecordingNft implements NftCommands {
   readonly where = "test";
   readonly runs: string[] = [];
   failNext = 0;
+  /** Fails every transaction matching this. */
+  failWhen: RegExp | undefined;
   exists = true;
   async run(text: string): Promise<void> {
-    if (this.failNext > 0) {
-      this.failNext--;
+    if (this.failNext > 0 || this.failWhen?.test(text)) {
+      if (this.failNext > 0) this.failNext--;
       throw new Error("nft: injected failure");
     }
     this.runs.push(text);
@@ -78,6 +80,31 @@ test("full first, then partial syncs that write only the changed service", async
   assert.equal(nft.runs.length, 2);
 });
 
+test("without a table the full sync goes in parts of whole services; with one, in one transaction", async (t) => {
+  for (const exists of [false, true]) {
+    await t.test(exists ? "table exists: one atomic transaction" : "no table: base, then one part per service", async () => {
+      const nft = new RecordingNft();
+      nft.exists = exists;
+      const tracker = new ProxyChangeTracker("node-a");
+      const proxier = new NftablesProxier({ nft, tracker, config: makeNodeAConfig(), metrics: createProxyMetrics(new Registry()), coldSyncServicePortsPerTransaction: 1 });
+      tracker.onService(undefined, service("a", "10.0.0.11"));
+      tracker.onSlice(undefined, slice("a", ["10.1.14.2", "10.1.14.3"]));
+      tracker.onService(undefined, service("b", "10.0.0.12"));
+      tracker.onSlice(undefined, slice("b", ["10.1.14.9"]));
+      const sync = await proxier.sync();
+      assert.equal(sync.full, true);
+      assert.equal(nft.runs.length, exists ? 1 : 3);
+      if (!exists) {
+        assert.match(nft.runs[0] ?? "", /^add table ip kube-proxy/);
+        assert.ok(!(nft.runs[0] ?? "").includes("default/a"));
+        assert.ok((nft.runs[1] ?? "").includes("default/a/") && !(nft.runs[1] ?? "").includes("default/b/"), nft.runs[1]);
+        assert.match(nft.runs[1] ?? "", /add map ip kube-proxy service-ips \{ .* elements = \{ 10\.0\.0\.11 /);
+        assert.ok((nft.runs[2] ?? "").includes("default/b/") && !(nft.runs[2] ?? "").includes("default/a/"), nft.runs[2]);
+      }
+    });
+  }
+});
+
 test("stale chains go in a transaction of their own a second later", async () => {
   const { nft, tracker, proxier, clock } = setup();
   await proxier.sync();
@@ -110,11 +137,38 @@ test("a failed stale-chain deletion counts as a cleanup failure and does not sto
   await proxier.sync();
   clock.t += 2000;
   tracker.onService(undefined, service("d", "10.0.0.14"));
-  nft.failNext = 1;
+  nft.failWhen = /^delete chain/;
   const sync = await proxier.sync();
   assert.equal(sync.full, false);
   assert.match(registry.render(), /kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total\{ip_family="IPv4"\} 1/);
-  assert.match(nft.runs.at(-1) ?? "", /default\/d/);
+  assert.match(nft.runs.at(-1) ?? "", /default\/d/, "the sync's own transaction went first");
+});
+
+test("stale chains go after the sync's own transaction; in large clusters at most every interval", async () => {
+  const nft = new RecordingNft();
+  const tracker = new ProxyChangeTracker("node-a");
+  const clock = { t: 1_000_000 };
+  const proxier = new NftablesProxier({ nft, tracker, config: makeNodeAConfig(), metrics: createProxyMetrics(new Registry()), now: () => clock.t, largeClusterEndpointsThreshold: 1, staleChainCleanupIntervalMs: 30_000 });
+  tracker.onService(undefined, service("a", "10.0.0.11"));
+  tracker.onSlice(undefined, slice("a", ["10.1.14.2", "10.1.14.3"]));
+  await proxier.sync();
+  const deletions = (): string[] => nft.runs.filter((r) => r.startsWith("delete chain"));
+  // Each step drops one endpoint's chain (stale), syncs, then lets time pass.
+  const steps: { ips: string[]; advanceMs: number; wantDeletions: number }[] = [
+    { ips: ["10.1.14.2"], advanceMs: 1_100, wantDeletions: 0 },
+    { ips: ["10.1.14.2", "10.1.14.4"], advanceMs: 1_100, wantDeletions: 1 },
+    { ips: ["10.1.14.4", "10.1.14.5"], advanceMs: 30_000, wantDeletions: 1 },
+    { ips: ["10.1.14.5", "10.1.14.6"], advanceMs: 1_100, wantDeletions: 2 },
+  ];
+  let previous = ["10.1.14.2", "10.1.14.3"];
+  for (const step of steps) {
+    tracker.onSlice(slice("a", previous), slice("a", step.ips));
+    previous = step.ips;
+    await proxier.sync();
+    assert.equal(deletions().length, step.wantDeletions, `after ${step.ips.join(",")}`);
+    if (deletions().length > 0) assert.ok(nft.runs.indexOf(deletions().at(-1) ?? "") > 0 && !(nft.runs.at(-1) ?? "").startsWith("add table"), "deletion follows a partial sync");
+    clock.t += step.advanceMs;
+  }
 });
 
 test("requestFullSync and tablesIntact", async () => {

@@ -2,16 +2,20 @@
 // A sync is partial (only changed services' chains and elements) unless a full one is due: at
 // start, after a failed transaction, when the table was removed (the monitor asks), and once an
 // hour to repair drift (not in large clusters, where replacing the table takes minutes). A full
-// sync replaces the table atomically. Stale chains are flushed in the sync that drops them and deleted by a small transaction of their own at least a second
-// later. The table is never listed (upstream listed every chain and set on every sync, which
-// dominated sync time at tens of thousands of services: kubernetes#139513).
+// sync replaces the table atomically; when there is no table yet (at start, or after someone
+// removed it) it is built in transactions of a few hundred services each, which the kernel handles
+// far faster. Stale chains are flushed in the sync that drops them and deleted by a small
+// transaction of their own after a later sync's, at least a second after (in large clusters at
+// most every 30 s: each deletion makes nft read the whole table). The table is never listed (upstream listed
+// every chain and set on every sync, which dominated sync time at tens of thousands of services:
+// kubernetes#139513).
 
 import type { ProxyChangeTracker, ProxyStateUpdate } from "../change-tracker.js";
 import type { ProxyMetrics } from "../metrics/proxy-metrics.js";
 import type { NodeProxyConfig, ProxyState } from "../types.js";
 import type { NftCommands } from "./nft-commands.js";
 import type { NftSyncStats } from "./nft-rule-store.js";
-import { NftRuleStore } from "./nft-rule-store.js";
+import { COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION, NftRuleStore } from "./nft-rule-store.js";
 
 export interface NftablesProxierOptions {
   nft: NftCommands;
@@ -25,6 +29,10 @@ export interface NftablesProxierOptions {
    * replacing a large table takes minutes in the kernel. Default 1000 (kube-proxy's large-cluster mode).
    */
   largeClusterEndpointsThreshold?: number;
+  /** Service ports per transaction when a full sync builds the table from nothing; default COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION. */
+  coldSyncServicePortsPerTransaction?: number;
+  /** In large clusters, the least time between two deletions of stale chains; default 30 000 ms. */
+  staleChainCleanupIntervalMs?: number;
   now?: () => number;
   log?: (line: string) => void;
   /** Called after every successful sync with what was written (for conntrack cleanup, health). */
@@ -44,17 +52,25 @@ export interface NftablesCompletedSync {
 
 export class NftablesProxier {
   readonly mode = "nftables";
-  readonly #o: NftablesProxierOptions & { now: () => number; fullSyncPeriodMs: number; largeClusterEndpointsThreshold: number };
+  readonly #o: NftablesProxierOptions & { now: () => number; fullSyncPeriodMs: number; largeClusterEndpointsThreshold: number; coldSyncServicePortsPerTransaction: number; staleChainCleanupIntervalMs: number };
   readonly #store = new NftRuleStore();
   #needsFullSync = true;
   #lastFullSync = 0;
   #lastText = "";
+  #lastStaleCleanup = Number.NEGATIVE_INFINITY;
 
   constructor(options: NftablesProxierOptions) {
-    this.#o = { now: Date.now, fullSyncPeriodMs: 3_600_000, largeClusterEndpointsThreshold: 1000, ...options };
+    this.#o = {
+      now: Date.now,
+      fullSyncPeriodMs: 3_600_000,
+      largeClusterEndpointsThreshold: 1000,
+      coldSyncServicePortsPerTransaction: COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION,
+      staleChainCleanupIntervalMs: 30_000,
+      ...options,
+    };
   }
 
-  /** The transaction of the last successful sync. */
+  /** The transaction of the last successful sync (a full sync's single-transaction text even when it went in parts). */
   get lastRestoreInput(): string {
     return this.#lastText;
   }
@@ -72,23 +88,13 @@ export class NftablesProxier {
     const periodic = start - this.#lastFullSync >= this.#o.fullSyncPeriodMs && !this.#largeCluster(changes.state);
     const full = this.#needsFullSync || !this.#store.hasSynced || periodic;
 
-    // Chains flushed by an earlier sync (at least a second ago) can go now. Apart from the main
-    // transaction, so that a failure here costs nothing but a leftover empty chain.
-    if (!full) {
-      const stale = this.#store.deleteStaleChains(start);
-      if (stale.text !== "") {
-        try {
-          await nft.run(stale.text);
-        } catch (error) {
-          metrics.nftablesCleanupFailures.inc();
-          this.#o.log?.(`deleting ${stale.chains.length} stale chains failed (they stay, empty, until the next full sync): ${messageOf(error)}`);
-        }
-      }
-    }
-
-    const tx = full ? this.#store.full(changes.state, config) : this.#store.partial(changes.state, config, changes.changedServices, start);
+    const tx = full ? this.#store.full(changes.state, config, this.#o.coldSyncServicePortsPerTransaction) : this.#store.partial(changes.state, config, changes.changedServices, start);
     try {
-      if (tx.text !== "") await nft.run(tx.text);
+      // A table made from nothing goes in several transactions (far faster in the kernel, see
+      // NftTransaction.coldParts); replacing an existing one stays atomic.
+      if (tx.coldParts && tx.coldParts.length > 1 && !(await nft.tableExists())) {
+        for (const part of tx.coldParts) await nft.run(part);
+      } else if (tx.text !== "") await nft.run(tx.text);
     } catch (error) {
       metrics.nftablesSyncFailures.inc();
       this.#needsFullSync = true;
@@ -109,9 +115,31 @@ export class NftablesProxier {
       const seconds = (end - trigger.getTime()) / 1000;
       if (seconds >= 0) metrics.networkProgrammingDuration.observe(seconds);
     }
+    if (!full) await this.#deleteStaleChains(changes.state);
     const completed: NftablesCompletedSync = { mode: "nftables", full, update: changes, result: tx.stats, durationSeconds, finishedAt: end };
     await this.#o.afterSync?.(completed);
     return completed;
+  }
+
+  /**
+   * Deletes the chains earlier syncs flushed (at least a second ago), after the sync's own
+   * transaction, so the change it carries is not held up, and apart from it, so that a failure
+   * costs nothing but leftover empty chains. nft 1.0.6 reads every chain of the table before any
+   * `delete` (≈ 1.4 s at 10,000 services), so in large clusters this runs at most every
+   * staleChainCleanupIntervalMs; empty unreferenced chains cost no packet anything meanwhile.
+   */
+  async #deleteStaleChains(state: ProxyState): Promise<void> {
+    const now = this.#o.now();
+    if (this.#largeCluster(state) && now - this.#lastStaleCleanup < this.#o.staleChainCleanupIntervalMs) return;
+    const stale = this.#store.deleteStaleChains(now);
+    if (stale.text === "") return;
+    this.#lastStaleCleanup = now;
+    try {
+      await this.#o.nft.run(stale.text);
+    } catch (error) {
+      this.#o.metrics.nftablesCleanupFailures.inc();
+      this.#o.log?.(`deleting ${stale.chains.length} stale chains failed (they stay, empty, until the next full sync): ${messageOf(error)}`);
+    }
   }
 
   #largeCluster(state: ProxyState): boolean {
