@@ -79,7 +79,8 @@ describe("svcnet up --rootless (as nobody)", { skip: skipReason() }, () => {
     const env = await up.kubectl(["exec", pod, "--", "env"]);
     assert.match(env.stdout, /^NGINX_SERVICE_SERVICE_PORT=8000$/m);
     assert.equal((await up.kubectl(["exec", pod, "--", "hostname"])).stdout.trim(), pod);
-    const logs = await up.kubectl(["logs", pod]);
+    // The requests above went to any of the three pods: read them all.
+    const logs = await up.kubectl(["logs", "-l", "app=nginx", "--prefix", "--tail=-1"]);
     assert.doesNotMatch(logs.stdout, /\[emerg\]/, "nginx starts cleanly in the user namespace");
     assert.match(logs.stdout, /"GET \/ HTTP\/1\.1" 200/);
 

@@ -49,11 +49,15 @@ export function randomLoopback(): string {
   return `127.${randomInt(100, 250)}.${randomInt(1, 250)}.${randomInt(2, 250)}`;
 }
 
-/** Consecutive loopback addresses after a random base: 127.a.b.(c+i). */
+/**
+ * Consecutive loopback addresses after a random base: 127.a.b.(c+i), with c+i of three digits so
+ * the addresses sort as strings in the order they are listed (the balancer orders endpoints as
+ * strings, as kube-proxy's does: 127.1.1.10 before 127.1.1.9 would change who is first).
+ */
 export function loopbackBlock(count: number): string[] {
   const a = randomInt(100, 250);
   const b = randomInt(1, 250);
-  const c = randomInt(2, 250 - count);
+  const c = randomInt(100, 250 - count);
   return Array.from({ length: count }, (_, i) => `127.${a}.${b}.${c + i}`);
 }
 
