@@ -9,12 +9,12 @@ import { after, before, describe, it } from "node:test";
 import { requireResource } from "../api/resources.js";
 import type { EndpointSlice, Service } from "../api/types.js";
 import { startTestApi, testToken } from "../apiserver/test-api.js";
-import type { TestApi } from "../apiserver/test-api.js";
 import { InProcessTransport, KubeClient } from "../client/index.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { ExecIptables } from "./iptables/iptables-commands.js";
 import { ExecNft } from "./nftables/nft-commands.js";
 import { ServiceProxy } from "./service-proxy.js";
+import type { ServiceProxyOptions } from "./service-proxy.js";
 import { defaultNodeProxyConfig } from "./types.js";
 
 const isRoot = process.getuid?.() === 0;
@@ -50,38 +50,53 @@ async function statusShows(check: () => boolean): Promise<boolean> {
   return check();
 }
 
+/** A ServiceProxy against its own test API server: the clients to feed it, and stop() to end both. */
+interface ProxyFixture {
+  proxy: ServiceProxy;
+  services: KubeClient<Service>;
+  slices: KubeClient<EndpointSlice>;
+  stop(): Promise<void>;
+}
+
+/** Starts a test API and a ServiceProxy with `options` (50 ms min sync, 300 ms period, no conntrack unless given). */
+async function startProxy(options: Omit<ServiceProxyOptions, "transport">): Promise<ProxyFixture> {
+  const api = await startTestApi();
+  const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-proxy-test" });
+  const proxy = new ServiceProxy({ transport, minSyncPeriodMs: 50, syncPeriodMs: 300, conntrack: false, ...options });
+  const abort = new AbortController();
+  const running = proxy.run(abort.signal);
+  return {
+    proxy,
+    services: new KubeClient<Service>(transport, requireResource("", "v1", "services")),
+    slices: new KubeClient<EndpointSlice>(transport, requireResource("discovery.k8s.io", "v1", "endpointslices")),
+    async stop() {
+      abort.abort();
+      await running.catch(() => undefined);
+      await api.close();
+    },
+  };
+}
+
 describe("ServiceProxy in a real network namespace", { skip }, () => {
   const netns = `svcnet-t${randomBytes(4).toString("hex")}-proxy`;
   const ip = new ExecIpRunner();
   const iptables = new ExecIptables({ netns });
-  let api: TestApi;
+  let fixture: ProxyFixture | undefined;
   let proxy: ServiceProxy;
-  const stop = new AbortController();
-  let running: Promise<void>;
   let services: KubeClient<Service>;
   let slices: KubeClient<EndpointSlice>;
 
   before(async () => {
     await ip.ip(["netns", "add", netns]);
-    api = await startTestApi();
-    const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-proxy-test" });
-    services = new KubeClient<Service>(transport, requireResource("", "v1", "services"));
-    slices = new KubeClient<EndpointSlice>(transport, requireResource("discovery.k8s.io", "v1", "endpointslices"));
-    proxy = new ServiceProxy({
-      transport,
+    fixture = await startProxy({
       commands: iptables,
       config: { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["192.168.0.10"], clusterCIDR: "10.1.0.0/16" },
-      minSyncPeriodMs: 50,
-      syncPeriodMs: 300,
-      conntrack: false,
     });
-    running = proxy.run(stop.signal);
+    ({ proxy, services, slices } = fixture);
   });
 
   after(async () => {
-    stop.abort();
-    await running?.catch(() => undefined);
-    await api?.close();
+    await fixture?.stop();
     await ip.ip(["netns", "del", netns]).catch(() => undefined);
   });
 
@@ -156,10 +171,8 @@ describe("ServiceProxy in nftables mode in a real network namespace", { skip }, 
   const ip = new ExecIpRunner();
   const iptables = new ExecIptables({ netns });
   const nft = new ExecNft({ netns });
-  let api: TestApi;
+  let fixture: ProxyFixture | undefined;
   let proxy: ServiceProxy;
-  const stop = new AbortController();
-  let running: Promise<void>;
   let services: KubeClient<Service>;
   let slices: KubeClient<EndpointSlice>;
   const SVC = "service-UOJBH74F-default/nginx-service/tcp/";
@@ -169,27 +182,17 @@ describe("ServiceProxy in nftables mode in a real network namespace", { skip }, 
     await ip.ip(["netns", "add", netns]);
     // Left over from iptables mode: starting in nftables mode must remove it.
     for (const table of ["nat", "mangle"]) assert.equal((await iptables.iptables(["-t", table, "-N", table === "nat" ? "KUBE-SERVICES" : "KUBE-PROXY-CANARY"])).code, 0);
-    api = await startTestApi();
-    const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-proxy-test" });
-    services = new KubeClient<Service>(transport, requireResource("", "v1", "services"));
-    slices = new KubeClient<EndpointSlice>(transport, requireResource("discovery.k8s.io", "v1", "endpointslices"));
-    proxy = new ServiceProxy({
-      transport,
+    fixture = await startProxy({
       mode: "nftables",
       commands: iptables,
       nft,
       config: { ...defaultNodeProxyConfig, nodeName: "node-a", nodeIPs: ["192.168.0.10"], clusterCIDR: "10.1.0.0/16", serviceCIDRs: ["10.0.0.0/24"] },
-      minSyncPeriodMs: 50,
-      syncPeriodMs: 300,
-      conntrack: false,
     });
-    running = proxy.run(stop.signal);
+    ({ proxy, services, slices } = fixture);
   });
 
   after(async () => {
-    stop.abort();
-    await running?.catch(() => undefined);
-    await api?.close();
+    await fixture?.stop();
     await ip.ip(["netns", "del", netns]).catch(() => undefined);
   });
 
