@@ -113,12 +113,7 @@ async function measure(backend: IptablesBackend, mode: FullSyncMode, services: n
     const warm = timed(() => generateModernRules(state, config, { existingNatChains: scan.value, cache }));
     const warmRestore = await timedAsync(() => fullRestore(warm.value.text));
     // One endpoint of one service moves: a partial sync (large clusters skip the stale scan).
-    const key = [...state.services.keys()][Math.floor(services / 2)];
-    const list = [...(state.endpoints.get(key) ?? [])];
-    list[0] = { ...list[0], ip: "10.127.255.254", endpoint: "10.127.255.254:8080" };
-    list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
-    state.endpoints.set(key, list);
-    const changed = new Set([`bench/${state.services.get(key)?.name.name ?? ""}`]);
+    const changed = moveOneEndpoint(state, services);
     // As the proxier does it: the cache replays unchanged services, unchanged shared chains are left out.
     const previous = chainTexts(warm.value.text, SHARED_CHAINS);
     const partial = timed(() => {
@@ -163,6 +158,19 @@ interface NftablesFigures {
   partialBytes: number;
 }
 
+/**
+ * Moves the first endpoint of the middle service to 10.127.255.254 (the change both modes'
+ * partial syncs are timed on) and returns the changed service's name as the trackers give it.
+ */
+function moveOneEndpoint(state: ReturnType<typeof serviceState>, services: number): Set<string> {
+  const key = [...state.services.keys()][Math.floor(services / 2)];
+  const list = [...(state.endpoints.get(key) ?? [])];
+  list[0] = { ...list[0], ip: "10.127.255.254", endpoint: "10.127.255.254:8080" };
+  list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+  state.endpoints.set(key, list);
+  return new Set([`bench/${state.services.get(key)?.name.name ?? ""}`]);
+}
+
 /** The nftables proxier's syncs for `services` services in a namespace of their own. */
 async function measureNftables(services: number): Promise<NftablesFigures> {
   const netns = `svcnet-b${randomBytes(4).toString("hex")}-nft`;
@@ -179,12 +187,7 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
     let warmMs: number | undefined;
     if (services <= NFTABLES_WARM_MAX) warmMs = (await timedAsync(() => nft.run(store.full(state, config).text))).ms;
     // One endpoint of one service moves, as in the iptables measurement.
-    const key = [...state.services.keys()][Math.floor(services / 2)];
-    const list = [...(state.endpoints.get(key) ?? [])];
-    list[0] = { ...list[0], ip: "10.127.255.254", endpoint: "10.127.255.254:8080" };
-    list.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
-    state.endpoints.set(key, list);
-    const changed = new Set([`bench/${state.services.get(key)?.name.name ?? ""}`]);
+    const changed = moveOneEndpoint(state, services);
     const partial = timed(() => store.partial(state, config, changed, Date.now()));
     const partialRun = await timedAsync(() => nft.run(partial.value.text));
     const check = execFileSync("ip", ["netns", "exec", netns, "nft", "list", "chain", "ip", "kube-proxy", partial.value.text.match(/add chain ip kube-proxy (endpoint-\S+10\.127\.255\.254\S*)/)?.[1] ?? "missing"], { encoding: "utf8" });
