@@ -24,6 +24,7 @@ import { ExecIpRunner } from "../src/sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../src/sandbox/sandbox-network.js";
 import { planTopology, podNetnsName } from "../src/sandbox/topology-plan.js";
 import { summarize } from "./stats.js";
+import type { RequestLoad } from "./stats.js";
 
 const arg = (name: string, fallback: number, max: number): number => {
   const i = process.argv.indexOf(name);
@@ -33,21 +34,12 @@ const CHANGES = arg("--changes", 60, 500);
 const SECONDS = arg("--seconds", 5, 30);
 const BACKGROUND_SERVICES = 200;
 
-interface Load {
-  requests: number;
-  errors: number;
-  firstError: string;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-function load(netns: string, url: string, mode: "fresh" | "keepalive" = "fresh"): Promise<Load> {
+function load(netns: string, url: string, mode: "fresh" | "keepalive" = "fresh"): Promise<RequestLoad> {
   const script = join(import.meta.dirname, "http-load.js");
   return new Promise((resolve, reject) => {
     execFile("ip", ["netns", "exec", netns, process.execPath, script, url, String(SECONDS), "8", mode], { timeout: (SECONDS + 20) * 1000 }, (err, stdout) => {
       if (err) reject(err);
-      else resolve(JSON.parse(stdout) as Load);
+      else resolve(JSON.parse(stdout) as RequestLoad);
     });
   });
 }
@@ -141,9 +133,9 @@ async function main(): Promise<void> {
       await new Promise((r) => execFile("ip", ["netns", "exec", loadgenNetns, "sysctl", "-w", setting], r));
     }
     // Alternate to even out noise: direct, service, direct, service.
-    const mean = (xs: Load[], f: (l: Load) => number): number => xs.reduce((s, l) => s + f(l), 0) / xs.length;
-    const pair = async (mode: "fresh" | "keepalive"): Promise<{ direct: Load[]; service: Load[] }> => {
-      const out = { direct: [] as Load[], service: [] as Load[] };
+    const mean = (xs: RequestLoad[], f: (l: RequestLoad) => number): number => xs.reduce((s, l) => s + f(l), 0) / xs.length;
+    const pair = async (mode: "fresh" | "keepalive"): Promise<{ direct: RequestLoad[]; service: RequestLoad[] }> => {
+      const out = { direct: [] as RequestLoad[], service: [] as RequestLoad[] };
       for (let round = 0; round < 2; round++) {
         out.direct.push(await load(loadgenNetns, direct, mode));
         out.service.push(await load(loadgenNetns, viaService, mode));
@@ -152,7 +144,7 @@ async function main(): Promise<void> {
     };
     const fresh = await pair("fresh");
     const kept = await pair("keepalive");
-    const report = (label: string, runs: Load[]): string =>
+    const report = (label: string, runs: RequestLoad[]): string =>
       `  ${label}: ${mean(runs, (l) => l.perSecond).toFixed(0)} req/s, p50 ${mean(runs, (l) => l.p50).toFixed(2)} ms, p99 ${mean(runs, (l) => l.p99).toFixed(2)} ms, errors ${runs.reduce((s, l) => s + l.errors, 0)}${runs.find((l) => l.firstError)?.firstError ? ` (${runs.find((l) => l.firstError)?.firstError})` : ""}`;
 
     console.log(`network programming latency, EndpointSlice write → restore done on each node (${CHANGES} changes × 2 nodes, ${BACKGROUND_SERVICES} other services × 10 endpoints, min-sync-period 1 s):`);

@@ -9,6 +9,16 @@ export interface LatencySummary {
   mean: number;
 }
 
+/** What a load generator reports for a run of requests: counts, the rate, and latency p50/p99 in ms. */
+export interface RequestLoad {
+  requests: number;
+  errors: number;
+  firstError: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
 /**
  * The nearest-rank q-quantile (0 < q ≤ 1) of ascending `sorted`: the smallest sample with at
  * least q·n samples at or below it. NaN for no samples.

@@ -28,6 +28,7 @@ import { Registry } from "../src/proxy/metrics/registry.js";
 import { defaultNodeProxyConfig } from "../src/proxy/types.js";
 import { UserspaceProxier } from "../src/proxy/userspace/userspace-proxier.js";
 import { summarize } from "./stats.js";
+import type { RequestLoad } from "./stats.js";
 
 const REQUEST = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
 const RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain\r\n\r\nhello, world\n";
@@ -121,15 +122,6 @@ async function runSvcnetProxy(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
 }
 
-interface LoadResult {
-  requests: number;
-  errors: number;
-  firstError: string;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
 /** Reads one RESPONSE (by length) after writing REQUEST; resolves with the latency in ms. */
 function exchange(socket: Socket): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -179,7 +171,7 @@ function open(host: string, port: number): Promise<Socket> {
 }
 
 /** Requests for `seconds`: `fresh` = one connection per request (connect time included). */
-async function loadRequests(host: string, port: number, seconds: number, concurrency: number, fresh: boolean): Promise<LoadResult> {
+async function loadRequests(host: string, port: number, seconds: number, concurrency: number, fresh: boolean): Promise<RequestLoad> {
   const end = performance.now() + seconds * 1000;
   const latencies: number[] = [];
   let errors = 0;
@@ -331,8 +323,8 @@ function hasProgram(name: string): boolean {
 
 interface Figures {
   system: string;
-  fresh: LoadResult & { proxyCpu: number };
-  keepalive: LoadResult & { proxyCpu: number };
+  fresh: RequestLoad & { proxyCpu: number };
+  keepalive: RequestLoad & { proxyCpu: number };
   bulk: { megabytes: number; seconds: number; mbPerSecond: number; proxyCpu: number };
 }
 
@@ -359,8 +351,8 @@ async function phase<T>(name: string, argv: string[], proxyPids: readonly number
 async function measure(system: { name: string; host: string; port: number; bulkPort: number; pids: number[] }, seconds: number, concurrency: number): Promise<Figures> {
   const common = ["--host", system.host, "--seconds", String(seconds)];
   const limit = (seconds * 2 + 30) * 1000;
-  const fresh = await phase<LoadResult>(`${system.name} fresh`, [...common, "--port", String(system.port), "--phase", "fresh", "--concurrency", String(concurrency)], system.pids, limit);
-  const keepalive = await phase<LoadResult>(`${system.name} keepalive`, [...common, "--port", String(system.port), "--phase", "keepalive"], system.pids, limit);
+  const fresh = await phase<RequestLoad>(`${system.name} fresh`, [...common, "--port", String(system.port), "--phase", "fresh", "--concurrency", String(concurrency)], system.pids, limit);
+  const keepalive = await phase<RequestLoad>(`${system.name} keepalive`, [...common, "--port", String(system.port), "--phase", "keepalive"], system.pids, limit);
   const bulk = await phase<Figures["bulk"]>(`${system.name} bulk`, [...common, "--port", String(system.bulkPort), "--phase", "bulk"], system.pids, 90_000);
   return { system: system.name, fresh, keepalive, bulk };
 }
