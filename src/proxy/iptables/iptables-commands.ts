@@ -25,20 +25,31 @@ export interface IptablesCommands {
   readonly where: string;
 }
 
-/** An iptables program that failed; the message names the command and carries its stderr. */
-export class IptablesCommandError extends Error {
-  override readonly name = "IptablesCommandError";
-  readonly code = "IptablesCommandFailed";
+/**
+ * A program run by runCommand that failed: the message names the command line, its exit code and
+ * the first `detailLines` lines of its stderr; the whole stderr is kept.
+ */
+export class CommandFailedError extends Error {
   readonly command: readonly string[];
   readonly stderr: string;
   readonly exitCode: number;
 
-  constructor(command: readonly string[], result: CommandResult) {
-    const detail = result.stderr.trim().split("\n").slice(0, 5).join("; ");
+  constructor(command: readonly string[], result: CommandResult, detailLines: number) {
+    const detail = result.stderr.trim().split("\n").slice(0, detailLines).join("; ");
     super(`\`${command.join(" ")}\` exited ${result.code}${detail ? `: ${detail}` : ""}`);
     this.command = [...command];
     this.stderr = result.stderr;
     this.exitCode = result.code;
+  }
+}
+
+/** An iptables program that failed; the message names the command and carries its stderr. */
+export class IptablesCommandError extends CommandFailedError {
+  override readonly name = "IptablesCommandError";
+  readonly code = "IptablesCommandFailed";
+
+  constructor(command: readonly string[], result: CommandResult) {
+    super(command, result, 5);
   }
 }
 

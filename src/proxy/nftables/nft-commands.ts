@@ -2,7 +2,7 @@
 // small queries the proxier needs, run directly or inside a network namespace (`ip netns exec`),
 // never through a shell. Reads never list the proxy's table (that grows with the services).
 
-import { runCommand } from "../iptables/iptables-commands.js";
+import { CommandFailedError, runCommand } from "../iptables/iptables-commands.js";
 import type { CommandResult } from "../iptables/iptables-commands.js";
 import { FAMILY, FIREWALL_IPS_MAP, TABLE } from "./names.js";
 
@@ -23,19 +23,12 @@ export interface NftCommands {
 }
 
 /** An nft invocation that failed; the message names the command and carries nft's first errors. */
-export class NftCommandError extends Error {
+export class NftCommandError extends CommandFailedError {
   override readonly name = "NftCommandError";
   readonly code = "NftCommandFailed";
-  readonly command: readonly string[];
-  readonly stderr: string;
-  readonly exitCode: number;
 
   constructor(command: readonly string[], result: CommandResult) {
-    const detail = result.stderr.trim().split("\n").slice(0, 6).join("; ");
-    super(`\`${command.join(" ")}\` exited ${result.code}${detail ? `: ${detail}` : ""}`);
-    this.command = [...command];
-    this.stderr = result.stderr;
-    this.exitCode = result.code;
+    super(command, result, 6);
   }
 }
 
