@@ -148,6 +148,8 @@ export class SandboxNode {
   readonly #runs = new Map<string, PodRun>();
   /** The pods' service account token volumes, refreshed while the pods run. */
   readonly #tokenVolumes: TokenVolumes;
+  /** Read once: whether this agent runs in a user namespace that refuses setgroups (`svcnet up --rootless`). */
+  readonly #setgroupsDenied = setgroupsDenied();
   #queue: WorkQueue<string> | undefined;
   #services: Informer<Service> | undefined;
 
@@ -453,7 +455,7 @@ export class SandboxNode {
     const c = slot.container;
     const containerDir = join(run.dir, "containers", c.name);
     mkdirSync(containerDir, { recursive: true, mode: 0o755 });
-    const image = resolveImage(c, { containerDir, nginxRoot: hostDefaultPageRoot(), nginxUser: "root", nginxSingleProcess: setgroupsDenied() });
+    const image = resolveImage(c, { containerDir, nginxRoot: hostDefaultPageRoot(), nginxUser: "root", nginxSingleProcess: this.#setgroupsDenied });
     if (isImageError(image)) {
       slot.info = { ...slot.info, waiting: { reason: image.error.reason, message: image.error.message } };
       return;

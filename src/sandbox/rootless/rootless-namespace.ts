@@ -37,11 +37,11 @@ export class RootlessError extends Error {
 
 /** Why a directory cannot be used inside (it would be hidden by the private /run), or undefined. */
 export function hiddenByPrivateRun(dir: string): string | undefined {
-  const rel = relative("/run", resolve(dir));
-  const under = rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-  const varRel = relative("/var/run", resolve(dir));
-  const underVar = varRel === "" || (!varRel.startsWith("..") && !isAbsolute(varRel));
-  return under || underVar ? `${dir} is under /run, which --rootless replaces with a private one: use a directory elsewhere (--data-dir, or start from another directory)` : undefined;
+  const within = (root: string): boolean => {
+    const rel = relative(root, resolve(dir));
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  };
+  return within("/run") || within("/var/run") ? `${dir} is under /run, which --rootless replaces with a private one: use a directory elsewhere (--data-dir, or start from another directory)` : undefined;
 }
 
 /** Resolves when `unshare --user --map-root-user` works here; rejects with RootlessError saying how to allow it. */
