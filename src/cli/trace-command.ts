@@ -9,7 +9,7 @@ import { parseIP } from "../allocators/ip.js";
 import { ExecIptables } from "../proxy/iptables/iptables-commands.js";
 import { rulesGenerator } from "../proxy/iptables/iptables-proxier.js";
 import { parseRestore } from "../proxy/iptables/restore-parse.js";
-import { NftCommandError } from "../proxy/nftables/nft-commands.js";
+import { NftCommandError, nftNoSuchObject } from "../proxy/nftables/nft-commands.js";
 import type { RulesProfile } from "../proxy/service-port-name.js";
 import type { NodeProxyConfig, Protocol } from "../proxy/types.js";
 import { formatTrace } from "../proxy/trace/format-trace.js";
@@ -163,7 +163,7 @@ async function fromNode(node: string, sandboxId: string, asked: TraceMode | unde
     try {
       table = await readKubeProxyTable({ netns });
     } catch (e) {
-      if (e instanceof NftCommandError && /No such file or directory/.test(e.stderr)) {
+      if (e instanceof NftCommandError && nftNoSuchObject(e.stderr)) {
         throw new FlagError(`node ${node} has no table ip kube-proxy: its proxy does not run in nftables mode (leave --mode out, or use --mode iptables)`);
       }
       throw cannotRead(e);

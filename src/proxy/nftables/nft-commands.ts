@@ -16,8 +16,8 @@ export interface NftCommands {
    * so even `nft list tables` costs ~1 s at 3,000 services; listing one small map does not.
    */
   tableExists(): Promise<boolean>;
-  /** `nft list table ip kube-proxy` (for tests and inspection; costs time with many services). */
-  listTable(): Promise<string>;
+  /** `nft list table ip kube-proxy`, or with `json` `nft -j …` (for tests and inspection; costs time with many services). */
+  listTable(options?: { json?: boolean }): Promise<string>;
   /** Where the commands act, for messages: "netns svcnet-x-core-v2-01" or "host". */
   readonly where: string;
 }
@@ -68,16 +68,21 @@ export class ExecNft implements NftCommands {
     const command = [...this.#prefix, "nft", "list", "table", FAMILY, TABLE];
     const result = await runCommand(command, undefined, this.#timeoutMs);
     if (result.code === 0) return true;
-    if (/No such file or directory/.test(result.stderr)) return false;
+    if (nftNoSuchObject(result.stderr)) return false;
     throw new NftCommandError(command, result);
   }
 
-  async listTable(): Promise<string> {
-    const command = [...this.#prefix, "nft", "list", "table", FAMILY, TABLE];
+  async listTable(options: { json?: boolean } = {}): Promise<string> {
+    const command = [...this.#prefix, "nft", ...(options.json ? ["-j"] : []), "list", "table", FAMILY, TABLE];
     const result = await runCommand(command, undefined, this.#timeoutMs);
     if (result.code !== 0) throw new NftCommandError(command, result);
     return result.stdout;
   }
+}
+
+/** Whether nft's stderr says that what it was asked for (a table, chain, set or map) does not exist. */
+export function nftNoSuchObject(stderr: string): boolean {
+  return /No such file or directory/.test(stderr);
 }
 
 /** `nft delete table ip kube-proxy` if the table exists (`kube-proxy --cleanup`, or a switch to iptables mode). */
