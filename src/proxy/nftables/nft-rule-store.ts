@@ -16,9 +16,7 @@ import { protocolLower } from "../service-port-name.js";
 import type { NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
 import { TABLE_REF, baseRuleLines } from "./base-rules.js";
 import type { NftAffinitySet, NftChain, NftElement, ServicePortObjects } from "./nft-objects.js";
-import { ELEMENT_CONTAINERS } from "./nft-objects.js";
-import type { ElementToAdd } from "./partial-commands.js";
-import { chainBlock, elementsBlock } from "./partial-commands.js";
+import { ElementsByContainer, chainBlock } from "./partial-commands.js";
 import { servicePortObjects } from "./service-port-rules.js";
 
 /** What a transaction did, for metrics and benchmarks. */
@@ -157,12 +155,12 @@ export class NftRuleStore {
     // without a chain cache (each part would otherwise dump every chain the earlier ones made).
     const coldParts = [lines.join("\n") + "\n"];
     let part: string[] = [];
-    let partElements = new Map<string, ElementToAdd[]>();
+    let partElements = new ElementsByContainer();
     const endPart = (): void => {
-      part.push(...ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, partElements.get(container) ?? [])));
+      part.push(...partElements.blocks());
       coldParts.push(part.join("\n") + "\n");
       part = [];
-      partElements = new Map();
+      partElements = new ElementsByContainer();
     };
     for (const [i, [key, { service, objects }]] of computed.entries()) {
       if (i > 0 && i % Math.max(1, portsPerPart) === 0) endPart();
@@ -182,10 +180,7 @@ export class NftRuleStore {
         if (v === undefined || !sameValue(v, e)) continue;
         this.#written.set(ek, v);
         lines.push(renderElement("add", e.container, e.key, v));
-        const list = partElements.get(e.container);
-        const element = { key: e.key, value: v.value, comment: v.comment };
-        if (list) list.push(element);
-        else partElements.set(e.container, [element]);
+        partElements.add(e.container, { key: e.key, value: v.value, comment: v.comment });
         elementsAdded++;
       }
     }
@@ -209,7 +204,7 @@ export class NftRuleStore {
     const deleteElementLines: string[] = [];
     const setLines: string[] = [];
     const ruleLines: string[] = [];
-    const added = new Map<string, ElementToAdd[]>();
+    const added = new ElementsByContainer();
     const touchedElements = new Set<string>();
     let servicePortsWritten = 0;
     let chainsWritten = 0;
@@ -304,16 +299,13 @@ export class NftRuleStore {
         elementsDeleted++;
       }
       if (after !== undefined) {
-        const list = added.get(container);
-        const element = { key, value: after.value, comment: after.comment };
-        if (list) list.push(element);
-        else added.set(container, [element]);
+        added.add(container, { key, value: after.value, comment: after.comment });
         this.#written.set(ek, after);
         elementsAdded++;
       }
     }
 
-    const addElementLines = ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, added.get(container) ?? []));
+    const addElementLines = added.blocks();
     const lines = [...createLines, ...flushStaleLines, ...deleteElementLines, ...setLines, ...ruleLines, ...addElementLines];
     return {
       text: lines.length > 0 ? lines.join("\n") + "\n" : "",

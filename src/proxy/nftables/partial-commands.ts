@@ -8,6 +8,7 @@
 // Pure: text only.
 
 import { TABLE_REF, containerLine } from "./base-rules.js";
+import { ELEMENT_CONTAINERS } from "./nft-objects.js";
 
 /** One element to add: key, optional comment and verdict (as `add element` writes them). */
 export interface ElementToAdd {
@@ -42,4 +43,20 @@ export function elementText(e: ElementToAdd): string {
 export function elementsBlock(container: string, elements: readonly ElementToAdd[]): string[] {
   if (elements.length === 0) return [];
   return [containerLine(container, elements.map(elementText).join(", "))];
+}
+
+/** Elements to add, gathered per shared set or map and written as one re-declaration each. */
+export class ElementsByContainer {
+  readonly #byContainer = new Map<string, ElementToAdd[]>();
+
+  add(container: string, element: ElementToAdd): void {
+    const list = this.#byContainer.get(container);
+    if (list) list.push(element);
+    else this.#byContainer.set(container, [element]);
+  }
+
+  /** One elementsBlock per container that got elements, in ELEMENT_CONTAINERS order. */
+  blocks(): string[] {
+    return ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, this.#byContainer.get(container) ?? []));
+  }
 }
