@@ -239,7 +239,7 @@ async function main(): Promise<void> {
       programmed.set(key, f);
     } else {
       const f = await programNftables(l.netns, state, options.nftChunk);
-      const how = f.transactions > 1 ? `in ${f.transactions} nft -f transactions of ≤ ${options.nftChunk} services (not the proxier's single transaction: --nft-chunk 0)` : "in one nft -f transaction, as the proxier does";
+      const how = f.transactions > 1 ? `in ${f.transactions} nft -f transactions of ≤ ${options.nftChunk} services, as the proxier builds a new table` : "in one nft -f transaction (--nft-chunk 0)";
       console.log(`${what}: loaded ${how} in ${ms(f.generateMs + f.writeMs)} ms (generate ${ms(f.generateMs)} + nft ${ms(f.writeMs)}); the target is one element of the service-ips map`);
       programmed.set(key, f);
     }
