@@ -229,13 +229,6 @@ export function runUp(argv: string[]): Promise<number> {
   });
 }
 
-/** The value of flag `name` in argv (`--name v` or `--name=v`), or undefined. */
-function flagValue(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i >= 0) return argv[i + 1];
-  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-}
-
 /**
  * `svcnet up --rootless`: outside, checks that user namespaces are allowed and re-runs itself in
  * them (rootless-namespace.ts); inside, makes the private /run and runs the namespace sandbox, with
@@ -247,9 +240,17 @@ async function runRootlessUp(argv: string[]): Promise<number> {
     console.error(`error: ${message}`);
     return 1;
   };
+  // The flags --rootless itself looks at, read as upMode reads its own (the rest is left to the full parse).
+  const { values } = parseArgs({
+    args: rest,
+    options: { simulated: { type: "string" }, "data-dir": { type: "string" }, "proxy-mode": { type: "string" } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const flag = (name: keyof typeof values): string | undefined => (typeof values[name] === "string" ? values[name] : undefined);
   const mode = upMode(rest);
   if (mode.ok && mode.ha) return fail("--rootless runs one API server on its embedded store: drop --store etcd, or run the etcd form as root");
-  if (flagValue(rest, "--simulated") === "true") return fail("--rootless builds the namespace sandbox; --simulated true needs no --rootless");
+  if (flag("simulated") === "true") return fail("--rootless builds the namespace sandbox; --simulated true needs no --rootless");
   if (!rootlessInside()) {
     if (process.platform !== "linux") return fail("--rootless needs Linux user and network namespaces");
     try {
@@ -260,12 +261,12 @@ async function runRootlessUp(argv: string[]): Promise<number> {
     return runInRootlessNamespaces(["up", ...argv]);
   }
   try {
-    await preparePrivateRun([flagValue(rest, "--data-dir") ?? "./.svcnet", process.cwd()]);
+    await preparePrivateRun([flag("data-dir") ?? "./.svcnet", process.cwd()]);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }
   console.log(`rootless: the sandbox's namespaces belong to this svcnet (pid ${process.pid}, user namespace of uid ${rootlessOwner()}); \`ip netns\` in another shell does not list them.`);
-  const withMode = flagValue(rest, "--proxy-mode") === undefined ? [...rest, "--proxy-mode", "userspace"] : rest;
+  const withMode = flag("proxy-mode") === undefined ? [...rest, "--proxy-mode", "userspace"] : rest;
   return runUp(withMode);
 }
 
