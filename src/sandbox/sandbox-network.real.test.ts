@@ -74,6 +74,20 @@ describe("sandbox network in the real kernel", { skip }, () => {
     await assert.rejects(runner.ip(["-n", node2.netns, "link", "show", "dev", gone.hostVeth]), IpCommandError);
     assert.equal(await probeReachable(runner, { from: pods["10.1.13.2"].netns, to: "10.1.14.3", method }), false);
 
+    // MACs: docker0 keeps its own through all the pods that came and went; a pod's follows its IP,
+    // so a pod made again at a deleted pod's address is reached at once, though the node's and
+    // the other pods' ARP caches still hold that address.
+    const macOf = async (netns: string, dev: string): Promise<string> => (JSON.parse(await runner.ip(["-n", netns, "-j", "link", "show", "dev", dev])) as { address: string }[])[0].address;
+    assert.equal(await macOf(node1.netns, "docker0"), "02:42:0a:01:0d:01");
+    assert.equal(await macOf(node2.netns, "docker0"), "02:42:0a:01:0e:01");
+    assert.equal(await macOf(pods["10.1.13.3"].netns, "eth0"), "02:42:0a:01:0d:03");
+    assert.equal(await probeReachable(runner, { from: pods["10.1.14.2"].netns, to: "10.1.13.3", method, timeoutMs: 1000 }), true);
+    await net.removePod("default/pod-10.1.13.3");
+    pods["10.1.13.3"] = await net.addPod(node1, { podId: "default/pod-10.1.13.3-again", ip: "10.1.13.3" });
+    assert.equal(await probeReachable(runner, { from: pods["10.1.14.2"].netns, to: "10.1.13.3", method, timeoutMs: 1000 }), true, "a new pod at a reused address");
+    assert.equal(await probeReachable(runner, { from: pods["10.1.13.2"].netns, to: "10.1.13.3", method, timeoutMs: 1000 }), true, "a new pod at a reused address, same node");
+    assert.equal(await macOf(node1.netns, "docker0"), "02:42:0a:01:0d:01");
+
     await net.destroy();
     assert.deepEqual(await listNamespaces(runner, plan.prefix), []);
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);

@@ -21,12 +21,12 @@ describe("buildSandboxNetwork", () => {
       "ip -n svcnet-t1-underlay link set br0 up",
       "ip netns add svcnet-t1-core-v2-01",
       "ip -n svcnet-t1-core-v2-01 link set lo up",
-      "ip -n svcnet-t1-underlay link add name veth-n01 type veth peer name eth0 netns svcnet-t1-core-v2-01",
+      "ip -n svcnet-t1-underlay link add name veth-n01 type veth peer name eth0 address 02:42:ac:11:08:65 netns svcnet-t1-core-v2-01",
       "ip -n svcnet-t1-underlay link set veth-n01 master br0",
       "ip -n svcnet-t1-underlay link set veth-n01 up",
       "ip -n svcnet-t1-core-v2-01 addr add 172.17.8.101/24 dev eth0",
       "ip -n svcnet-t1-core-v2-01 link set eth0 up",
-      "ip -n svcnet-t1-core-v2-01 link add name docker0 type bridge",
+      "ip -n svcnet-t1-core-v2-01 link add name docker0 address 02:42:0a:01:0d:01 type bridge",
       "ip -n svcnet-t1-core-v2-01 addr add 10.1.13.1/24 dev docker0",
       "ip -n svcnet-t1-core-v2-01 link set docker0 up",
     ]);
@@ -81,7 +81,7 @@ describe("SandboxNetwork pods", () => {
     assert.deepEqual(ip.lines().slice(before), [
       `ip netns add svcnet-t1-pod-${hash}`,
       `ip -n svcnet-t1-pod-${hash} link set lo up`,
-      `ip -n svcnet-t1-core-v2-01 link add name veth${hash} type veth peer name eth0 netns svcnet-t1-pod-${hash}`,
+      `ip -n svcnet-t1-core-v2-01 link add name veth${hash} type veth peer name eth0 address 02:42:0a:01:0d:02 netns svcnet-t1-pod-${hash}`,
       `ip -n svcnet-t1-core-v2-01 link set veth${hash} master docker0`,
       `ip -n svcnet-t1-core-v2-01 link set veth${hash} type bridge_slave hairpin on`,
       `ip -n svcnet-t1-core-v2-01 link set veth${hash} up`,

@@ -4,6 +4,7 @@
 // machine's root namespace, even for an instant.
 
 import { sysctlArgs } from "./ip-runner.js";
+import { macForIPv4 } from "./mac-address.js";
 import type { NodePlan, PodPlan, TopologyPlan } from "./topology-plan.js";
 
 /** The underlay: a namespace holding the bridge every "machine" of the sandbox is plugged into. */
@@ -37,7 +38,8 @@ export function nodeCommands(plan: TopologyPlan, node: NodePlan): string[][] {
   const ns = node.netns;
   return [
     ...underlayMemberCommands(plan.underlay, { netns: ns, dev: node.underlayDev, underlayPeer: node.underlayPeer, ip: node.ip, ipPrefixLength: node.ipPrefixLength }),
-    ["-n", ns, "link", "add", "name", node.bridge, "type", "bridge"],
+    // A MAC of its own, or the bridge would take its lowest port's and change it as pods come and go.
+    ["-n", ns, "link", "add", "name", node.bridge, "address", macForIPv4(node.bridgeIp), "type", "bridge"],
     ["-n", ns, "addr", "add", `${node.bridgeIp}/${prefixLengthOf(node.podCidr)}`, "dev", node.bridge],
     ["-n", ns, "link", "set", node.bridge, "up"],
     sysctlArgs(ns, { key: "net.ipv4.ip_forward", value: "1" }),
@@ -55,7 +57,7 @@ export function underlayMemberCommands(underlay: UnderlayPlan, m: UnderlayMember
   return [
     ["netns", "add", m.netns],
     ["-n", m.netns, "link", "set", "lo", "up"],
-    ["-n", underlay.netns, "link", "add", "name", m.underlayPeer, "type", "veth", "peer", "name", m.dev, "netns", m.netns],
+    ["-n", underlay.netns, "link", "add", "name", m.underlayPeer, "type", "veth", "peer", "name", m.dev, "address", macForIPv4(m.ip), "netns", m.netns],
     ["-n", underlay.netns, "link", "set", m.underlayPeer, "master", underlay.bridge],
     ["-n", underlay.netns, "link", "set", m.underlayPeer, "up"],
     ["-n", m.netns, "addr", "add", `${m.ip}/${m.ipPrefixLength}`, "dev", m.dev],
@@ -75,7 +77,8 @@ export function podCommands(pod: PodPlan): string[][] {
   return [
     ["netns", "add", ns],
     ["-n", ns, "link", "set", "lo", "up"],
-    ["-n", node, "link", "add", "name", pod.hostVeth, "type", "veth", "peer", "name", pod.podDev, "netns", ns],
+    // The pod's MAC follows its IP, so a later pod with the same IP keeps the node's ARP entry right.
+    ["-n", node, "link", "add", "name", pod.hostVeth, "type", "veth", "peer", "name", pod.podDev, "address", macForIPv4(pod.ip), "netns", ns],
     ["-n", node, "link", "set", pod.hostVeth, "master", pod.bridge],
     // Hairpin: a pod reaching itself through its Service gets its packet back on the same port.
     ["-n", node, "link", "set", pod.hostVeth, "type", "bridge_slave", "hairpin", "on"],

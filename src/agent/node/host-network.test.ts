@@ -38,7 +38,7 @@ test("planHostPod: names from the pod id; only pod addresses of the range", asyn
 
 test("commands act on this namespace for the node side and inside the pod for the rest", () => {
   assert.deepEqual(hostBridgeCommands(node), [
-    ["link", "add", "name", "docker0", "type", "bridge"],
+    ["link", "add", "name", "docker0", "address", "02:42:0a:01:14:01", "type", "bridge"],
     ["addr", "replace", "10.1.20.1/24", "dev", "docker0"],
     ["link", "set", "docker0", "up"],
   ]);
@@ -46,7 +46,7 @@ test("commands act on this namespace for the node side and inside the pod for th
   assert.deepEqual(hostPodCommands(node, pod), [
     ["netns", "add", "svcnet-machine-3-pod-1"],
     ["-n", "svcnet-machine-3-pod-1", "link", "set", "lo", "up"],
-    ["link", "add", "name", "veth1", "type", "veth", "peer", "name", "eth0", "netns", "svcnet-machine-3-pod-1"],
+    ["link", "add", "name", "veth1", "type", "veth", "peer", "name", "eth0", "address", "02:42:0a:01:14:05", "netns", "svcnet-machine-3-pod-1"],
     ["link", "set", "veth1", "master", "docker0"],
     ["link", "set", "veth1", "type", "bridge_slave", "hairpin", "on"],
     ["link", "set", "veth1", "up"],

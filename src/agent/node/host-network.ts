@@ -13,6 +13,7 @@ import { formatIP, parseIP } from "../../allocators/ip.js";
 import { listNamespaces } from "../../sandbox/destroy-by-prefix.js";
 import type { IpRunner } from "../../sandbox/ip-runner.js";
 import type { PodOptions } from "../../sandbox/topology-plan.js";
+import { macForIPv4 } from "../../sandbox/mac-address.js";
 import { podHash, podNetnsName, SANDBOX_PREFIX } from "../../sandbox/topology-plan.js";
 import type { NodeNetwork, NodePodNetwork } from "./node-network.js";
 
@@ -70,7 +71,8 @@ export function planHostPod(node: HostNodePlan, o: PodOptions): HostPodPlan {
 /** Commands making the bridge with the gateway address and bringing it up (after a check that it is free). */
 export function hostBridgeCommands(node: HostNodePlan): string[][] {
   return [
-    ["link", "add", "name", node.bridge, "type", "bridge"],
+    // A MAC of its own, or the bridge would take its lowest port's and change it as pods come and go.
+    ["link", "add", "name", node.bridge, "address", macForIPv4(node.gateway), "type", "bridge"],
     ["addr", "replace", `${node.gateway}/${node.prefixLength}`, "dev", node.bridge],
     ["link", "set", node.bridge, "up"],
   ];
@@ -82,7 +84,8 @@ export function hostPodCommands(node: HostNodePlan, pod: HostPodPlan): string[][
   return [
     ["netns", "add", ns],
     ["-n", ns, "link", "set", "lo", "up"],
-    ["link", "add", "name", pod.hostVeth, "type", "veth", "peer", "name", "eth0", "netns", ns],
+    // The pod's MAC follows its IP, so a later pod with the same IP keeps the node's ARP entry right.
+    ["link", "add", "name", pod.hostVeth, "type", "veth", "peer", "name", "eth0", "address", macForIPv4(pod.ip), "netns", ns],
     ["link", "set", pod.hostVeth, "master", node.bridge],
     // Hairpin: a pod reaching itself through its Service gets its packet back on the same port.
     ["link", "set", pod.hostVeth, "type", "bridge_slave", "hairpin", "on"],
