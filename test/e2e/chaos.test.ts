@@ -172,6 +172,8 @@ describe("chaos: control-plane and node faults in a random order under steady tr
         const recovered = lastFailure ? (inWindow.find((a) => a.ok && a.t > lastFailure.t)?.t ?? NaN) - r.injectedAt : 0;
         const slow = inWindow.filter((a) => a.ok && a.ms >= 900);
         figures.push(`  ${name}: ${inWindow.length} requests, ${failed.length} failed${failed.length ? `, recovered ${recovered} ms after injection: ${describeFailures(failed, r.injectedAt)}` : ""}${slow.length ? `; ${slow.length} slow (≥ 0.9 s, a SYN retransmitted): ${slow.map((a) => `+${a.t - r.injectedAt} ms took ${a.ms} ms`).join(", ")}` : ""}`);
+        const timeouts = failed.filter((a) => a.cause === "timeout" && a.stage);
+        if (timeouts.length && timeouts.length <= 10) figures.push(`    timeouts: ${timeouts.map((a) => `+${a.t - r.injectedAt} ms ${a.stage} from port ${a.localPort ?? "?"}`).join(", ")}`);
         if (CONTROL_PLANE_FAULTS.includes(r.name)) {
           // The data plane must not notice the control plane. One lone timed-out request per fault
           // is let through and reported (seen about once in four runs, while a restarted control

@@ -2,7 +2,8 @@
 // steady HTTP requests, each on a fresh connection (as a new client would), started from
 // whatever network namespace this runs in (`ip netns exec`). One JSON line per request on
 // stdout: {"t": start epoch ms, "ms": duration, "ok": true, "body": "<first 64 chars>"} or
-// {"t", "ms", "ok": false, "cause": "ECONNREFUSED" | "timeout" | "status 503" | …}.
+// {"t", "ms", "ok": false, "cause": "ECONNREFUSED" | "timeout" | "status 503" | …}; a timeout
+// also says its "stage" and "localPort".
 // Ends on SIGTERM, when stdin closes (its parent died) or after --max-ms.
 
 import { request } from "node:http";
@@ -45,7 +46,10 @@ function attempt(): Promise<Record<string, unknown>> {
       res.on("error", (e: NodeJS.ErrnoException) => done({ ok: false, cause: e.code ?? e.message }));
     });
     const timer = setTimeout(() => {
-      done({ ok: false, cause: "timeout" });
+      // Where it stuck: no connection (the SYN unanswered) or no answer on one, and from which port.
+      const socket = req.socket;
+      const stage = socket && !socket.connecting ? "connected, no answer" : "connecting";
+      done({ ok: false, cause: "timeout", stage, localPort: socket?.localPort });
       req.destroy();
     }, timeoutMs);
     req.on("error", (e: NodeJS.ErrnoException) => done({ ok: false, cause: e.code ?? e.message }));

@@ -14,6 +14,10 @@ export interface ProbeAttempt {
   /** The first characters of the answer (netexec's /hostname: the pod's name). */
   body?: string;
   cause?: string;
+  /** For a timeout: "connecting" (no handshake) or "connected, no answer". */
+  stage?: string;
+  /** For a timeout: the client's port, to find the connection in a capture or conntrack. */
+  localPort?: number;
 }
 
 export interface Prober {
