@@ -139,7 +139,7 @@ test("several slices per service are merged; deleting one keeps the rest", () =>
   assert.equal(t.onSlice(b, undefined), false, "deleting twice is a no-op");
 });
 
-test("an endpoint that stops serving is stale for UDP, not for TCP", () => {
+test("an endpoint that stops serving is stale for UDP; for TCP only half-open flows need a look", () => {
   for (const protocol of ["UDP", "TCP"] as const) {
     const t = new ProxyChangeTracker("node-a");
     const setProto = (s: Service) => (s.spec.ports = [{ name: "dns", port: 53, protocol }]);
@@ -156,6 +156,11 @@ test("an endpoint that stops serving is stale for UDP, not for TCP", () => {
     const u = t.apply();
     assert.deepEqual(u.staleUDPEndpoints.map((s) => s.endpoint.endpoint), protocol === "UDP" ? ["10.1.0.2:53"] : [], protocol);
     assert.equal(u.conntrackCleanupNeeded, protocol === "UDP", protocol);
+    assert.equal(u.halfOpenTcpCleanupNeeded, protocol === "TCP", protocol);
+    // An endpoint that starts serving again takes nothing away.
+    assert.equal(t.onSlice(cur, slice), true);
+    const back = t.apply();
+    assert.equal(back.halfOpenTcpCleanupNeeded, false, `${protocol}: an endpoint added back`);
   }
 });
 

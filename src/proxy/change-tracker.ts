@@ -50,6 +50,12 @@ export interface ProxyStateUpdate {
    * into the void have entries without DNAT).
    */
   conntrackCleanupNeeded: boolean;
+  /**
+   * Whether half-open TCP flows may point at an endpoint that no longer serves: a TCP service
+   * port lost a serving endpoint. A client that tries again from the same port before the
+   * kernel forgets its unanswered SYN (two minutes) would follow the old DNAT there.
+   */
+  halfOpenTcpCleanupNeeded: boolean;
 }
 
 export interface ProxyChangeTrackerOptions {
@@ -176,6 +182,7 @@ export class ProxyChangeTracker {
       deletedUDPServicePorts: [],
       staleUDPEndpoints: [],
       conntrackCleanupNeeded: false,
+      halfOpenTcpCleanupNeeded: false,
     };
     for (const key of changedServices) this.#applyService(key, update);
     update.conntrackCleanupNeeded ||= update.deletedUDPServicePorts.length > 0 || update.staleUDPEndpoints.length > 0;
@@ -218,7 +225,7 @@ export class ProxyChangeTracker {
     return changed;
   }
 
-  /** Replaces one Service's entries in the state and records what UDP conntrack cleanup needs. */
+  /** Replaces one Service's entries in the state and records what conntrack cleanup needs. */
   #applyService(key: string, update: ProxyStateUpdate): void {
     const oldPorts = this.#appliedPorts.get(key) ?? [];
     const newPorts = this.#currentPorts.get(key) ?? [];
@@ -235,6 +242,11 @@ export class ProxyChangeTracker {
       if (port.protocol === "UDP" && !newPortKeys.has(servicePortKey(port.name))) update.deletedUDPServicePorts.push(port);
     }
     for (const port of newPorts) {
+      if (port.protocol === "TCP") {
+        const portKey = servicePortKey(port.name);
+        const after = servingEndpoints(newEndpoints.get(portKey));
+        if ([...servingEndpoints(oldEndpoints.get(portKey)).keys()].some((endpoint) => !after.has(endpoint))) update.halfOpenTcpCleanupNeeded = true;
+      }
       if (port.protocol !== "UDP") continue;
       const portKey = servicePortKey(port.name);
       const before = servingEndpoints(oldEndpoints.get(portKey));

@@ -4,8 +4,9 @@
 // sandbox's own namespaces: from a client pod to ClusterIPs, from the outside-client namespace
 // to NodePorts. Checks the seed's service (all three nginx pods reached, iptables counters
 // moving), scaling up and to zero (connection refused at once), session affinity, the
-// client source IP kept by externalTrafficPolicy Local, and a long-lived UDP flow that follows
-// its service to a new pod instead of staying black-holed on a stale conntrack entry.
+// client source IP kept by externalTrafficPolicy Local, a client retrying from a port whose SYN
+// went to a dark endpoint, and a long-lived UDP flow that follows its service to a new pod
+// instead of staying black-holed on a stale conntrack entry.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -51,6 +52,22 @@ async function udpAsk(netns: string, ip: string, port: number): Promise<string> 
     "setTimeout(() => process.exit(0), 700);",
   ].join("");
   return (await inNetns(netns, [process.execPath, "-e", script])).stdout;
+}
+
+/**
+ * GET /hostname over a new TCP connection from a fixed source port to ip:port inside a namespace:
+ * the answer's body, or "" when nothing came back in 1.5 s.
+ */
+async function tcpAskFromPort(netns: string, ip: string, port: number, localPort: number): Promise<string> {
+  const script = [
+    `const s = require('node:net').connect({ host: '${ip}', port: ${port}, localPort: ${localPort} });`,
+    "let got = '';",
+    "s.on('connect', () => s.write('GET /hostname HTTP/1.0\\r\\n\\r\\n'));",
+    "s.on('data', (d) => (got += d)).on('end', () => { process.stdout.write(got.split('\\r\\n\\r\\n')[1] ?? ''); process.exit(0); });",
+    "s.on('error', () => process.exit(0));",
+    "setTimeout(() => process.exit(0), 1500);",
+  ].join("");
+  return (await inNetns(netns, [process.execPath, "-e", script])).stdout.trim();
 }
 
 /**
@@ -249,6 +266,38 @@ for (const mode of ["iptables", "nftables"] as const) describe(`the service prox
       return r.stdout.startsWith(`${net.plan.client.ip}:`) && r.stdout;
     }, 5000);
     assert.match(local, /^172\.17\.8\.200:\d+$/);
+  });
+
+  test("a client retrying from the same port after its endpoint went dark reaches the new one (half-open TCP entries removed)", async () => {
+    // Pod "dark-a" serves, then its link goes down while it is still an endpoint: a SYN DNATed to
+    // it is never answered and conntrack keeps that half-open entry for two minutes.
+    const labels = { app: "halfopen" };
+    const netexec = (name: string): Pod => ({ metadata: { name, namespace: "default", labels }, spec: { containers: [{ name: "netexec", image: "svcnet/netexec", ports: [{ containerPort: 8080 }] }] } }) as Pod;
+    await pods().create(netexec("dark-a"));
+    await services().create({ metadata: { name: "halfopen", namespace: "default" }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } } as Service);
+    await runningPods("app=halfopen", 1);
+    await readyEndpoints("halfopen", 1);
+    const ip = (await services().get("default", "halfopen")).spec.clusterIP ?? "";
+    await c.waitFor("halfopen answers", async () => (await tcpAskFromPort(podNetns("client"), ip, 80, 40080)) === "dark-a", 10_000);
+    await inNetns(podNetns("dark-a"), ["ip", "link", "set", "eth0", "down"]);
+    const port = 40081;
+    assert.equal(await tcpAskFromPort(podNetns("client"), ip, 80, port), "", "no answer from a pod whose link is down");
+    const node = nodeNetns(client.spec.nodeName ?? "");
+    const halfOpen = async (): Promise<string> => (await inNetns(node, ["conntrack", "-L", "-p", "tcp", "--orig-dst", ip, "--orig-port-src", String(port)])).stdout;
+    assert.match(await halfOpen(), /SYN_SENT .*\[UNREPLIED\]/, "the unanswered SYN left a half-open entry");
+    // Its replacement serves; the dark pod leaves the endpoints. The same client port must now be balanced anew.
+    await pods().create(netexec("dark-b"));
+    const darkB = (await runningPods("app=halfopen", 2)).find((p) => p.metadata.name === "dark-b")?.status?.podIP;
+    await pods().delete("default", "dark-a", { gracePeriodSeconds: 0 });
+    await c.waitFor("only dark-b in the endpoints", async () => {
+      const slices = (await c.client<EndpointSlice>(resource("discovery.k8s.io", "v1", "endpointslices")).list("default", { labelSelector: "kubernetes.io/service-name=halfopen" })).items;
+      return slices.flatMap((x) => x.endpoints ?? []).filter((e) => e.conditions?.ready !== false).flatMap((e) => e.addresses).join() === darkB;
+    }, 30_000);
+    await c.waitFor("the half-open entry to dark-a gone", async () => !/SYN_SENT/.test(await halfOpen()), 5000);
+    // Tried until the proxy has dark-b (a SYN rejected meanwhile leaves no entry); without the
+    // cleanup every try would follow the old entry to dark-a for two minutes.
+    const answer = await c.waitFor("an answer to a retry from the same port", async () => (await tcpAskFromPort(podNetns("client"), ip, 80, port)) || undefined, 6000);
+    assert.equal(answer, "dark-b", "the retry from the same port reaches the serving pod");
   });
 
   test("a UDP flow moves to the new pod when its endpoint goes away (stale conntrack entries removed)", async () => {

@@ -2,7 +2,7 @@
 // and this proxy's Node feed the change tracker; a bounded-frequency runner turns pending changes
 // into syncs of one backend (iptables, nftables or userspace, behind ProxyBackend); a monitor forces a full
 // sync when someone flushed the tables; starting in one mode removes the other mode's rules; UDP conntrack
-// entries that point at gone endpoints are removed after each sync; /metrics, /healthz, /livez and
+// entries and half-open TCP ones that point at gone endpoints are removed after each sync; /metrics, /healthz, /livez and
 // the per-service health check ports are served. It reads the API only through the public client,
 // so it runs against svcnet or any Kubernetes API server.
 
@@ -81,7 +81,7 @@ export interface ServiceProxyOptions {
    * so on iptables' nf_tables backend, where --noflush restores of whole tables are quadratic.
    */
   wholeTableFullSync?: boolean | "auto";
-  /** Clean stale UDP conntrack entries (needs the conntrack tool); default true. Never in userspace mode (no NAT). */
+  /** Clean stale UDP and half-open TCP conntrack entries (needs the conntrack tool). Never in userspace mode (no NAT). */
   conntrack?: ConntrackCleaner | false;
   /**
    * userspace mode: how service addresses become local so listeners can bind them (a dummy
@@ -131,10 +131,11 @@ export class ServiceProxy {
       ? new ServiceHealthServers({ addresses: options.healthCheckAddresses, proxyHealthy: () => this.health.health(new Date(this.#o.clock.now())).healthy })
       : undefined;
     const afterSync = async (sync: BackendSync): Promise<void> => {
-      if (conntrack && sync.update.conntrackCleanupNeeded) {
+      const scope = { udp: sync.update.conntrackCleanupNeeded, halfOpenTcp: sync.update.halfOpenTcpCleanupNeeded };
+      if (conntrack && (scope.udp || scope.halfOpenTcp)) {
         const started = this.#o.clock.now();
         try {
-          const r = await conntrack.reconcile(sync.update.state, sync.update.deletedUDPServicePorts);
+          const r = await conntrack.reconcile(sync.update.state, sync.update.deletedUDPServicePorts, scope);
           this.metrics.conntrackReconcilerDeletedEntries.inc(r.deleted);
         } catch (error) {
           this.#o.log(`conntrack cleanup failed: ${error instanceof Error ? error.message : String(error)}`);

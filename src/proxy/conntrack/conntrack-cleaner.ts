@@ -1,10 +1,19 @@
-// Runs the UDP conntrack reconciliation against the kernel with the `conntrack` tool (Debian
-// package conntrack), inside the proxy's network namespace when it has one.
+// Runs the conntrack reconciliation (conntrack-plan.ts) against the kernel with the `conntrack`
+// tool (Debian package conntrack), inside the proxy's network namespace when it has one: UDP
+// flows, and half-open TCP flows (listed by their state, SYN_SENT, so established ones are not
+// even read).
 
 import { runCommand } from "../iptables/iptables-commands.js";
 import type { ProxyState, ServicePortInfo } from "../types.js";
 import { parseConntrackListing } from "./conntrack-entry.js";
-import { conntrackDeleteArgs, staleUdpEntries } from "./conntrack-plan.js";
+import type { ConntrackEntry } from "./conntrack-entry.js";
+import { conntrackDeleteArgs, staleHalfOpenTcpEntries, staleUdpEntries } from "./conntrack-plan.js";
+
+/** Which protocols' entries a reconciliation looks at. */
+export interface ConntrackScope {
+  udp: boolean;
+  halfOpenTcp: boolean;
+}
 
 export interface ConntrackCleanerOptions {
   netns?: string;
@@ -26,19 +35,33 @@ export class ConntrackCleaner {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Lists UDP entries and deletes the stale ones. A missing `conntrack` tool is an error that names its package. */
-  async reconcile(state: ProxyState, deletedServicePorts: readonly ServicePortInfo[]): Promise<ConntrackCleanupResult> {
-    const list = await runCommand([...this.#prefix, "conntrack", "-L", "-p", "udp", "-f", "ipv4"], undefined, this.#timeoutMs);
-    if (list.code === 127) throw new Error("conntrack is not installed (Debian package conntrack): stale UDP flows cannot be cleared");
-    if (list.code !== 0) throw new Error(`conntrack -L exited ${list.code}: ${list.stderr.trim()}`);
-    const { entries } = parseConntrackListing(list.stdout);
-    const stale = staleUdpEntries(entries, state, { deletedServicePorts });
+  /** Lists the entries of `scope` and deletes the stale ones. A missing `conntrack` tool is an error that names its package. */
+  async reconcile(state: ProxyState, deletedServicePorts: readonly ServicePortInfo[], scope: ConntrackScope = { udp: true, halfOpenTcp: false }): Promise<ConntrackCleanupResult> {
+    let listed = 0;
+    const stale: ConntrackEntry[] = [];
+    if (scope.udp) {
+      const entries = await this.#list(["-p", "udp"]);
+      listed += entries.length;
+      stale.push(...staleUdpEntries(entries, state, { deletedServicePorts }));
+    }
+    if (scope.halfOpenTcp) {
+      const entries = await this.#list(["-p", "tcp", "--state", "SYN_SENT"]);
+      listed += entries.length;
+      stale.push(...staleHalfOpenTcpEntries(entries, state));
+    }
     let failed = 0;
     for (const entry of stale) {
       const result = await runCommand([...this.#prefix, "conntrack", ...conntrackDeleteArgs(entry)], undefined, this.#timeoutMs);
       // Exit 1 with "0 flow entries" means the flow expired meanwhile: nothing left to do.
       if (result.code !== 0 && !/0 flow entries/.test(result.stderr)) failed++;
     }
-    return { listed: entries.length, deleted: stale.length - failed, failed };
+    return { listed, deleted: stale.length - failed, failed };
+  }
+
+  async #list(filter: string[]): Promise<ConntrackEntry[]> {
+    const list = await runCommand([...this.#prefix, "conntrack", "-L", ...filter, "-f", "ipv4"], undefined, this.#timeoutMs);
+    if (list.code === 127) throw new Error("conntrack is not installed (Debian package conntrack): stale flows cannot be cleared");
+    if (list.code !== 0) throw new Error(`conntrack -L exited ${list.code}: ${list.stderr.trim()}`);
+    return parseConntrackListing(list.stdout).entries;
   }
 }

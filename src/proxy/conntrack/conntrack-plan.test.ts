@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { makeProxyState, makeRemoteEndpoint, makeServicePort } from "../iptables/testdata/nginx-fixtures.js";
 import type { EndpointInfo, Protocol, ServicePortInfo } from "../types.js";
 import type { ConntrackEntry } from "./conntrack-entry.js";
-import { conntrackDeleteArgs, staleUdpEntries } from "./conntrack-plan.js";
+import { conntrackDeleteArgs, staleHalfOpenTcpEntries, staleUdpEntries } from "./conntrack-plan.js";
 
 /** A service port in namespace "ns", by default UDP 10.0.0.10:53. */
 function makePort(name: string, edit: (p: ServicePortInfo) => void = () => {}, protocol: Protocol = "UDP"): ServicePortInfo {
@@ -25,14 +25,14 @@ function endpoint(ip: string, port: number, serving = true): EndpointInfo {
   });
 }
 
-function flow(origDst: string, origDport: number, replySrc: string, replySport: number, protocol = "udp"): ConntrackEntry {
+function flow(origDst: string, origDport: number, replySrc: string, replySport: number, protocol = "udp", unreplied = false): ConntrackEntry {
   return {
     protocol,
     timeoutSeconds: 30,
     orig: { src: "10.1.13.5", dst: origDst, sport: 43211, dport: origDport },
     reply: { src: replySrc, dst: "10.1.13.5", sport: replySport, dport: 43211 },
-    unreplied: false,
-    assured: false,
+    unreplied,
+    assured: !unreplied && protocol === "tcp",
   };
 }
 
@@ -44,7 +44,7 @@ const dns = makePort("dns", (p) => {
 const state = makeProxyState([
   { service: dns, endpoints: [endpoint("10.1.13.7", 53), endpoint("10.1.13.8", 53, false)] },
   { service: makePort("empty", (p) => ((p.clusterIP = "10.0.0.20"), (p.nodePort = 30054))), endpoints: [] },
-  { service: makePort("web", (p) => ((p.clusterIP = "10.0.0.30"), (p.port = 80)), "TCP"), endpoints: [endpoint("10.1.13.9", 80)] },
+  { service: makePort("web", (p) => ((p.clusterIP = "10.0.0.30"), (p.port = 80), (p.nodePort = 30080)), "TCP"), endpoints: [endpoint("10.1.13.9", 80), endpoint("10.1.13.10", 80, false)] },
 ]);
 
 test("staleUdpEntries", () => {
@@ -94,6 +94,23 @@ test("staleUdpEntries", () => {
     const got = staleUdpEntries([c.entry], state, { deletedServicePorts: c.deleted });
     assert.equal(got.length === 1, c.stale, c.name);
   }
+});
+
+test("staleHalfOpenTcpEntries: only unanswered SYNs that went where the service no longer serves", () => {
+  const halfOpen = (dst: string, dport: number, replySrc: string, replySport: number): ConntrackEntry => flow(dst, dport, replySrc, replySport, "tcp", true);
+  const cases: { name: string; entry: ConntrackEntry; stale: boolean }[] = [
+    { name: "half-open, cluster IP to a gone endpoint", entry: halfOpen("10.0.0.30", 80, "10.1.13.99", 80), stale: true },
+    { name: "half-open, cluster IP to a serving endpoint (its SYN-ACK may be on the way)", entry: halfOpen("10.0.0.30", 80, "10.1.13.9", 80), stale: false },
+    { name: "half-open, to a terminating endpoint that no longer serves", entry: halfOpen("10.0.0.30", 80, "10.1.13.10", 80), stale: true },
+    { name: "half-open, NodePort to a gone endpoint", entry: halfOpen("172.17.8.101", 30080, "10.1.13.99", 80), stale: true },
+    { name: "half-open, NodePort to a serving endpoint", entry: halfOpen("172.17.8.101", 30080, "10.1.13.9", 80), stale: false },
+    { name: "established, to a gone endpoint: its own business (graceful termination)", entry: flow("10.0.0.30", 80, "10.1.13.99", 80, "tcp"), stale: false },
+    { name: "established, to a terminating endpoint", entry: flow("10.0.0.30", 80, "10.1.13.10", 80, "tcp"), stale: false },
+    { name: "half-open, not a service", entry: halfOpen("10.1.13.9", 80, "10.1.13.9", 80), stale: false },
+    { name: "half-open, other port of the service's VIP", entry: halfOpen("10.0.0.30", 81, "10.1.13.99", 81), stale: false },
+    { name: "half-open UDP-looking entry to a UDP VIP is not TCP's", entry: flow("10.0.0.10", 53, "10.1.13.99", 53, "udp", true), stale: false },
+  ];
+  for (const c of cases) assert.equal(staleHalfOpenTcpEntries([c.entry], state).length === 1, c.stale, c.name);
 });
 
 test("staleUdpEntries keeps input order and only the stale ones", () => {
