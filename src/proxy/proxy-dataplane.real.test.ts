@@ -184,6 +184,9 @@ for (const mode of ["iptables", "nftables"] as const) describe(`the service prox
     const url = `http://${svc.spec.clusterIP}:8000/`;
     await c.waitFor("the ClusterIP answers", async () => (await curl(podNetns("client"), url)).stdout.includes("Welcome to nginx!"), 10_000);
     const node = nodeNetns(client.spec.nodeName ?? "");
+    // The ClusterIP answers as soon as the rules hold one endpoint; the spread is measured once
+    // they hold all three (a later sync rewrites the service's chains, restarting its counters).
+    await c.waitFor("three endpoints in nginx-service's dispatch", async () => (await modeChecks[mode].endpointCount(node)) === 3, 5000);
     const counters = (): Promise<Map<string, number>> => (mode === "iptables" ? dnatCounters(node) : conntrackCounters(node, svc.spec.clusterIP ?? "", 8000));
     const before = await counters();
     const requests = 45;

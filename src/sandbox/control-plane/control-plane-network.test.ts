@@ -20,7 +20,7 @@ describe("buildControlPlaneNetwork", () => {
       "ip -n svcnet-ab12-underlay link set br0 up",
       "ip netns add svcnet-ab12-cp-1",
       "ip -n svcnet-ab12-cp-1 link set lo up",
-      "ip -n svcnet-ab12-underlay link add name veth-cp1 type veth peer name eth0 netns svcnet-ab12-cp-1",
+      "ip -n svcnet-ab12-underlay link add name veth-cp1 type veth peer name eth0 address 02:42:ac:11:08:0b netns svcnet-ab12-cp-1",
       "ip -n svcnet-ab12-underlay link set veth-cp1 master br0",
       "ip -n svcnet-ab12-underlay link set veth-cp1 up",
       "ip -n svcnet-ab12-cp-1 addr add 172.17.8.11/24 dev eth0",
