@@ -2,7 +2,9 @@
 // tokens, then service account tokens, then bootstrap tokens) → resolve → (per verb) decode →
 // admit → validate → store → respond. `inject()` runs a request through it in-process; the
 // HTTPS listener (http-server.ts) is a thin shell around the same call. Every failure becomes a
-// Kubernetes Status with the right code; nothing escapes as a crash.
+// Kubernetes Status with the right code; nothing escapes as a crash. With a `ui` handler, paths
+// under /ui/ are the dashboard's; its session cookie stands in for a bearer token on GET and HEAD
+// only (ui-credentials.ts), and a write that carries only the cookie is refused with 403.
 
 import { timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors.js";
@@ -27,6 +29,9 @@ import { apiErrorOf, isInternalError } from "./store-error-status.js";
 import type { ReadyzCheck } from "./readyz.js";
 import { conditionCheck, pingCheck, readyzResponse, storageCheck } from "./readyz.js";
 import type { UserInfo } from "./user-info.js";
+import { requestCredential } from "./ui-credentials.js";
+import type { UiHandler } from "./ui-handler.js";
+import { isUiPath } from "./ui-handler.js";
 
 export type { UserInfo };
 
@@ -50,6 +55,8 @@ export interface ApiServerOptions {
   now?: () => Date;
   /** Is the server ready (store reachable, caches synced)? */
   ready?: () => boolean;
+  /** Serves the dashboard under /ui/ (src/dashboard/); without it /ui/ is not found. */
+  ui?: UiHandler;
 }
 
 export const kubernetesVersion = {
@@ -140,7 +147,8 @@ export class ApiServer {
   /**
    * The user a request's bearer token authenticates, or undefined. Synchronous, for handlers
    * outside the request pipeline (exec upgrades): service account tokens are checked against the
-   * in-memory cache only (see start()).
+   * in-memory cache only (see start()). The dashboard cookie does not count here: exec and
+   * port-forward upgrades are not reads.
    */
   authenticate(headers: ApiRequest["headers"]): UserInfo | undefined {
     const token = bearerToken(headers);
@@ -154,9 +162,16 @@ export class ApiServer {
    * As authenticate, reading the store for bound objects the cache does not hold (yet), and
    * accepting bootstrap tokens.
    */
-  async #authenticateRequest(headers: ApiRequest["headers"]): Promise<UserInfo | undefined> {
-    const token = bearerToken(headers);
-    if (token === undefined) return undefined;
+  async #authenticateRequest(method: string, headers: ApiRequest["headers"]): Promise<UserInfo | undefined> {
+    const credential = requestCredential(method, headers);
+    if (credential.kind === "cookieRefused") {
+      throw new ApiError(403, "Forbidden", "the dashboard's session cookie is accepted for GET requests only: send the token as 'Authorization: Bearer <token>'");
+    }
+    if (credential.kind === "none") return undefined;
+    return this.#authenticateToken(credential.token);
+  }
+
+  async #authenticateToken(token: string): Promise<UserInfo | undefined> {
     const user = this.#staticUser(token) ?? (this.#serviceAccounts && userOf(await this.#serviceAccounts.authenticate(token)));
     if (user || !this.#bootstrapTokens) return user;
     return userOf(await this.#bootstrapTokens.authenticate(token));
@@ -172,7 +187,10 @@ export class ApiServer {
 
   async #handle(req: ApiRequest): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
-    const user = await this.#authenticateRequest(req.headers);
+    const user = await this.#authenticateRequest(req.method, req.headers);
+    if (this.#opts.ui && isUiPath(req.path)) {
+      return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token) });
+    }
     // Anonymous: health and version, and (as kubeadm's RBAC grants) reading cluster-info, which
     // joining machines fetch before they trust the server (bootstrap-token-discovery.ts).
     const anonymousRead = anonymousPaths.has(path) || (isClusterInfoRead(req.method, path) && !req.query.has("watch"));

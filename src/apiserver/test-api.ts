@@ -18,6 +18,7 @@ import { inMemoryServingPki } from "../server/pki.js";
 import { ApiServer } from "./api-server.js";
 import { trackManagedFields } from "./managed-fields.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
+import type { UiHandler } from "./ui-handler.js";
 import { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
 
 export const testToken = "test-token-0123456789";
@@ -46,6 +47,8 @@ export interface TestApiOptions {
   cacheCapacity?: number;
   /** The cluster PKI; default testPki() (1024-bit, which curl's default security level refuses). */
   pki?: ServingPki;
+  /** Serves the dashboard under /ui/. */
+  ui?: UiHandler;
 }
 
 export interface TestApi {
@@ -56,7 +59,7 @@ export interface TestApi {
   pki: ServingPki;
   serviceAccountTokens: ServiceAccountTokens;
   /** Sends a request with the test token; body objects are JSON-encoded. */
-  request(method: string, path: string, o?: { body?: unknown; contentType?: string; accept?: string; token?: string | null; signal?: AbortSignal }): Promise<ApiResponse>;
+  request(method: string, path: string, o?: { body?: unknown; contentType?: string; accept?: string; token?: string | null; cookie?: string; signal?: AbortSignal }): Promise<ApiResponse>;
   json<T = Record<string, unknown>>(res: ApiResponse): T;
   close(): void;
 }
@@ -75,6 +78,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
     tokens: new Map([[testToken, { name: "admin", groups: ["system:masters"] }]]),
     serverAddress: "172.17.8.101:6443",
     serviceAccountTokens,
+    ...(o.ui ? { ui: o.ui } : {}),
   });
   await api.start(stop.signal);
   const serviceAccounts = requireResource("", "v1", "serviceaccounts");
@@ -94,6 +98,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
       const headers: ApiRequest["headers"] = {};
       if (o.token !== null) headers.authorization = `Bearer ${o.token ?? testToken}`;
       if (o.accept) headers.accept = o.accept;
+      if (o.cookie !== undefined) headers.cookie = o.cookie;
       let body = Buffer.alloc(0);
       if (o.body !== undefined) {
         body = Buffer.from(typeof o.body === "string" ? o.body : JSON.stringify(o.body));

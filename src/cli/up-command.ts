@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { SimulatedNode } from "../agent/simulated/simulated-node.js";
 import { HttpsTransport } from "../client/index.js";
+import { loadKubeconfig } from "../client/kubeconfig.js";
 import { destroyByPrefix } from "../sandbox/destroy-by-prefix.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import type { SandboxNetwork } from "../sandbox/sandbox-network.js";
@@ -44,6 +45,11 @@ import { loadBalancerPoolObjects } from "../server/addons/load-balancer-pool.js"
 import { writeKubeconfig } from "../server/kubeconfig.js";
 import { clusterIdentityFiles, ensureAdminToken, ensureCa } from "../server/pki.js";
 import { ensureServiceAccountKey, serviceAccountKeyFiles } from "../server/service-account-key.js";
+
+/** The dashboard's lines of the banner: its address and the login link that carries the admin token. */
+export function dashboardLines(apiUrl: string, token: string): string {
+  return [`Dashboard: ${apiUrl}/ui/   (the server's own certificate: let the browser trust it, or use the cluster CA)`, `  log in: ${apiUrl}/ui/login#token=${token}`].join("\n");
+}
 
 function banner(kubeconfig: string, nodes: number, simulated: boolean, id: string, proxyMode: ModeName = "iptables"): string {
   // Rootless, the namespaces are seen only from inside this process's user and mount namespaces.
@@ -85,6 +91,7 @@ function banner(kubeconfig: string, nodes: number, simulated: boolean, id: strin
           "  kubectl apply -f examples/seed/service_nginx_loadbalancer.yaml; kubectl get svc nginx-service",
           `  ${inNs("client")} curl http://<EXTERNAL-IP>:8000/   or   curl http://127.0.0.1:8000/`,
         ].join("\n"),
+    dashboardLines(loadKubeconfig(kubeconfig).server, ensureAdminToken(dirname(kubeconfig))),
     "Stop with Ctrl-C (pods are stopped and the sandbox removed); state stays in the data dir.",
   ].join("\n");
 }

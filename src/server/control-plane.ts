@@ -15,6 +15,7 @@ import type { ControllerManagerOptions } from "../controllers/controller-manager
 import { runControllerManager } from "../controllers/controller-manager.js";
 import { allControllers } from "../controllers/all-controllers.js";
 import { ResyncLoop } from "../controllers/resync-loop.js";
+import { DashboardHandler } from "../dashboard/server/dashboard-handler.js";
 import { ApiServer } from "../apiserver/api-server.js";
 import { listen } from "../apiserver/http-server.js";
 import { trackManagedFields } from "../apiserver/managed-fields.js";
@@ -147,6 +148,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       serverAddress: `${o.advertiseAddress}:${port}`,
       ready: () => bootstrapped,
       serviceAccountTokens,
+      // The dashboard at /ui/ (same credentials; its cookie only for reads).
+      ui: new DashboardHandler({ registry }),
     });
     await api.start(signal);
     const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: signal });

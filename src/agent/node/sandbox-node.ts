@@ -52,6 +52,7 @@ import { initialProbeState, nextProbeState, probeTiming } from "../probes/probe-
 import type { Probe } from "../probes/run-probe.js";
 import { runProbe } from "../probes/run-probe.js";
 import { startKubeletServer } from "../server/kubelet-server.js";
+import { readProxyRules } from "../server/proxy-rules-reader.js";
 import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
 import type { ContainerExit, ContainerProcess } from "../runtime/container-process.js";
 import { POD_DIR_PATHS } from "../runtime/launch-plan.js";
@@ -180,6 +181,11 @@ export class SandboxNode {
       signal,
       logs: { logFile: (ns, pod, container, previous) => this.#logFile(`${ns}/${pod}`, container, previous) },
       exec: { target: (ns, pod, container) => this.#runs.get(`${ns}/${pod}`)?.containers.get(container)?.process },
+      proxyRules: () => {
+        const proxy = this.#o.proxy;
+        const mode = proxy === false ? "none" : (proxy.mode ?? "iptables");
+        return readProxyRules({ mode, ...(this.#net.netns !== undefined ? { netns: this.#net.netns } : {}), ...(proxy !== false && proxy.backend ? { backend: proxy.backend } : {}) });
+      },
       portForward: {
         target: (ns, pod) => {
           const run = this.#runs.get(`${ns}/${pod}`);

@@ -1,7 +1,8 @@
 // The agent's own small HTTP endpoint, as kubelet's port 10250 is for the API server: container
 // logs (`kubectl logs`, also -f, --previous, --tail), `kubectl exec` (a WebSocket upgrade of
 // /exec/<ns>/<pod>/<container>) and `kubectl port-forward` (an upgrade of /portForward/<ns>/<pod>,
-// SPDY or SPDY tunnelled in a WebSocket). It listens on 127.0.0.1 only and wants the bearer token
+// SPDY or SPDY tunnelled in a WebSocket), and the service proxy's live rules with their counters
+// (GET /proxyRules, for the dashboard's rule path). It listens on 127.0.0.1 only and wants the bearer token
 // the agent published with its Node; the API server proxies to it.
 
 import { createReadStream, existsSync, statSync, watch } from "node:fs";
@@ -9,6 +10,8 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
+import type { NodeProxyRules } from "../../api/node-proxy-rules.js";
+import { proxyRulesPath } from "../../api/node-proxy-rules.js";
 import type { ExecTarget } from "./exec-session.js";
 import { execProtocols, parseExecQuery, runExecSession } from "./exec-session.js";
 import type { PortForwardLocator } from "./port-forward-upgrade.js";
@@ -46,6 +49,8 @@ export interface KubeletServerOptions {
   exec?: ExecLocator;
   /** Serves port forwarding when given. */
   portForward?: PortForwardLocator;
+  /** Serves GET /proxyRules when given: reads the node's proxy rules at each request. */
+  proxyRules?: () => Promise<NodeProxyRules>;
   signal: AbortSignal;
 }
 
@@ -54,6 +59,13 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.headers.authorization !== `Bearer ${o.token}`) {
       res.writeHead(401).end("Unauthorized");
+      return;
+    }
+    if (url.pathname === proxyRulesPath && req.method === "GET" && o.proxyRules) {
+      o.proxyRules().then(
+        (rules) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rules)),
+        (e: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`cannot read the proxy rules: ${e instanceof Error ? e.message : String(e)}`),
+      );
       return;
     }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
