@@ -25,7 +25,7 @@ export type { InformerOptions } from "./informer.js";
 export { SharedInformerFactory } from "./shared-informer-factory.js";
 export type { InformerKey, SharedInformerFactoryOptions } from "./shared-informer-factory.js";
 export { FakeClock, realClock } from "./clock.js";
-export type { Clock } from "./clock.js";
+export type { CancelTimer, Clock } from "./clock.js";
 export { defaultControllerRateLimiter, ItemExponentialRateLimiter, MaxOfRateLimiter, TokenBucketRateLimiter } from "./rate-limiter.js";
 export type { RateLimiter } from "./rate-limiter.js";
 export { WorkQueue } from "./workqueue.js";
