@@ -174,3 +174,31 @@ test("legacy Endpoints: an address listed ready and not ready counts once, ready
   });
   assert.deepEqual(endpointInfosFromEndpoints(e, "n").get("default/s:/TCP")?.map((x) => x.ready), [true]);
 });
+
+test("the IPv6 proxier reads IPv6 slices only", async (t) => {
+  const v4 = makeSlice("ns", "web-v4", "web", (s) => (s.endpoints = [ep("10.1.0.1", { nodeName: "me" })]));
+  const v6 = makeSlice("ns", "web-v6", "web", (s) => ((s.addressType = "IPv6"), (s.endpoints = [ep("fd00:10:1::1", { nodeName: "me" }), ep("fd00:10:1::10")])));
+  const fqdn = makeSlice("ns", "web-fqdn", "web", (s) => ((s.addressType = "FQDN"), (s.endpoints = [ep("a.example")])));
+  const v4InV6 = makeSlice("ns", "web-bad", "web", (s) => ((s.addressType = "IPv6"), (s.endpoints = [ep("10.1.0.9")])));
+  const cases: { name: string; ipFamily: "IPv4" | "IPv6" | undefined; want: string[] }[] = [
+    { name: "default is IPv4", ipFamily: undefined, want: ["10.1.0.1:80"] },
+    { name: "IPv4", ipFamily: "IPv4", want: ["10.1.0.1:80"] },
+    { name: "IPv6, bracketed endpoints, string order", ipFamily: "IPv6", want: ["[fd00:10:1::10]:80", "[fd00:10:1::1]:80"] },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const got = endpointInfosBySlicePort([v4, v6, fqdn, v4InV6], "me", c.ipFamily ? { ipFamily: c.ipFamily } : {}).get("ns/web:/TCP") ?? [];
+      assert.deepEqual(got.map((e) => e.endpoint), c.want);
+    });
+  }
+  const infos = endpointInfosBySlicePort([v6], "me", { ipFamily: "IPv6" }).get("ns/web:/TCP") ?? [];
+  assert.deepEqual(infos.map((e) => [e.ip, e.port, e.isLocal]), [["fd00:10:1::10", 80, false], ["fd00:10:1::1", 80, true]]);
+});
+
+test("legacy Endpoints for the IPv6 proxier", () => {
+  const e: Endpoints = deepFreeze({
+    metadata: { namespace: "default", name: "s" },
+    subsets: [{ addresses: [{ ip: "10.1.0.1" }, { ip: "fd00::1" }], ports: [{ port: 80 }] }],
+  });
+  assert.deepEqual(endpointInfosFromEndpoints(e, "n", { ipFamily: "IPv6" }).get("default/s:/TCP")?.map((x) => x.endpoint), ["[fd00::1]:80"]);
+});

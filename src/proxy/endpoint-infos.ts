@@ -1,9 +1,11 @@
 // From EndpointSlices (or legacy Endpoints) of one Service to the proxy's endpoint lists, one
-// list per service port. IPv4 only for now, like service-port-infos.ts.
+// list per service port, for one address family (IPv4 unless told otherwise), like
+// service-port-infos.ts: a dual-stack Service has IPv4 and IPv6 slices, each read by its family's
+// proxier.
 
-import { isIPv4 } from "node:net";
 import type { Endpoints, EndpointSlice, SliceEndpoint } from "../api/types.js";
 import { isJsonObject, type JsonValue } from "../api/json.js";
+import { defaultIPFamily, isIPOfFamily, type IPFamily } from "./ip-family.js";
 import { joinHostPort, servicePortKey } from "./service-port-name.js";
 import type { EndpointInfo, Protocol } from "./types.js";
 
@@ -17,6 +19,12 @@ export function sliceServiceKey(slice: EndpointSlice): string | undefined {
   return `${slice.metadata.namespace ?? "default"}/${name}`;
 }
 
+/** Options of endpointInfosBySlicePort and endpointInfosFromEndpoints. */
+export interface EndpointInfosOptions {
+  /** The address family the proxier programs (slices of addressType IPv4 or IPv6); default IPv4. FQDN slices never count. */
+  ipFamily?: IPFamily;
+}
+
 /** The `name` of each entry of a hints list (forZones / forNodes); undefined when empty. */
 function hintNames(list: JsonValue | undefined): string[] | undefined {
   if (!Array.isArray(list)) return undefined;
@@ -24,9 +32,9 @@ function hintNames(list: JsonValue | undefined): string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
-function sliceEndpointInfo(ep: SliceEndpoint, port: number, nodeName: string): EndpointInfo | undefined {
+function sliceEndpointInfo(ep: SliceEndpoint, port: number, nodeName: string, family: IPFamily): EndpointInfo | undefined {
   const ip = ep.addresses[0];
-  if (ip === undefined || !isIPv4(ip)) return undefined;
+  if (ip === undefined || !isIPOfFamily(ip, family)) return undefined;
   const c = ep.conditions ?? {};
   const ready = c.ready ?? true;
   const info: EndpointInfo = {
@@ -75,16 +83,17 @@ function sortedLists(sets: Map<string, Map<string, EndpointInfo>>): Map<string, 
 
 /**
  * The endpoints of one Service's slices, keyed by servicePortKey (the slice port's name and
- * protocol; the Service name comes from the slice label). Only IPv4 slices count, only the
- * first address of each endpoint is used, ports without a number are skipped, and service
+ * protocol; the Service name comes from the slice label). Only slices of the family count (their
+ * addressType), only the first address of each endpoint is used, ports without a number are skipped, and service
  * ports without any endpoint have no entry. Slices are read in name order so that which
  * duplicate wins does not depend on the caller's order.
  */
-export function endpointInfosBySlicePort(slices: readonly EndpointSlice[], nodeName: string): Map<string, EndpointInfo[]> {
+export function endpointInfosBySlicePort(slices: readonly EndpointSlice[], nodeName: string, options: EndpointInfosOptions = {}): Map<string, EndpointInfo[]> {
+  const family = options.ipFamily ?? defaultIPFamily;
   const sets = new Map<string, Map<string, EndpointInfo>>();
   const ordered = [...slices].sort((a, b) => compareStrings(a.metadata.name ?? "", b.metadata.name ?? ""));
   for (const slice of ordered) {
-    if (slice.addressType !== "IPv4") continue;
+    if (slice.addressType !== family) continue;
     const serviceName = slice.metadata.labels?.[serviceNameLabel];
     if (!serviceName) continue;
     for (const port of slice.ports ?? []) {
@@ -98,7 +107,7 @@ export function endpointInfosBySlicePort(slices: readonly EndpointSlice[], nodeN
       let set = sets.get(key);
       if (!set) sets.set(key, (set = new Map()));
       for (const ep of slice.endpoints ?? []) {
-        const info = sliceEndpointInfo(ep, port.port, nodeName);
+        const info = sliceEndpointInfo(ep, port.port, nodeName, family);
         if (info) addDeduplicated(set, info);
       }
     }
@@ -109,9 +118,10 @@ export function endpointInfosBySlicePort(slices: readonly EndpointSlice[], nodeN
 /**
  * The same map from a legacy core/v1 Endpoints object (for inputs that carry no slices).
  * `addresses` are ready and serving; `notReadyAddresses` are neither. Endpoints objects have
- * no terminating state and no topology hints.
+ * no terminating state and no topology hints; addresses of the other family are left out.
  */
-export function endpointInfosFromEndpoints(ep: Endpoints, nodeName: string): Map<string, EndpointInfo[]> {
+export function endpointInfosFromEndpoints(ep: Endpoints, nodeName: string, options: EndpointInfosOptions = {}): Map<string, EndpointInfo[]> {
+  const family = options.ipFamily ?? defaultIPFamily;
   const sets = new Map<string, Map<string, EndpointInfo>>();
   for (const subset of ep.subsets ?? []) {
     for (const port of subset.ports ?? []) {
@@ -131,7 +141,7 @@ export function endpointInfosFromEndpoints(ep: Endpoints, nodeName: string): Map
       ];
       for (const { addresses, ready } of groups) {
         for (const address of addresses) {
-          if (!isIPv4(address.ip)) continue;
+          if (!isIPOfFamily(address.ip, family)) continue;
           const info: EndpointInfo = {
             ip: address.ip,
             port: port.port,

@@ -196,3 +196,44 @@ test("derived arrays do not alias the Service object", () => {
   assert.notEqual(info.externalIPs, svc.spec.externalIPs);
   info.externalIPs.push("192.0.2.9"); // would throw if it were the frozen original
 });
+
+test("the IPv6 proxier's view of a service: its family's addresses only", async (t) => {
+  const dual = (edit: (s: Service) => void = () => {}): Service =>
+    makeService("default", "ds", (s) => {
+      s.spec.type = "LoadBalancer";
+      s.spec.clusterIP = "10.0.0.20";
+      s.spec.clusterIPs = ["10.0.0.20", "fd00:10:96::20"];
+      s.spec.ports = [{ port: 80, nodePort: 30080 }];
+      s.spec.externalIPs = ["192.0.2.1", "fd00:192::1"];
+      s.spec.loadBalancerSourceRanges = ["203.0.113.0/24", " fd00:203::/64 "];
+      s.status = { loadBalancer: { ingress: [{ ip: "198.51.100.1" }, { ip: "fd00:198::1" }, { ip: "fd00:198::2", ipMode: "Proxy" }] } };
+      edit(s);
+    });
+  const cases: { name: string; svc: Service; ipFamily: "IPv4" | "IPv6"; want: Partial<ServicePortInfo> | undefined }[] = [
+    {
+      name: "IPv4 of dual-stack",
+      svc: dual(),
+      ipFamily: "IPv4",
+      want: { clusterIP: "10.0.0.20", externalIPs: ["192.0.2.1"], loadBalancerVIPs: ["198.51.100.1"], loadBalancerSourceRanges: ["203.0.113.0/24"], nodePort: 30080 },
+    },
+    {
+      name: "IPv6 of dual-stack",
+      svc: dual(),
+      ipFamily: "IPv6",
+      want: { clusterIP: "fd00:10:96::20", externalIPs: ["fd00:192::1"], loadBalancerVIPs: ["fd00:198::1"], loadBalancerSourceRanges: ["fd00:203::/64"], nodePort: 30080 },
+    },
+    { name: "::/0 opens the IPv6 side only", svc: dual((s) => s.spec.loadBalancerSourceRanges?.push("::/0")), ipFamily: "IPv6", want: { loadBalancerSourceRanges: [] } },
+    { name: "0.0.0.0/0 leaves the IPv6 ranges", svc: dual((s) => s.spec.loadBalancerSourceRanges?.push("0.0.0.0/0")), ipFamily: "IPv6", want: { loadBalancerSourceRanges: ["fd00:203::/64"] } },
+    { name: "IPv4-only service: nothing for IPv6", svc: makeService("default", "v4"), ipFamily: "IPv6", want: undefined },
+    { name: "legacy clusterIP field alone", svc: makeService("default", "v6", (s) => ((s.spec.clusterIP = "fd00:10:96::30"), (s.spec.clusterIPs = undefined))), ipFamily: "IPv6", want: { clusterIP: "fd00:10:96::30" } },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const infos = servicePortInfos(c.svc, { ipFamily: c.ipFamily });
+      if (c.want === undefined) return assert.deepEqual(infos, []);
+      assert.equal(infos.length, 1);
+      const got = Object.fromEntries(Object.keys(c.want).map((k) => [k, infos[0][k as keyof ServicePortInfo]]));
+      assert.deepEqual(got, c.want);
+    });
+  }
+});

@@ -1,9 +1,10 @@
-// From a Service object to the service ports the proxy programs. IPv4 only for now: the proxy
-// runs one address family, so addresses of the other family (cluster IPs, external IPs, LB
-// ingress IPs, source ranges) are left out here rather than in every backend.
+// From a Service object to the service ports the proxy programs for one address family (IPv4
+// unless told otherwise): a proxier runs one family, so addresses of the other family (cluster
+// IPs, external IPs, LB ingress IPs, source ranges) are left out here rather than in every
+// backend. A dual-stack Service thus yields one set of ports per family, from two calls.
 
-import { isIPv4 } from "node:net";
 import type { Service } from "../api/types.js";
+import { cidrPrefixLengthOfFamily, defaultIPFamily, isIPOfFamily, type IPFamily } from "./ip-family.js";
 import type { ServicePortInfo } from "./types.js";
 
 /** A Service with this label belongs to another proxy (e.g. a service mesh), not to us. */
@@ -30,30 +31,27 @@ export function isProxyableService(service: Service): boolean {
   return clusterIP !== "" && clusterIP !== "None";
 }
 
-/** The Service's IPv4 cluster IP (clusterIPs wins over the legacy clusterIP field), or "". */
-function ipv4ClusterIP(service: Service): string {
-  const candidates = service.spec.clusterIPs?.length ? service.spec.clusterIPs : [service.spec.clusterIP ?? ""];
-  return candidates.find((ip) => isIPv4(ip)) ?? "";
+/** Options of servicePortInfos. */
+export interface ServicePortInfosOptions {
+  /** The address family the proxier programs; default IPv4. */
+  ipFamily?: IPFamily;
 }
 
-/** A CIDR written with an IPv4 address; the prefix length, or undefined when it is not one. */
-function ipv4PrefixLength(cidr: string): number | undefined {
-  const slash = cidr.indexOf("/");
-  if (slash < 0 || !isIPv4(cidr.slice(0, slash))) return undefined;
-  const bits = cidr.slice(slash + 1);
-  if (!/^[0-9]{1,2}$/.test(bits) || Number(bits) > 32) return undefined;
-  return Number(bits);
+/** The Service's cluster IP of `family` (clusterIPs wins over the legacy clusterIP field), or "". */
+function familyClusterIP(service: Service, family: IPFamily): string {
+  const candidates = service.spec.clusterIPs?.length ? service.spec.clusterIPs : [service.spec.clusterIP ?? ""];
+  return candidates.find((ip) => isIPOfFamily(ip, family)) ?? "";
 }
 
 /**
- * Trimmed IPv4 source ranges. A range of length 0 (0.0.0.0/0) admits every client, so any
- * filtering would be pointless: the whole list is dropped then.
+ * Trimmed source ranges of `family`. A range of length 0 (0.0.0.0/0, ::/0) admits every client of
+ * the family, so any filtering would be pointless: the whole list is dropped then.
  */
-function sourceRanges(service: Service): string[] {
+function sourceRanges(service: Service, family: IPFamily): string[] {
   const out: string[] = [];
   for (const raw of service.spec.loadBalancerSourceRanges ?? []) {
     const cidr = raw.trim();
-    const bits = ipv4PrefixLength(cidr);
+    const bits = cidrPrefixLengthOfFamily(cidr, family);
     if (bits === undefined) continue;
     if (bits === 0) return [];
     out.push(cidr);
@@ -62,11 +60,11 @@ function sourceRanges(service: Service): string[] {
 }
 
 /** LoadBalancer ingress IPs the proxy must answer for; `ipMode: Proxy` ones go to the LB itself. */
-function loadBalancerVIPs(service: Service): string[] {
+function loadBalancerVIPs(service: Service, family: IPFamily): string[] {
   if (service.spec.type !== "LoadBalancer") return [];
   const out: string[] = [];
   for (const ingress of service.status?.loadBalancer?.ingress ?? []) {
-    if (!ingress.ip || !isIPv4(ingress.ip)) continue;
+    if (!ingress.ip || !isIPOfFamily(ingress.ip, family)) continue;
     if (ingress.ipMode !== undefined && ingress.ipMode !== "VIP") continue;
     out.push(ingress.ip);
   }
@@ -75,19 +73,21 @@ function loadBalancerVIPs(service: Service): string[] {
 
 /**
  * One ServicePortInfo per entry of spec.ports, or none when the Service is not proxyable or
- * has no IPv4 cluster IP. Fields that do not apply to the Service's type are zero / empty.
+ * has no cluster IP of the family. Fields that do not apply to the Service's type are zero /
+ * empty; addresses and source ranges of the other family are left out.
  */
-export function servicePortInfos(service: Service): ServicePortInfo[] {
+export function servicePortInfos(service: Service, options: ServicePortInfosOptions = {}): ServicePortInfo[] {
+  const family = options.ipFamily ?? defaultIPFamily;
   if (!isProxyableService(service)) return [];
-  const clusterIP = ipv4ClusterIP(service);
+  const clusterIP = familyClusterIP(service, family);
   if (clusterIP === "") return [];
 
   const spec = service.spec;
   const type = spec.type ?? "ClusterIP";
   const hasNodePorts = type === "NodePort" || type === "LoadBalancer";
-  const externalIPs = (spec.externalIPs ?? []).filter((ip) => isIPv4(ip));
-  const lbVIPs = loadBalancerVIPs(service);
-  const ranges = sourceRanges(service);
+  const externalIPs = (spec.externalIPs ?? []).filter((ip) => isIPOfFamily(ip, family));
+  const lbVIPs = loadBalancerVIPs(service, family);
+  const ranges = sourceRanges(service, family);
   const eTPLocal = spec.externalTrafficPolicy === "Local";
   const healthCheckNodePort = type === "LoadBalancer" && eTPLocal ? (spec.healthCheckNodePort ?? 0) : 0;
   const stickySeconds =

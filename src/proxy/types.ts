@@ -1,6 +1,8 @@
 // The proxy's own view of Services and endpoints: what every backend (iptables, nftables,
 // userspace) consumes. Built from API objects by the change trackers; pure data, no logic.
 
+import type { IPFamily } from "../allocators/ip.js";
+
 export type Protocol = "TCP" | "UDP" | "SCTP";
 
 /** Identifies one port of one Service: namespace/name plus the port's name ("" if unnamed). */
@@ -59,6 +61,11 @@ export interface ProxyState {
 /** Facts about the node and the proxy's flags that shape the rules. */
 export interface NodeProxyConfig {
   nodeName: string;
+  /**
+   * The address family this proxier programs (nftables mode: `table ip` or `table ip6`); undefined
+   * means IPv4. Addresses and CIDRs below of the other family are ignored by a proxier of this one.
+   */
+  ipFamily?: IPFamily;
   /** The node's own addresses (InternalIP first). */
   nodeIPs: string[];
   /** --cluster-cidr: enables the ClusterCIDR local-traffic detector. */

@@ -14,7 +14,8 @@
 
 import { protocolLower } from "../service-port-name.js";
 import type { NodeProxyConfig, ProxyState, ServicePortInfo } from "../types.js";
-import { TABLE_REF, baseRuleLines } from "./base-rules.js";
+import { baseRuleLines } from "./base-rules.js";
+import { NFT_IPV4, nftFamily, type NftFamily } from "./nft-family.js";
 import type { NftAffinitySet, NftChain, NftElement, ServicePortObjects } from "./nft-objects.js";
 import { ElementsByContainer, chainBlock } from "./partial-commands.js";
 import { servicePortObjects } from "./service-port-rules.js";
@@ -68,8 +69,6 @@ export const COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION = 500;
 /** Minimum age of a flushed stale chain before it may be deleted. */
 export const STALE_CHAIN_DELETE_DELAY_MS = 1000;
 
-const ref = TABLE_REF;
-
 export function serviceNameOf(svc: ServicePortInfo): string {
   return `${svc.name.namespace}/${svc.name.name}`;
 }
@@ -78,15 +77,16 @@ function elementKey(e: Pick<NftElement, "container" | "key">): string {
   return `${e.container} ${e.key}`;
 }
 
-function renderElement(verb: "add" | "delete", container: string, key: string, v?: ElementValue): string {
+function renderElement(fam: NftFamily, verb: "add" | "delete", container: string, key: string, v?: ElementValue): string {
+  const ref = fam.tableRef;
   if (verb === "delete" || v === undefined) return `${verb} element ${ref} ${container} { ${key} }`;
   const comment = v.comment !== undefined ? ` comment "${v.comment}"` : "";
   const value = v.value !== undefined ? ` : ${v.value}` : "";
   return `add element ${ref} ${container} { ${key}${comment}${value} }`;
 }
 
-function renderSet(set: NftAffinitySet): string {
-  return `add set ${ref} ${set.name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${set.timeoutSeconds}s ; }`;
+function renderSet(fam: NftFamily, set: NftAffinitySet): string {
+  return `add set ${fam.tableRef} ${set.name} { type ${fam.addrType} ; flags dynamic,timeout ; timeout ${set.timeoutSeconds}s ; }`;
 }
 
 function sameValue(a: ElementValue | undefined, b: ElementValue | undefined): boolean {
@@ -115,6 +115,8 @@ export class NftRuleStore {
   #noLocal = { internal: 0, external: 0 };
   #serviceChains = 0;
   #hasSynced = false;
+  /** The table's family: the config's at the last full sync (partial syncs and stale-chain deletion follow it). */
+  #fam: NftFamily = NFT_IPV4;
 
   /** False until the first full sync: a partial sync needs a known table. */
   get hasSynced(): boolean {
@@ -139,6 +141,10 @@ export class NftRuleStore {
    */
   full(state: ProxyState, config: NodeProxyConfig, portsPerPart = COLD_SYNC_SERVICE_PORTS_PER_TRANSACTION): NftTransaction {
     this.reset();
+    this.#fam = nftFamily(config.ipFamily);
+    const fam = this.#fam;
+    const ref = fam.tableRef;
+    const table = { ipFamily: fam.ipFamily };
     const lines = baseRuleLines(config);
     const keys = [...state.services.keys()].sort();
     const computed: [string, WrittenPort][] = [];
@@ -155,21 +161,21 @@ export class NftRuleStore {
     // without a chain cache (each part would otherwise dump every chain the earlier ones made).
     const coldParts = [lines.join("\n") + "\n"];
     let part: string[] = [];
-    let partElements = new ElementsByContainer();
+    let partElements = new ElementsByContainer(table);
     const endPart = (): void => {
       part.push(...partElements.blocks());
       coldParts.push(part.join("\n") + "\n");
       part = [];
-      partElements = new ElementsByContainer();
+      partElements = new ElementsByContainer(table);
     };
     for (const [i, [key, { service, objects }]] of computed.entries()) {
       if (i > 0 && i % Math.max(1, portsPerPart) === 0) endPart();
-      const heading = ["", `# ${service}${objectsPortSuffix(state.services.get(key) as ServicePortInfo)}`, ...objects.sets.map(renderSet), ...objects.chains.map((chain) => `add chain ${ref} ${chain.name}`)];
+      const heading = ["", `# ${service}${objectsPortSuffix(state.services.get(key) as ServicePortInfo)}`, ...objects.sets.map((set) => renderSet(fam, set)), ...objects.chains.map((chain) => `add chain ${ref} ${chain.name}`)];
       lines.push(...heading);
       part.push(...heading);
       for (const chain of objects.chains) {
         for (const rule of chain.rules) lines.push(`add rule ${ref} ${chain.name} ${rule}`);
-        part.push(...chainBlock(chain.name, chain.rules));
+        part.push(...chainBlock(chain.name, chain.rules, table));
       }
       chainsWritten += objects.chains.length;
       for (const e of objects.elements) {
@@ -179,7 +185,7 @@ export class NftRuleStore {
         // Another port owns the element when two claim one key with different verdicts.
         if (v === undefined || !sameValue(v, e)) continue;
         this.#written.set(ek, v);
-        lines.push(renderElement("add", e.container, e.key, v));
+        lines.push(renderElement(fam, "add", e.container, e.key, v));
         partElements.add(e.container, { key: e.key, value: v.value, comment: v.comment });
         elementsAdded++;
       }
@@ -199,12 +205,16 @@ export class NftRuleStore {
    */
   partial(state: ProxyState, config: NodeProxyConfig, changedServices: ReadonlySet<string>, now: number): NftTransaction {
     if (!this.#hasSynced) throw new Error("partial sync before a full sync");
+    const fam = this.#fam;
+    if (nftFamily(config.ipFamily) !== fam) throw new Error(`partial sync for ${nftFamily(config.ipFamily).ipFamily} after a full sync for ${fam.ipFamily}`);
+    const ref = fam.tableRef;
+    const table = { ipFamily: fam.ipFamily };
     const createLines: string[] = [];
     const flushStaleLines: string[] = [];
     const deleteElementLines: string[] = [];
     const setLines: string[] = [];
     const ruleLines: string[] = [];
-    const added = new ElementsByContainer();
+    const added = new ElementsByContainer(table);
     const touchedElements = new Set<string>();
     let servicePortsWritten = 0;
     let chainsWritten = 0;
@@ -261,8 +271,8 @@ export class NftRuleStore {
           newSets.add(set.name);
           const old = oldSets.get(set.name);
           if (old && old.timeoutSeconds !== set.timeoutSeconds) setLines.push(`delete set ${ref} ${set.name}`);
-          if (!old || old.timeoutSeconds !== set.timeoutSeconds) setLines.push(renderSet(set));
-          else keptSets.push(renderSet(set));
+          if (!old || old.timeoutSeconds !== set.timeoutSeconds) setLines.push(renderSet(fam, set));
+          else keptSets.push(renderSet(fam, set));
         }
         let rewritten = 0;
         for (const chain of objects.chains) {
@@ -270,7 +280,7 @@ export class NftRuleStore {
           this.#stale.delete(chain.name);
           if (!rewriteAll && sameChain(oldChains.get(chain.name), chain)) continue;
           createLines.push(`add chain ${ref} ${chain.name}`, `flush chain ${ref} ${chain.name}`);
-          ruleLines.push(...chainBlock(chain.name, chain.rules));
+          ruleLines.push(...chainBlock(chain.name, chain.rules, table));
           chainsWritten++;
           rewritten++;
         }
@@ -294,7 +304,7 @@ export class NftRuleStore {
       if (before !== undefined && after !== undefined && sameValue(before, after)) continue;
       const [container, key] = splitElementKey(ek);
       if (before !== undefined) {
-        deleteElementLines.push(renderElement("delete", container, key));
+        deleteElementLines.push(renderElement(fam, "delete", container, key));
         this.#written.delete(ek);
         elementsDeleted++;
       }
@@ -323,7 +333,7 @@ export class NftRuleStore {
     for (const [name, since] of this.#stale) if (now - since >= delayMs) due.push(name);
     due.sort();
     for (const name of due) this.#stale.delete(name);
-    return { text: due.map((name) => `delete chain ${ref} ${name}\n`).join(""), chains: due };
+    return { text: due.map((name) => `delete chain ${this.#fam.tableRef} ${name}\n`).join(""), chains: due };
   }
 
   /** Stale chains not yet deleted (flushed, unreferenced). */

@@ -7,7 +7,8 @@
 // `delete …` commands still cost that dump in nft 1.0.6; there is no cheaper way to write them.
 // Pure: text only.
 
-import { TABLE_REF, containerLine } from "./base-rules.js";
+import { containerLine, type TableOptions } from "./base-rules.js";
+import { nftFamily } from "./nft-family.js";
 import { ELEMENT_CONTAINERS } from "./nft-objects.js";
 
 /** One element to add: key, optional comment and verdict (as `add element` writes them). */
@@ -20,12 +21,13 @@ export interface ElementToAdd {
 /**
  * `add chain T NAME {` + one rule per line + `}`: appends the rules to the chain (which must
  * exist, or be created earlier in the transaction; flush it first to replace its rules).
- * Empty when there are no rules. Rule bodies must not contain newlines.
+ * Empty when there are no rules. Rule bodies must not contain newlines. The table is the
+ * family's (IPv4 when unset).
  */
-export function chainBlock(name: string, rules: readonly string[]): string[] {
+export function chainBlock(name: string, rules: readonly string[], options: TableOptions = {}): string[] {
   if (rules.length === 0) return [];
   for (const rule of rules) if (rule.includes("\n")) throw new Error(`rule for ${name} spans lines: ${JSON.stringify(rule)}`);
-  return [`add chain ${TABLE_REF} ${name} {`, ...rules.map((rule) => `\t${rule}`), "}"];
+  return [`add chain ${nftFamily(options.ipFamily).tableRef} ${name} {`, ...rules.map((rule) => `\t${rule}`), "}"];
 }
 
 /** One element inside an `elements = { … }` list: `key [comment "…"] [: verdict]`. */
@@ -40,14 +42,20 @@ export function elementText(e: ElementToAdd): string {
  * Empty when there is nothing to add. Adding a key that is already there with the same value is a
  * no-op (as with `add element`); with another value the kernel refuses, so delete it first.
  */
-export function elementsBlock(container: string, elements: readonly ElementToAdd[]): string[] {
+export function elementsBlock(container: string, elements: readonly ElementToAdd[], options: TableOptions = {}): string[] {
   if (elements.length === 0) return [];
-  return [containerLine(container, elements.map(elementText).join(", "))];
+  return [containerLine(container, elements.map(elementText).join(", "), options)];
 }
 
 /** Elements to add, gathered per shared set or map and written as one re-declaration each. */
 export class ElementsByContainer {
   readonly #byContainer = new Map<string, ElementToAdd[]>();
+  readonly #table: TableOptions;
+
+  /** Elements for the table of `options.ipFamily` (IPv4 when unset). */
+  constructor(options: TableOptions = {}) {
+    this.#table = { ...options };
+  }
 
   add(container: string, element: ElementToAdd): void {
     const list = this.#byContainer.get(container);
@@ -57,6 +65,6 @@ export class ElementsByContainer {
 
   /** One elementsBlock per container that got elements, in ELEMENT_CONTAINERS order. */
   blocks(): string[] {
-    return ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, this.#byContainer.get(container) ?? []));
+    return ELEMENT_CONTAINERS.flatMap((container) => elementsBlock(container, this.#byContainer.get(container) ?? [], this.#table));
   }
 }

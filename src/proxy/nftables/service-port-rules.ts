@@ -3,14 +3,18 @@
 // policy, when to masquerade — see categorize-endpoints.ts and the reference §1.8–§1.9); only
 // the shape differs: dispatch is one element in a verdict map instead of a rule in a long chain,
 // endpoint choice is one `numgen random mod N vmap`, and "no endpoints" is an element in the
-// no-endpoint maps (drop, or goto reject-chain since reject is not a verdict).
+// no-endpoint maps (drop, or goto reject-chain since reject is not a verdict). The rules are for
+// the table of config.ipFamily (IPv4 unless set): `ip saddr …` or `ip6 saddr …`.
 
 import { formatCIDR, parseCIDR, cidrContains } from "../../allocators/cidr.js";
 import { parseIP } from "../../allocators/ip.js";
+import type { IPFamily } from "../../allocators/ip.js";
+import { cidrsOfFamily } from "../ip-family.js";
 import { categorizeEndpoints, externallyAccessible } from "../categorize-endpoints.js";
 import { protocolLower, servicePortNameString } from "../service-port-name.js";
 import type { EndpointInfo, NodeProxyConfig, ServicePortInfo } from "../types.js";
 import { MARK_MASQ_CHAIN, REJECT_CHAIN, affinitySetName, endpointChainName, serviceChainName } from "./names.js";
+import { nftFamily } from "./nft-family.js";
 import type { NftChain, NftElement, ServicePortObjects } from "./nft-objects.js";
 
 /** Match expressions that tell pod traffic from other traffic (ClusterCIDR detector), if configured. */
@@ -19,9 +23,16 @@ export interface LocalTrafficMatch {
   ifNotLocal: string;
 }
 
-export function localTrafficMatch(clusterCIDR: string | undefined): LocalTrafficMatch | undefined {
-  if (clusterCIDR === undefined || clusterCIDR === "") return undefined;
-  return { ifLocal: `ip saddr ${clusterCIDR}`, ifNotLocal: `ip saddr != ${clusterCIDR}` };
+/**
+ * The detector's matches for the family's table. `clusterCIDR` may list one CIDR per family,
+ * comma-separated (`10.1.0.0/16,fd00:10:1::/56`); the first one of `ipFamily` (default IPv4) is
+ * used, as written; without one (or with text that is no CIDR) there is no detector.
+ */
+export function localTrafficMatch(clusterCIDR: string | undefined, ipFamily?: IPFamily): LocalTrafficMatch | undefined {
+  const fam = nftFamily(ipFamily);
+  const cidr = cidrsOfFamily(clusterCIDR, fam.ipFamily)[0];
+  if (cidr === undefined) return undefined;
+  return { ifLocal: `${fam.family} saddr ${cidr}`, ifNotLocal: `${fam.family} saddr != ${cidr}` };
 }
 
 /** The per-service part of a sync for one service port. */
@@ -29,7 +40,9 @@ export function servicePortObjects(svc: ServicePortInfo, endpoints: readonly End
   const protocol = protocolLower(svc.protocol);
   const nameString = servicePortNameString(svc.name, "modern");
   const port = String(svc.port);
-  const detector = localTrafficMatch(config.clusterCIDR);
+  const fam = nftFamily(config.ipFamily);
+  const ip = fam.family;
+  const detector = localTrafficMatch(config.clusterCIDR, fam.ipFamily);
   const clusterChain = serviceChainName("service-", svc.name);
   const localChain = serviceChainName("local-", svc.name);
   const externalChain = serviceChainName("external-", svc.name);
@@ -103,8 +116,8 @@ export function servicePortObjects(svc: ServicePortInfo, endpoints: readonly End
   if (hasInternalEndpoints) {
     // Off-cluster clients reaching a cluster IP (e.g. through a static route to this node) are
     // masqueraded, since the chosen endpoint may sit on another node.
-    if (config.masqueradeAll) chain(internalChain).rules.push(`ip daddr ${svc.clusterIP} jump ${MARK_MASQ_CHAIN}`);
-    else if (detector) chain(internalChain).rules.push(`ip daddr ${svc.clusterIP} ${detector.ifNotLocal} jump ${MARK_MASQ_CHAIN}`);
+    if (config.masqueradeAll) chain(internalChain).rules.push(`${ip} daddr ${svc.clusterIP} jump ${MARK_MASQ_CHAIN}`);
+    else if (detector) chain(internalChain).rules.push(`${ip} daddr ${svc.clusterIP} ${detector.ifNotLocal} jump ${MARK_MASQ_CHAIN}`);
   }
 
   if (usesExternalChain) {
@@ -123,7 +136,7 @@ export function servicePortObjects(svc: ServicePortInfo, endpoints: readonly End
 
   if (usesFirewallChain) {
     const sources: string[] = [];
-    const nodeIP = parseIP(config.nodeIPs[0] ?? "");
+    const nodeIP = config.nodeIPs.map((a) => parseIP(a)).find((a) => a?.family === fam.ipFamily);
     let allowFromNode = false;
     for (const range of svc.loadBalancerSourceRanges) {
       const cidr = parseCIDR(range.trim());
@@ -133,14 +146,14 @@ export function servicePortObjects(svc: ServicePortInfo, endpoints: readonly End
     // A VIP that is also a local address makes the node's own requests arrive with the VIP as
     // source; let those through when the node itself is allowed.
     if (allowFromNode) sources.push(...svc.loadBalancerVIPs);
-    chain(firewallChain).rules.push(`ip saddr != { ${sources.join(", ")} } drop`);
+    chain(firewallChain).rules.push(`${ip} saddr != { ${sources.join(", ")} } drop`);
   }
 
   const sticky = svc.stickySeconds > 0;
   const dispatch = (name: string, eps: readonly EndpointInfo[]): void => {
     const c = chain(name);
     if (sticky) {
-      for (const ep of eps) c.rules.push(`ip saddr @${affinitySetName(svc.name, ep.ip, ep.port)} goto ${endpointChainName(svc.name, ep.ip, ep.port)}`);
+      for (const ep of eps) c.rules.push(`${ip} saddr @${affinitySetName(svc.name, ep.ip, ep.port)} goto ${endpointChainName(svc.name, ep.ip, ep.port)}`);
     }
     const arms = eps.map((ep, i) => `${i} : goto ${endpointChainName(svc.name, ep.ip, ep.port)}`);
     c.rules.push(`numgen random mod ${eps.length} vmap { ${arms.join(" , ")} }`);
@@ -152,8 +165,8 @@ export function servicePortObjects(svc: ServicePortInfo, endpoints: readonly End
   for (const ep of allReachableEndpoints) {
     const c = chain(endpointChainName(svc.name, ep.ip, ep.port));
     // Hairpin: a pod reaching itself through the service must see the node as the source.
-    c.rules.push(`ip saddr ${ep.ip} jump ${MARK_MASQ_CHAIN}`);
-    if (sticky) c.rules.push(`update @${affinitySetName(svc.name, ep.ip, ep.port)} { ip saddr }`);
+    c.rules.push(`${ip} saddr ${ep.ip} jump ${MARK_MASQ_CHAIN}`);
+    if (sticky) c.rules.push(`update @${affinitySetName(svc.name, ep.ip, ep.port)} { ${ip} saddr }`);
     c.rules.push(`meta l4proto ${protocol} dnat to ${ep.endpoint}`);
   }
   return { chains, sets, elements, noLocalEndpoints };
