@@ -2,6 +2,7 @@
 // (allocation), pods (service account admission, graceful deletion), namespaces (two-step
 // deletion) and IPAddressPools (no overlap between pools) do differently.
 
+import { parseCIDR } from "../allocators/cidr.js";
 import { resources } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
 import type { Store } from "../storage/store.js";
@@ -31,8 +32,11 @@ export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; al
   const allocator = new ServiceAllocator({ store: o.store, serviceCIDR: o.serviceCIDR, nodePortRange: o.nodePortRange });
   const strategies = new Map<ResourceInfo, ResourceStrategy>();
   const registry: Registry = new Registry({ store: o.store, cache: o.cache, strategies, now: o.now, fieldTracker: o.fieldTracker });
+  // Services are defaulted and validated against the family of the service range (an IPv6 range
+  // makes an IPv6 cluster); without this, every Service would be IPv4 whatever the range.
+  const serviceIPFamilies = [parseCIDR(o.serviceCIDR)?.family ?? "IPv4"];
   for (const r of resources) {
-    const base = genericStrategy(r);
+    const base = genericStrategy(r, {}, r.group === "" && r.resource === "services" ? { serviceIPFamilies } : {});
     let overrides: Partial<ResourceStrategy> = {};
     if (r.group === "" && r.resource === "services") overrides = serviceStrategyOverrides(base, allocator);
     if (r.group === "" && r.resource === "pods") overrides = podStrategyOverrides(base, () => registry, { serviceAccountLookup: o.serviceAccountLookup });

@@ -6,6 +6,7 @@ import { fieldValue } from "../api/selectors/field-selector.js";
 import type { ResourceInfo } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
 import { jsonEqual } from "../api/json.js";
+import type { AdmissionOptions } from "../api/validation/index.js";
 import { admissionFor } from "../api/validation/index.js";
 import type { ResourceStrategy, WriteContext } from "./strategy.js";
 
@@ -42,8 +43,8 @@ const generational = new Map<string, (o: KubeObject) => unknown>([
   ["l2advertisements", (o) => o.spec],
 ]);
 
-export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStrategy> = {}): ResourceStrategy {
-  const admission = admissionFor(r.group, r.kind);
+export function genericStrategy(r: ResourceInfo, overrides: Partial<ResourceStrategy> = {}, admissionOptions: AdmissionOptions = {}): ResourceStrategy {
+  const admission = admissionFor(r.group, r.kind, admissionOptions);
   const hasStatus = r.subresources.some((s) => s.name === "status");
   const base: ResourceStrategy = {
     allowCreateOnUpdate: ["endpoints", "events", "leases"].includes(r.resource),
