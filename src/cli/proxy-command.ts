@@ -36,7 +36,10 @@ Flags:
   --udp-timeout d                userspace mode: idle time after which a UDP session ends (default 30s)
   --rules-profile p              iptables mode: "modern" (default) or "seed" (kube-proxy 1.2's layout, as in the seed)
   --service-cidr cidrs           nftables mode: drop traffic to addresses in these ranges no Service holds
-  --cluster-cidr cidr            the pod range (enables masquerading of off-cluster traffic to ClusterIPs)
+  --ip-family f                  IPv4 (default) or IPv6: the family this proxy serves; IPv6 writes
+                                 table ip6 kube-proxy (nftables mode only)
+  --cluster-cidr cidr[,cidr]     the pod range, one per family (enables masquerading of off-cluster
+                                 traffic to ClusterIPs)
   --masquerade-all               masquerade all traffic to ClusterIPs
   --nodeport-addresses cidrs     NodePorts answer only on node addresses in these ranges
   --min-sync-period d            least time between syncs (default 1s)
@@ -88,15 +91,18 @@ export async function runProxy(argv: string[]): Promise<number> {
     if (udpTimeout === undefined || udpTimeout <= 0) throw new FlagError(`--udp-timeout ${JSON.stringify(values["udp-timeout"])} is not a positive duration (e.g. 30s)`);
     const userspaceIp = new ExecIpCommand({ netns: values.netns });
     const commands = new ExecIptables({ netns: values.netns, backend });
-    const nft = new ExecNft({ netns: values.netns });
+    const ipFamily = values["ip-family"] === "IPv6" ? "IPv6" : "IPv4";
+    const nft = new ExecNft({ netns: values.netns, ipFamily });
     if (values.cleanup) {
       // Like kube-proxy --cleanup: both modes' rules go, whichever mode wrote them.
       const failures: string[] = [];
       await cleanupRules(commands, profile).catch((e: unknown) => failures.push(`iptables: ${e instanceof Error ? e.message : String(e)}`));
-      await cleanupNftables(nft).catch((e: unknown) => failures.push(`nftables: ${e instanceof Error ? e.message : String(e)}`));
+      for (const family of ["IPv4", "IPv6"] as const) {
+        await cleanupNftables(new ExecNft({ netns: values.netns, ipFamily: family })).catch((e: unknown) => failures.push(`nftables (${family}): ${e instanceof Error ? e.message : String(e)}`));
+      }
       await cleanupUserspace(userspaceIp).catch((e: unknown) => failures.push(`userspace: ${e instanceof Error ? e.message : String(e)}`));
       if (failures.length > 0) throw new Error(`cleanup incomplete (${commands.where}): ${failures.join("; ")}`);
-      console.log(`svcnet proxy: removed the proxy's iptables rules, nftables table and service address interface (${commands.where})`);
+      console.log(`svcnet proxy: removed the proxy's iptables rules, nftables tables (ip and ip6) and service address interface (${commands.where})`);
       return 0;
     }
     const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
@@ -124,7 +130,7 @@ export async function runProxy(argv: string[]): Promise<number> {
       metricsBindAddress: values["metrics-bind-address"] || undefined,
       healthzBindAddress: values["healthz-bind-address"] || undefined,
       healthCheckAddresses: config.nodeIPs.length > 0 ? config.nodeIPs : undefined,
-      conntrack: new ConntrackCleaner({ netns: values.netns }),
+      conntrack: new ConntrackCleaner({ netns: values.netns, ipFamily }),
       serviceAddresses: mode === "userspace" && process.getuid?.() === 0 ? new DummyInterfaceAddresses({ ip: userspaceIp }) : undefined,
       udpIdleTimeoutMs: udpTimeout,
       userspaceIp,

@@ -16,6 +16,7 @@ export const nodeFlagOptions = {
   "cluster-cidr": { type: "string", default: "" },
   "masquerade-all": { type: "boolean", default: false },
   "nodeport-addresses": { type: "string", default: "" },
+  "ip-family": { type: "string", default: "IPv4" },
 } as const;
 
 export interface NodeFlagValues {
@@ -26,6 +27,7 @@ export interface NodeFlagValues {
   "cluster-cidr": string;
   "masquerade-all": boolean;
   "nodeport-addresses": string;
+  "ip-family": string;
 }
 
 export class FlagError extends Error {
@@ -55,8 +57,13 @@ export function nodeConfigFromFlags(values: NodeFlagValues, supportedModes: read
   checkMode(values.mode, supportedModes);
   const nodeIPs = values["node-ip"] === "" ? [] : values["node-ip"].split(",").map((s) => s.trim());
   for (const ip of nodeIPs) if (!parseIP(ip)) throw new FlagError(`--node-ip ${JSON.stringify(ip)} is not an IP address`);
+  const ipFamily = values["ip-family"];
+  if (ipFamily !== "IPv4" && ipFamily !== "IPv6") throw new FlagError(`--ip-family must be IPv4 or IPv6, got ${JSON.stringify(ipFamily)}`);
+  if (ipFamily === "IPv6" && values.mode !== "nftables") throw new FlagError(`--ip-family IPv6 needs --mode nftables (the ${values.mode} mode serves IPv4 only)`);
   const clusterCIDR = values["cluster-cidr"] === "" ? undefined : values["cluster-cidr"];
-  if (clusterCIDR !== undefined && !parseCIDR(clusterCIDR)) throw new FlagError(`--cluster-cidr ${JSON.stringify(clusterCIDR)} is not a CIDR (e.g. 10.1.0.0/16)`);
+  for (const cidr of clusterCIDR?.split(",") ?? []) {
+    if (!parseCIDR(cidr.trim())) throw new FlagError(`--cluster-cidr ${JSON.stringify(cidr.trim())} is not a CIDR (e.g. 10.1.0.0/16, or one per family: 10.1.0.0/16,fd00:10:1::/56)`);
+  }
   const nodePortAddresses = values["nodeport-addresses"] === "" ? [] : values["nodeport-addresses"].split(",").map((s) => s.trim());
   for (const cidr of nodePortAddresses) {
     if (!parseCIDR(cidr)) throw new FlagError(`--nodeport-addresses ${JSON.stringify(cidr)} is not a CIDR (e.g. 172.17.8.0/24)`);
@@ -68,5 +75,6 @@ export function nodeConfigFromFlags(values: NodeFlagValues, supportedModes: read
     clusterCIDR,
     masqueradeAll: values["masquerade-all"],
     nodePortAddresses,
+    ipFamily,
   };
 }

@@ -2,6 +2,7 @@
 // nftables, the `nft -f` transaction of a full sync) the proxy would write for the Services and
 // EndpointSlices (or Endpoints) in the file, without touching the kernel.
 
+import type { IPFamily } from "../proxy/ip-family.js";
 import { readFileSync } from "node:fs";
 import { parseCIDR } from "../allocators/cidr.js";
 import { parseArgs } from "node:util";
@@ -26,7 +27,8 @@ Flags:
   --service-cidr cidrs       nftables mode: drop traffic to addresses in these ranges that no Service holds
   --node-name name           the node the rules are for: its endpoints count as local
   --node-ip ip[,ip]          the node's addresses (for --nodeport-addresses)
-  --cluster-cidr cidr        the pod range: traffic from outside it to a ClusterIP is masqueraded
+  --ip-family f              IPv4 (default) or IPv6 (with --mode nftables: table ip6 kube-proxy)
+  --cluster-cidr cidr[,cidr] the pod range, one per family: traffic from outside it to a ClusterIP is masqueraded
   --masquerade-all           masquerade all traffic to ClusterIPs
   --nodeport-addresses cidrs NodePorts answer only on node addresses in these ranges`;
 
@@ -52,8 +54,8 @@ export function readObjects(path: string): KubeObject[] {
   return objectsFromText(text, path);
 }
 
-export function stateFromFile(path: string, nodeName: string): ProxyState {
-  return proxyStateFromObjects(readObjects(path), nodeName);
+export function stateFromFile(path: string, nodeName: string, ipFamily: IPFamily = "IPv4"): ProxyState {
+  return proxyStateFromObjects(readObjects(path), nodeName, { ipFamily });
 }
 
 export function runRules(argv: string[]): number {
@@ -72,7 +74,7 @@ export function runRules(argv: string[]): number {
     const profile = parseProfile(values["rules-profile"]);
     const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
     for (const cidr of serviceCIDRs) if (!parseCIDR(cidr)) throw new FlagError(`--service-cidr ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/24)`);
-    const state = stateFromFile(values.filename, config.nodeName);
+    const state = stateFromFile(values.filename, config.nodeName, config.ipFamily);
     if (values.mode === "nftables") {
       if (profile !== "modern") throw new FlagError("--rules-profile seed is kube-proxy 1.2's iptables layout; nftables mode has one layout (leave the flag out)");
       process.stdout.write(generateNftablesRules(state, { ...config, serviceCIDRs }).text);

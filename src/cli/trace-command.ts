@@ -106,6 +106,7 @@ export async function runTrace(argv: string[]): Promise<number> {
     const serviceCIDRs = values["service-cidr"] === "" ? [] : values["service-cidr"].split(",").map((c) => c.trim());
     for (const cidr of serviceCIDRs) if (!parseCIDR(cidr)) throw new FlagError(`--service-cidr ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/24)`);
     const mode = values.mode === undefined ? undefined : checkMode(values.mode, TRACE_MODES);
+    if (values["ip-family"] !== "IPv4") throw new FlagError("svcnet trace walks IPv4 packets only: leave --ip-family out");
     let input: TraceInput;
     if (values.filename !== undefined) {
       const config = nodeConfigFromFlags({ ...values, mode: mode ?? "iptables" }, TRACE_MODES);

@@ -19,6 +19,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { EndpointSlice, Service } from "../api/types.js";
 import { endpointInfosBySlicePort, sliceServiceKey } from "./endpoint-infos.js";
+import type { IPFamily } from "./ip-family.js";
 import { servicePortInfos } from "./service-port-infos.js";
 import { servicePortKey } from "./service-port-name.js";
 import type { EndpointInfo, ProxyState, ServicePortInfo, ServicePortName } from "./types.js";
@@ -64,6 +65,8 @@ export interface ProxyChangeTrackerOptions {
    * "changed", and its old annotation would count as a huge programming latency.
    */
   startedAt?: Date;
+  /** The address family of the proxier fed: the other family's addresses and slices are left out. Default IPv4. */
+  ipFamily?: IPFamily;
 }
 
 type EndpointsByPort = ReadonlyMap<string, readonly EndpointInfo[]>;
@@ -99,6 +102,7 @@ export class ProxyChangeTracker {
   readonly #pendingEndpoints = new Set<string>();
   readonly #triggerTimes = new Map<string, Date[]>();
 
+  readonly #family: { ipFamily: IPFamily };
   readonly #stateServices = new Map<string, ServicePortInfo>();
   readonly #stateEndpoints = new Map<string, readonly EndpointInfo[]>();
   readonly #state: ProxyState = { services: this.#stateServices, endpoints: this.#stateEndpoints };
@@ -106,6 +110,7 @@ export class ProxyChangeTracker {
   constructor(nodeName: string, options: ProxyChangeTrackerOptions = {}) {
     this.#nodeName = nodeName;
     this.#startedAt = options.startedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+    this.#family = { ipFamily: options.ipFamily ?? "IPv4" };
   }
 
   /** The state as of the last apply() (live maps, read-only for callers). */
@@ -118,7 +123,7 @@ export class ProxyChangeTracker {
     const obj = cur ?? prev;
     if (!obj) return false;
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
-    const derived = cur ? servicePortInfos(cur) : [];
+    const derived = cur ? servicePortInfos(cur, this.#family) : [];
     const before = this.#currentPorts.get(key) ?? [];
     if (derived.length > 0) this.#currentPorts.set(key, derived);
     else this.#currentPorts.delete(key);
@@ -204,7 +209,7 @@ export class ProxyChangeTracker {
   /** Re-derives one Service's endpoints from its current slices; true when they changed. */
   #refreshEndpoints(serviceKey: string, triggerTime: Date | undefined): boolean {
     const slices = this.#slices.get(serviceKey);
-    const derived: EndpointsByPort = slices ? endpointInfosBySlicePort([...slices.values()], this.#nodeName) : noEndpoints;
+    const derived: EndpointsByPort = slices ? endpointInfosBySlicePort([...slices.values()], this.#nodeName, this.#family) : noEndpoints;
     const before = this.#currentEndpoints.get(serviceKey) ?? noEndpoints;
     const changed = !isDeepStrictEqual(before, derived);
     if (derived.size > 0) this.#currentEndpoints.set(serviceKey, derived);

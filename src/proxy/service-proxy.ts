@@ -122,10 +122,11 @@ export class ServiceProxy {
   constructor(options: ServiceProxyOptions) {
     this.#o = { minSyncPeriodMs: 1000, syncPeriodMs: 30_000, clock: realClock, log: () => undefined, profile: "modern", ...options };
     const now = new Date(this.#o.clock.now());
-    this.metrics = createProxyMetrics(this.registry);
+    this.metrics = createProxyMetrics(this.registry, { ipFamily: options.config.ipFamily ?? "IPv4" });
     this.health = new ProxyHealthState({ start: now, syncPeriodMs: this.#o.syncPeriodMs });
-    this.#tracker = new ProxyChangeTracker(options.config.nodeName, { startedAt: now });
+    this.#tracker = new ProxyChangeTracker(options.config.nodeName, { startedAt: now, ipFamily: options.config.ipFamily ?? "IPv4" });
     this.mode = options.mode ?? "iptables";
+    if (options.config.ipFamily === "IPv6" && this.mode !== "nftables") throw new Error(`the ${this.mode} mode serves IPv4 only: use the nftables mode for IPv6`);
     const conntrack = options.conntrack === false || this.mode === "userspace" ? undefined : options.conntrack;
     this.#serviceHealth = options.healthCheckAddresses
       ? new ServiceHealthServers({ addresses: options.healthCheckAddresses, proxyHealthy: () => this.health.health(new Date(this.#o.clock.now())).healthy })

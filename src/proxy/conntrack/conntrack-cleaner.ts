@@ -6,6 +6,7 @@
 import { runCommand } from "../iptables/iptables-commands.js";
 import type { ProxyState, ServicePortInfo } from "../types.js";
 import { parseConntrackListing } from "./conntrack-entry.js";
+import type { IPFamily } from "../ip-family.js";
 import type { ConntrackEntry } from "./conntrack-entry.js";
 import { conntrackDeleteArgs, staleHalfOpenTcpEntries, staleUdpEntries } from "./conntrack-plan.js";
 
@@ -17,6 +18,8 @@ export interface ConntrackScope {
 
 export interface ConntrackCleanerOptions {
   netns?: string;
+  /** The family of the flows to look at (the proxier's); default IPv4. */
+  ipFamily?: IPFamily;
   timeoutMs?: number;
 }
 
@@ -29,10 +32,12 @@ export interface ConntrackCleanupResult {
 export class ConntrackCleaner {
   readonly #prefix: string[];
   readonly #timeoutMs: number;
+  readonly #family: "ipv4" | "ipv6";
 
   constructor(options: ConntrackCleanerOptions = {}) {
     this.#prefix = options.netns === undefined ? [] : ["ip", "netns", "exec", options.netns];
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#family = options.ipFamily === "IPv6" ? "ipv6" : "ipv4";
   }
 
   /** Lists the entries of `scope` and deletes the stale ones. A missing `conntrack` tool is an error that names its package. */
@@ -59,7 +64,7 @@ export class ConntrackCleaner {
   }
 
   async #list(filter: string[]): Promise<ConntrackEntry[]> {
-    const list = await runCommand([...this.#prefix, "conntrack", "-L", ...filter, "-f", "ipv4"], undefined, this.#timeoutMs);
+    const list = await runCommand([...this.#prefix, "conntrack", "-L", ...filter, "-f", this.#family], undefined, this.#timeoutMs);
     if (list.code === 127) throw new Error("conntrack is not installed (Debian package conntrack): stale flows cannot be cleared");
     if (list.code !== 0) throw new Error(`conntrack -L exited ${list.code}: ${list.stderr.trim()}`);
     return parseConntrackListing(list.stdout).entries;
