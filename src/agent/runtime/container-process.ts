@@ -13,6 +13,8 @@ import type { RuntimeTools } from "./launch-plan.js";
 import { containerProcessEnv, launchArgv, LOG_FD, READY_MARKER } from "./launch-plan.js";
 import type { PodFiles } from "./pod-files.js";
 import { writePodFiles } from "./pod-files.js";
+import type { MountNamespacePin } from "./mount-namespace-pin.js";
+import { pinMountNamespace } from "./mount-namespace-pin.js";
 import { findProcesses, isSameProcessRunning, mountNamespaceOf, processEnvironment, readProcStat } from "./proc-scan.js";
 import { findRuntimeTools } from "./runtime-tools.js";
 
@@ -58,7 +60,9 @@ export interface StopOptions {
  * A running container. Contract:
  * - `pid` is the container's shim (also its process-group id), whose only child is the command
  *   (see launch-plan.ts); `mountNamespace` is its private mount
- *   namespace (`mnt:[inode]`), undefined only if the process ended during setup.
+ *   namespace (`mnt:[inode]`), undefined only if the process ended during setup. The runtime
+ *   holds that namespace until the container is gone (mount-namespace-pin.ts), and looks for
+ *   processes in it only while it does: afterwards the number may be another namespace's.
  * - `exited` resolves once the main process has ended. When it ends, every process left in its
  *   process group or mount namespace is SIGKILLed, as a container's pid namespace would be.
  * - `stop()` sends SIGTERM to the process group, waits up to `graceMs` for the main process,
@@ -150,10 +154,14 @@ export async function startContainer(options: StartContainerOptions): Promise<Co
   return new RunningContainer({ pid, startTime, mountNamespace, env, tools, exited, detach: () => child.unref() });
 }
 
-/** The mount namespace of a container's process, never the agent's own (a pid may be reused). */
-async function ownMountNamespace(pid: number): Promise<string | undefined> {
-  const mountNamespace = await mountNamespaceOf(pid);
-  return mountNamespace !== undefined && mountNamespace === (await mountNamespaceOf(process.pid)) ? undefined : mountNamespace;
+/** The mount namespace of a container's process, held (see mount-namespace-pin.ts); never the agent's own (a pid may be reused). */
+async function ownMountNamespace(pid: number): Promise<MountNamespacePin | undefined> {
+  const pin = await pinMountNamespace(pid);
+  if (pin && pin.id === (await mountNamespaceOf(process.pid))) {
+    await pin.release();
+    return undefined;
+  }
+  return pin;
 }
 
 /** What identifies a container an earlier agent started (as that agent recorded it). */
@@ -197,6 +205,7 @@ class RunningContainer implements ContainerProcess {
   readonly env: Readonly<Record<string, string>>;
   readonly tools: RuntimeTools;
   readonly exited: Promise<ContainerExit>;
+  readonly #mountNamespacePin: MountNamespacePin | undefined;
   #done = false;
   #stopping: Promise<ContainerExit> | undefined;
 
@@ -205,7 +214,7 @@ class RunningContainer implements ContainerProcess {
   constructor(init: {
     pid: number;
     startTime: number;
-    mountNamespace: string | undefined;
+    mountNamespace: MountNamespacePin | undefined;
     env: Record<string, string>;
     tools: RuntimeTools;
     exited: Promise<ContainerExit>;
@@ -214,19 +223,24 @@ class RunningContainer implements ContainerProcess {
     this.#detach = init.detach;
     this.pid = init.pid;
     this.startTime = init.startTime;
-    this.mountNamespace = init.mountNamespace;
+    this.#mountNamespacePin = init.mountNamespace;
+    this.mountNamespace = init.mountNamespace?.id;
     this.env = init.env;
     this.tools = init.tools;
     this.exited = init.exited.then(async (exit) => {
       this.#done = true;
-      // Best effort: stop() retries and reports nothing left only once it is true.
-      await this.#killLeftovers().catch(() => undefined);
+      // Everything left in the group or the namespace goes; then the namespace is let go, and
+      // from then on only the group is looked at (its number is not reused while it has members).
+      await this.#reapLeftovers().catch(() => undefined);
+      await this.#mountNamespacePin?.release();
       return exit;
     });
   }
 
   detach(): void {
     this.#detach();
+    // Another agent takes the container over and holds the namespace itself.
+    void this.#mountNamespacePin?.release();
   }
 
   stop(options: StopOptions = {}): Promise<ContainerExit> {
@@ -244,23 +258,35 @@ class RunningContainer implements ContainerProcess {
       if (!ended) await this.#killLeftovers();
     }
     const exit = await this.exited;
+    await this.#reapLeftovers();
+    return exit;
+  }
+
+  /** SIGKILLs what is left of the container until nothing is (or 5 s have passed). */
+  async #reapLeftovers(): Promise<void> {
     for (let waited = 0; waited < 5000; waited += 20) {
       const left = await findProcesses(this.#query());
       if (left.length === 0) break;
       await this.#killLeftovers();
       await sleep(20);
     }
-    return exit;
   }
 
   async #killLeftovers(): Promise<void> {
     signalGroup(this.pid, "SIGKILL");
-    if (this.mountNamespace === undefined) return;
-    for (const pid of await findProcesses({ mountNs: this.mountNamespace })) signalProcess(pid, "SIGKILL");
+    const mountNs = this.#heldMountNamespace();
+    if (mountNs === undefined) return;
+    for (const pid of await findProcesses({ mountNs })) signalProcess(pid, "SIGKILL");
+  }
+
+  /** The namespace's id while it is held; after that the id may be another namespace's. */
+  #heldMountNamespace(): string | undefined {
+    return this.#mountNamespacePin?.held ? this.#mountNamespacePin.id : undefined;
   }
 
   #query(): { pgid: number; mountNs?: string } {
-    return this.mountNamespace === undefined ? { pgid: this.pid } : { pgid: this.pid, mountNs: this.mountNamespace };
+    const mountNs = this.#heldMountNamespace();
+    return mountNs === undefined ? { pgid: this.pid } : { pgid: this.pid, mountNs };
   }
 }
 
