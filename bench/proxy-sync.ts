@@ -13,9 +13,11 @@
 // Needs root.
 // --nftables-only skips the iptables measurements.
 // Run: node dist/bench/proxy-sync.js [--services 1000,2000,10000] [--nft-max 2000] [--nftables-warm-max 2000] [--nftables-only]
+// (PROXY_SYNC_DUMP=/tmp/x also writes the deletion transaction to /tmp/x-delete-N.nft.)
 
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import type { IptablesBackend } from "../src/proxy/iptables/iptables-commands.js";
 import { ExecIptables } from "../src/proxy/iptables/iptables-commands.js";
 import { SHARED_CHAINS } from "../src/proxy/iptables/iptables-proxier.js";
@@ -156,6 +158,9 @@ interface NftablesFigures {
   partialGenerateMs: number;
   partialRunMs: number;
   partialBytes: number;
+  /** A partial sync after one service was deleted (its elements and chains go). */
+  deleteGenerateMs: number;
+  deleteRunMs: number;
 }
 
 /**
@@ -192,6 +197,14 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
     const partialRun = await timedAsync(() => nft.run(partial.value.text));
     const check = execFileSync("ip", ["netns", "exec", netns, "nft", "list", "chain", "ip", "kube-proxy", partial.value.text.match(/add chain ip kube-proxy (endpoint-\S+10\.127\.255\.254\S*)/)?.[1] ?? "missing"], { encoding: "utf8" });
     if (!check.includes("dnat to 10.127.255.254:8080")) throw new Error("the nftables partial sync did not reach the kernel");
+    // One service is deleted: its map elements and chains go in the same kind of sync.
+    const gone = [...state.services.keys()][Math.floor(services / 3)];
+    const goneName = `bench/${state.services.get(gone)?.name.name ?? ""}`;
+    state.services.delete(gone);
+    state.endpoints.delete(gone);
+    const deletion = timed(() => store.partial(state, config, new Set([goneName]), Date.now()));
+    const deletionRun = await timedAsync(() => nft.run(deletion.value.text));
+    if (process.env.PROXY_SYNC_DUMP) writeFileSync(`${process.env.PROXY_SYNC_DUMP}-delete-${services}.nft`, deletion.value.text);
     return {
       services,
       bytes: cold.value.text.length,
@@ -202,6 +215,8 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
       partialGenerateMs: partial.ms,
       partialRunMs: partialRun.ms,
       partialBytes: partial.value.text.length,
+      deleteGenerateMs: deletion.ms,
+      deleteRunMs: deletionRun.ms,
     };
   } finally {
     execFileSync("ip", ["netns", "del", netns]);
@@ -269,6 +284,9 @@ async function main(): Promise<void> {
     ["partial sync (1 endpoint): nft -f ms", (f) => fmt(f.partialRunMs)],
     ["partial transaction (bytes)", (f) => String(f.partialBytes)],
     ["  partial total / 50 ms aim", (f) => ((f.partialGenerateMs + f.partialRunMs) / 50).toFixed(2)],
+    ["partial sync (1 service deleted): generate ms", (f) => fmt(f.deleteGenerateMs)],
+    ["partial sync (1 service deleted): nft -f ms", (f) => fmt(f.deleteRunMs)],
+    ["  deletion total / 50 ms aim", (f) => ((f.deleteGenerateMs + f.deleteRunMs) / 50).toFixed(2)],
   ];
   console.log(`${"".padEnd(width)}${nftables.map((r) => `${r.services.toLocaleString("en-US")} nftables`.padStart(16)).join("")}`);
   for (const [label, get] of nrows) console.log(`${label.padEnd(width)}${nftables.map((r) => get(r).padStart(16)).join("")}`);
