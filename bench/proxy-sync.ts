@@ -161,6 +161,8 @@ interface NftablesFigures {
   /** A partial sync after one service was deleted (its elements and chains go). */
   deleteGenerateMs: number;
   deleteRunMs: number;
+  /** The later cleanup that deletes the elements and chains left behind (at most every 30 s at this size). */
+  cleanupRunMs: number;
 }
 
 /**
@@ -205,6 +207,9 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
     const deletion = timed(() => store.partial(state, config, new Set([goneName]), Date.now()));
     const deletionRun = await timedAsync(() => nft.run(deletion.value.text));
     if (process.env.PROXY_SYNC_DUMP) writeFileSync(`${process.env.PROXY_SYNC_DUMP}-delete-${services}.nft`, deletion.value.text);
+    // The cleanup the proxier runs after a later sync: the deleted service's elements and the chains they do not name.
+    const cleanup = store.deleteStaleChains(Date.now() + 60_000);
+    const cleanupRun = await timedAsync(() => nft.run(cleanup.text));
     return {
       services,
       bytes: cold.value.text.length,
@@ -217,6 +222,7 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
       partialBytes: partial.value.text.length,
       deleteGenerateMs: deletion.ms,
       deleteRunMs: deletionRun.ms,
+      cleanupRunMs: cleanupRun.ms,
     };
   } finally {
     execFileSync("ip", ["netns", "del", netns]);
@@ -287,6 +293,7 @@ async function main(): Promise<void> {
     ["partial sync (1 service deleted): generate ms", (f) => fmt(f.deleteGenerateMs)],
     ["partial sync (1 service deleted): nft -f ms", (f) => fmt(f.deleteRunMs)],
     ["  deletion total / 50 ms aim", (f) => ((f.deleteGenerateMs + f.deleteRunMs) / 50).toFixed(2)],
+    ["later cleanup (deleted elements, stale chains): nft -f ms", (f) => fmt(f.cleanupRunMs)],
   ];
   console.log(`${"".padEnd(width)}${nftables.map((r) => `${r.services.toLocaleString("en-US")} nftables`.padStart(16)).join("")}`);
   for (const [label, get] of nrows) console.log(`${label.padEnd(width)}${nftables.map((r) => get(r).padStart(16)).join("")}`);
