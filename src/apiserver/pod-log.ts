@@ -4,7 +4,7 @@
 
 import type { IncomingMessage } from "node:http";
 import { request } from "node:http";
-import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../api/node-annotations.js";
+import { loopbackAgentOf } from "../api/node-annotations.js";
 import { ApiError } from "../api/errors.js";
 import { findResource } from "../api/resources.js";
 import type { Node, Pod } from "../api/types.js";
@@ -41,12 +41,11 @@ export async function podKubelet(registry: Registry, ns: string, name: string, a
   const nodeName = pod.spec.nodeName;
   if (!nodeName) throw ApiError.badRequest(`pod ${name} does not have a host assigned`);
   const node = (await registry.find(nodes, undefined, nodeName)) as Node | undefined;
-  const endpoint = node?.metadata.annotations?.[kubeletEndpointAnnotation];
-  const token = node?.metadata.annotations?.[kubeletTokenAnnotation] ?? "";
-  if (!endpoint || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) {
+  const agent = loopbackAgentOf(node);
+  if (!agent) {
     throw ApiError.badRequest(`the node ${nodeName} running pod ${name} serves no ${what} (its agent publishes no endpoint; simulated nodes run no processes)`);
   }
-  return { pod, container, nodeName, endpoint, token };
+  return { pod, container, nodeName, ...agent };
 }
 
 export async function podLog(registry: Registry, ns: string, name: string, req: ApiRequest): Promise<ApiResponse> {

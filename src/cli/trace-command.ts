@@ -18,7 +18,7 @@ import { hasKubeProxyTable, readKubeProxyTable } from "../proxy/trace/nft-live-t
 import { traceNftPacket } from "../proxy/trace/nft-packet-tracer.js";
 import { tracePacket } from "../proxy/trace/packet-tracer.js";
 import type { TracePacket, TraceResult } from "../proxy/trace/trace-result.js";
-import { ExecIpRunner } from "../sandbox/ip-runner.js";
+import { ExecIpRunner, namespaceIPv4Addresses } from "../sandbox/ip-runner.js";
 import { sandboxPrefix } from "../sandbox/topology-plan.js";
 import { FlagError, TRACE_MODES, checkMode, nodeConfigFromFlags, nodeFlagOptions, parseProfile } from "./proxy-flags.js";
 import { stateFromFile } from "./rules-command.js";
@@ -156,7 +156,7 @@ async function fromNode(node: string, sandboxId: string, asked: TraceMode | unde
     }
   }
   let trace: TraceInput["trace"];
-  const localAddresses = await namespaceAddresses(netns).catch((e: unknown) => {
+  const localAddresses = await namespaceIPv4Addresses(new ExecIpRunner(), netns).catch((e: unknown) => {
     throw cannotRead(e);
   });
   if (mode === "nftables") {
@@ -185,8 +185,3 @@ async function fromNode(node: string, sandboxId: string, asked: TraceMode | unde
 }
 
 /** The IPv4 addresses of a namespace's interfaces (`ip -j addr`). */
-async function namespaceAddresses(netns: string): Promise<string[]> {
-  const out = await new ExecIpRunner().ip(["-n", netns, "-j", "-4", "addr", "show"]);
-  const links = JSON.parse(out) as { addr_info?: { local?: string }[] }[];
-  return links.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? "")).filter((a) => a !== "");
-}

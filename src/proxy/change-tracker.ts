@@ -247,18 +247,16 @@ export class ProxyChangeTracker {
       if (port.protocol === "UDP" && !newPortKeys.has(servicePortKey(port.name))) update.deletedUDPServicePorts.push(port);
     }
     for (const port of newPorts) {
-      if (port.protocol === "TCP") {
-        const portKey = servicePortKey(port.name);
-        const after = servingEndpoints(newEndpoints.get(portKey));
-        if ([...servingEndpoints(oldEndpoints.get(portKey)).keys()].some((endpoint) => !after.has(endpoint))) update.halfOpenTcpCleanupNeeded = true;
-      }
-      if (port.protocol !== "UDP") continue;
+      if (port.protocol !== "UDP" && port.protocol !== "TCP") continue;
       const portKey = servicePortKey(port.name);
       const before = servingEndpoints(oldEndpoints.get(portKey));
       const after = servingEndpoints(newEndpoints.get(portKey));
-      for (const [endpoint, info] of before) {
-        if (!after.has(endpoint)) update.staleUDPEndpoints.push({ servicePortName: port.name, endpoint: info });
+      const lost = [...before].filter(([endpoint]) => !after.has(endpoint));
+      if (port.protocol === "TCP") {
+        if (lost.length > 0) update.halfOpenTcpCleanupNeeded = true;
+        continue;
       }
+      for (const [, info] of lost) update.staleUDPEndpoints.push({ servicePortName: port.name, endpoint: info });
       if (before.size === 0 && after.size > 0) update.conntrackCleanupNeeded = true;
     }
 

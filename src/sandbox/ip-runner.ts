@@ -101,3 +101,10 @@ export class ExecIpRunner implements IpRunner {
 export function sysctlArgs(netns: string, setting: { key: string; value: string }): string[] {
   return ["netns", "exec", netns, "sysctl", "-w", `${setting.key}=${setting.value}`];
 }
+
+/** The IPv4 addresses of the interfaces of `netns` (`ip -j -4 addr show`), or of the caller's own namespace. */
+export async function namespaceIPv4Addresses(runner: IpRunner, netns?: string): Promise<string[]> {
+  const out = await runner.ip([...(netns === undefined ? [] : ["-n", netns]), "-j", "-4", "addr", "show"]);
+  const links = JSON.parse(out) as { addr_info?: { local?: string }[] }[];
+  return links.flatMap((l) => (l.addr_info ?? []).map((a) => a.local ?? "")).filter((a) => a !== "");
+}

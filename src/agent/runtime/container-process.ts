@@ -257,9 +257,8 @@ class RunningContainer implements ContainerProcess {
       timer.abort();
       if (!ended) await this.#killLeftovers();
     }
-    const exit = await this.exited;
-    await this.#reapLeftovers();
-    return exit;
+    // `exited` settles only once the leftovers are reaped (see the constructor).
+    return this.exited;
   }
 
   /** SIGKILLs what is left of the container until nothing is (or 5 s have passed). */

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import { request } from "node:http";
 import { ApiError } from "../../api/errors.js";
-import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
+import { loopbackAgentOf } from "../../api/node-annotations.js";
 import type { NodeProxyRules } from "../../api/node-proxy-rules.js";
 import { proxyRulesPath } from "../../api/node-proxy-rules.js";
 import type { Node } from "../../api/types.js";
@@ -16,11 +16,9 @@ export type NodeRulesSource = (node: Node, signal?: AbortSignal) => Promise<Node
 export function agentRulesSource(o: { timeoutMs?: number } = {}): NodeRulesSource {
   return async (node, signal) => {
     const name = node.metadata.name ?? "";
-    const endpoint = node.metadata.annotations?.[kubeletEndpointAnnotation];
-    const token = node.metadata.annotations?.[kubeletTokenAnnotation] ?? "";
-    if (!endpoint || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) {
-      throw ApiError.badRequest(`node ${name} publishes no agent endpoint (simulated nodes run no proxy): its rules cannot be read`);
-    }
+    const agent = loopbackAgentOf(node);
+    if (!agent) throw ApiError.badRequest(`node ${name} publishes no agent endpoint (simulated nodes run no proxy): its rules cannot be read`);
+    const { endpoint, token } = agent;
     const timeout = AbortSignal.timeout(o.timeoutMs ?? 15_000);
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const r = request(`${endpoint}${proxyRulesPath}`, { headers: { authorization: `Bearer ${token}` }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout }, resolve);

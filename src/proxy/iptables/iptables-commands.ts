@@ -17,8 +17,8 @@ export interface IptablesCommands {
   restore(text: string): Promise<void>;
   /** `iptables-restore --counters` (no --noflush: the tables in `text` are replaced); throws on failure. */
   restoreAll(text: string): Promise<void>;
-  /** `iptables-save -t <table>`; throws on failure. */
-  save(table: IptablesTable): Promise<string>;
+  /** `iptables-save -t <table>` (with `-c`, each rule's `[packets:bytes]`); throws on failure. */
+  save(table: IptablesTable, options?: { counters?: boolean }): Promise<string>;
   /** `iptables <args>`; resolves with the exit code (never throws for a non-zero exit). */
   iptables(args: readonly string[]): Promise<CommandResult>;
   /** Where the commands act, for messages: "netns svcnet-x-core-v2-01" or "host". */
@@ -105,8 +105,8 @@ export class ExecIptables implements IptablesCommands {
     if (result.code !== 0) throw new IptablesCommandError(command, result);
   }
 
-  async save(table: IptablesTable): Promise<string> {
-    const command = [...this.#prefix, `iptables${this.#suffix}-save`, "-t", table];
+  async save(table: IptablesTable, options: { counters?: boolean } = {}): Promise<string> {
+    const command = [...this.#prefix, `iptables${this.#suffix}-save`, ...(options.counters ? ["-c"] : []), "-t", table];
     const result = await runCommand(command, undefined, this.#timeoutMs);
     if (result.code !== 0) throw new IptablesCommandError(command, result);
     return result.stdout;
