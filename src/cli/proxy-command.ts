@@ -91,8 +91,6 @@ export async function runProxy(argv: string[]): Promise<number> {
     if (udpTimeout === undefined || udpTimeout <= 0) throw new FlagError(`--udp-timeout ${JSON.stringify(values["udp-timeout"])} is not a positive duration (e.g. 30s)`);
     const userspaceIp = new ExecIpCommand({ netns: values.netns });
     const commands = new ExecIptables({ netns: values.netns, backend });
-    const ipFamily = values["ip-family"] === "IPv6" ? "IPv6" : "IPv4";
-    const nft = new ExecNft({ netns: values.netns, ipFamily });
     if (values.cleanup) {
       // Like kube-proxy --cleanup: both modes' rules go, whichever mode wrote them.
       const failures: string[] = [];
@@ -123,14 +121,14 @@ export async function runProxy(argv: string[]): Promise<number> {
       config,
       mode,
       commands,
-      nft,
+      nft: new ExecNft({ netns: values.netns, ipFamily: config.ipFamily }),
       profile,
       minSyncPeriodMs: minSync,
       syncPeriodMs: syncPeriod,
       metricsBindAddress: values["metrics-bind-address"] || undefined,
       healthzBindAddress: values["healthz-bind-address"] || undefined,
       healthCheckAddresses: config.nodeIPs.length > 0 ? config.nodeIPs : undefined,
-      conntrack: new ConntrackCleaner({ netns: values.netns, ipFamily }),
+      conntrack: new ConntrackCleaner({ netns: values.netns, ipFamily: config.ipFamily }),
       serviceAddresses: mode === "userspace" && process.getuid?.() === 0 ? new DummyInterfaceAddresses({ ip: userspaceIp }) : undefined,
       udpIdleTimeoutMs: udpTimeout,
       userspaceIp,
