@@ -54,19 +54,21 @@ test("partial syncs touch only what changed", async (t) => {
         `flush chain ${T} endpoint-YZSKHQER-default/nginx-service/tcp/__10.1.13.2/80`,
         `flush chain ${T} endpoint-MLH6KRKJ-default/nginx-service/tcp/__10.1.13.3/80`,
         `flush chain ${T} ${EP4}`,
-        // The dispatch element lingers until the cleanup (the reject comes first anyway).
+        `delete element ${T} service-ips { 10.0.0.252 . tcp . 8000 }`,
         // Elements added by re-declaring the map (as the full sync declares it), not `add element`.
         `add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; elements = { 10.0.0.252 . tcp . 8000 comment "default/nginx-service" : goto reject-chain } ; }`,
       ],
     },
     {
-      name: "the service is deleted: its chains are flushed, its elements left to the cleanup",
+      name: "the service is deleted: its elements go, its chains are flushed",
       next: stateWith(undefined, []),
       want: [
         `flush chain ${T} ${SVC}`,
         `flush chain ${T} endpoint-YZSKHQER-default/nginx-service/tcp/__10.1.13.2/80`,
         `flush chain ${T} endpoint-MLH6KRKJ-default/nginx-service/tcp/__10.1.13.3/80`,
         `flush chain ${T} ${EP4}`,
+        `delete element ${T} cluster-ips { 10.0.0.252 }`,
+        `delete element ${T} service-ips { 10.0.0.252 . tcp . 8000 }`,
       ],
     },
     {
@@ -178,14 +180,14 @@ test("two ports of one service share the cluster-ips element; it goes only with 
   const oneLeft = store.partial(makeProxyState([{ service: http, endpoints: makeNginxEndpoints() }]), config, changed, 0);
   assert.ok(!oneLeft.text.includes("cluster-ips"), oneLeft.text);
   const none = store.partial(makeProxyState([]), config, changed, 0);
-  assert.ok(!none.text.includes("delete element"), "gone elements linger until the cleanup");
-  assert.ok(store.deleteStaleChains(0).text.includes(`delete element ${T} cluster-ips { 10.0.0.252 }\n`));
+  assert.ok(none.text.includes(`delete element ${T} cluster-ips { 10.0.0.252 }`));
 });
 
-test("a deleted service's elements go in the cleanup, before the chains they name, which wait for the next one", () => {
+test("deferred (large clusters): a deleted service's elements go in the cleanup, before the chains they name, which wait for the next one", () => {
   const store = new NftRuleStore();
   store.full(stateWith(makeNginxService(), makeNginxEndpoints()), config);
-  store.partial(stateWith(undefined, []), config, changed, 10_000);
+  const tx = store.partial(stateWith(undefined, []), config, changed, 10_000, { deferGoneElements: true });
+  assert.ok(!tx.text.includes("delete element"), "gone elements linger until the cleanup");
   assert.equal(store.lingeringElements, 2);
   const first = store.deleteStaleChains(11_000);
   assert.deepEqual(first.text.split("\n").filter((l) => l !== ""), [
@@ -202,13 +204,13 @@ test("a deleted service's elements go in the cleanup, before the chains they nam
   assert.deepEqual(store.deleteStaleChains(12_000).chains, [SVC]);
 });
 
-test("a lingering element whose key is taken again is deleted in that sync, before the new one is added", () => {
+test("deferred: a lingering element whose key is taken again is deleted in that sync, before the new one is added", () => {
   const store = new NftRuleStore();
   store.full(stateWith(makeNginxService(), makeNginxEndpoints()), config);
-  store.partial(stateWith(undefined, []), config, changed, 0);
+  store.partial(stateWith(undefined, []), config, changed, 0, { deferGoneElements: true });
   // Another service gets the same ClusterIP and port before the cleanup ran.
   const again = makeNginxService((s) => (s.name.name = "nginx-again"));
-  const tx = store.partial(stateWith(again, makeNginxEndpoints()), config, new Set(["default/nginx-again"]), 500);
+  const tx = store.partial(stateWith(again, makeNginxEndpoints()), config, new Set(["default/nginx-again"]), 500, { deferGoneElements: true });
   const lines = tx.text.split("\n");
   const del = lines.indexOf(`delete element ${T} service-ips { 10.0.0.252 . tcp . 8000 }`);
   const add = lines.findIndex((l) => l.startsWith(`add map ${T} service-ips`));

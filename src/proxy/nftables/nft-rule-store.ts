@@ -8,8 +8,8 @@
 // listed: what was written is known, and the table monitor plus periodic full syncs repair drift.
 // A partial sync writes rules as chain blocks and elements as set/map re-declarations (see
 // partial-commands.ts), so that nft needs no chain cache unless the sync also deletes something.
-// Elements that merely go away (a deleted service's ClusterIP, its map entries) are deleted in
-// that later transaction too: `delete element` makes nft 1.0.6 read the whole table (≈ 0.45 s at
+// In large clusters, elements that merely go away (a deleted service's ClusterIP, its map entries)
+// are deleted in that later transaction too: `delete element` makes nft 1.0.6 read the whole table (≈ 0.45 s at
 // 10,000 services), while what a lingering element does is harmless — it leads to the service's
 // flushed, empty chain, so the packet is not DNATed and the ClusterIP check rejects it, as for any
 // unserved port. An element whose key is taken again before then is deleted in that sync.
@@ -216,8 +216,10 @@ export class NftRuleStore {
   /**
    * The transaction that brings the services in `changedServices` ("ns/name") up to date with
    * `state`; everything else is assumed unchanged since the last sync. `now` stamps stale chains.
+   * With `deferGoneElements` (large clusters, whose cleanup is rate-limited), elements that are
+   * merely gone are left to the cleanup instead of being deleted here.
    */
-  partial(state: ProxyState, config: NodeProxyConfig, changedServices: ReadonlySet<string>, now: number): NftTransaction {
+  partial(state: ProxyState, config: NodeProxyConfig, changedServices: ReadonlySet<string>, now: number, options: { deferGoneElements?: boolean } = {}): NftTransaction {
     if (!this.#hasSynced) throw new Error("partial sync before a full sync");
     const fam = this.#fam;
     if (nftFamily(config.ipFamily) !== fam) throw new Error(`partial sync for ${nftFamily(config.ipFamily).ipFamily} after a full sync for ${fam.ipFamily}`);
@@ -322,8 +324,8 @@ export class NftRuleStore {
         this.#written.delete(ek);
         elementsDeleted++;
         // Replaced: the old one must go first. Merely gone: it may linger until the cleanup.
-        if (after !== undefined) deleteElementLines.push(line);
-        else this.#lingering.set(ek, { line, chain: chainOf(before.value) });
+        if (after === undefined && options.deferGoneElements) this.#lingering.set(ek, { line, chain: chainOf(before.value) });
+        else deleteElementLines.push(line);
       }
       const lingering = after !== undefined ? this.#lingering.get(ek) : undefined;
       if (lingering) {

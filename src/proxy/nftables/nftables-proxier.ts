@@ -85,10 +85,11 @@ export class NftablesProxier {
     const { nft, tracker, config, metrics } = this.#o;
     const start = this.#o.now();
     const changes = tracker.apply();
-    const periodic = start - this.#lastFullSync >= this.#o.fullSyncPeriodMs && !this.#largeCluster(changes.state);
+    const large = this.#largeCluster(changes.state);
+    const periodic = start - this.#lastFullSync >= this.#o.fullSyncPeriodMs && !large;
     const full = this.#needsFullSync || !this.#store.hasSynced || periodic;
 
-    const tx = full ? this.#store.full(changes.state, config, this.#o.coldSyncServicePortsPerTransaction) : this.#store.partial(changes.state, config, changes.changedServices, start);
+    const tx = full ? this.#store.full(changes.state, config, this.#o.coldSyncServicePortsPerTransaction) : this.#store.partial(changes.state, config, changes.changedServices, start, { deferGoneElements: large });
     try {
       // A table made from nothing goes in several transactions (far faster in the kernel, see
       // NftTransaction.coldParts); replacing an existing one stays atomic.
@@ -115,7 +116,7 @@ export class NftablesProxier {
       const seconds = (end - trigger.getTime()) / 1000;
       if (seconds >= 0) metrics.networkProgrammingDuration.observe(seconds);
     }
-    if (!full) await this.#deleteStaleChains(changes.state);
+    if (!full) await this.#deleteStaleChains(large);
     const completed: NftablesCompletedSync = { mode: "nftables", full, update: changes, result: tx.stats, durationSeconds, finishedAt: end };
     await this.#o.afterSync?.(completed);
     return completed;
@@ -128,9 +129,9 @@ export class NftablesProxier {
    * reads the whole table before any `delete` (≈ 0.45 s at 10,000 services), so in large clusters
    * this runs at most every staleChainCleanupIntervalMs; the leftovers lead nowhere meanwhile.
    */
-  async #deleteStaleChains(state: ProxyState): Promise<void> {
+  async #deleteStaleChains(largeCluster: boolean): Promise<void> {
     const now = this.#o.now();
-    if (this.#largeCluster(state) && now - this.#lastStaleCleanup < this.#o.staleChainCleanupIntervalMs) return;
+    if (largeCluster && now - this.#lastStaleCleanup < this.#o.staleChainCleanupIntervalMs) return;
     const stale = this.#store.deleteStaleChains(now);
     if (stale.text === "") return;
     this.#lastStaleCleanup = now;
