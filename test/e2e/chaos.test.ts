@@ -40,6 +40,8 @@ const API_SETTLE_MS = 5000;
 
 interface ApiAttempt {
   t: number;
+  /** When the answer (or the error) came. */
+  end: number;
   ok: boolean;
   name: string;
   cause?: string;
@@ -91,9 +93,9 @@ describe("chaos: control-plane and node faults in a random order under steady tr
         const t = Date.now();
         try {
           const r = await http.request("/api/v1/namespaces/default/configmaps", { method: "POST", body: { metadata: { name } }, timeoutMs: 15_000 });
-          writes.push(r.status === 201 ? { t, ok: true, name } : { t, ok: false, name, cause: causeOf(r.status, r.text) });
+          writes.push(r.status === 201 ? { t, end: Date.now(), ok: true, name } : { t, end: Date.now(), ok: false, name, cause: causeOf(r.status, r.text) });
         } catch (e) {
-          writes.push({ t, ok: false, name, cause: e instanceof Error ? `${(e as NodeJS.ErrnoException).code ?? ""} ${e.message}`.trim() : String(e) });
+          writes.push({ t, end: Date.now(), ok: false, name, cause: e instanceof Error ? `${(e as NodeJS.ErrnoException).code ?? ""} ${e.message}`.trim() : String(e) });
         }
         await sleep(100);
       }
@@ -189,13 +191,15 @@ describe("chaos: control-plane and node faults in a random order under steady tr
           if (answeredByLost.length) problems.push(`${name}: ${answeredByLost.length} answer(s) from the lost node's pods after they left the endpoints`);
         }
       }
-      const apiFailed = writes.filter((w) => !w.ok && w.t >= from && w.t < to);
+      // A failed write counts where it ended: one in flight when a fault hit failed because of it.
+      const apiFailed = writes.filter((w) => !w.ok && w.end >= from && w.end < to);
       const apiOk = writes.filter((w) => w.ok && w.t >= from && w.t < to);
       figures.push(`  API writes: ${apiOk.length} acknowledged, ${apiFailed.length} failed${apiFailed.length ? `: ${describeApiFailures(apiFailed, r.injectedAt)}` : ""}`);
       const late = apiFailed.filter((w) => w.t > r.healedAt + API_SETTLE_MS);
       if (late.length) problems.push(`API writes failed more than ${API_SETTLE_MS} ms after ${r.name} healed: ${describeApiFailures(late, r.injectedAt)}`);
     }
-    const beforeChaos = writes.filter((w) => !w.ok && w.t < (records[0]?.injectedAt ?? chaosEnd));
+    // Failed before any fault: over before the first one was injected.
+    const beforeChaos = writes.filter((w) => !w.ok && w.end < (records[0]?.injectedAt ?? chaosEnd));
     if (beforeChaos.length) problems.push(`API writes failed before any fault: ${describeApiFailures(beforeChaos, chaosStart)}`);
     for (const { name, attempts } of traffic) {
       const early = attempts.filter((a) => !a.ok && a.t < (records[0]?.injectedAt ?? chaosEnd));
