@@ -83,13 +83,30 @@ describe("LoadBalancer services on the namespace sandbox", { skip: isRoot ? fals
     }, { timeoutMs: 15_000, state: () => `curl exit ${page.code}` });
     assert.match(page.stdout, /Welcome to nginx!/);
     assert.equal((await owners(vip)).length, 1);
+    // The seed's pods have no readiness probe, so a pod is Ready once nginx is started, which may
+    // be a moment before nginx listens (as in Kubernetes). Wait until every pod serves, so that
+    // what follows tests the rules and not nginx's start.
+    const podIPs = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].status.podIP}"])).stdout.split(" ").filter(Boolean);
+    assert.equal(podIPs.length, 3, `pod IPs: ${podIPs.join(",")}`);
+    for (const ip of podIPs) {
+      await waitFor(`nginx at ${ip}:80 serves`, async () => (await c.inNetns(c.plan.nodes[0].netns, ["curl", "-s", "--max-time", "1", `http://${ip}:80/`])).code === 0, { timeoutMs: 10_000 });
+    }
     // And from inside the cluster, through the proxy's rules for the ingress address: from a node
-    // and from a pod (kubectl exec).
+    // and from each pod (kubectl exec), a few times, so every endpoint is likely chosen.
     const fromNode = await c.inNetns(c.plan.nodes[0].netns, ["curl", "-s", "--max-time", "2", `http://${vip}:8000/`]);
     assert.match(fromNode.stdout, /Welcome to nginx!/, `from a node: exit ${fromNode.code}`);
-    const pod = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.name}"])).stdout;
-    const fromPod = await kubectl(["exec", pod, "--", "curl", "-s", "--max-time", "2", `http://${vip}:8000/`]);
-    assert.match(fromPod.stdout, /Welcome to nginx!/, `from pod ${pod}: exit ${fromPod.code} ${fromPod.stderr}`);
+    const pods = (await kubectl(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{\"\\n\"}{end}"])).stdout.trim().split("\n");
+    for (const line of pods) {
+      const [pod, node] = line.split(" ");
+      for (let i = 0; i < 3; i++) {
+        const fromPod = await kubectl(["exec", pod, "--", "curl", "-s", "--max-time", "2", `http://${vip}:8000/`]);
+        if (/Welcome to nginx!/.test(fromPod.stdout)) continue;
+        const netns = c.plan.nodes.find((n) => n.name === node)?.netns ?? "";
+        const rules = (await c.inNetns(netns, ["iptables-save", "-t", "nat"])).stdout.split("\n").filter((l) => l.includes(vip)).join("\n");
+        const tracked = (await c.inNetns(netns, ["conntrack", "-L", "-d", vip])).stdout;
+        assert.fail(`from pod ${pod} on ${node} (try ${i + 1}): exit ${fromPod.code} ${fromPod.stderr}\nowners: ${(await owners(vip)).join(",")}; pod IPs: ${podIPs.join(",")}\n${node}'s rules for ${vip}:\n${rules}\nconntrack:\n${tracked}`);
+      }
+    }
   });
 
   test("loadBalancerSourceRanges that exclude the client block it; including it lets it in", async () => {
