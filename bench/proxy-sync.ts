@@ -163,6 +163,9 @@ interface NftablesFigures {
   deleteRunMs: number;
   /** The later cleanup that deletes the elements and chains left behind (at most every 30 s at this size). */
   cleanupRunMs: number;
+  /** Partial syncs turning ClientIP affinity on for one service (sets made, chains rewritten), then off again (sets left to the cleanup). */
+  affinityOnRunMs: number;
+  affinityOffRunMs: number;
 }
 
 /**
@@ -205,12 +208,22 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
     state.services.delete(gone);
     state.endpoints.delete(gone);
     // As the proxier does above 1,000 endpoints: gone elements are left to the cleanup.
-    const deletion = timed(() => store.partial(state, config, new Set([goneName]), Date.now(), { deferGoneElements: true }));
+    const deletion = timed(() => store.partial(state, config, new Set([goneName]), Date.now(), { deferGone: true }));
     const deletionRun = await timedAsync(() => nft.run(deletion.value.text));
     if (process.env.PROXY_SYNC_DUMP) writeFileSync(`${process.env.PROXY_SYNC_DUMP}-delete-${services}.nft`, deletion.value.text);
     // The cleanup the proxier runs after a later sync: the deleted service's elements and the chains they do not name.
     const cleanup = store.deleteStaleChains(Date.now() + 60_000);
     const cleanupRun = await timedAsync(() => nft.run(cleanup.text));
+    // ClientIP affinity on for one service, then off again (as the proxier above 1,000 endpoints).
+    const stickyKey = [...state.services.keys()][Math.floor(services / 4)];
+    const plain = state.services.get(stickyKey) as ServicePortInfo;
+    const stickyName = new Set([`bench/${plain.name.name}`]);
+    state.services.set(stickyKey, { ...plain, stickySeconds: 10800 });
+    const affinityOn = await timedAsync(() => nft.run(store.partial(state, config, stickyName, Date.now(), { deferGone: true }).text));
+    state.services.set(stickyKey, plain);
+    const off = store.partial(state, config, stickyName, Date.now(), { deferGone: true });
+    if (off.text.includes("delete set")) throw new Error("turning affinity off deleted sets in the sync");
+    const affinityOff = await timedAsync(() => nft.run(off.text));
     return {
       services,
       bytes: cold.value.text.length,
@@ -224,6 +237,8 @@ async function measureNftables(services: number): Promise<NftablesFigures> {
       deleteGenerateMs: deletion.ms,
       deleteRunMs: deletionRun.ms,
       cleanupRunMs: cleanupRun.ms,
+      affinityOnRunMs: affinityOn.ms,
+      affinityOffRunMs: affinityOff.ms,
     };
   } finally {
     execFileSync("ip", ["netns", "del", netns]);
@@ -295,6 +310,8 @@ async function main(): Promise<void> {
     ["partial sync (1 service deleted): nft -f ms", (f) => fmt(f.deleteRunMs)],
     ["  deletion total / 50 ms aim", (f) => ((f.deleteGenerateMs + f.deleteRunMs) / 50).toFixed(2)],
     ["later cleanup (deleted elements, stale chains): nft -f ms", (f) => fmt(f.cleanupRunMs)],
+    ["partial sync (affinity on, 1 service): nft -f ms", (f) => fmt(f.affinityOnRunMs)],
+    ["partial sync (affinity off, 1 service): nft -f ms", (f) => fmt(f.affinityOffRunMs)],
   ];
   console.log(`${"".padEnd(width)}${nftables.map((r) => `${r.services.toLocaleString("en-US")} nftables`.padStart(16)).join("")}`);
   for (const [label, get] of nrows) console.log(`${label.padEnd(width)}${nftables.map((r) => get(r).padStart(16)).join("")}`);

@@ -146,7 +146,7 @@ test("stale chains are deleted only after a second, once", () => {
   store.full(stateWith(makeNginxService(), makeNginxEndpoints()), config);
   store.partial(stateWith(makeNginxService(), makeNginxEndpoints().slice(0, 2)), config, changed, 10_000);
   assert.deepEqual(store.deleteStaleChains(10_500).chains, []);
-  assert.deepEqual(store.deleteStaleChains(11_000), { text: `delete chain ${T} ${EP4}\n`, chains: [EP4], elements: 0 });
+  assert.deepEqual(store.deleteStaleChains(11_000), { text: `delete chain ${T} ${EP4}\n`, chains: [EP4], elements: 0, sets: 0 });
   assert.deepEqual(store.deleteStaleChains(20_000).chains, []);
 });
 
@@ -186,7 +186,7 @@ test("two ports of one service share the cluster-ips element; it goes only with 
 test("deferred (large clusters): a deleted service's elements go in the cleanup, before the chains they name, which wait for the next one", () => {
   const store = new NftRuleStore();
   store.full(stateWith(makeNginxService(), makeNginxEndpoints()), config);
-  const tx = store.partial(stateWith(undefined, []), config, changed, 10_000, { deferGoneElements: true });
+  const tx = store.partial(stateWith(undefined, []), config, changed, 10_000, { deferGone: true });
   assert.ok(!tx.text.includes("delete element"), "gone elements linger until the cleanup");
   assert.equal(store.lingeringElements, 2);
   const first = store.deleteStaleChains(11_000);
@@ -207,10 +207,10 @@ test("deferred (large clusters): a deleted service's elements go in the cleanup,
 test("deferred: a lingering element whose key is taken again is deleted in that sync, before the new one is added", () => {
   const store = new NftRuleStore();
   store.full(stateWith(makeNginxService(), makeNginxEndpoints()), config);
-  store.partial(stateWith(undefined, []), config, changed, 0, { deferGoneElements: true });
+  store.partial(stateWith(undefined, []), config, changed, 0, { deferGone: true });
   // Another service gets the same ClusterIP and port before the cleanup ran.
   const again = makeNginxService((s) => (s.name.name = "nginx-again"));
-  const tx = store.partial(stateWith(again, makeNginxEndpoints()), config, new Set(["default/nginx-again"]), 500, { deferGoneElements: true });
+  const tx = store.partial(stateWith(again, makeNginxEndpoints()), config, new Set(["default/nginx-again"]), 500, { deferGone: true });
   const lines = tx.text.split("\n");
   const del = lines.indexOf(`delete element ${T} service-ips { 10.0.0.252 . tcp . 8000 }`);
   const add = lines.findIndex((l) => l.startsWith(`add map ${T} service-ips`));
@@ -218,6 +218,39 @@ test("deferred: a lingering element whose key is taken again is deleted in that 
   assert.ok(lines.includes(`delete element ${T} cluster-ips { 10.0.0.252 }`), "the set element too");
   assert.equal(store.lingeringElements, 0);
   assert.ok(!store.deleteStaleChains(10_000).text.includes("delete element"), "nothing left to delete twice");
+});
+
+test("deferred: affinity turned off leaves the sets to the cleanup, after the chains", () => {
+  const store = new NftRuleStore();
+  const sticky = makeNginxService((s) => (s.stickySeconds = 10800));
+  store.full(stateWith(sticky, makeNginxEndpoints()), config);
+  const off = store.partial(stateWith(makeNginxService(), makeNginxEndpoints()), config, changed, 0, { deferGone: true });
+  assert.ok(!off.text.includes("delete set"), off.text);
+  assert.ok(!off.text.includes("@affinity-"), "no rewritten chain names a set any more");
+  assert.equal(store.lingeringSets, 3);
+  const cleanup = store.deleteStaleChains(1000);
+  const lines = cleanup.text.split("\n").filter((l) => l !== "");
+  assert.equal(cleanup.sets, 3);
+  assert.deepEqual(lines.map((l) => l.split(" ").slice(0, 2).join(" ")), ["delete set", "delete set", "delete set"]);
+  assert.equal(store.lingeringSets, 0);
+});
+
+test("deferred: affinity back on before the cleanup takes the sets back; a new timeout re-creates them", () => {
+  const store = new NftRuleStore();
+  store.full(stateWith(makeNginxService((s) => (s.stickySeconds = 10800)), makeNginxEndpoints()), config);
+  store.partial(stateWith(makeNginxService(), makeNginxEndpoints()), config, changed, 0, { deferGone: true });
+  const back = store.partial(stateWith(makeNginxService((s) => (s.stickySeconds = 10800)), makeNginxEndpoints()), config, changed, 100, { deferGone: true });
+  assert.ok(!back.text.includes("delete set"), back.text);
+  assert.equal(back.text.split("\n").filter((l) => l.startsWith("add set")).length, 3, "re-declared for the chain blocks naming them");
+  assert.equal(store.lingeringSets, 0);
+  assert.equal(store.deleteStaleChains(5000).sets, 0);
+
+  store.partial(stateWith(makeNginxService(), makeNginxEndpoints()), config, changed, 6000, { deferGone: true });
+  const shorter = store.partial(stateWith(makeNginxService((s) => (s.stickySeconds = 60)), makeNginxEndpoints()), config, changed, 6100, { deferGone: true });
+  const lines = shorter.text.split("\n");
+  assert.equal(lines.filter((l) => l.startsWith("delete set")).length, 3, shorter.text);
+  assert.equal(lines.filter((l) => l.startsWith("add set") && l.includes("timeout 60s")).length, 3);
+  assert.equal(store.lingeringSets, 0);
 });
 
 test("a partial sync's size does not grow with the number of services", () => {

@@ -13,6 +13,8 @@
 // 10,000 services), while what a lingering element does is harmless — it leads to the service's
 // flushed, empty chain, so the packet is not DNATed and the ClusterIP check rejects it, as for any
 // unserved port. An element whose key is taken again before then is deleted in that sync.
+// Affinity sets a sync no longer needs linger the same way (`delete set` reads the whole table
+// too): the chains that named them are flushed or rewritten, so nothing consults them.
 //
 // Pure: no I/O; the caller runs the text. The store assumes every transaction it produced was
 // applied; after a failed one the caller must do a full sync (which starts the store afresh).
@@ -125,6 +127,8 @@ export class NftRuleStore {
   readonly #stale = new Map<string, number>();
   /** Elements gone from the state but still in the table → their `delete element` line. */
   readonly #lingering = new Map<string, { line: string; chain?: string }>();
+  /** Affinity sets no chain names any more but still in the table, by name. */
+  readonly #lingeringSets = new Map<string, NftAffinitySet>();
   #noLocal = { internal: 0, external: 0 };
   #serviceChains = 0;
   #hasSynced = false;
@@ -144,6 +148,7 @@ export class NftRuleStore {
     this.#written.clear();
     this.#stale.clear();
     this.#lingering.clear();
+    this.#lingeringSets.clear();
     this.#noLocal = { internal: 0, external: 0 };
     this.#serviceChains = 0;
     this.#hasSynced = false;
@@ -216,10 +221,10 @@ export class NftRuleStore {
   /**
    * The transaction that brings the services in `changedServices` ("ns/name") up to date with
    * `state`; everything else is assumed unchanged since the last sync. `now` stamps stale chains.
-   * With `deferGoneElements` (large clusters, whose cleanup is rate-limited), elements that are
-   * merely gone are left to the cleanup instead of being deleted here.
+   * With `deferGone` (large clusters, whose cleanup is rate-limited), elements and affinity sets
+   * that are merely gone are left to the cleanup instead of being deleted here.
    */
-  partial(state: ProxyState, config: NodeProxyConfig, changedServices: ReadonlySet<string>, now: number, options: { deferGoneElements?: boolean } = {}): NftTransaction {
+  partial(state: ProxyState, config: NodeProxyConfig, changedServices: ReadonlySet<string>, now: number, options: { deferGone?: boolean } = {}): NftTransaction {
     if (!this.#hasSynced) throw new Error("partial sync before a full sync");
     const fam = this.#fam;
     if (nftFamily(config.ipFamily) !== fam) throw new Error(`partial sync for ${nftFamily(config.ipFamily).ipFamily} after a full sync for ${fam.ipFamily}`);
@@ -285,7 +290,10 @@ export class NftRuleStore {
         const keptSets: string[] = [];
         for (const set of objects.sets) {
           newSets.add(set.name);
-          const old = oldSets.get(set.name);
+          // A lingering set of the same name (affinity back on) is taken back as it is.
+          const lingering = this.#lingeringSets.get(set.name);
+          this.#lingeringSets.delete(set.name);
+          const old = oldSets.get(set.name) ?? lingering;
           if (old && old.timeoutSeconds !== set.timeoutSeconds) setLines.push(`delete set ${ref} ${set.name}`);
           if (!old || old.timeoutSeconds !== set.timeoutSeconds) setLines.push(renderSet(fam, set));
           else keptSets.push(renderSet(fam, set));
@@ -309,7 +317,11 @@ export class NftRuleStore {
         chainsFlushedStale++;
       }
       // Sets can go at once: the chains that used them are flushed or rewritten above.
-      for (const name of oldSets.keys()) if (!newSets.has(name)) setLines.unshift(`delete set ${ref} ${name}`);
+      for (const [name, set] of oldSets) {
+        if (newSets.has(name)) continue;
+        if (options.deferGone) this.#lingeringSets.set(name, set);
+        else setLines.unshift(`delete set ${ref} ${name}`);
+      }
     }
 
     let elementsAdded = 0;
@@ -324,7 +336,7 @@ export class NftRuleStore {
         this.#written.delete(ek);
         elementsDeleted++;
         // Replaced: the old one must go first. Merely gone: it may linger until the cleanup.
-        if (after === undefined && options.deferGoneElements) this.#lingering.set(ek, { line, chain: chainOf(before.value) });
+        if (after === undefined && options.deferGone) this.#lingering.set(ek, { line, chain: chainOf(before.value) });
         else deleteElementLines.push(line);
       }
       const lingering = after !== undefined ? this.#lingering.get(ek) : undefined;
@@ -352,7 +364,7 @@ export class NftRuleStore {
    * none is due. Takes them off the stale list: if the delete fails, they linger harmlessly
    * (empty, unreferenced) until the next full sync replaces the table.
    */
-  deleteStaleChains(now: number, delayMs = STALE_CHAIN_DELETE_DELAY_MS): { text: string; chains: string[]; elements: number } {
+  deleteStaleChains(now: number, delayMs = STALE_CHAIN_DELETE_DELAY_MS): { text: string; chains: string[]; elements: number; sets: number } {
     // Lingering elements go first; a chain one of them still names waits for the next cleanup
     // (a kernel before 6.2 lets go of the reference only after a grace period).
     const elements = [...this.#lingering.values()];
@@ -365,13 +377,21 @@ export class NftRuleStore {
     }
     due.sort();
     for (const name of due) this.#stale.delete(name);
-    const lines = [...elements.map((e) => e.line), ...due.map((name) => `delete chain ${this.#fam.tableRef} ${name}`)];
-    return { text: lines.map((l) => `${l}\n`).join(""), chains: due, elements: elements.length };
+    // Lingering sets: the chains that named them were flushed or rewritten by the sync that let them go.
+    const sets = [...this.#lingeringSets.keys()].sort();
+    this.#lingeringSets.clear();
+    const lines = [...elements.map((e) => e.line), ...due.map((name) => `delete chain ${this.#fam.tableRef} ${name}`), ...sets.map((name) => `delete set ${this.#fam.tableRef} ${name}`)];
+    return { text: lines.map((l) => `${l}\n`).join(""), chains: due, elements: elements.length, sets: sets.length };
   }
 
   /** Elements gone from the state that the table still holds until the next cleanup. */
   get lingeringElements(): number {
     return this.#lingering.size;
+  }
+
+  /** Affinity sets gone from the state that the table still holds until the next cleanup. */
+  get lingeringSets(): number {
+    return this.#lingeringSets.size;
   }
 
   /** Stale chains not yet deleted (flushed, unreferenced). */

@@ -140,7 +140,7 @@ describe("nftables transactions against the real nft", { skip }, () => {
   };
 
   it("after each partial sync the table equals a fresh full sync of the same state (gone elements deleted at once, or deferred as in large clusters)", async () => {
-    for (const deferGoneElements of [false, true]) {
+    for (const deferGone of [false, true]) {
       const store = new NftRuleStore();
       let now = 0;
       for (const [i, step] of steps.entries()) {
@@ -149,7 +149,7 @@ describe("nftables transactions against the real nft", { skip }, () => {
           now += 2000;
           const stale = store.deleteStaleChains(now);
           if (stale.text) await nftInc.run(stale.text);
-          const tx = store.partial(step.state, config, new Set(step.changed), now, { deferGoneElements });
+          const tx = store.partial(step.state, config, new Set(step.changed), now, { deferGone });
           if (tx.text) await nftInc.run(tx.text).catch((e: unknown) => assert.fail(`${step.name}: ${String(e)}\n${tx.text}`));
           assert.ok(!tx.text.includes("bulk/svc-0/"), `${step.name}: an unchanged service is not written`);
           // What this step left behind (flushed chains, gone elements, then the chains those named)
@@ -161,9 +161,27 @@ describe("nftables transactions against the real nft", { skip }, () => {
           }
         }
         await nftFull.run(generateNftablesRules(step.state, config).text);
-        assert.equal(normalise(await listJSON(incremental)), normalise(await listJSON(fresh)), `${step.name}${deferGoneElements ? " (deferred)" : ""}`);
+        assert.equal(normalise(await listJSON(incremental)), normalise(await listJSON(fresh)), `${step.name}${deferGone ? " (deferred)" : ""}`);
       }
     }
+  });
+
+  it("deferred: affinity off and on again before the cleanup leaves the table a fresh sync writes", async () => {
+    const sticky = makeProxyState([{ service: makeNginxService((s) => (s.stickySeconds = 10800)), endpoints: makeNginxEndpoints() }, ...bulk(2)]);
+    const plain = makeProxyState([{ service: makeNginxService(), endpoints: makeNginxEndpoints() }, ...bulk(2)]);
+    const store = new NftRuleStore();
+    const changed = new Set(["default/nginx-service"]);
+    await cleanupNftables(nftInc);
+    await nftInc.run(store.full(sticky, config).text);
+    await nftInc.run(store.partial(plain, config, changed, 0, { deferGone: true }).text);
+    await nftInc.run(store.partial(sticky, config, changed, 100, { deferGone: true }).text);
+    await nftInc.run(store.partial(plain, config, changed, 200, { deferGone: true }).text);
+    assert.equal(store.lingeringSets, 3);
+    const cleanup = store.deleteStaleChains(5000);
+    assert.equal(cleanup.sets, 3);
+    if (cleanup.text) await nftInc.run(cleanup.text);
+    await nftFull.run(generateNftablesRules(plain, config).text);
+    assert.equal(normalise(await listJSON(incremental)), normalise(await listJSON(fresh)));
   });
 
   it("chain blocks and set/map re-declarations give the table `add rule` / `add element` give", async () => {

@@ -89,7 +89,7 @@ export class NftablesProxier {
     const periodic = start - this.#lastFullSync >= this.#o.fullSyncPeriodMs && !large;
     const full = this.#needsFullSync || !this.#store.hasSynced || periodic;
 
-    const tx = full ? this.#store.full(changes.state, config, this.#o.coldSyncServicePortsPerTransaction) : this.#store.partial(changes.state, config, changes.changedServices, start, { deferGoneElements: large });
+    const tx = full ? this.#store.full(changes.state, config, this.#o.coldSyncServicePortsPerTransaction) : this.#store.partial(changes.state, config, changes.changedServices, start, { deferGone: large });
     try {
       // A table made from nothing goes in several transactions (far faster in the kernel, see
       // NftTransaction.coldParts); replacing an existing one stays atomic.
@@ -124,7 +124,7 @@ export class NftablesProxier {
 
   /**
    * Deletes what earlier syncs left behind — elements gone from the state, then the chains they
-   * flushed (at least a second ago) — after the sync's own transaction, so the change it carries
+   * flushed (at least a second ago), then affinity sets no chain names — after the sync's own transaction, so the change it carries
    * is not held up, and apart from it, so that a failure costs nothing but leftovers. nft 1.0.6
    * reads the whole table before any `delete` (≈ 0.45 s at 10,000 services), so in large clusters
    * this runs at most every staleChainCleanupIntervalMs; the leftovers lead nowhere meanwhile.
@@ -139,7 +139,7 @@ export class NftablesProxier {
       await this.#o.nft.run(stale.text);
     } catch (error) {
       this.#o.metrics.nftablesCleanupFailures.inc();
-      this.#o.log?.(`deleting ${stale.elements} stale elements and ${stale.chains.length} stale chains failed (they stay until the next full sync): ${messageOf(error)}`);
+      this.#o.log?.(`deleting ${stale.elements} stale elements, ${stale.chains.length} stale chains and ${stale.sets} affinity sets failed (they stay until the next full sync): ${messageOf(error)}`);
     }
   }
 
