@@ -1,5 +1,5 @@
-// The API server's request pipeline, independent of sockets: authenticate (static bearer
-// tokens, then service account tokens, then bootstrap tokens) → resolve → (per verb) decode →
+// The API server's request pipeline, independent of sockets: authenticate (a client certificate
+// the TLS layer verified, then static bearer tokens, service account tokens, bootstrap tokens) → resolve → (per verb) decode →
 // admit → validate → store → respond. `inject()` runs a request through it in-process; the
 // HTTPS listener (http-server.ts) is a thin shell around the same call. Every failure becomes a
 // Kubernetes Status with the right code; nothing escapes as a crash. With a `ui` handler, paths
@@ -30,6 +30,8 @@ import type { ReadyzCheck } from "./readyz.js";
 import { conditionCheck, pingCheck, readyzResponse, storageCheck } from "./readyz.js";
 import type { UserInfo } from "./user-info.js";
 import { requestCredential } from "./ui-credentials.js";
+import type { ClientCertificate } from "./x509-authenticator.js";
+import { userFromClientCertificate } from "./x509-authenticator.js";
 import type { UiHandler } from "./ui-handler.js";
 import { isUiPath } from "./ui-handler.js";
 
@@ -150,7 +152,9 @@ export class ApiServer {
    * in-memory cache only (see start()). The dashboard cookie does not count here: exec and
    * port-forward upgrades are not reads.
    */
-  authenticate(headers: ApiRequest["headers"]): UserInfo | undefined {
+  authenticate(headers: ApiRequest["headers"], clientCertificate?: ClientCertificate): UserInfo | undefined {
+    const fromCertificate = clientCertificate && userFromClientCertificate(clientCertificate);
+    if (fromCertificate) return fromCertificate;
     const token = bearerToken(headers);
     if (token === undefined) return undefined;
     const user = this.#staticUser(token);
@@ -162,7 +166,10 @@ export class ApiServer {
    * As authenticate, reading the store for bound objects the cache does not hold (yet), and
    * accepting bootstrap tokens.
    */
-  async #authenticateRequest(method: string, headers: ApiRequest["headers"]): Promise<UserInfo | undefined> {
+  async #authenticateRequest(method: string, headers: ApiRequest["headers"], clientCertificate: ClientCertificate | undefined): Promise<UserInfo | undefined> {
+    // As kube-apiserver: a verified client certificate wins over any token the request carries.
+    const fromCertificate = clientCertificate && userFromClientCertificate(clientCertificate);
+    if (fromCertificate) return fromCertificate;
     const credential = requestCredential(method, headers);
     if (credential.kind === "cookieRefused") {
       throw new ApiError(403, "Forbidden", "the dashboard's session cookie is accepted for GET requests only: send the token as 'Authorization: Bearer <token>'");
@@ -187,7 +194,7 @@ export class ApiServer {
 
   async #handle(req: ApiRequest): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
-    const user = await this.#authenticateRequest(req.method, req.headers);
+    const user = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
     if (this.#opts.ui && isUiPath(req.path)) {
       return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token) });
     }

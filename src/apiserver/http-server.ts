@@ -10,6 +10,7 @@ import { ApiError } from "../api/errors.js";
 import type { ApiServer } from "./api-server.js";
 import { proxyUpgrade } from "./pod-exec.js";
 import type { ApiRequest } from "./request.js";
+import { verifiedClientCertificate } from "./tls-peer.js";
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
@@ -18,6 +19,12 @@ export interface ListenOptions {
   port: number;
   key: string;
   cert: string;
+  /**
+   * The CA that signs client certificates (kube-apiserver's --client-ca-file). With it the server
+   * asks every client for a certificate; one that verifies authenticates its subject, and clients
+   * without one are let in to present a token.
+   */
+  clientCA?: string;
   signal?: AbortSignal;
 }
 
@@ -89,6 +96,7 @@ async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse):
     headers: headersOf(req),
     body,
     signal: abort.signal,
+    clientCertificate: verifiedClientCertificate(req),
   };
   const out = await api.inject(apiReq);
   if (out.stream) {
@@ -110,7 +118,8 @@ async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse):
 
 /** Starts listening; resolves with the bound address once the socket is open. */
 export async function listen(api: ApiServer, o: ListenOptions): Promise<{ server: Server; address: AddressInfo }> {
-  const server = createServer({ key: o.key, cert: o.cert }, (req, res) => {
+  const tls = o.clientCA === undefined ? {} : { requestCert: true, rejectUnauthorized: false, ca: o.clientCA };
+  const server = createServer({ key: o.key, cert: o.cert, ...tls }, (req, res) => {
     serve(api, req, res).catch((e: unknown) => {
       console.error("svcnet: request failed:", e);
       if (!res.headersSent) res.writeHead(500);

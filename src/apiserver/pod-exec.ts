@@ -13,6 +13,7 @@ import type { ApiServer } from "./api-server.js";
 import type { PodKubelet } from "./pod-log.js";
 import { podKubelet } from "./pod-log.js";
 import { PORT_FORWARD_PATH, portForwardRoute } from "./pod-portforward.js";
+import { verifiedClientCertificate } from "./tls-peer.js";
 
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 
@@ -57,7 +58,7 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
   try {
     const url = new URL(req.url ?? "/", "https://localhost");
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, headerValue(v)]));
-    if (!api.authenticate(headers)) throw ApiError.unauthorized();
+    if (!api.authenticate(headers, verifiedClientCertificate(req))) throw ApiError.unauthorized();
     const { kubelet: target, path } = await upgradeRoute(api, url, req.headers.upgrade);
     if (target.pod.status?.phase !== "Running") {
       throw ApiError.badRequest(`unable to upgrade connection: pod ${target.pod.metadata.name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);

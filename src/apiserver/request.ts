@@ -1,6 +1,8 @@
 // The API server's request and response values. The HTTP layer converts to and from these;
 // tests use `ApiServer.inject()` with them directly, no socket needed.
 
+import type { ClientCertificate } from "./x509-authenticator.js";
+
 export interface ApiRequest {
   method: string;
   /** Path without the query string: /api/v1/namespaces/default/services */
@@ -11,6 +13,8 @@ export interface ApiRequest {
   body: Buffer;
   /** Aborted when the client goes away (ends watches). */
   signal?: AbortSignal;
+  /** The subject of the client certificate the TLS layer verified against the cluster CA, if any. */
+  clientCertificate?: ClientCertificate;
 }
 
 export interface ApiResponse {

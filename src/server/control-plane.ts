@@ -152,7 +152,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       ui: new DashboardHandler({ registry }),
     });
     await api.start(signal);
-    const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, signal: signal });
+    const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: signal });
     // After listen: with --listen :0 the kubernetes endpoints need the port actually bound.
     // Each server holds a Lease for its address; the kubernetes Endpoints list every live server.
     // The identity survives restarts (same host and data dir), so a restart replaces its entry.

@@ -1,16 +1,16 @@
 // The kubeconfig `svcnet server` writes for kubectl and client libraries: the cluster's CA,
-// the server URL, and the admin token; written 0600 because it holds a credential.
+// the server URL, and a credential (the admin token, or a client certificate and its key for a
+// node agent); written 0600 because it holds that credential.
 
 import { writeFileSync, chmodSync } from "node:fs";
 import { stringify } from "yaml";
 
-export interface KubeconfigInput {
+export type KubeconfigInput = {
   server: string;
   caCert: string;
-  token: string;
   clusterName?: string;
   userName?: string;
-}
+} & ({ token: string; clientCertificate?: undefined } | { token?: undefined; clientCertificate: { cert: string; key: string } });
 
 export function renderKubeconfig(k: KubeconfigInput): string {
   const cluster = k.clusterName ?? "svcnet";
@@ -19,11 +19,15 @@ export function renderKubeconfig(k: KubeconfigInput): string {
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: cluster, cluster: { server: k.server, "certificate-authority-data": Buffer.from(k.caCert).toString("base64") } }],
-    users: [{ name: user, user: { token: k.token } }],
+    users: [{ name: user, user: k.clientCertificate ? { "client-certificate-data": b64(k.clientCertificate.cert), "client-key-data": b64(k.clientCertificate.key) } : { token: k.token } }],
     contexts: [{ name: cluster, context: { cluster, user, namespace: "default" } }],
     "current-context": cluster,
     preferences: {},
   });
+}
+
+function b64(text: string): string {
+  return Buffer.from(text).toString("base64");
 }
 
 export function writeKubeconfig(path: string, k: KubeconfigInput): void {

@@ -136,6 +136,36 @@ export function ensureServingPki(dir: string, sans: { dns: readonly string[]; ip
   return { caCert: forge.pki.certificateToPem(ca.cert), ...serving };
 }
 
+/** Who a client certificate names: the user (common name) and its groups (organizations). */
+export interface ClientSubject {
+  commonName: string;
+  organizations?: readonly string[];
+}
+
+/**
+ * A client certificate for `subject` signed by the CA in `dir` (which must exist), in memory:
+ * `CN=system:node:core-v2-01, O=system:nodes` authenticates as that node. Valid for a year
+ * unless `validityDays` says otherwise; tests may ask for a smaller `modulusLength`.
+ */
+export function issueClientCertificate(dir: string, subject: ClientSubject, o: { validityDays?: number; modulusLength?: number } = {}): { cert: string; key: string } {
+  const ca = loadCa(dir);
+  const kp = rsaKeyPair(o.modulusLength);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = kp.forgePub;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + (o.validityDays ?? 365) * 24 * 3600_000);
+  cert.setSubject([{ name: "commonName", value: subject.commonName }, ...(subject.organizations ?? []).map((value) => ({ name: "organizationName", value }))]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: "extKeyUsage", clientAuth: true },
+  ]);
+  cert.sign(ca.key, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: kp.pem };
+}
+
 /** The admin bearer token, created once (64 hex characters) and kept 0600 in the data dir. */
 export function ensureAdminToken(dir: string): string {
   const p = join(dir, "admin.token");
