@@ -43,6 +43,7 @@ import { applyAddon } from "../server/addons/apply-addon.js";
 import { clusterDnsObjects, defaultClusterDnsOptions } from "../server/addons/cluster-dns.js";
 import { loadBalancerPoolObjects } from "../server/addons/load-balancer-pool.js";
 import { writeKubeconfig } from "../server/kubeconfig.js";
+import { kubeProxySubject, nodeSubject, writeComponentKubeconfig } from "../server/component-credentials.js";
 import { clusterIdentityFiles, ensureAdminToken, ensureCa } from "../server/pki.js";
 import { ensureServiceAccountKey, serviceAccountKeyFiles } from "../server/service-account-key.js";
 
@@ -208,7 +209,7 @@ export function runUp(argv: string[]): Promise<number> {
         const net = await buildSandbox(runner, id, count);
         const dataDir = resolve(join(cp.kubeconfigPath, ".."));
         const sandbox = runSandboxNodes(
-          { net, runner, transport, dataDir: join(dataDir, "nodes"), mode, profile, backend, sandboxApi: { server: `https://${cp.advertiseAddress}:${cp.address.port}`, caCert: ensureCa(dataDir), token: ensureAdminToken(dataDir) } },
+          { net, runner, transport, dataDir: join(dataDir, "nodes"), mode, profile, backend, caDir: dataDir, sandboxApiServer: `https://${cp.advertiseAddress}:${cp.address.port}` },
           signal,
         );
         runs.push(...sandbox.runs);
@@ -322,18 +323,22 @@ function runSandboxNodes(
     mode: ModeName;
     profile: ReturnType<typeof parseProfile>;
     backend: ReturnType<typeof parseIptablesBackend>;
-    /** userspace mode: the API as the node namespaces reach it, for the proxies' kubeconfigs. */
-    sandboxApi?: { server: string; caCert: string; token: string };
+    /** The directory holding the cluster CA, which signs each component's client certificate. */
+    caDir: string;
+    /** userspace mode: the API's address as the node namespaces reach it, for the proxies' kubeconfigs. */
+    sandboxApiServer?: string;
   },
   signal: AbortSignal,
 ): { nodes: NodePart[]; runs: Promise<void>[] } {
   const { net, transport } = o;
   const nodes = net.nodes.map((n) => {
+    // Each agent reaches the API as its node (system:node:<name>), not as the admin.
+    const nodeKubeconfig = writeComponentKubeconfig(join(o.dataDir, n.name, "kubelet.kubeconfig"), { caDir: o.caDir, server: transport.config.server, subject: nodeSubject(n.name) });
+    const nodeTransport = HttpsTransport.fromKubeconfig(nodeKubeconfig);
     const proxyKubeconfig = join(o.dataDir, n.name, "proxy.kubeconfig");
     if (o.mode === "userspace") {
-      if (!o.sandboxApi) throw new Error("--proxy-mode userspace needs the API's address inside the sandbox");
-      mkdirSync(join(o.dataDir, n.name), { recursive: true, mode: 0o700 });
-      writeKubeconfig(proxyKubeconfig, o.sandboxApi);
+      if (!o.sandboxApiServer) throw new Error("--proxy-mode userspace needs the API's address inside the sandbox");
+      writeComponentKubeconfig(proxyKubeconfig, { caDir: o.caDir, server: o.sandboxApiServer, subject: kubeProxySubject });
     }
     const part = new NodePart({
       node: n,
@@ -342,9 +347,10 @@ function runSandboxNodes(
       signal,
       log: (line) => console.error(`svcnet: ${line}`),
       runAgent: (agentSignal, stopPodsOnExit) =>
-        new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, kubeconfig: proxyKubeconfig, profile: o.profile, backend: o.backend } }).run(agentSignal),
+        new SandboxNode({ transport: nodeTransport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, kubeconfig: proxyKubeconfig, profile: o.profile, backend: o.backend } }).run(agentSignal),
     });
     part.launch();
+    void part.settled().then(() => nodeTransport.close());
     return part;
   });
   const runs = nodes.map((n) => n.settled());
@@ -508,7 +514,7 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
     transport = HttpsTransport.fromKubeconfig(kubeconfigPath);
     const sandbox = runSandboxNodes(
       // The userspace proxies reach the first API server directly on the underlay.
-      { net, runner, transport, dataDir: join(dataDir, "nodes"), mode: proxyMode, profile, backend, sandboxApi: { server: `https://${plans[0].address.ip}:${plans[0].address.port}`, caCert, token } },
+      { net, runner, transport, dataDir: join(dataDir, "nodes"), mode: proxyMode, profile, backend, caDir: dataDir, sandboxApiServer: `https://${plans[0].address.ip}:${plans[0].address.port}` },
       stop.signal,
     );
     runs.push(...sandbox.runs);

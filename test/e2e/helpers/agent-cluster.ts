@@ -7,12 +7,13 @@
 import type { ChildProcess } from "node:child_process";
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { destroyByPrefix } from "../../../src/sandbox/destroy-by-prefix.js";
 import { ExecIpRunner } from "../../../src/sandbox/ip-runner.js";
 import { buildSandboxNetwork } from "../../../src/sandbox/sandbox-network.js";
+import { nodeSubject, writeComponentKubeconfig } from "../../../src/server/component-credentials.js";
 import type { TopologyPlan } from "../../../src/sandbox/topology-plan.js";
 import { planTopology } from "../../../src/sandbox/topology-plan.js";
 import type { CuttableRelay } from "./cuttable-relay.js";
@@ -89,9 +90,8 @@ export async function startAgentCluster(o: AgentClusterOptions): Promise<AgentCl
     const known = relays.get(name);
     if (known) return known.kubeconfig;
     const relay = await startCuttableRelay(server.port);
-    const kubeconfig = join(dataDir, "kubeconfigs", name);
-    mkdirSync(join(dataDir, "kubeconfigs"), { recursive: true });
-    writeFileSync(kubeconfig, readFileSync(server.kubeconfig, "utf8").replace(/(server: https:\/\/127\.0\.0\.1:)\d+/, `$1${relay.port}`), { mode: 0o600 });
+    // The agent reaches the API as its node (a client certificate for system:node:<name>), as `svcnet up`'s agents do.
+    const kubeconfig = writeComponentKubeconfig(join(dataDir, "kubeconfigs", name), { caDir: server.dataDir, server: `https://127.0.0.1:${relay.port}`, subject: nodeSubject(name) });
     relays.set(name, { relay, kubeconfig });
     return kubeconfig;
   };
