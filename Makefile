@@ -3,7 +3,7 @@
 #   make test   build everything and run lint, typecheck and all tests
 # `build` installs what is missing (Debian packages, npm packages) and is quiet when done already.
 
-DEB_PACKAGES := iptables nftables conntrack iproute2 iputils-arping nginx-light dnsutils etcd-server curl openssl ca-certificates util-linux mount chromium
+DEB_PACKAGES := iptables nftables conntrack iproute2 iputils-arping nginx-light dnsutils etcd-server etcd-client curl openssl ca-certificates util-linux mount chromium
 SHELL := /bin/bash
 
 .PHONY: build deps debs npm up test lint typecheck unit e2e bench bench-dns bench-userspace bench-first-packet clean
