@@ -84,6 +84,19 @@ describe("svcnet up --store etcd --etcd-members 3 --servers 2", { skip }, () => 
       }
       return version.includes("gitVersion");
     }, { timeoutMs: 15_000 });
+    // But not the store: etcd answers only the control-plane machines (store-guard.ts).
+    const inNetns = (netns: string, url: string): { ok: boolean; out: string } => {
+      try {
+        return { ok: true, out: execFileSync("ip", ["netns", "exec", netns, "curl", "-s", "--max-time", "2", url], { encoding: "utf8" }) };
+      } catch (e) {
+        return { ok: false, out: String(e) };
+      }
+    };
+    for (const ip of ["172.17.8.11", "172.17.8.12", "172.17.8.13"]) {
+      const fromPod = inNetns(podNetns, `http://${ip}:2379/version`);
+      assert.equal(fromPod.ok, false, `a pod reached etcd at ${ip}: ${fromPod.out}`);
+    }
+    assert.match(inNetns(`${up.prefix}cp-1`, "http://172.17.8.12:2379/version").out, /etcdserver/, "the control-plane machines still reach each other's etcd");
   });
 
   test("kill -9 of the server holding the controllers' Lease: kubectl carries on, no acknowledged write is lost, the other takes over", async () => {

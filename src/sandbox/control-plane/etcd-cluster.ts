@@ -17,6 +17,8 @@ import type { EtcdMemberProcess } from "./etcd-member-process.js";
 import { startEtcdMember } from "./etcd-member-process.js";
 import type { EtcdctlResult } from "./etcdctl-in-netns.js";
 import { runEtcdctl } from "./etcdctl-in-netns.js";
+import { ExecNft } from "../../proxy/nftables/nft-commands.js";
+import { storeGuardRules } from "./store-guard.js";
 
 /** Options of startEtcdCluster. */
 export interface EtcdClusterOptions {
@@ -99,6 +101,9 @@ export async function startEtcdCluster(options: EtcdClusterOptions): Promise<Etc
   }
   const cluster = new RunningEtcdCluster(controlPlane, plan, network, { dataRoot, ownsDataRoot, keepData: !ownsDataRoot && options.keepData === true, log: options.log });
   try {
+    // Before any member listens: only the control-plane machines may reach the store (store-guard.ts).
+    const guard = storeGuardRules(plan);
+    for (const machine of controlPlane.machines) await new ExecNft({ netns: machine.netns }).run(guard);
     mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
     const started = Date.now();
     for (const member of plan.members) await cluster.startMember(member.name);
