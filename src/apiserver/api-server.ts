@@ -5,9 +5,14 @@
 // Kubernetes Status with the right code; nothing escapes as a crash. With a `ui` handler, paths
 // under /ui/ are the dashboard's; its session cookie stands in for a bearer token on GET and HEAD
 // only (ui-credentials.ts), and a write that carries only the cookie is refused with 403.
+// Every response carries an Audit-Id; mutating requests, refused ones included, are recorded in
+// the audit log with the final response code (audit/).
 
 import { timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors.js";
+import type { AuditSink } from "./audit/audit-event.js";
+import type { RequestAudit } from "./audit/request-auditor.js";
+import { RequestAuditor } from "./audit/request-auditor.js";
 import { findResource } from "../api/resources.js";
 import type { BootstrapTokenSecret } from "./bootstrap-token.js";
 import { bootstrapTokenNamespace } from "./bootstrap-token.js";
@@ -59,6 +64,8 @@ export interface ApiServerOptions {
   ready?: () => boolean;
   /** Serves the dashboard under /ui/ (src/dashboard/); without it /ui/ is not found. */
   ui?: UiHandler;
+  /** Where the audit events of mutating requests go (audit/); without it none are kept. */
+  audit?: AuditSink;
 }
 
 export const kubernetesVersion = {
@@ -96,9 +103,11 @@ export class ApiServer {
   readonly #serviceAccounts: ServiceAccountTokenAuthenticator | undefined;
   readonly #bootstrapTokens: BootstrapTokenAuthenticator | undefined;
   readonly #readyz: readonly ReadyzCheck[];
+  readonly #auditor: RequestAuditor;
 
   constructor(options: ApiServerOptions) {
     this.#opts = options;
+    this.#auditor = new RequestAuditor({ sink: options.audit });
     const now = options.now ?? (() => new Date());
     this.#ctx = { registry: options.registry, now, serviceAccountTokens: options.serviceAccountTokens };
     this.#tokens = [...options.tokens].map(([t, user]) => ({ token: Buffer.from(t), user }));
@@ -137,13 +146,16 @@ export class ApiServer {
 
   /** Runs one request through the whole pipeline and returns the response. Never throws. */
   async inject(req: ApiRequest): Promise<ApiResponse> {
+    const audit = this.#auditor.begin(req);
+    let res: ApiResponse;
     try {
-      return await this.#handle(req);
+      res = await this.#handle(req, audit);
     } catch (e) {
       const err = apiErrorOf(e);
       if (isInternalError(e)) console.error("svcnet: internal error:", e);
-      return jsonResponse(err.code, err.toStatus());
+      res = jsonResponse(err.code, err.toStatus());
     }
+    return audit.finish(res);
   }
 
   /**
@@ -192,9 +204,10 @@ export class ApiServer {
     return undefined;
   }
 
-  async #handle(req: ApiRequest): Promise<ApiResponse> {
+  async #handle(req: ApiRequest, audit: RequestAudit): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
     const user = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
+    audit.authenticated(user);
     if (this.#opts.ui && isUiPath(req.path)) {
       return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token) });
     }

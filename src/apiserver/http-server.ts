@@ -97,6 +97,7 @@ async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse):
     body,
     signal: abort.signal,
     clientCertificate: verifiedClientCertificate(req),
+    remoteAddress: req.socket.remoteAddress,
   };
   const out = await api.inject(apiReq);
   if (out.stream) {

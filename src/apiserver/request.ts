@@ -15,6 +15,8 @@ export interface ApiRequest {
   signal?: AbortSignal;
   /** The subject of the client certificate the TLS layer verified against the cluster CA, if any. */
   clientCertificate?: ClientCertificate;
+  /** The connection's peer address, for the audit log's sourceIPs; absent in-process. */
+  remoteAddress?: string;
 }
 
 export interface ApiResponse {

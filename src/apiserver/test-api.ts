@@ -18,6 +18,7 @@ import { inMemoryServingPki } from "../server/pki.js";
 import { ApiServer } from "./api-server.js";
 import { trackManagedFields } from "./managed-fields.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
+import type { AuditSink } from "./audit/audit-event.js";
 import type { UiHandler } from "./ui-handler.js";
 import { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
 
@@ -49,6 +50,8 @@ export interface TestApiOptions {
   pki?: ServingPki;
   /** Serves the dashboard under /ui/. */
   ui?: UiHandler;
+  /** Receives the audit events of mutating requests. */
+  audit?: AuditSink;
 }
 
 export interface TestApi {
@@ -79,6 +82,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
     serverAddress: "172.17.8.101:6443",
     serviceAccountTokens,
     ...(o.ui ? { ui: o.ui } : {}),
+    ...(o.audit ? { audit: o.audit } : {}),
   });
   await api.start(stop.signal);
   const serviceAccounts = requireResource("", "v1", "serviceaccounts");

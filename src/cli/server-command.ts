@@ -6,6 +6,7 @@ import { controllerNames } from "../controllers/all-controllers.js";
 import { parseControllerSelection } from "../controllers/controller-manager.js";
 import { defaultLeaderElection, leaderElectionConfigError } from "../controllers/leader-election/leader-election-config.js";
 import { startControlPlane } from "../server/control-plane.js";
+import { auditLogFlagDefaults, parseAuditLogFlags } from "./audit-log-flags.js";
 
 export const serverHelp = (): string => `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
 
@@ -30,7 +31,14 @@ Flags:
   --leader-elect-retry-period d        the longest gap between attempts to acquire or renew (default "2s")
   --join-token-ttl d                   make a join token at start, valid this long, and print the
                                        'svcnet agent --server … --token …' line that joins another machine
-                                       (default "24h"; "0": never expires; "none": make no token)`;
+                                       (default "24h"; "0": never expires; "none": make no token)
+  --audit-log-path string              log each mutating request (who, what, when, response code; refused ones too)
+                                       as an audit.k8s.io/v1 Event, one JSON line each (default "<data-dir>/audit.log";
+                                       "-": standard output; "": no audit log)
+  --audit-log-maxsize int              megabytes the log grows to before it is renamed audit-<time>.log
+                                       and a new one begun (default ${auditLogFlagDefaults.maxsize})
+  --audit-log-maxbackup int            renamed logs kept, the newest (default ${auditLogFlagDefaults.maxbackup}; 0: all)
+  --audit-log-maxage int               days a renamed log is kept, by the time in its name (default ${auditLogFlagDefaults.maxage}: no limit)`;
 
 /** --leader-elect* flag values → leader election settings, or a one-line error with the fix. */
 export function parseLeaderElectionFlags(f: { elect: string; lease: string; renew: string; retry: string }):
@@ -105,6 +113,10 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
         "leader-elect-renew-deadline": { type: "string", default: seconds(defaultLeaderElection.renewDeadlineMs) },
         "leader-elect-retry-period": { type: "string", default: seconds(defaultLeaderElection.retryPeriodMs) },
         "join-token-ttl": { type: "string", default: "24h" },
+        "audit-log-path": { type: "string" },
+        "audit-log-maxsize": { type: "string", default: auditLogFlagDefaults.maxsize },
+        "audit-log-maxbackup": { type: "string", default: auditLogFlagDefaults.maxbackup },
+        "audit-log-maxage": { type: "string", default: auditLogFlagDefaults.maxage },
         help: { type: "boolean", short: "h", default: false },
         ...hooks.extraFlags,
       },
@@ -145,6 +157,16 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     console.error(`error: ${joinTtl.error}`);
     return 1;
   }
+  const auditLog = parseAuditLogFlags({
+    path: values["audit-log-path"],
+    maxsize: values["audit-log-maxsize"],
+    maxbackup: values["audit-log-maxbackup"],
+    maxage: values["audit-log-maxage"],
+  });
+  if (!auditLog.ok) {
+    console.error(`error: ${auditLog.error}`);
+    return 1;
+  }
   const stop = new AbortController();
   // Everything the process runs (listener, caches, controllers, node agents) stops on this signal.
   setMaxListeners(0, stop.signal);
@@ -162,11 +184,13 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
       nodeMonitorGracePeriodMs: grace,
       leaderElection: election.value,
       ...(joinTtl.ttlMs !== null && { joinTokenTtlMs: joinTtl.ttlMs }),
+      auditLog: auditLog.value,
       signal: stop.signal,
     });
     console.log(`svcnet server listening on ${cp.url}`);
     console.log(`kubeconfig: ${cp.kubeconfigPath}   (export KUBECONFIG=${cp.kubeconfigPath})`);
     if (cp.joinCommand) console.log(`join a node: ${cp.joinCommand}`);
+    if (cp.auditLog) console.log(`audit log: ${cp.auditLog}`);
     const extra = Object.fromEntries(Object.keys(hooks.extraFlags ?? {}).map((k) => [k, String((values as Record<string, unknown>)[k])]));
     await hooks.afterStart?.({ ...cp, advertiseAddress: values["advertise-address"] }, { flags: extra, signal: stop.signal });
     await cp.closed;

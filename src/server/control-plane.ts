@@ -1,7 +1,8 @@
 // `svcnet server`: composes the control plane — store, watch cache, registry with per-resource
 // strategies, bootstrap objects (with the cluster-info ConfigMap and a join token for machines
 // that join with `svcnet agent --server --token`), the API server (with service account tokens
-// signed by the data dir's sa.key) and its HTTPS listener, the controllers, and the kubeconfig.
+// signed by the data dir's sa.key) and its HTTPS listener, the controllers, the kubeconfig, and
+// the audit log of mutating requests (by default audit.log in the data dir).
 
 import { hostname } from "node:os";
 import { mkdirSync, chmodSync } from "node:fs";
@@ -17,6 +18,8 @@ import { allControllers } from "../controllers/all-controllers.js";
 import { ResyncLoop } from "../controllers/resync-loop.js";
 import { DashboardHandler } from "../dashboard/server/dashboard-handler.js";
 import { ApiServer } from "../apiserver/api-server.js";
+import type { AuditLog, AuditLogSettings } from "../apiserver/audit/open-audit-log.js";
+import { defaultAuditLogLimits, openAuditLog } from "../apiserver/audit/open-audit-log.js";
 import { listen } from "../apiserver/http-server.js";
 import { trackManagedFields } from "../apiserver/managed-fields.js";
 import type { Registry } from "../registry/registry.js";
@@ -49,6 +52,8 @@ export interface ControlPlaneOptions {
   leaderElection?: ControllerManagerOptions["leaderElection"];
   /** Create a bootstrap token for joining machines at start, valid this long (0: never expires); absent: none. */
   joinTokenTtlMs?: number;
+  /** The audit log (--audit-log-*); its path defaults to <dataDir>/audit.log, "" turns it off. Absent: the defaults. */
+  auditLog?: AuditLogSettings;
   signal: AbortSignal;
 }
 
@@ -60,6 +65,8 @@ export interface RunningControlPlane {
   store: Store;
   /** `svcnet agent --server … --token … --ca-cert-hash …` for joining a machine, when a join token was made. */
   joinCommand?: string;
+  /** Where audit events go (a file, or "standard output"); absent when auditing is off. */
+  auditLog?: string;
   closed: Promise<void>;
 }
 
@@ -112,7 +119,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   const local = new AbortController();
   const signal = local.signal;
   o.signal.addEventListener("abort", () => local.abort(), { once: true });
+  let audit: AuditLog | undefined;
   try {
+    const auditSettings: AuditLogSettings = o.auditLog ?? defaultAuditLogLimits;
+    audit = await openAuditLog({ ...auditSettings, path: auditSettings.path ?? join(dataDir, "audit.log") });
     const cache = new WatchCache(store, { prefix: "/registry/" });
     cache.start(signal);
     await cache.ready;
@@ -150,6 +160,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       serviceAccountTokens,
       // The dashboard at /ui/ (same credentials; its cookie only for reads).
       ui: new DashboardHandler({ registry }),
+      ...(audit && { audit }),
     });
     await api.start(signal);
     const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: signal });
@@ -185,15 +196,18 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         await controllersDone;
         // It removes this server's Lease once `signal` aborts: the store stays open until then.
         await endpointsDone;
+        // After the last request (the controllers' included): what the log holds reaches the disk.
+        await audit?.close();
         store.close().then(
           () => resolveClosed(),
           () => resolveClosed(),
         );
       });
     });
-    return { address, kubeconfigPath, url, registry, store, closed, ...(joinCommand && { joinCommand }) };
+    return { address, kubeconfigPath, url, registry, store, closed, ...(joinCommand && { joinCommand }), ...(audit && { auditLog: audit.destination }) };
   } catch (e) {
     local.abort();
+    await audit?.close();
     await store.close().catch(() => {});
     throw e;
   }
