@@ -100,7 +100,15 @@ export class ApiError extends Error {
     return new ApiError(401, "Unauthorized", "Unauthorized");
   }
 
+  /**
+   * 403 as Kubernetes' NewForbidden words it: `pods "nginx" is forbidden: why`, `pods is
+   * forbidden: why` without a name, and `forbidden: why` without a resource (a non-resource
+   * path such as /metrics), whose details are then empty.
+   */
   static forbidden(gr: GroupResource, name: string, why: string, causes?: StatusCause[]): ApiError {
+    if (gr.group === "" && gr.resource === "") {
+      return new ApiError(403, "Forbidden", `forbidden: ${why}`, { ...(name ? { name } : {}), ...(causes ? { causes } : {}) });
+    }
     const what = name ? `${qualified(gr)} "${name}"` : qualified(gr);
     return new ApiError(403, "Forbidden", `${what} is forbidden: ${why}`, { name, group: gr.group, kind: gr.resource, ...(causes ? { causes } : {}) });
   }

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { resources } from "../../api/resources.js";
+import type { UserInfo } from "../user-info.js";
+import type { AuthorizationAttributes } from "./attributes.js";
+import { nonResourceAttributes, resourceAttributes } from "./attributes.js";
+import { AUTOUPDATE_ANNOTATION, BOOTSTRAPPING_LABEL, bootstrapPolicy } from "./bootstrap-policy.js";
+import { RbacAuthorizer } from "./rbac-authorizer.js";
+import { RbacPolicyIndex } from "./rbac-policy-source.js";
+import { roleBinding, user } from "./rbac-test-fixtures.js";
+
+/** The default policy, plus jane as viewer of "v", editor of "e" and admin of "a". */
+function authorizer(): RbacAuthorizer {
+  const p = new RbacPolicyIndex();
+  const policy = bootstrapPolicy();
+  for (const o of policy.clusterRoles) p.upsert("ClusterRole", o);
+  for (const o of policy.clusterRoleBindings) p.upsert("ClusterRoleBinding", o);
+  for (const o of policy.roles) p.upsert("Role", o);
+  for (const o of policy.roleBindings) p.upsert("RoleBinding", o);
+  for (const [ns, r] of [["v", "view"], ["e", "edit"], ["a", "admin"]]) p.upsert("RoleBinding", roleBinding(ns, `jane-${r}`, { kind: "ClusterRole", name: r }, [user("jane")]));
+  return new RbacAuthorizer(p);
+}
+
+const authenticated = (name: string, ...groups: string[]): UserInfo => ({ name, groups: [...groups, "system:authenticated"] });
+const node = authenticated("system:node:n1", "system:nodes");
+const coredns = authenticated("system:serviceaccount:kube-system:coredns", "system:serviceaccounts", "system:serviceaccounts:kube-system");
+const proxy = authenticated("system:kube-proxy");
+const controllers = authenticated("system:kube-controller-manager");
+const jane = authenticated("jane");
+const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+const admin = authenticated("admin", "system:masters");
+
+function can(u: UserInfo, verb: string, resource: string, o: { group?: string; ns?: string; sub?: string; name?: string } = {}): AuthorizationAttributes {
+  return resourceAttributes(u, { verb, resource, apiGroup: o.group ?? "", namespace: o.ns ?? "", subresource: o.sub ?? "", name: o.name ?? "" });
+}
+
+const cases: { name: string; attrs: AuthorizationAttributes; allowed: boolean }[] = [
+  { name: "system:masters may do anything", attrs: can(admin, "escalate", "clusterroles", { group: "rbac.authorization.k8s.io" }), allowed: true },
+  { name: "system:masters may reach any path", attrs: nonResourceAttributes(admin, "post", "/anything"), allowed: true },
+  { name: "anyone may read /healthz", attrs: nonResourceAttributes(anonymous, "get", "/healthz"), allowed: true },
+  { name: "anyone may read /version", attrs: nonResourceAttributes(anonymous, "get", "/version"), allowed: true },
+  { name: "only the authenticated may discover", attrs: nonResourceAttributes(anonymous, "get", "/apis/apps/v1"), allowed: false },
+  { name: "the authenticated discover", attrs: nonResourceAttributes(jane, "get", "/apis/apps/v1"), allowed: true },
+  { name: "the authenticated may ask what they may do", attrs: can(jane, "create", "selfsubjectaccessreviews", { group: "authorization.k8s.io" }), allowed: true },
+  { name: "…and list it", attrs: can(jane, "create", "selfsubjectrulesreviews", { group: "authorization.k8s.io" }), allowed: true },
+  { name: "…but not ask about others", attrs: can(jane, "create", "subjectaccessreviews", { group: "authorization.k8s.io" }), allowed: false },
+  { name: "nothing else by default", attrs: can(jane, "list", "pods", { ns: "default" }), allowed: false },
+  { name: "view reads pods", attrs: can(jane, "list", "pods", { ns: "v" }), allowed: true },
+  { name: "view reads logs", attrs: can(jane, "get", "pods", { ns: "v", sub: "log", name: "p" }), allowed: true },
+  { name: "view reads endpointslices", attrs: can(jane, "watch", "endpointslices", { group: "discovery.k8s.io", ns: "v" }), allowed: true },
+  { name: "view reads its namespace", attrs: can(jane, "get", "namespaces", { ns: "v", name: "v" }), allowed: true },
+  { name: "view does not read secrets", attrs: can(jane, "get", "secrets", { ns: "v", name: "s" }), allowed: false },
+  { name: "view does not write", attrs: can(jane, "create", "pods", { ns: "v" }), allowed: false },
+  { name: "view does not exec", attrs: can(jane, "create", "pods", { ns: "v", sub: "exec", name: "p" }), allowed: false },
+  { name: "edit includes view", attrs: can(jane, "get", "pods", { ns: "e", sub: "log", name: "p" }), allowed: true },
+  { name: "edit writes deployments", attrs: can(jane, "patch", "deployments", { group: "apps", ns: "e", sub: "scale", name: "d" }), allowed: true },
+  { name: "edit reads secrets", attrs: can(jane, "get", "secrets", { ns: "e", name: "s" }), allowed: true },
+  { name: "edit execs", attrs: can(jane, "create", "pods", { ns: "e", sub: "exec", name: "p" }), allowed: true },
+  { name: "edit impersonates service accounts", attrs: can(jane, "impersonate", "serviceaccounts", { ns: "e", name: "default" }), allowed: true },
+  { name: "edit does not write roles", attrs: can(jane, "create", "roles", { group: "rbac.authorization.k8s.io", ns: "e" }), allowed: false },
+  { name: "admin writes rolebindings", attrs: can(jane, "create", "rolebindings", { group: "rbac.authorization.k8s.io", ns: "a" }), allowed: true },
+  { name: "admin includes edit", attrs: can(jane, "delete", "services", { ns: "a", name: "s" }), allowed: true },
+  { name: "admin is only admin of its namespace", attrs: can(jane, "delete", "services", { ns: "v", name: "s" }), allowed: false },
+  { name: "a node registers", attrs: can(node, "create", "nodes"), allowed: true },
+  { name: "a node reports status", attrs: can(node, "update", "nodes", { sub: "status", name: "n1" }), allowed: true },
+  { name: "a node does not delete nodes", attrs: can(node, "delete", "nodes", { name: "n2" }), allowed: false },
+  { name: "a node heartbeats in kube-node-lease", attrs: can(node, "patch", "leases", { group: "coordination.k8s.io", ns: "kube-node-lease", name: "n1" }), allowed: true },
+  { name: "…and nowhere else but the speaker's", attrs: can(node, "patch", "leases", { group: "coordination.k8s.io", ns: "default", name: "n1" }), allowed: false },
+  { name: "a node's speaker keeps its lease in kube-system", attrs: can(node, "create", "leases", { group: "coordination.k8s.io", ns: "kube-system" }), allowed: true },
+  { name: "a node's speaker watches others' leases", attrs: can(node, "watch", "leases", { group: "coordination.k8s.io", ns: "kube-system" }), allowed: true },
+  { name: "a node's speaker reads address pools", attrs: can(node, "list", "ipaddresspools", { group: "metallb.io", ns: "metallb-system" }), allowed: true },
+  { name: "a node writes pod status", attrs: can(node, "update", "pods", { ns: "default", sub: "status", name: "p" }), allowed: true },
+  { name: "a node watches pods", attrs: can(node, "watch", "pods"), allowed: true },
+  { name: "a node does not update pod specs", attrs: can(node, "update", "pods", { ns: "default", name: "p" }), allowed: false },
+  { name: "a node reads configmaps for volumes", attrs: can(node, "get", "configmaps", { ns: "default", name: "kube-root-ca.crt" }), allowed: true },
+  { name: "a node requests pod tokens", attrs: can(node, "create", "serviceaccounts", { ns: "default", sub: "token", name: "default" }), allowed: true },
+  { name: "a node's proxy watches endpointslices", attrs: can(node, "watch", "endpointslices", { group: "discovery.k8s.io" }), allowed: true },
+  { name: "a node records events", attrs: can(node, "create", "events", { ns: "default" }), allowed: true },
+  { name: "a node does not write services", attrs: can(node, "update", "services", { ns: "default", name: "s" }), allowed: false },
+  { name: "a node does not read roles", attrs: can(node, "list", "roles", { group: "rbac.authorization.k8s.io" }), allowed: false },
+  { name: "kube-proxy watches endpointslices", attrs: can(proxy, "list", "endpointslices", { group: "discovery.k8s.io" }), allowed: true },
+  { name: "kube-proxy does not write services", attrs: can(proxy, "update", "services", { ns: "default", name: "s" }), allowed: false },
+  { name: "the DNS watches namespaces", attrs: can(coredns, "watch", "namespaces"), allowed: true },
+  { name: "the DNS lists endpointslices", attrs: can(coredns, "list", "endpointslices", { group: "discovery.k8s.io" }), allowed: true },
+  { name: "the DNS does not read secrets", attrs: can(coredns, "get", "secrets", { ns: "kube-system", name: "s" }), allowed: false },
+  { name: "the controllers write endpointslices", attrs: can(controllers, "create", "endpointslices", { group: "discovery.k8s.io", ns: "default" }), allowed: true },
+  { name: "the controllers read anything", attrs: can(controllers, "watch", "clusterroles", { group: "rbac.authorization.k8s.io" }), allowed: true },
+  { name: "the controllers empty namespaces of roles", attrs: can(controllers, "deletecollection", "rolebindings", { group: "rbac.authorization.k8s.io", ns: "gone" }), allowed: true },
+  { name: "the controllers do not write RBAC grants", attrs: can(controllers, "create", "clusterrolebindings", { group: "rbac.authorization.k8s.io" }), allowed: false },
+];
+
+for (const c of cases) {
+  test(`bootstrapPolicy: ${c.name}`, () => {
+    const got = authorizer().authorize(c.attrs);
+    assert.equal(got.decision, c.allowed ? "allow" : "no-opinion", got.reason);
+  });
+}
+
+test("bootstrapPolicy: every object is labelled and auto-updated; names are unique", () => {
+  const p = bootstrapPolicy();
+  const all = [...p.clusterRoles, ...p.clusterRoleBindings, ...p.roles, ...p.roleBindings];
+  for (const o of all) {
+    assert.equal(o.metadata.labels?.[BOOTSTRAPPING_LABEL], "rbac-defaults", o.metadata.name);
+    assert.equal(o.metadata.annotations?.[AUTOUPDATE_ANNOTATION], "true", o.metadata.name);
+  }
+  for (const list of [p.clusterRoles, p.clusterRoleBindings, p.roles, p.roleBindings]) {
+    const keys = list.map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+    assert.equal(new Set(keys).size, keys.length);
+  }
+  const roleNames = new Set(p.clusterRoles.map((r) => r.metadata.name));
+  for (const b of p.clusterRoleBindings) assert.ok(roleNames.has(b.roleRef.name), b.metadata.name);
+});
+
+test("bootstrapPolicy: the aggregated roles gather what svcnet serves, and only that", () => {
+  const served = new Set<string>();
+  for (const r of resources) {
+    served.add(`${r.group}/${r.resource}`);
+    for (const s of r.subresources) served.add(`${r.group}/${r.resource}/${s.name}`);
+  }
+  // Served outside the resource catalog: pod upgrades, and the RBAC and review APIs.
+  for (const x of ["/pods/exec", "/pods/portforward"]) served.add(x);
+  const elsewhere = new Set(["rbac.authorization.k8s.io", "authorization.k8s.io", "authentication.k8s.io", "events.k8s.io"]);
+  for (const role of bootstrapPolicy().clusterRoles) {
+    for (const rule of role.rules ?? []) {
+      for (const g of rule.apiGroups ?? []) {
+        for (const r of rule.resources ?? []) {
+          if (g === "*" || r === "*" || elsewhere.has(g)) continue;
+          assert.ok(served.has(`${g}/${r}`), `${role.metadata.name}: ${g}/${r} is not served`);
+        }
+      }
+    }
+  }
+});
+
+test("bootstrapPolicy: a fresh copy each call", () => {
+  const a = bootstrapPolicy();
+  a.clusterRoles[0].metadata.name = "changed";
+  assert.equal(bootstrapPolicy().clusterRoles[0].metadata.name, "cluster-admin");
+});

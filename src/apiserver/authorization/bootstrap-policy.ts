@@ -1,0 +1,212 @@
+// The RBAC objects a fresh svcnet cluster starts with, after Kubernetes' bootstrap policy
+// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy) cut down to the resources svcnet serves, plus
+// roles for svcnet's own components. Each carries the label kubernetes.io/bootstrapping=rbac-defaults
+// and the annotation rbac.authorization.kubernetes.io/autoupdate=true: the server reconciles them
+// at every start (policy-reconcile.ts) unless an administrator sets the annotation to "false".
+//
+// Where svcnet differs from Kubernetes, and why:
+// - system:node is bound to the group system:nodes. Kubernetes leaves that binding empty and
+//   lets its Node authorizer decide; svcnet has no Node authorizer, and a node restriction
+//   (an agent may only touch its own Node, Lease and pods) is enforced apart from RBAC.
+// - A node agent also runs the service proxy and the LoadBalancer speaker under the node's
+//   identity, so system:node-proxier and svcnet:loadbalancer-speaker are bound to system:nodes too.
+// - Leases are granted by namespaced Roles where the namespace is fixed (node heartbeats in
+//   kube-node-lease, speaker liveness in kube-system) instead of cluster-wide.
+// - system:kube-controller-manager is broad: the controllers run in the server's process under
+//   one identity, where Kubernetes gives each controller its own service account and role.
+
+import { deepCopy } from "../../api/json.js";
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../../api/rbac-types.js";
+import { RBAC_GROUP } from "../../api/rbac-types.js";
+
+export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
+export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
+export const NODES_GROUP = "system:nodes";
+
+export interface BootstrapPolicy {
+  clusterRoles: ClusterRole[];
+  clusterRoleBindings: ClusterRoleBinding[];
+  roles: Role[];
+  roleBindings: RoleBinding[];
+}
+
+const read = ["get", "list", "watch"];
+const write = ["create", "update", "patch", "delete", "deletecollection"];
+const readWrite = [...read, ...write];
+const listWatch = ["list", "watch"];
+
+const CORE = "";
+const APPS = "apps";
+const AUTHN = "authentication.k8s.io";
+const AUTHZ = "authorization.k8s.io";
+const COORDINATION = "coordination.k8s.io";
+const DISCOVERY = "discovery.k8s.io";
+const EVENTS = "events.k8s.io";
+const METALLB = "metallb.io";
+
+function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
+  return { verbs, apiGroups, resources, ...(resourceNames ? { resourceNames } : {}) };
+}
+
+function urls(verbs: string[], nonResourceURLs: string[]): PolicyRule {
+  return { verbs, nonResourceURLs };
+}
+
+const eventsRule = rule(["create", "update", "patch"], [CORE, EVENTS], ["events"]);
+
+const aggregateTo = (to: "admin" | "edit" | "view"): Record<string, string> => ({ [`rbac.authorization.k8s.io/aggregate-to-${to}`]: "true" });
+
+function meta(name: string, o: { namespace?: string; labels?: Record<string, string> } = {}) {
+  return {
+    name,
+    ...(o.namespace ? { namespace: o.namespace } : {}),
+    labels: { ...o.labels, [BOOTSTRAPPING_LABEL]: "rbac-defaults" },
+    annotations: { [AUTOUPDATE_ANNOTATION]: "true" },
+  };
+}
+
+function clusterRole(name: string, rules: PolicyRule[], o: { labels?: Record<string, string>; aggregate?: Record<string, string> } = {}): ClusterRole {
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: "ClusterRole",
+    metadata: meta(name, { labels: o.labels }),
+    ...(o.aggregate ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: o.aggregate }] } } : { rules }),
+  };
+}
+
+const group = (name: string): Subject => ({ kind: "Group", apiGroup: RBAC_GROUP, name });
+const user = (name: string): Subject => ({ kind: "User", apiGroup: RBAC_GROUP, name });
+const serviceAccount = (namespace: string, name: string): Subject => ({ kind: "ServiceAccount", name, namespace });
+
+function clusterRoleBinding(name: string, subjects: Subject[]): ClusterRoleBinding {
+  return { apiVersion: `${RBAC_GROUP}/v1`, kind: "ClusterRoleBinding", metadata: meta(name), roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name }, subjects };
+}
+
+/** The rules of a node agent's kubelet part (what src/agent reads and writes besides leases). */
+const nodeRules: PolicyRule[] = [
+  // Environment variables of containers name every service.
+  rule(read, [CORE], ["services"]),
+  // Registration and status. The node restriction confines an agent to its own Node.
+  rule(["create", "get", "list", "watch", "update", "patch"], [CORE], ["nodes"]),
+  rule(["update", "patch"], [CORE], ["nodes/status"]),
+  eventsRule,
+  // The pods bound to the node (an agent watches with spec.nodeName), their status, and the
+  // deletion of pods it has finished stopping.
+  rule(read, [CORE], ["pods"]),
+  rule(["create", "delete"], [CORE], ["pods"]),
+  rule(["update", "patch"], [CORE], ["pods/status"]),
+  // Pods' volumes: ConfigMaps (kube-root-ca.crt), Secrets, and projected service account tokens.
+  rule(read, [CORE], ["configmaps", "secrets"]),
+  rule(["create"], [CORE], ["serviceaccounts/token"]),
+];
+
+function clusterRoles(): ClusterRole[] {
+  return [
+    clusterRole("cluster-admin", [rule(["*"], ["*"], ["*"]), urls(["*"], ["*"])]),
+    clusterRole("system:discovery", [
+      urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"]),
+    ]),
+    clusterRole("system:basic-user", [rule(["create"], [AUTHZ], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]), rule(["create"], [AUTHN], ["selfsubjectreviews"])]),
+    clusterRole("system:public-info-viewer", [urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/"])]),
+    clusterRole("admin", [], { aggregate: aggregateTo("admin") }),
+    clusterRole("edit", [], { labels: aggregateTo("admin"), aggregate: aggregateTo("edit") }),
+    clusterRole("view", [], { labels: aggregateTo("edit"), aggregate: aggregateTo("view") }),
+    clusterRole(
+      "system:aggregate-to-admin",
+      [rule(["create"], [AUTHZ], ["localsubjectaccessreviews"]), rule(readWrite, [RBAC_GROUP], ["roles", "rolebindings"])],
+      { labels: aggregateTo("admin") },
+    ),
+    clusterRole(
+      "system:aggregate-to-edit",
+      [
+        // Reading these can reveal credentials or reach into containers, so view does not have it.
+        rule(read, [CORE], ["pods/exec", "pods/portforward", "secrets"]),
+        rule(["impersonate"], [CORE], ["serviceaccounts"]),
+        rule(write, [CORE], ["pods", "pods/exec", "pods/portforward"]),
+        rule(write, [CORE], ["replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "configmaps", "secrets"]),
+        rule(["create"], [CORE], ["serviceaccounts/token"]),
+        rule(write, [APPS], ["deployments", "deployments/scale", "replicasets", "replicasets/scale"]),
+      ],
+      { labels: aggregateTo("edit") },
+    ),
+    clusterRole(
+      "system:aggregate-to-view",
+      [
+        rule(read, [CORE], ["pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status", "endpoints", "configmaps"]),
+        rule(read, [CORE], ["events", "pods/status", "namespaces/status", "replicationcontrollers/status", "pods/log"]),
+        // Reading namespaces inside one means reading that namespace: a hint of where one has access.
+        rule(read, [CORE], ["namespaces"]),
+        rule(read, [DISCOVERY], ["endpointslices"]),
+        rule(read, [APPS], ["deployments", "deployments/status", "deployments/scale", "replicasets", "replicasets/status", "replicasets/scale"]),
+      ],
+      { labels: aggregateTo("view") },
+    ),
+    clusterRole("system:node", nodeRules),
+    clusterRole("system:node-proxier", [
+      rule(listWatch, [CORE], ["services", "endpoints"]),
+      rule(read, [CORE], ["nodes"]),
+      eventsRule,
+      rule(listWatch, [DISCOVERY], ["endpointslices"]),
+    ]),
+    // The cluster DNS (kubeadm's CoreDNS role).
+    clusterRole("system:coredns", [rule(listWatch, [CORE], ["endpoints", "services", "pods", "namespaces"]), rule(listWatch, [DISCOVERY], ["endpointslices"])]),
+    // The layer-2 speaker in each agent (src/agent/loadbalancer): what it reads to plan, and its Events.
+    clusterRole("svcnet:loadbalancer-speaker", [
+      rule(listWatch, [CORE], ["services", "nodes"]),
+      rule(listWatch, [DISCOVERY], ["endpointslices"]),
+      rule(listWatch, [METALLB], ["ipaddresspools", "l2advertisements"]),
+      eventsRule,
+    ]),
+    clusterRole("system:kube-controller-manager", [
+      // Broad on purpose (see the top of this file): every controller writes through this identity.
+      rule(["*"], [CORE, APPS, DISCOVERY, COORDINATION, METALLB], ["*"]),
+      rule(read, ["*"], ["*"]),
+      // The namespace controller empties a namespace being deleted of every kind, roles included.
+      rule(["delete", "deletecollection"], [RBAC_GROUP], ["roles", "rolebindings"]),
+      rule(["create"], [AUTHN], ["tokenreviews"]),
+      rule(["create"], [AUTHZ], ["subjectaccessreviews"]),
+    ]),
+  ];
+}
+
+function clusterRoleBindings(): ClusterRoleBinding[] {
+  return [
+    clusterRoleBinding("cluster-admin", [group("system:masters")]),
+    clusterRoleBinding("system:discovery", [group("system:authenticated")]),
+    clusterRoleBinding("system:basic-user", [group("system:authenticated")]),
+    clusterRoleBinding("system:public-info-viewer", [group("system:authenticated"), group("system:unauthenticated")]),
+    clusterRoleBinding("system:node", [group(NODES_GROUP)]),
+    clusterRoleBinding("system:node-proxier", [user("system:kube-proxy"), group(NODES_GROUP)]),
+    clusterRoleBinding("system:coredns", [serviceAccount("kube-system", "coredns")]),
+    clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP)]),
+    clusterRoleBinding("system:kube-controller-manager", [user("system:kube-controller-manager")]),
+  ];
+}
+
+/** Leases, where the namespace is fixed: each node's heartbeat, and each speaker's liveness. */
+const namespacedLeaseRoles: { namespace: string; name: string; verbs: string[] }[] = [
+  { namespace: "kube-node-lease", name: "svcnet:node-lease", verbs: ["get", "create", "update", "patch", "delete"] },
+  { namespace: "kube-system", name: "svcnet:loadbalancer-speaker", verbs: [...read, "create", "update", "patch", "delete"] },
+];
+
+/** A fresh copy of the whole default policy (callers may change what they get). */
+export function bootstrapPolicy(): BootstrapPolicy {
+  // Copied because roles share rule constants (eventsRule, nodeRules).
+  return deepCopy({
+    clusterRoles: clusterRoles(),
+    clusterRoleBindings: clusterRoleBindings(),
+    roles: namespacedLeaseRoles.map((r) => ({
+      apiVersion: `${RBAC_GROUP}/v1`,
+      kind: "Role",
+      metadata: meta(r.name, { namespace: r.namespace }),
+      rules: [rule(r.verbs, [COORDINATION], ["leases"])],
+    })),
+    roleBindings: namespacedLeaseRoles.map((r) => ({
+      apiVersion: `${RBAC_GROUP}/v1`,
+      kind: "RoleBinding",
+      metadata: meta(r.name, { namespace: r.namespace }),
+      roleRef: { apiGroup: RBAC_GROUP, kind: "Role", name: r.name },
+      subjects: [group(NODES_GROUP)],
+    })),
+  });
+}
