@@ -2,6 +2,7 @@
 // objects are keyed. Data only; behaviour lives in the registry.
 
 import { METALLB_GROUP, METALLB_VERSION } from "./metallb-types.js";
+import { AUTHORIZATION_GROUP, RBAC_GROUP } from "./rbac-types.js";
 
 export interface SubresourceInfo {
   name: string;
@@ -32,6 +33,11 @@ export interface ResourceInfo {
    * validation errors (422) rather than Go decode errors (400). Absent for built-in kinds.
    */
   customResource?: true;
+  /**
+   * A review kind (SelfSubjectAccessReview, SelfSubjectReview…): only POSTed, never stored. The
+   * server answers with the object, its status filled in. Its only verb is create.
+   */
+  review?: true;
 }
 
 const allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -62,6 +68,41 @@ function metallb(resource: string, kind: string, singular: string): ResourceInfo
     subresources: [statusSub(METALLB_GROUP, METALLB_VERSION, kind)],
     fieldLabels: [],
     customResource: true,
+  };
+}
+
+/** A kind of rbac.authorization.k8s.io/v1, served as kube-apiserver serves it (no short names, no categories). */
+function rbac(resource: string, kind: string, namespaced: boolean): ResourceInfo {
+  return {
+    group: RBAC_GROUP,
+    version: "v1",
+    resource,
+    kind,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames: [],
+    categories: [],
+    verbs: allVerbs,
+    subresources: [],
+    fieldLabels: [],
+  };
+}
+
+/** A review kind: create only, answered rather than stored. */
+function review(group: string, resource: string, kind: string, namespaced: boolean): ResourceInfo {
+  return {
+    group,
+    version: "v1",
+    resource,
+    kind,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames: [],
+    categories: [],
+    verbs: ["create"],
+    subresources: [],
+    fieldLabels: [],
+    review: true,
   };
 }
 
@@ -223,6 +264,17 @@ export const resources: readonly ResourceInfo[] = [
     subresources: [statusSub("apps", "v1", "ReplicaSet"), scaleSub],
     fieldLabels: ["status.replicas"],
   },
+  // `kubectl auth whoami`: who the server takes the caller for.
+  review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview", false),
+  // `kubectl auth can-i` and friends: may this user do that? Listed in discovery's order.
+  review(AUTHORIZATION_GROUP, "localsubjectaccessreviews", "LocalSubjectAccessReview", true),
+  review(AUTHORIZATION_GROUP, "selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
+  review(AUTHORIZATION_GROUP, "selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
+  review(AUTHORIZATION_GROUP, "subjectaccessreviews", "SubjectAccessReview", false),
+  rbac("clusterrolebindings", "ClusterRoleBinding", false),
+  rbac("clusterroles", "ClusterRole", false),
+  rbac("rolebindings", "RoleBinding", true),
+  rbac("roles", "Role", true),
   // LoadBalancer address pools, as MetalLB's CRDs serve them (both with a status subresource).
   metallb("ipaddresspools", "IPAddressPool", "ipaddresspool"),
   metallb("l2advertisements", "L2Advertisement", "l2advertisement"),

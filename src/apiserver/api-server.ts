@@ -208,6 +208,7 @@ export class ApiServer {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
     const user = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
     audit.authenticated(user);
+    req.user = user;
     if (this.#opts.ui && isUiPath(req.path)) {
       return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token) });
     }

@@ -2,6 +2,7 @@
 // tests use `ApiServer.inject()` with them directly, no socket needed.
 
 import type { ClientCertificate } from "./x509-authenticator.js";
+import type { UserInfo } from "./user-info.js";
 
 export interface ApiRequest {
   method: string;
@@ -17,6 +18,8 @@ export interface ApiRequest {
   clientCertificate?: ClientCertificate;
   /** The connection's peer address, for the audit log's sourceIPs; absent in-process. */
   remoteAddress?: string;
+  /** Who sent the request; set by the authentication stage (undefined for anonymous requests). */
+  user?: UserInfo;
 }
 
 export interface ApiResponse {

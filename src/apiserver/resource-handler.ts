@@ -1,6 +1,7 @@
 // The resource endpoints: one function per verb, each a thin shell over the Registry that
 // decodes the request, checks parameters and encodes the answer (JSON or Table, or a watch
-// stream). Subresources (status, scale, binding, finalize) live here too.
+// stream). Subresources (status, scale, binding, finalize) live here too; the review kinds,
+// which are answered rather than stored, in review-handler.ts.
 
 import { ApiError } from "../api/errors.js";
 import type { JsonObject } from "../api/json.js";
@@ -20,6 +21,8 @@ import { mediaType, negotiate } from "./negotiation.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
 import { podLog } from "./pod-log.js";
+import type { ReviewHook } from "./review-handler.js";
+import { handleReview } from "./review-handler.js";
 import type { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
 import { handleTokenRequest } from "./serviceaccount/token-request.js";
 import { parseIncludeObject, toTable } from "./table-convert.js";
@@ -30,6 +33,12 @@ export interface ResourceContext {
   now: () => Date;
   /** Issues tokens for serviceaccounts/<name>/token; without it that subresource is not served. */
   serviceAccountTokens?: ServiceAccountTokens;
+  /**
+   * Answers the access reviews (SelfSubjectAccessReview, SelfSubjectRulesReview,
+   * SubjectAccessReview, LocalSubjectAccessReview): given the decoded, validated review, returns
+   * it with its status filled in. Without it those resources answer 404.
+   */
+  reviews?: ReviewHook;
 }
 
 export interface ResourceTarget {
@@ -120,6 +129,7 @@ function objectResponse(ctx: ResourceContext, t: ResourceTarget, req: ApiRequest
 export async function handleResource(ctx: ResourceContext, t: ResourceTarget, req: ApiRequest): Promise<ApiResponse> {
   const m = req.method.toUpperCase();
   const r = t.resource;
+  if (r.review) return handleReview(ctx, t, req);
   if (t.subresource) return handleSubresource(ctx, t, req);
   if (t.name === undefined) {
     if (m === "GET") return t.watch || boolParam(req.query, "watch") ? watchCollection(ctx, t, req) : listCollection(ctx, t, req);

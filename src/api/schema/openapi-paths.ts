@@ -206,13 +206,14 @@ function mustDefine(gvk: { group: string; version: string; kind: string }): stri
 const capitalized = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
 
 /**
- * The group part of upstream-style operation ids and tags: built-in groups by their first word
- * ("discovery.k8s.io" → "Discovery", "" → "Core"), custom resources' groups by every word
- * ("metallb.io" → "MetallbIo"), as kube-apiserver names a CRD's operations.
+ * The group part of upstream-style operation ids and tags: built-in groups by their words before
+ * ".k8s.io" ("discovery.k8s.io" → "Discovery", "rbac.authorization.k8s.io" →
+ * "RbacAuthorization", "" → "Core"), custom resources' groups by every word ("metallb.io" →
+ * "MetallbIo"), as kube-apiserver names a CRD's operations.
  */
 function groupWordOf(group: string, custom: boolean): string {
   if (group === "") return "Core";
-  if (!custom) return capitalized(group.split(".")[0]);
+  if (!custom) return group.replace(/\.k8s\.io$/, "").split(".").map(capitalized).join("");
   return group.split(/[.-]/).map(capitalized).join("");
 }
 
@@ -233,7 +234,8 @@ export function resourcePaths(r: OpenApiResource): Record<string, JsonObject> {
   const target: OperationTarget = {
     gvk,
     definition: mustDefine(gvk),
-    listDefinition: mustDefine({ ...gvk, kind: `${r.kind}List` }),
+    // Review kinds are only created: they have no list kind.
+    listDefinition: r.collection.includes("list") ? mustDefine({ ...gvk, kind: `${r.kind}List` }) : undefined,
     idGroup: idGroupOf(r.group, r.version, r.customResource === true),
     idScope: r.namespaced ? "Namespaced" : "",
     idKind: r.kind,
@@ -245,7 +247,7 @@ export function resourcePaths(r: OpenApiResource): Record<string, JsonObject> {
   const nameParam = pathParam("name", `name of the ${r.kind}`);
   const paths: Record<string, JsonObject> = {};
   paths[scoped] = pathItem(r.collection, target, [...scopeParams, p.pretty]);
-  paths[`${scoped}/{name}`] = pathItem(r.item, target, [nameParam, ...scopeParams, p.pretty]);
+  if (r.item.length > 0) paths[`${scoped}/{name}`] = pathItem(r.item, target, [nameParam, ...scopeParams, p.pretty]);
   for (const sub of r.subresources) {
     const subGvk = { group: sub.group, version: sub.version, kind: sub.kind };
     const suffix = sub.name.charAt(0).toUpperCase() + sub.name.slice(1);

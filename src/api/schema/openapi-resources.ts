@@ -52,6 +52,11 @@ function resource(group: string, plural: string, kind: string, more: Partial<Ope
   return { group, version: "v1", plural, kind, namespaced: true, collection, item, subresources: [], ...more };
 }
 
+/** A review kind: POST on the collection only (no list kind, no item paths), as kube-apiserver documents it. */
+function review(group: string, plural: string, kind: string, namespaced = false): OpenApiResource {
+  return resource(group, plural, kind, { namespaced, collection: ["post"], item: [] });
+}
+
 /** Every served resource, in document order. */
 export const openApiResources: readonly OpenApiResource[] = [
   resource("", "namespaces", "Namespace", {
@@ -76,6 +81,15 @@ export const openApiResources: readonly OpenApiResource[] = [
   resource("coordination.k8s.io", "leases", "Lease"),
   resource("apps", "deployments", "Deployment", { subresources: [status("apps", "Deployment"), scale] }),
   resource("apps", "replicasets", "ReplicaSet", { subresources: [status("apps", "ReplicaSet"), scale] }),
+  review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"),
+  review("authorization.k8s.io", "localsubjectaccessreviews", "LocalSubjectAccessReview", true),
+  review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+  review("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview"),
+  review("authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview"),
+  resource("rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding", { namespaced: false }),
+  resource("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", { namespaced: false }),
+  resource("rbac.authorization.k8s.io", "rolebindings", "RoleBinding"),
+  resource("rbac.authorization.k8s.io", "roles", "Role"),
   metallb("ipaddresspools", "IPAddressPool"),
   metallb("l2advertisements", "L2Advertisement"),
 ];
@@ -84,10 +98,13 @@ export const openApiResources: readonly OpenApiResource[] = [
 export const openApiGroupVersions: readonly string[] = [
   "api/v1",
   "apis/apps/v1",
+  "apis/authentication.k8s.io/v1",
+  "apis/authorization.k8s.io/v1",
   "apis/autoscaling/v1",
   "apis/coordination.k8s.io/v1",
   "apis/discovery.k8s.io/v1",
   "apis/metallb.io/v1beta1",
+  "apis/rbac.authorization.k8s.io/v1",
 ];
 
 /** The OpenAPI v3 path key of a group-version: "api/v1" for the core group, else "apis/<group>/<version>". */

@@ -33,10 +33,13 @@ describe("openApiIndex", () => {
     assert.deepEqual(Object.keys(index.paths), [
       "api/v1",
       "apis/apps/v1",
+      "apis/authentication.k8s.io/v1",
+      "apis/authorization.k8s.io/v1",
       "apis/autoscaling/v1",
       "apis/coordination.k8s.io/v1",
       "apis/discovery.k8s.io/v1",
       "apis/metallb.io/v1beta1",
+      "apis/rbac.authorization.k8s.io/v1",
     ]);
     for (const [gv, { serverRelativeURL }] of Object.entries(index.paths)) {
       const entry = openApiDocumentEntry(gv);
@@ -73,6 +76,10 @@ describe("openApiDocument", () => {
     { gv: "apis/coordination.k8s.io/v1", group: "coordination.k8s.io", kind: "Lease" },
     { gv: "apis/apps/v1", group: "apps", kind: "Deployment" },
     { gv: "apis/apps/v1", group: "apps", kind: "ReplicaSet" },
+    { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "Role" },
+    { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
+    { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+    { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding" },
   ];
   for (const c of validated) {
     it(`lets kubectl validate ${c.kind} on the server (${c.gv})`, () => {
@@ -90,6 +97,16 @@ describe("openApiDocument", () => {
     { name: "rc scale", gv: "api/v1", path: "/api/v1/namespaces/{namespace}/replicationcontrollers/{name}/scale", methods: ["get", "put", "patch"] },
     { name: "pod binding", gv: "api/v1", path: "/api/v1/namespaces/{namespace}/pods/{name}/binding", methods: ["post"] },
     { name: "deployment scale", gv: "apis/apps/v1", path: "/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale", methods: ["get", "put", "patch"] },
+    { name: "rolebindings", gv: "apis/rbac.authorization.k8s.io/v1", path: "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/rolebindings", methods: ["get", "post", "delete"] },
+    { name: "clusterroles", gv: "apis/rbac.authorization.k8s.io/v1", path: "/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}", methods: ["get", "put", "patch", "delete"] },
+    { name: "a review, only created", gv: "apis/authorization.k8s.io/v1", path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", methods: ["post"] },
+    {
+      name: "a namespaced review",
+      gv: "apis/authorization.k8s.io/v1",
+      path: "/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews",
+      methods: ["post"],
+    },
+    { name: "whoami", gv: "apis/authentication.k8s.io/v1", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", methods: ["post"] },
     { name: "endpointslices", gv: "apis/discovery.k8s.io/v1", path: "/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices/{name}", methods: ["get", "put", "patch", "delete"] },
   ];
   for (const c of paths) {
@@ -115,6 +132,25 @@ describe("openApiDocument", () => {
       "application/merge-patch+json",
       "application/strategic-merge-patch+json",
     ]);
+  });
+
+  it("documents review kinds with a create operation and no item or list paths", () => {
+    const paths = Object.keys(obj(doc("apis/authorization.k8s.io/v1").paths)).sort();
+    assert.deepEqual(paths, [
+      "/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews",
+      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+      "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+    ]);
+    const post = obj(obj(obj(doc("apis/authorization.k8s.io/v1").paths)["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"]).post);
+    assert.equal(post.operationId, "createAuthorizationV1SelfSubjectAccessReview");
+    assert.deepEqual(post["x-kubernetes-group-version-kind"], { group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview" });
+  });
+
+  it("names rbac operations as upstream does", () => {
+    const list = obj(obj(obj(doc("apis/rbac.authorization.k8s.io/v1").paths)["/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/roles"]).get);
+    assert.equal(list.operationId, "listRbacAuthorizationV1NamespacedRole");
+    assert.deepEqual(list.tags, ["rbacAuthorization_v1"]);
   });
 
   it("carries list query parameters on list operations", () => {
@@ -174,6 +210,14 @@ describe("explain support", () => {
     const subsets = obj(obj(obj(schemas["io.k8s.api.core.v1.Endpoints"]).properties).subsets);
     assert.equal(subsets["x-kubernetes-list-type"], "atomic");
     assert.equal(subsets["x-kubernetes-patch-strategy"], undefined);
+  });
+
+  it("marks roleRef and subjects atomic and policy rules' lists atomic", () => {
+    const rbac = obj(obj(doc("apis/rbac.authorization.k8s.io/v1").components).schemas);
+    assert.equal(obj(rbac["io.k8s.api.rbac.v1.RoleRef"])["x-kubernetes-map-type"], "atomic");
+    assert.equal(obj(rbac["io.k8s.api.rbac.v1.Subject"])["x-kubernetes-map-type"], "atomic");
+    assert.equal(obj(obj(obj(rbac["io.k8s.api.rbac.v1.PolicyRule"]).properties).verbs)["x-kubernetes-list-type"], "atomic");
+    assert.deepEqual(obj(rbac["io.k8s.api.rbac.v1.Role"])["x-kubernetes-group-version-kind"], [{ group: "rbac.authorization.k8s.io", version: "v1", kind: "Role" }]);
   });
 
   it("has Deployment in apps/v1", () => {

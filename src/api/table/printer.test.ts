@@ -32,6 +32,10 @@ describe("printerFor", () => {
     { group: "metallb.io", resource: "ipaddresspools", first: ["Name", "Auto Assign", "Avoid Buggy IPs", "Addresses"] },
     { group: "metallb.io", resource: "l2advertisements", first: ["Name", "IPAddressPools", "IPAddressPool Selectors", "Interfaces", "Node Selectors"] },
     { group: "", resource: "secrets", first: ["Name", "Type", "Data", "Age"] },
+    { group: "rbac.authorization.k8s.io", resource: "rolebindings", first: ["Name", "Role", "Age", "Users", "Groups", "ServiceAccounts"] },
+    { group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", first: ["Name", "Role", "Age", "Users", "Groups", "ServiceAccounts"] },
+    { group: "rbac.authorization.k8s.io", resource: "roles", first: ["Name", "Created At"] },
+    { group: "rbac.authorization.k8s.io", resource: "clusterroles", first: ["Name", "Created At"] },
     { group: "discovery.k8s.io", resource: "services", first: ["Name", "Created At"] },
   ];
   for (const r of resources) {

@@ -14,6 +14,7 @@ import { nodeTablePrinter } from "./node-table.js";
 import { podTablePrinter } from "./pod-table.js";
 import { replicaSetTablePrinter } from "./replicaset-table.js";
 import { replicationControllerTablePrinter } from "./replicationcontroller-table.js";
+import { clusterRoleBindingTablePrinter, roleBindingTablePrinter } from "./rolebinding-table.js";
 import { serviceTablePrinter } from "./service-table.js";
 import { secretTablePrinter } from "./secret-table.js";
 import { serviceAccountTablePrinter } from "./serviceaccount-table.js";
@@ -37,6 +38,8 @@ const printers: ReadonlyMap<string, TablePrinter> = new Map([
   ["coordination.k8s.io/leases", leaseTablePrinter],
   ["apps/deployments", deploymentTablePrinter],
   ["apps/replicasets", replicaSetTablePrinter],
+  ["rbac.authorization.k8s.io/rolebindings", roleBindingTablePrinter],
+  ["rbac.authorization.k8s.io/clusterrolebindings", clusterRoleBindingTablePrinter],
   ["metallb.io/ipaddresspools", ipAddressPoolTablePrinter],
   ["metallb.io/l2advertisements", l2AdvertisementTablePrinter],
 ]);

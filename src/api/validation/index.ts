@@ -9,6 +9,8 @@ import { defaultEndpointSlice, defaultEndpoints } from "../defaults/endpoints.js
 import { defaultIPAddressPool, defaultL2Advertisement } from "../defaults/metallb.js";
 import { defaultNamespace, prepareNamespaceForCreate } from "../defaults/namespace.js";
 import { defaultNode } from "../defaults/node.js";
+import { defaultRoleBinding } from "../defaults/rbac.js";
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "../rbac-types.js";
 import { defaultPod } from "../defaults/pod.js";
 import { defaultReplicationController } from "../defaults/replication-controller.js";
 import { defaultService, type IPFamily } from "../defaults/service.js";
@@ -26,6 +28,16 @@ import { validateNamespace, validateNamespaceStatusUpdate, validateNamespaceUpda
 import { validateNode, validateNodeUpdate } from "./node.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./object-meta.js";
 import { validatePod, validatePodStatusUpdate, validatePodUpdate } from "./pod.js";
+import {
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateClusterRoleBindingUpdate,
+  validateClusterRoleUpdate,
+  validateRole,
+  validateRoleBinding,
+  validateRoleBindingUpdate,
+  validateRoleUpdate,
+} from "./rbac.js";
 import { validateReplicationController, validateReplicationControllerStatusUpdate, validateReplicationControllerUpdate } from "./replication-controller.js";
 import { validateService, validateServiceStatus, validateServiceUpdate } from "./service.js";
 import { validateServiceAccount, validateServiceAccountUpdate } from "./service-account.js";
@@ -150,6 +162,26 @@ function table(opts: AdmissionOptions): Record<string, Admission> {
       validateUpdate: validateReplicaSetUpdate,
       validateStatusUpdate: validateAppsStatusUpdate,
     },
+    "rbac.authorization.k8s.io/Role": {
+      defaults: () => {},
+      validate: (obj) => validateRole(obj as Role),
+      validateUpdate: (obj, old) => validateRoleUpdate(obj as Role, old as Role),
+    },
+    "rbac.authorization.k8s.io/ClusterRole": {
+      defaults: () => {},
+      validate: (obj) => validateClusterRole(obj as ClusterRole),
+      validateUpdate: (obj, old) => validateClusterRoleUpdate(obj as ClusterRole, old as ClusterRole),
+    },
+    "rbac.authorization.k8s.io/RoleBinding": {
+      defaults: (obj) => defaultRoleBinding(obj as RoleBinding),
+      validate: (obj) => validateRoleBinding(obj as RoleBinding),
+      validateUpdate: (obj, old) => validateRoleBindingUpdate(obj as RoleBinding, old as RoleBinding),
+    },
+    "rbac.authorization.k8s.io/ClusterRoleBinding": {
+      defaults: (obj) => defaultRoleBinding(obj as ClusterRoleBinding),
+      validate: (obj) => validateClusterRoleBinding(obj as ClusterRoleBinding),
+      validateUpdate: (obj, old) => validateClusterRoleBindingUpdate(obj as ClusterRoleBinding, old as ClusterRoleBinding),
+    },
     "metallb.io/IPAddressPool": {
       defaults: defaultIPAddressPool,
       validate: validateIPAddressPool,
@@ -165,7 +197,7 @@ function table(opts: AdmissionOptions): Record<string, Admission> {
   };
 }
 
-const clusterScoped = new Set(["/Namespace", "/Node", "/PersistentVolume", "storage.k8s.io/StorageClass", "rbac.authorization.k8s.io/ClusterRole"]);
+const clusterScoped = new Set(["/Namespace", "/Node", "/PersistentVolume", "storage.k8s.io/StorageClass"]);
 
 /**
  * The defaulting and validation of a kind, by API group ("" for core) and Kind. Unknown kinds

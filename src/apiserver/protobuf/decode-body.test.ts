@@ -6,17 +6,20 @@ import type { JsonObject, JsonValue } from "../../api/json.js";
 import { isJsonObject, jsonEqual } from "../../api/json.js";
 import { decodeProtobufBody } from "./decode-body.js";
 import { encodeEnvelope } from "./encode-envelope.js";
-import { kubectlCaptures } from "./fixtures/kubectl-captures.js";
+import { kubectlCaptures, kubectlReviewCaptures } from "./fixtures/kubectl-captures.js";
 import { WireWriter } from "./wire-writer.js";
 
-/** The dry-run JSON without the `creationTimestamp: null` Go writes for a zero Time. */
-function withoutNullTimestamps(v: JsonValue): JsonValue {
-  if (Array.isArray(v)) return v.map(withoutNullTimestamps);
+/**
+ * The dry-run JSON without the nulls Go writes for a zero Time (`creationTimestamp: null`) and
+ * for nil lists of fields without omitempty (`rules: null`): the JSON API reads both as absent.
+ */
+function withoutNulls(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(withoutNulls);
   if (!isJsonObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) {
-    if (x === undefined || (k === "creationTimestamp" && x === null)) continue;
-    out[k] = withoutNullTimestamps(x);
+    if (x === undefined || x === null) continue;
+    out[k] = withoutNulls(x);
   }
   return out;
 }
@@ -42,10 +45,20 @@ describe("decodeProtobufBody: bodies captured from kubectl 1.32", () => {
   for (const c of kubectlCaptures) {
     it(`${c.name}: ${c.command} decodes to its --dry-run=client JSON`, () => {
       const got = decodeProtobufBody(Buffer.from(c.body, "base64"));
-      const want = withoutNullTimestamps(c.dryRun);
+      const want = withoutNulls(c.dryRun);
       assert.ok(jsonEqual(got.object, want), `got ${JSON.stringify(got.object)}\nwant ${JSON.stringify(want)}`);
       assert.equal(got.apiVersion, c.dryRun.apiVersion);
       assert.equal(got.kind, c.dryRun.kind);
+    });
+  }
+});
+
+describe("decodeProtobufBody: kubectl 1.32 auth reviews", () => {
+  for (const c of kubectlReviewCaptures) {
+    it(`${c.name}: ${c.command}`, () => {
+      const got = decodeProtobufBody(Buffer.from(c.body, "base64"));
+      assert.deepEqual(got.object, c.want);
+      assert.equal(got.kind, c.want.kind);
     });
   }
 });
@@ -97,6 +110,50 @@ describe("decodeProtobufBody: other bodies", () => {
       want: { kind: "Secret", apiVersion: "v1", metadata: { name: "s1" }, data: { a: "Yg==" }, type: "Opaque", stringData: { plain: "text" } },
     },
     {
+      name: "a SubjectAccessReview with groups, extra and a uid (ExtraValue is a list in JSON)",
+      body: body("authorization.k8s.io/v1", "SubjectAccessReview", (w) =>
+        w
+          .message(1, () => undefined)
+          .message(2, (s) =>
+            s
+              .message(2, (n) => n.string(1, "/metrics").string(2, "get"))
+              .string(3, "jane")
+              .string(4, "devs")
+              .string(4, "ops")
+              .message(5, (e) => e.string(1, "scopes").message(2, (v) => v.string(1, "a").string(1, "b")))
+              .string(6, "u-1"),
+          ),
+      ),
+      want: {
+        kind: "SubjectAccessReview",
+        apiVersion: "authorization.k8s.io/v1",
+        metadata: {},
+        spec: { nonResourceAttributes: { path: "/metrics", verb: "get" }, user: "jane", groups: ["devs", "ops"], extra: { scopes: ["a", "b"] }, uid: "u-1" },
+      },
+    },
+    {
+      name: "a SelfSubjectRulesReview's status with rules",
+      body: body("authorization.k8s.io/v1", "SelfSubjectRulesReview", (w) =>
+        w.message(3, (st) =>
+          st
+            .message(1, (r) => r.string(1, "get").string(2, "").string(3, "pods").string(4, "web"))
+            .message(2, (r) => r.string(1, "get").string(2, "/healthz"))
+            .varint(3, 1)
+            .string(4, "partial"),
+        ),
+      ),
+      want: {
+        kind: "SelfSubjectRulesReview",
+        apiVersion: "authorization.k8s.io/v1",
+        status: {
+          resourceRules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"], resourceNames: ["web"] }],
+          nonResourceRules: [{ verbs: ["get"], nonResourceURLs: ["/healthz"] }],
+          incomplete: true,
+          evaluationError: "partial",
+        },
+      },
+    },
+    {
       name: "an Eviction carrying DeleteOptions",
       body: body("policy/v1", "Eviction", (w) =>
         w.message(1, (m) => m.string(1, "web-0").string(3, "default").message(8, () => undefined)).message(2, (d) => d.varint(1, 0)),
@@ -120,11 +177,11 @@ describe("decodeProtobufBody: other bodies", () => {
         'the body of the request was in an unknown format - kind "PersistentVolumeClaim" in version "v1" is not supported in application/vnd.kubernetes.protobuf by this server; send it as JSON instead (for example kubectl create -f with a YAML manifest)',
     },
     {
-      name: "a SelfSubjectAccessReview (kubectl auth can-i) is 415",
-      body: body("authorization.k8s.io/v1", "SelfSubjectAccessReview", () => undefined),
+      name: "a TokenReview (not served) is 415",
+      body: body("authentication.k8s.io/v1", "TokenReview", () => undefined),
       code: 415,
       reason: "UnsupportedMediaType",
-      message: /kind "SelfSubjectAccessReview" in version "authorization.k8s.io\/v1" is not supported/,
+      message: /kind "TokenReview" in version "authentication.k8s.io\/v1" is not supported/,
     },
     {
       name: "a known kind in an unknown version is 415",

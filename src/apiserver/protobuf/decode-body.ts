@@ -1,5 +1,5 @@
 // The entry point for request bodies sent as application/vnd.kubernetes.protobuf (kubectl 1.32's
-// generator commands and drain): the envelope is opened, the kind looked up, and the object
+// generator commands, drain, and the reviews of `kubectl auth`): the envelope is opened, the kind looked up, and the object
 // decoded into the JSON the same request would have carried as application/json.
 
 import { ApiError } from "../../api/errors.js";
@@ -30,6 +30,15 @@ export const protobufKinds: readonly ProtobufKind[] = [
   { apiVersion: "v1", kind: "ConfigMap", message: "k8s.io.api.core.v1.ConfigMap" },
   { apiVersion: "v1", kind: "Secret", message: "k8s.io.api.core.v1.Secret" },
   { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", message: "k8s.io.api.authentication.v1.TokenRequest" },
+  { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview", message: "k8s.io.api.authentication.v1.SelfSubjectReview" },
+  { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", message: "k8s.io.api.authorization.v1.SelfSubjectAccessReview" },
+  { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", message: "k8s.io.api.authorization.v1.SelfSubjectRulesReview" },
+  { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", message: "k8s.io.api.authorization.v1.SubjectAccessReview" },
+  { apiVersion: "authorization.k8s.io/v1", kind: "LocalSubjectAccessReview", message: "k8s.io.api.authorization.v1.LocalSubjectAccessReview" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", message: "k8s.io.api.rbac.v1.Role" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", message: "k8s.io.api.rbac.v1.ClusterRole" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", message: "k8s.io.api.rbac.v1.RoleBinding" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", message: "k8s.io.api.rbac.v1.ClusterRoleBinding" },
   { apiVersion: "apps/v1", kind: "Deployment", message: "k8s.io.api.apps.v1.Deployment" },
   { apiVersion: "policy/v1", kind: "Eviction", message: "k8s.io.api.policy.v1.Eviction" },
   { apiVersion: "*", kind: "DeleteOptions", message: "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions" },

@@ -35,6 +35,16 @@ describe("message tables", () => {
     ["k8s.io.api.core.v1.ConfigMap", 3, "binaryData", "bytes"],
     ["k8s.io.api.authentication.v1.TokenRequestSpec", 3, "boundObjectRef", "k8s.io.api.authentication.v1.BoundObjectReference"],
     ["k8s.io.api.authentication.v1.TokenRequestSpec", 4, "expirationSeconds", "int64"],
+    ["k8s.io.api.authentication.v1.UserInfo", 4, "extra", "k8s.io.api.authentication.v1.ExtraValue"],
+    ["k8s.io.api.rbac.v1.ClusterRole", 3, "aggregationRule", "k8s.io.api.rbac.v1.AggregationRule"],
+    ["k8s.io.api.rbac.v1.PolicyRule", 5, "nonResourceURLs", "string"],
+    ["k8s.io.api.rbac.v1.RoleBinding", 3, "roleRef", "k8s.io.api.rbac.v1.RoleRef"],
+    ["k8s.io.api.rbac.v1.Subject", 4, "namespace", "string"],
+    ["k8s.io.api.authorization.v1.ResourceAttributes", 7, "name", "string"],
+    ["k8s.io.api.authorization.v1.ResourceAttributes", 9, "labelSelector", "k8s.io.api.authorization.v1.LabelSelectorAttributes"],
+    ["k8s.io.api.authorization.v1.SubjectAccessReviewStatus", 4, "denied", "bool"],
+    ["k8s.io.api.authorization.v1.SubjectAccessReviewSpec", 6, "uid", "string"],
+    ["k8s.io.api.authorization.v1.SubjectRulesReviewStatus", 3, "incomplete", "bool"],
   ];
   for (const [message, field, name, type] of golden) {
     it(`${message} field ${field} is ${name}`, () => {
@@ -55,6 +65,15 @@ describe("message tables", () => {
       "k8s.io.api.core.v1.ConfigMap",
       "k8s.io.api.core.v1.Secret",
       "k8s.io.api.authentication.v1.TokenRequest",
+      "k8s.io.api.authentication.v1.SelfSubjectReview",
+      "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
+      "k8s.io.api.authorization.v1.SelfSubjectRulesReview",
+      "k8s.io.api.authorization.v1.SubjectAccessReview",
+      "k8s.io.api.authorization.v1.LocalSubjectAccessReview",
+      "k8s.io.api.rbac.v1.Role",
+      "k8s.io.api.rbac.v1.ClusterRole",
+      "k8s.io.api.rbac.v1.RoleBinding",
+      "k8s.io.api.rbac.v1.ClusterRoleBinding",
     ];
     const seen = new Set<string>();
     const visit = (name: string): void => {

@@ -5,6 +5,7 @@
 import type { MessageSpec } from "./message-schema.js";
 import { appsV1Messages } from "./tables/apps-v1.js";
 import { authenticationV1Messages } from "./tables/authentication-v1.js";
+import { authorizationV1Messages } from "./tables/authorization-v1.js";
 import { coreV1ConfigMessages } from "./tables/core-v1-config.js";
 import { coreV1ContainerBehaviourMessages } from "./tables/core-v1-container-behaviour.js";
 import { coreV1PodMessages } from "./tables/core-v1-pod.js";
@@ -13,6 +14,7 @@ import { coreV1ServiceMessages } from "./tables/core-v1-service.js";
 import { coreV1VolumeMessages } from "./tables/core-v1-volume.js";
 import { metaV1Messages } from "./tables/meta-v1.js";
 import { policyV1Messages } from "./tables/policy-v1.js";
+import { rbacV1Messages } from "./tables/rbac-v1.js";
 import { wellKnownDecoders } from "./well-known.js";
 
 function build(tables: readonly MessageSpec[][]): ReadonlyMap<string, MessageSpec> {
@@ -43,4 +45,6 @@ export const messages: ReadonlyMap<string, MessageSpec> = build([
   policyV1Messages,
   coreV1ConfigMessages,
   authenticationV1Messages,
+  authorizationV1Messages,
+  rbacV1Messages,
 ]);

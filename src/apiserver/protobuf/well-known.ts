@@ -1,5 +1,6 @@
 // Messages whose JSON form is not an object: meta/v1 Time (an RFC 3339 string), IntOrString
-// (a number or a string), resource Quantity (a string) and FieldsV1 (embedded JSON). Each decoder
+// (a number or a string), resource Quantity (a string), FieldsV1 (embedded JSON) and the
+// ExtraValue of user info (a list of strings). Each decoder
 // returns undefined where Go's JSON would write null (a zero Time, empty FieldsV1), so the field
 // is left out.
 
@@ -84,10 +85,31 @@ function decodeFieldsV1(bytes: Uint8Array): JsonValue | undefined {
   }
 }
 
+/**
+ * ExtraValue (authentication and authorization keep one each): a message wrapping `repeated
+ * string items = 1` that Go's JSON writes as the bare list.
+ */
+function extraValueDecoder(message: string): Decoder {
+  return (bytes) => {
+    const r = new WireReader(bytes);
+    const items: string[] = [];
+    while (!r.done) {
+      const { field, wireType } = r.readTag();
+      if (field !== 1) throw new ProtobufError(`unsupported field ${field} in ${message}`);
+      if (wireType !== WireType.lengthDelimited) throw new ProtobufError(`field 1 in ${message} has wire type ${wireType}, expected ${WireType.lengthDelimited}`);
+      items.push(new TextDecoder().decode(r.readLengthDelimited()));
+    }
+    return items;
+  };
+}
+
+const extraValueNames = ["k8s.io.api.authentication.v1.ExtraValue", "k8s.io.api.authorization.v1.ExtraValue"];
+
 /** Decoders for the messages whose JSON is not an object, by full message name. */
 export const wellKnownDecoders: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
   [timeName, decodeTime],
   [intOrStringName, decodeIntOrString],
   ["k8s.io.apimachinery.pkg.api.resource.Quantity", decodeQuantity],
   [fieldsV1Name, decodeFieldsV1],
+  ...extraValueNames.map((name): [string, Decoder] => [name, extraValueDecoder(name)]),
 ]);

@@ -94,6 +94,8 @@ export const garbageCollector: Controller = {
     const queue = new WorkQueue<string>({ clock: ctx.clock });
     const informers = new Map<ResourceInfo, Informer<KubeObject>>();
     for (const r of resources) {
+      // Review kinds (access reviews) are answered, never stored: there is nothing to watch.
+      if (!r.verbs.includes("watch")) continue;
       const inf = ctx.factory.informerFor(r);
       // Only events that can change the plan wake the collector (gc-relevance.ts).
       inf.addEventHandler({

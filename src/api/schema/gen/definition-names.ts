@@ -26,10 +26,12 @@ export const packages = {
   core: { prefix: "io.k8s.api.core.v1", goName: "v1" },
   apps: { prefix: "io.k8s.api.apps.v1", goName: "v1" },
   authentication: { prefix: "io.k8s.api.authentication.v1", goName: "v1" },
+  authorization: { prefix: "io.k8s.api.authorization.v1", goName: "v1" },
   autoscaling: { prefix: "io.k8s.api.autoscaling.v1", goName: "v1" },
   coordination: { prefix: "io.k8s.api.coordination.v1", goName: "v1" },
   discovery: { prefix: "io.k8s.api.discovery.v1", goName: "v1" },
   meta: { prefix: "io.k8s.apimachinery.pkg.apis.meta.v1", goName: "v1" },
+  rbac: { prefix: "io.k8s.api.rbac.v1", goName: "v1" },
 } as const satisfies Record<string, ApiPackage>;
 
 /** A model the walk starts from, with the kinds it is served as. */
@@ -42,9 +44,12 @@ export interface RootModel {
 const servedGroups: { group: string; version: string }[] = [
   { group: "", version: "v1" },
   { group: "apps", version: "v1" },
+  { group: "authentication.k8s.io", version: "v1" },
+  { group: "authorization.k8s.io", version: "v1" },
   { group: "autoscaling", version: "v1" },
   { group: "coordination.k8s.io", version: "v1" },
   { group: "discovery.k8s.io", version: "v1" },
+  { group: "rbac.authorization.k8s.io", version: "v1" },
 ];
 
 function kind(className: string, pkg: ApiPackage, group: string, kindName: string): RootModel {
@@ -75,6 +80,14 @@ export const rootModels: readonly RootModel[] = [
     kind(`V1${k}`, packages.apps, "apps", k),
     kind(`V1${k}List`, packages.apps, "apps", `${k}List`),
   ]),
+  ...["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].flatMap((k) => [
+    kind(`V1${k}`, packages.rbac, "rbac.authorization.k8s.io", k),
+    kind(`V1${k}List`, packages.rbac, "rbac.authorization.k8s.io", `${k}List`),
+  ]),
+  ...["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview", "LocalSubjectAccessReview"].map((k) =>
+    kind(`V1${k}`, packages.authorization, "authorization.k8s.io", k),
+  ),
+  kind("V1SelfSubjectReview", packages.authentication, "authentication.k8s.io", "SelfSubjectReview"),
   kind("V1Status", packages.meta, "", "Status"),
   everywhere("V1DeleteOptions", "DeleteOptions"),
   everywhere("V1WatchEvent", "WatchEvent"),
@@ -88,6 +101,7 @@ export const metaModels: ReadonlySet<string> = new Set([
   "V1OwnerReference",
   "V1LabelSelector",
   "V1LabelSelectorRequirement",
+  "V1FieldSelectorRequirement",
   "V1Status",
   "V1StatusDetails",
   "V1StatusCause",
@@ -104,6 +118,7 @@ const groupPrefixes: Record<string, ApiPackage> = {
   Authentication: packages.authentication,
   Autoscaling: packages.autoscaling,
   Coordination: packages.coordination,
+  Rbac: packages.rbac,
 };
 
 /** Splits a client-node class name into its optional group prefix and its Go type name: "CoreV1Event" → {group: "Core", type: "Event"}. */

@@ -9,6 +9,9 @@ const meta = "io.k8s.apimachinery.pkg.apis.meta.v1";
 const core = "io.k8s.api.core.v1";
 const apps = "io.k8s.api.apps.v1";
 const discovery = "io.k8s.api.discovery.v1";
+const rbac = "io.k8s.api.rbac.v1";
+const authorization = "io.k8s.api.authorization.v1";
+const authentication = "io.k8s.api.authentication.v1";
 
 /** Definition names of the schemas that are not generated from a client-node model. */
 export const builtinNames = {
@@ -166,6 +169,20 @@ export const fieldExtensions: Record<string, Record<string, JsonObject>> = {
   [`${discovery}.EndpointSlice`]: { endpoints: atomicList, ports: atomicList },
   [`${discovery}.Endpoint`]: { addresses: setList },
   [`${discovery}.EndpointHints`]: { forZones: atomicList, forNodes: atomicList },
+  [`${meta}.FieldSelectorRequirement`]: { values: atomicList },
+  [`${rbac}.Role`]: { rules: atomicList },
+  [`${rbac}.ClusterRole`]: { rules: atomicList },
+  [`${rbac}.AggregationRule`]: { clusterRoleSelectors: atomicList },
+  [`${rbac}.PolicyRule`]: { verbs: atomicList, apiGroups: atomicList, resources: atomicList, resourceNames: atomicList, nonResourceURLs: atomicList },
+  [`${rbac}.RoleBinding`]: { subjects: atomicList },
+  [`${rbac}.ClusterRoleBinding`]: { subjects: atomicList },
+  [`${authorization}.SubjectAccessReviewSpec`]: { groups: atomicList },
+  [`${authorization}.FieldSelectorAttributes`]: { requirements: atomicList },
+  [`${authorization}.LabelSelectorAttributes`]: { requirements: atomicList },
+  [`${authorization}.SubjectRulesReviewStatus`]: { resourceRules: atomicList, nonResourceRules: atomicList },
+  [`${authorization}.ResourceRule`]: { verbs: atomicList, apiGroups: atomicList, resources: atomicList, resourceNames: atomicList },
+  [`${authorization}.NonResourceRule`]: { verbs: atomicList, nonResourceURLs: atomicList },
+  [`${authentication}.UserInfo`]: { groups: atomicList },
 };
 
 /** Definitions that are replaced as a whole by apply (Go `structType=atomic`). */
@@ -179,6 +196,8 @@ export const atomicStructs: ReadonlySet<string> = new Set([
   `${core}.SecretKeySelector`,
   `${core}.ObjectFieldSelector`,
   `${core}.ResourceFieldSelector`,
+  `${rbac}.RoleRef`,
+  `${rbac}.Subject`,
 ]);
 
 const protocols = ["SCTP", "TCP", "UDP"];

@@ -1,4 +1,4 @@
-// Protobuf field table: meta/v1: object metadata, label selectors, conditions and DeleteOptions.
+// Protobuf field table: meta/v1: object metadata, label and field selectors, conditions and DeleteOptions.
 // Field numbers and wire types follow Kubernetes 1.32 (and 1.33 additions); JSON names and
 // zero-value handling follow the Go types. Notation: see ../message-schema.ts.
 
@@ -23,6 +23,7 @@ export const metaV1Messages: MessageSpec[] = defineMessages("k8s.io.apimachinery
     "6 message string!",
   LabelSelector: "1 matchLabels map<string>; 2 matchExpressions LabelSelectorRequirement[]",
   LabelSelectorRequirement: "1 key string!; 2 operator string!; 3 values string[]",
+  FieldSelectorRequirement: "1 key string!; 2 operator string!; 3 values string[]",
   DeleteOptions:
     "1 gracePeriodSeconds int64?; 2 preconditions Preconditions; 3 orphanDependents bool?; " +
     "4 propagationPolicy string?; 5 dryRun string[]; 6 ignoreStoreReadErrorWithClusterBreakingPotential bool?",
