@@ -35,6 +35,10 @@ import type { ReadyzCheck } from "./readyz.js";
 import { conditionCheck, pingCheck, readyzResponse, storageCheck } from "./readyz.js";
 import type { UserInfo } from "./user-info.js";
 import { requestCredential } from "./ui-credentials.js";
+import { AccessControl } from "./access-control.js";
+import type { AuthorizationAttributes } from "./authorization/attributes.js";
+import { requestAttributes, resourceAttributes } from "./authorization/attributes.js";
+import type { KubeObject } from "../api/types.js";
 import type { ClientCertificate } from "./x509-authenticator.js";
 import { userFromClientCertificate } from "./x509-authenticator.js";
 import type { UiHandler } from "./ui-handler.js";
@@ -62,6 +66,12 @@ export interface ApiServerOptions {
   now?: () => Date;
   /** Is the server ready (store reachable, caches synced)? */
   ready?: () => boolean;
+  /**
+   * Authorization: RBAC (with system:masters allowed everything), the node restriction, the
+   * RBAC escalation checks and the access reviews (access-control.ts). Default true; false lets
+   * every authenticated request through, for tests of other stages.
+   */
+  authorization?: boolean;
   /** Serves the dashboard under /ui/ (src/dashboard/); without it /ui/ is not found. */
   ui?: UiHandler;
   /** Where the audit events of mutating requests go (audit/); without it none are kept. */
@@ -91,6 +101,27 @@ function userOf(auth: TokenAuthentication): UserInfo | undefined {
   return auth.kind === "ok" ? auth.user : undefined;
 }
 
+/** Every authenticated user is in system:authenticated (kube-apiserver's group adder). */
+function withAuthenticatedGroup(user: UserInfo): UserInfo {
+  return user.groups.includes("system:authenticated") ? user : { ...user, groups: [...user.groups, "system:authenticated"] };
+}
+
+/**
+ * The body the node restriction needs, decoded from JSON: a Node an agent registers, or the
+ * TokenRequest it makes for a pod. undefined for anything else (or a body that is not JSON,
+ * which the handler refuses on its own).
+ */
+function nodeRequestBody(attrs: AuthorizationAttributes, req: ApiRequest): KubeObject | undefined {
+  if (attrs.verb !== "create" || !attrs.user.groups.includes("system:nodes")) return undefined;
+  if (!(attrs.resource === "nodes" && attrs.subresource === "") && !(attrs.resource === "serviceaccounts" && attrs.subresource === "token")) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(req.body.toString("utf8"));
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as KubeObject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function plain(status: number, text: string): ApiResponse {
   return { status, headers: { "content-type": "text/plain; charset=utf-8" }, body: text };
 }
@@ -104,12 +135,25 @@ export class ApiServer {
   readonly #bootstrapTokens: BootstrapTokenAuthenticator | undefined;
   readonly #readyz: readonly ReadyzCheck[];
   readonly #auditor: RequestAuditor;
+  readonly #access: AccessControl | undefined;
 
   constructor(options: ApiServerOptions) {
     this.#opts = options;
     this.#auditor = new RequestAuditor({ sink: options.audit });
     const now = options.now ?? (() => new Date());
-    this.#ctx = { registry: options.registry, now, serviceAccountTokens: options.serviceAccountTokens };
+    const access = options.authorization === false ? undefined : new AccessControl(options.registry);
+    this.#access = access;
+    this.#ctx = {
+      registry: options.registry,
+      now,
+      serviceAccountTokens: options.serviceAccountTokens,
+      ...(access && {
+        reviews: (input) => access.review(input),
+        admitWrite: (user, r, obj, old) => {
+          if (user) access.rbacWriteCheck(user, r, obj, old);
+        },
+      }),
+    };
     this.#tokens = [...options.tokens].map(([t, user]) => ({ token: Buffer.from(t), user }));
     this.#boundObjects = new BoundObjectIndex(options.registry);
     const sat = options.serviceAccountTokens;
@@ -135,8 +179,24 @@ export class ApiServer {
    * `authenticate`, which then refuses them.
    */
   async start(signal: AbortSignal): Promise<void> {
-    if (!this.#serviceAccounts) return;
-    await this.#boundObjects.start(signal).synced;
+    await Promise.all([this.#serviceAccounts && this.#boundObjects.start(signal).synced, this.#access?.start(signal)]);
+  }
+
+  /** The authorizer (undefined when authorization is off), for handlers outside the pipeline. */
+  get accessControl(): AccessControl | undefined {
+    return this.#access;
+  }
+
+  /**
+   * Who an upgrade (exec, port-forward) runs as, and whether it may: impersonation, then create
+   * on pods/exec or pods/portforward (what RBAC asks for these). Throws the 401 or 403.
+   */
+  authorizeUpgrade(user: UserInfo | undefined, headers: ApiRequest["headers"], target: { namespace: string; name: string; subresource: string }): UserInfo {
+    if (!user) throw ApiError.unauthorized();
+    if (!this.#access) return user;
+    const as = this.#access.impersonation(withAuthenticatedGroup(user), headers);
+    this.#access.check(resourceAttributes(as, { verb: "create", namespace: target.namespace, resource: "pods", subresource: target.subresource, name: target.name, apiVersion: "v1" }));
+    return as;
   }
 
   /** The registry behind the API (for handlers outside the request pipeline, such as exec upgrades). */
@@ -206,8 +266,16 @@ export class ApiServer {
 
   async #handle(req: ApiRequest, audit: RequestAudit): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
-    const user = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
-    audit.authenticated(user);
+    const authenticated = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
+    audit.authenticated(authenticated);
+    let user = authenticated && withAuthenticatedGroup(authenticated);
+    if (user && this.#access) {
+      const as = this.#access.impersonation(user, req.headersDistinct ?? req.headers);
+      if (as !== user) {
+        audit.impersonating(as);
+        user = as;
+      }
+    }
     req.user = user;
     if (this.#opts.ui && isUiPath(req.path)) {
       return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token) });
@@ -217,6 +285,11 @@ export class ApiServer {
     const anonymousRead = anonymousPaths.has(path) || (isClusterInfoRead(req.method, path) && !req.query.has("watch"));
     if (!user && !anonymousRead) throw ApiError.unauthorized();
     const info = parseRequestInfo(path);
+    if (user && this.#access) {
+      const attrs = requestAttributes(user, req.method, info, req.query);
+      this.#access.check(attrs);
+      await this.#access.restrictNode(attrs, nodeRequestBody(attrs, req));
+    }
     if (info.kind === "nonResource") {
       return path === "/readyz" && (req.method === "GET" || req.method === "HEAD") ? readyzResponse(this.#readyz, req.query) : this.#nonResource(req, path);
     }

@@ -56,16 +56,19 @@ describe("client certificates on the HTTPS listener", () => {
     assert.equal(k.metadata.name, "kubernetes");
   });
 
-  test("the real kubectl authenticates with a certificate in its kubeconfig", async () => {
+  test("the real kubectl authenticates as the certificate's subject; RBAC decides what it may do", async () => {
     const ca = ensureServingPki(dir, { dns: ["localhost"], ips: ["127.0.0.1"] }).caCert;
     const jane = issueClientCertificate(dir, { commonName: "jane", organizations: ["dev"] });
-    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile("kubectl", ["--kubeconfig", kubeconfigWith("jane", { clientCertificate: jane }, ca), "get", "svc", "kubernetes", "-o", "name"], (err, stdout, stderr) =>
-        resolve({ code: err ? 1 : 0, stdout, stderr }),
-      ),
-    );
-    assert.equal(out.code, 0, out.stderr);
-    assert.equal(out.stdout.trim(), "service/kubernetes");
+    const kubectl = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile("kubectl", ["--kubeconfig", kubeconfigWith("jane", { clientCertificate: jane }, ca), ...args], (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr })),
+      );
+    const whoami = await kubectl(["auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"]);
+    assert.equal(whoami.code, 0, whoami.stderr);
+    assert.equal(whoami.stdout, 'jane ["dev","system:authenticated"]');
+    const denied = await kubectl(["get", "svc", "kubernetes"]);
+    assert.equal(denied.code, 1);
+    assert.equal(denied.stderr.trim(), 'Error from server (Forbidden): services "kubernetes" is forbidden: User "jane" cannot get resource "services" in API group "" in the namespace "default"');
   });
 
   test("a certificate from another CA does not authenticate (401)", async () => {

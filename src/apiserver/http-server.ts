@@ -94,6 +94,7 @@ async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse):
     path,
     query: url.searchParams,
     headers: headersOf(req),
+    headersDistinct: req.headersDistinct,
     body,
     signal: abort.signal,
     clientCertificate: verifiedClientCertificate(req),

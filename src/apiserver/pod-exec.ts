@@ -58,8 +58,10 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
   try {
     const url = new URL(req.url ?? "/", "https://localhost");
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, headerValue(v)]));
-    if (!api.authenticate(headers, verifiedClientCertificate(req))) throw ApiError.unauthorized();
+    const user = api.authenticate(headers, verifiedClientCertificate(req));
+    if (!user) throw ApiError.unauthorized();
     const { kubelet: target, path } = await upgradeRoute(api, url, req.headers.upgrade);
+    api.authorizeUpgrade(user, headers, { namespace: target.pod.metadata.namespace ?? "", name: target.pod.metadata.name ?? "", subresource: PORT_FORWARD_PATH.test(url.pathname) ? "portforward" : "exec" });
     if (target.pod.status?.phase !== "Running") {
       throw ApiError.badRequest(`unable to upgrade connection: pod ${target.pod.metadata.name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);
     }

@@ -11,6 +11,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string | undefined>;
+  /** The same with every value of a repeated header apart (`--as-group a --as-group b`); absent in-process. */
+  headersDistinct?: Record<string, string[] | undefined>;
   body: Buffer;
   /** Aborted when the client goes away (ends watches). */
   signal?: AbortSignal;

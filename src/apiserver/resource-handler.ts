@@ -13,7 +13,7 @@ import type { LabelSelector } from "../api/selectors/label-selector.js";
 import { SelectorParseError, formatLabelSelector, parseLabelSelector, selectorFromMap } from "../api/selectors/label-selector.js";
 import type { KubeObject } from "../api/types.js";
 import { applyPatch } from "./patch/index.js";
-import type { DeleteOptions, ListOptions, Registry } from "../registry/registry.js";
+import type { DeleteOptions, ListOptions, Registry, WriteOptions } from "../registry/registry.js";
 import { rfc3339 } from "../api/time.js";
 import type { Decoded } from "./body.js";
 import { decodeObjectBody, definitionName, parseBody, parseFieldValidation } from "./body.js";
@@ -27,6 +27,7 @@ import type { ServiceAccountTokens } from "./serviceaccount/service-account-toke
 import { handleTokenRequest } from "./serviceaccount/token-request.js";
 import { parseIncludeObject, toTable } from "./table-convert.js";
 import { watchResponse } from "./watch-stream.js";
+import type { UserInfo } from "./user-info.js";
 
 export interface ResourceContext {
   registry: Registry;
@@ -39,6 +40,18 @@ export interface ResourceContext {
    * it with its status filled in. Without it those resources answer 404.
    */
   reviews?: ReviewHook;
+  /**
+   * The request's own check of an object about to be written (create, update, patch of the main
+   * resource): the RBAC escalation check. Throws to refuse.
+   */
+  admitWrite?: (user: UserInfo | undefined, r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined) => void;
+}
+
+/** The registry's admit option for a write of `t` by the request's user, when the context checks writes. */
+function admitFor(ctx: ResourceContext, t: ResourceTarget, req: ApiRequest): WriteOptions["admit"] {
+  const check = ctx.admitWrite;
+  if (!check || t.subresource !== "") return undefined;
+  return (obj, old) => check(req.user, t.resource, obj, old);
 }
 
 export interface ResourceTarget {
@@ -204,7 +217,7 @@ async function createObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
   const decoded = decodeFor(t.resource, req);
   const obj = decoded.object as unknown as KubeObject;
   const manager = fieldManager(req, userAgentManager(req));
-  const created = await ctx.registry.create(t.resource, t.namespace, obj, { dryRun: dryRunOf(req.query), manager });
+  const created = await ctx.registry.create(t.resource, t.namespace, obj, { dryRun: dryRunOf(req.query), manager, admit: admitFor(ctx, t, req) });
   return withWarnings(objectResponse(ctx, t, req, 201, created), decoded.warnings);
 }
 
@@ -213,7 +226,7 @@ async function updateObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
   const obj = decoded.object as unknown as KubeObject;
   const name = t.name ?? "";
   const manager = fieldManager(req, userAgentManager(req));
-  const res = await ctx.registry.update(t.resource, t.namespace, name, obj, { dryRun: dryRunOf(req.query), subresource: t.subresource, manager });
+  const res = await ctx.registry.update(t.resource, t.namespace, name, obj, { dryRun: dryRunOf(req.query), subresource: t.subresource, manager, admit: admitFor(ctx, t, req) });
   return withWarnings(objectResponse(ctx, t, req, res.created ? 201 : 200, res.object), decoded.warnings);
 }
 
@@ -254,7 +267,7 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
       obj.metadata.name = name;
       return obj;
     },
-    { dryRun: dryRunOf(req.query), subresource: t.subresource, manager: isApply ? undefined : manager },
+    { dryRun: dryRunOf(req.query), subresource: t.subresource, manager: isApply ? undefined : manager, admit: admitFor(ctx, t, req) },
   );
   return withWarnings(objectResponse(ctx, t, req, res.created ? 201 : 200, res.object), warnings);
 }

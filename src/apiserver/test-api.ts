@@ -21,6 +21,7 @@ import type { ApiRequest, ApiResponse } from "./request.js";
 import type { AuditSink } from "./audit/audit-event.js";
 import type { UiHandler } from "./ui-handler.js";
 import { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
+import { ensureRbacPolicy } from "./authorization/ensure-policy.js";
 
 export const testToken = "test-token-0123456789";
 
@@ -75,6 +76,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
   await cache.ready;
   const { registry } = buildRegistry({ store, cache, serviceCIDR: "10.0.0.0/24", nodePortRange: "30000-32767", fieldTracker: trackManagedFields });
   await bootstrapCluster(registry, { kubernetesServiceIP: "10.0.0.1", advertiseAddress: "172.17.8.101", advertisePort: 6443 });
+  await ensureRbacPolicy(registry);
   const serviceAccountTokens = new ServiceAccountTokens({ signingKey: testServiceAccountKey() });
   const api = new ApiServer({
     registry,

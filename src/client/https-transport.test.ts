@@ -120,6 +120,13 @@ describe("HttpsTransport against the real HTTPS listener on 127.0.0.1", () => {
           const pods = new KubeClient(inPod, coreResource("pods"));
           await assert.rejects(pods.list("default"), (e: unknown) => e instanceof ClientError && e.code === 401);
           replace("token", `${await issue()}\n`);
+          // The pod's account may read what RBAC grants it: view in its namespace.
+          const bound = await t.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", {
+            body: { metadata: { name: "default-view" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: "default" }] },
+          });
+          assert.equal(bound.status, 201, String(bound.body));
+          let listed: unknown;
+          for (let i = 0; i < 100 && listed === undefined; i++) listed = await pods.list("default").catch(() => new Promise((r) => setTimeout(r, 10)));
           assert.deepEqual((await pods.list("default")).items, []);
         } finally {
           inPod.close();

@@ -72,6 +72,12 @@ export interface WriteOptions {
   manager?: string;
   /** For update: PUT may create when the strategy allows it. */
   now?: Date;
+  /**
+   * The request's own admission check, run on the final object once it is valid and before it
+   * is stored (after any patch, on every retry); it throws to refuse. The API server passes the
+   * RBAC escalation check here, which needs the writer and the object as it will be stored.
+   */
+  admit?: (obj: KubeObject, old: KubeObject | undefined) => void | Promise<void>;
 }
 
 export interface DeleteOptions {
@@ -352,6 +358,7 @@ export class Registry {
     this.#track(r, undefined, obj, ctx, o.manager);
     const errs = strategy.validateCreate(obj);
     if (errs.length) throw ApiError.invalid(r.group, r.kind, obj.metadata.name ?? "", errs);
+    await o.admit?.(obj, undefined);
     const admission = strategy.admitCreate ? await strategy.admitCreate(obj, ctx) : undefined;
     if (ctx.dryRun) {
       await admission?.rollback();
@@ -400,7 +407,7 @@ export class Registry {
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== old.metadata.resourceVersion) {
       throw ApiError.modified(this.#gr(r), name);
     }
-    const object = await this.#writeUpdate(r, ns, name, old, kv.modRevision, input, ctx, o.manager);
+    const object = await this.#writeUpdate(r, ns, name, old, kv.modRevision, input, ctx, o.manager, o.admit);
     return { object, created: false };
   }
 
@@ -414,6 +421,7 @@ export class Registry {
     input: KubeObject,
     ctx: WriteContext,
     manager: string | undefined,
+    admit?: WriteOptions["admit"],
   ): Promise<KubeObject> {
     const obj = deepCopy(input);
     obj.metadata ??= {};
@@ -440,6 +448,7 @@ export class Registry {
     if (errs.length) throw ApiError.invalid(r.group, r.kind, name, errs);
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     if (jsonEqual(obj, old)) return old;
+    await admit?.(obj, old);
     const admission = strategy.admitUpdate ? await strategy.admitUpdate(obj, old, ctx) : undefined;
     if (ctx.dryRun) {
       await admission?.rollback();
@@ -493,7 +502,7 @@ export class Registry {
       const requestedRv = patched.metadata.resourceVersion;
       if (requestedRv && requestedRv !== live.metadata.resourceVersion) throw ApiError.modified(this.#gr(r), name);
       try {
-        return { object: await this.#writeUpdate(r, ns, name, live, kv.modRevision, patched, ctx, o.manager), created: false };
+        return { object: await this.#writeUpdate(r, ns, name, live, kv.modRevision, patched, ctx, o.manager, o.admit), created: false };
       } catch (e) {
         const retry = e instanceof ApiError && e.reason === "Conflict" && !requestedRv && attempt < maxPatchRetries;
         if (!retry) throw e;

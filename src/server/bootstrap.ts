@@ -13,6 +13,7 @@ import type { Registry } from "../registry/registry.js";
 import { ApiServerEndpointReconciler } from "./apiserver-endpoints/endpoint-reconciler.js";
 import { bootstrapTokenNamespace, bootstrapTokenSecret, formatBootstrapToken, generateBootstrapToken } from "../apiserver/bootstrap-token.js";
 import { clusterInfoConfigMap, clusterInfoName, clusterInfoNamespace, readClusterInfo } from "../apiserver/bootstrap-token-discovery.js";
+import { JOIN_TOKEN_GROUP } from "../apiserver/authorization/bootstrap-policy.js";
 
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -78,7 +79,7 @@ export async function ensureClusterInfo(registry: Registry, o: { server: string;
 }
 
 /** The extra group of the tokens svcnet makes for joining nodes (kubeadm's: system:bootstrappers:kubeadm:default-node-token). */
-export const joinTokenGroup = "system:bootstrappers:svcnet:default-node-token";
+export const joinTokenGroup = JOIN_TOKEN_GROUP;
 
 /**
  * Creates a new bootstrap token (bootstrap-token.ts) for joining machines, valid for `ttlMs`

@@ -32,6 +32,7 @@ import { runApiServerEndpointReconciler } from "./apiserver-endpoints/endpoint-r
 import { bootstrapCluster, createJoinToken, ensureClusterInfo } from "./bootstrap.js";
 import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import { ensureRbacPolicy } from "../apiserver/authorization/ensure-policy.js";
 import { ensureAdminToken, ensureServingPki } from "./pki.js";
 import { ensureServiceAccountKey } from "./service-account-key.js";
 import { ServiceAccountTokens } from "../apiserver/serviceaccount/service-account-tokens.js";
@@ -169,6 +170,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     // The identity survives restarts (same host and data dir), so a restart replaces its entry.
     const identity = `${hostname()}:${dataDir}`;
     await bootstrapCluster(registry, { kubernetesServiceIP: kubernetesIP, advertiseAddress: o.advertiseAddress, advertisePort: address.port, identity });
+    // The default RBAC policy (kube-apiserver's rbac/bootstrap-roles): without it nobody but system:masters may do anything.
+    await ensureRbacPolicy(registry, { log: (line) => console.error(`svcnet: ${line}`) });
     // What machines joining with a token read and present (docs/joining-machines.md).
     const advertised = `https://${o.advertiseAddress.includes(":") ? `[${o.advertiseAddress}]` : o.advertiseAddress}:${address.port}`;
     await ensureClusterInfo(registry, { server: advertised, caCert: pki.caCert });

@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { request } from "node:https";
 import { join } from "node:path";
+import type { RoleBinding } from "../../api/rbac-types.js";
+import { RBAC_GROUP } from "../../api/rbac-types.js";
 import type { Pod } from "../../api/types.js";
 import { resource } from "../../controllers/controller-context.js";
 import type { TestCluster } from "../../controllers/test-cluster.js";
@@ -90,8 +92,23 @@ describe("service account tokens in pods", { skip: isRoot ? false : "needs root 
     const readOnly = await execIn(pod, `touch ${saDir}/x`);
     assert.notEqual(readOnly.code, 0, "the token volume is read-only in the container");
 
-    // From inside the pod, through the kubernetes Service, with the mounted CA and token.
+    // From inside the pod, through the kubernetes Service, with the mounted CA and token: the
+    // account may do what RBAC grants it — nothing but discovery at first, then view once bound.
     const curl = `curl -sS --max-time 5 -o /dev/null -w '%{http_code}' --cacert ${saDir}/ca.crt -H "Authorization: Bearer $(cat ${saDir}/token)" https://10.0.0.1:443/api/v1/namespaces/default/pods`;
+    const refused = await c.waitFor(
+      "403 from the API through 10.0.0.1",
+      async () => {
+        const r = await execIn(pod, curl);
+        return r.stdout === "403" && r;
+      },
+      20_000,
+    );
+    assert.equal(refused.stdout, "403");
+    await c.client<RoleBinding>(resource(RBAC_GROUP, "v1", "rolebindings")).create({
+      metadata: { name: "default-view", namespace: "default" },
+      roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name: "view" },
+      subjects: [{ kind: "ServiceAccount", name: "default", namespace: "default" }],
+    });
     const answer = await c.waitFor(
       "200 from the API through 10.0.0.1",
       async () => {

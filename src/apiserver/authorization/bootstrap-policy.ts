@@ -22,6 +22,13 @@ import { RBAC_GROUP } from "../../api/rbac-types.js";
 export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
 export const NODES_GROUP = "system:nodes";
+/**
+ * The group of the join tokens `svcnet server` and `svcnet token create` make. A machine that
+ * joins with one keeps using it (there is no certificate signing step yet), so for now the token
+ * is bound to what a node needs — less than the admin rights it carried before RBAC, but not
+ * confined to one node as a node certificate is.
+ */
+export const JOIN_TOKEN_GROUP = "system:bootstrappers:svcnet:default-node-token";
 
 export interface BootstrapPolicy {
   clusterRoles: ClusterRole[];
@@ -175,10 +182,10 @@ function clusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding("system:discovery", [group("system:authenticated")]),
     clusterRoleBinding("system:basic-user", [group("system:authenticated")]),
     clusterRoleBinding("system:public-info-viewer", [group("system:authenticated"), group("system:unauthenticated")]),
-    clusterRoleBinding("system:node", [group(NODES_GROUP)]),
-    clusterRoleBinding("system:node-proxier", [user("system:kube-proxy"), group(NODES_GROUP)]),
+    clusterRoleBinding("system:node", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
+    clusterRoleBinding("system:node-proxier", [user("system:kube-proxy"), group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
     clusterRoleBinding("system:coredns", [serviceAccount("kube-system", "coredns")]),
-    clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP)]),
+    clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
     clusterRoleBinding("system:kube-controller-manager", [user("system:kube-controller-manager")]),
   ];
 }
@@ -206,7 +213,7 @@ export function bootstrapPolicy(): BootstrapPolicy {
       kind: "RoleBinding",
       metadata: meta(r.name, { namespace: r.namespace }),
       roleRef: { apiGroup: RBAC_GROUP, kind: "Role", name: r.name },
-      subjects: [group(NODES_GROUP)],
+      subjects: [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)],
     })),
   });
 }

@@ -33,8 +33,10 @@ describe("POST serviceaccounts/<name>/token", () => {
     assert.equal(c.sub, "system:serviceaccount:default:default");
     assert.equal((c.exp as number) - (c.iat as number), 3600);
     assert.equal(Date.parse(tr.status.expirationTimestamp) / 1000, c.exp);
-    const use = await t.request("GET", "/api/v1/namespaces/default/pods", { token: tr.status.token });
+    // It authenticates (discovery is open to every authenticated user; pods are RBAC's to grant).
+    const use = await t.request("GET", "/apis", { token: tr.status.token });
     assert.equal(use.status, 200, "the token authenticates");
+    assert.equal((await t.request("GET", "/api/v1/namespaces/default/pods", { token: tr.status.token })).status, 403, "and RBAC grants the default account nothing");
   });
 
   it("binds to a pod: pod and node in the claims, a year for 3607 s with warnafter, the answer still 3607 s", async () => {
@@ -145,12 +147,12 @@ describe("service account tokens as bearer tokens", () => {
     const created = await t.request("POST", "/api/v1/namespaces/default/pods", { body: { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "nginx" }] } } });
     const uid = t.json<{ metadata: { uid: string } }>(created).metadata.uid;
     const tok = await token({ spec: { boundObjectRef: { kind: "Pod", apiVersion: "v1", name: "p", uid } } });
-    assert.equal((await t.request("GET", "/api/v1/namespaces", { token: tok })).status, 200);
+    assert.equal((await t.request("GET", "/apis", { token: tok })).status, 200);
     // authenticate() reads only the cache, which follows the store by watching.
     for (let i = 0; i < 100 && !t.api.authenticate(auth(tok)); i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(t.api.authenticate(auth(tok))?.groups, ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"]);
     assert.equal((await t.request("DELETE", "/api/v1/namespaces/default/pods/p")).status, 200);
-    assert.equal((await t.request("GET", "/api/v1/namespaces", { token: tok })).status, 401);
+    assert.equal((await t.request("GET", "/apis", { token: tok })).status, 401);
     for (let i = 0; i < 100 && t.api.authenticate(auth(tok)); i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(t.api.authenticate(auth(tok)), undefined);
   });
@@ -160,9 +162,9 @@ describe("service account tokens as bearer tokens", () => {
     assert.equal(created.status, 201);
     const res = await t.request("POST", tokenPath("temp"), { body: { spec: {} } });
     const tok = t.json<{ status: { token: string } }>(res).status.token;
-    assert.equal((await t.request("GET", "/api/v1/namespaces", { token: tok })).status, 200);
+    assert.equal((await t.request("GET", "/apis", { token: tok })).status, 200);
     await t.request("DELETE", "/api/v1/namespaces/default/serviceaccounts/temp");
     await t.request("POST", "/api/v1/namespaces/default/serviceaccounts", { body: { metadata: { name: "temp" } } });
-    assert.equal((await t.request("GET", "/api/v1/namespaces", { token: tok })).status, 401);
+    assert.equal((await t.request("GET", "/apis", { token: tok })).status, 401);
   });
 });

@@ -1,0 +1,51 @@
+// At every start, the server makes sure the default RBAC policy is in the store (kube-apiserver's
+// "rbac/bootstrap-roles" post-start hook): missing roles and bindings are created, defaults that
+// lost rules or subjects get them back (an administrator's additions stay), and objects whose
+// autoupdate annotation says "false" are left alone. With several API servers each does the
+// same; a conflict means another got there first, and the next start looks again.
+
+import { ApiError } from "../../api/errors.js";
+import { RBAC_GROUP } from "../../api/rbac-types.js";
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "../../api/rbac-types.js";
+import { requireResource } from "../../api/resources.js";
+import type { KubeObject } from "../../api/types.js";
+import { bootstrapPolicy } from "./bootstrap-policy.js";
+import type { BootstrapPolicy } from "./bootstrap-policy.js";
+import { reconcilePolicy } from "./policy-reconcile.js";
+import type { Registry } from "../../registry/registry.js";
+
+const resourceOf = {
+  ClusterRole: "clusterroles",
+  Role: "roles",
+  ClusterRoleBinding: "clusterrolebindings",
+  RoleBinding: "rolebindings",
+} as const;
+
+/** Reconciles the default policy into `registry`; returns how many objects it created or changed. */
+export async function ensureRbacPolicy(registry: Registry, o: { log?: (line: string) => void } = {}): Promise<number> {
+  const expected = bootstrapPolicy();
+  const list = async <T extends KubeObject>(kind: keyof typeof resourceOf): Promise<T[]> =>
+    (await registry.list(requireResource(RBAC_GROUP, "v1", resourceOf[kind]), undefined)).items as T[];
+  const existing: BootstrapPolicy = {
+    clusterRoles: await list<ClusterRole>("ClusterRole"),
+    roles: await list<Role>("Role"),
+    clusterRoleBindings: await list<ClusterRoleBinding>("ClusterRoleBinding"),
+    roleBindings: await list<RoleBinding>("RoleBinding"),
+  };
+  let changed = 0;
+  for (const action of reconcilePolicy(expected, existing)) {
+    const r = requireResource(RBAC_GROUP, "v1", resourceOf[action.kind]);
+    const { namespace, name = "" } = action.object.metadata;
+    try {
+      if (action.op === "recreate") await registry.delete(r, namespace, name);
+      if (action.op === "update") await registry.update(r, namespace, name, action.object);
+      else await registry.create(r, namespace, { ...action.object, metadata: { ...action.object.metadata, resourceVersion: undefined } });
+      changed++;
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 409 || e.reason === "AlreadyExists")) continue;
+      throw e;
+    }
+  }
+  if (changed > 0) o.log?.(`RBAC: created or updated ${changed} default roles and bindings`);
+  return changed;
+}

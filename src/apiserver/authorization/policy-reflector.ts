@@ -1,0 +1,80 @@
+// Keeps an RbacPolicyIndex current with the registry's Roles, ClusterRoles and their bindings, as
+// kube-apiserver's RBAC authorizer reads from informers: each kind is listed, then watched from
+// the list's revision; after a watch ends (a too-old revision, a store outage) the kind is listed
+// again and whatever vanished meanwhile is removed. Authorization never waits on the store.
+
+import { setTimeout as sleep } from "node:timers/promises";
+import { ApiError } from "../../api/errors.js";
+import { RBAC_GROUP } from "../../api/rbac-types.js";
+import { requireResource } from "../../api/resources.js";
+import type { ResourceInfo } from "../../api/resources.js";
+import type { KubeObject } from "../../api/types.js";
+import type { Registry } from "../../registry/registry.js";
+import type { RbacKind, RbacPolicyIndex } from "./rbac-policy-source.js";
+
+const kinds: [RbacKind, string][] = [
+  ["ClusterRole", "clusterroles"],
+  ["Role", "roles"],
+  ["ClusterRoleBinding", "clusterrolebindings"],
+  ["RoleBinding", "rolebindings"],
+];
+
+const keyOf = (obj: KubeObject): string => `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
+
+/**
+ * Feeds `index` from `registry` until `signal` aborts. `synced` resolves once every kind's first
+ * list is in (before that, authorization would refuse what the policy allows).
+ */
+export function reflectRbacPolicy(registry: Registry, index: RbacPolicyIndex, signal: AbortSignal, o: { retryMs?: number; log?: (line: string) => void } = {}): { synced: Promise<void>; done: Promise<void> } {
+  const syncs: Promise<void>[] = [];
+  const runs: Promise<void>[] = [];
+  for (const [kind, resource] of kinds) {
+    let synced!: () => void;
+    syncs.push(new Promise<void>((resolve) => (synced = resolve)));
+    runs.push(reflect(registry, index, kind, requireResource(RBAC_GROUP, "v1", resource), signal, () => synced(), o));
+  }
+  return { synced: Promise.all(syncs).then(() => undefined), done: Promise.all(runs).then(() => undefined) };
+}
+
+async function reflect(
+  registry: Registry,
+  index: RbacPolicyIndex,
+  kind: RbacKind,
+  r: ResourceInfo,
+  signal: AbortSignal,
+  onSynced: () => void,
+  o: { retryMs?: number; log?: (line: string) => void },
+): Promise<void> {
+  const known = new Map<string, KubeObject>();
+  while (!signal.aborted) {
+    try {
+      const list = await registry.list(r, undefined, { resourceVersion: "0" });
+      const seen = new Set<string>();
+      for (const obj of list.items) {
+        seen.add(keyOf(obj));
+        known.set(keyOf(obj), obj);
+        index.upsert(kind, obj);
+      }
+      for (const [key, obj] of known) {
+        if (seen.has(key)) continue;
+        known.delete(key);
+        index.remove(kind, obj.metadata.namespace ?? "", obj.metadata.name ?? "");
+      }
+      onSynced();
+      for await (const ev of registry.watch(r, undefined, { resourceVersion: list.metadata.resourceVersion }, signal)) {
+        if (ev.type === "DELETED") {
+          known.delete(keyOf(ev.object));
+          index.remove(kind, ev.object.metadata.namespace ?? "", ev.object.metadata.name ?? "");
+        } else if (ev.type === "ADDED" || ev.type === "MODIFIED") {
+          known.set(keyOf(ev.object), ev.object);
+          index.upsert(kind, ev.object);
+        }
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      if (e instanceof ApiError && e.code === 410) continue;
+      (o.log ?? console.error)(`svcnet: RBAC authorizer's ${r.resource} cache: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    await sleep(o.retryMs ?? 1000, undefined, { signal }).catch(() => undefined);
+  }
+}
