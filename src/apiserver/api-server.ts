@@ -1,12 +1,13 @@
 // The API server's request pipeline, independent of sockets: authenticate (a client certificate
-// the TLS layer verified, then static bearer tokens, service account tokens, bootstrap tokens) → resolve → (per verb) decode →
-// admit → validate → store → respond. `inject()` runs a request through it in-process; the
-// HTTPS listener (http-server.ts) is a thin shell around the same call. Every failure becomes a
-// Kubernetes Status with the right code; nothing escapes as a crash. With a `ui` handler, paths
-// under /ui/ are the dashboard's; its session cookie stands in for a bearer token on GET and HEAD
-// only (ui-credentials.ts), and a write that carries only the cookie is refused with 403.
-// Every response carries an Audit-Id; mutating requests, refused ones included, are recorded in
-// the audit log with the final response code (audit/).
+// the TLS layer verified, then static bearer tokens, service account tokens, bootstrap tokens) →
+// impersonate → wait for a seat (flow control, flowcontrol/) → authorize (access-control.ts) →
+// resolve → (per verb) decode → admit → validate → store → respond. `inject()` runs a request
+// through it in-process; the HTTPS listener (http-server.ts) is a thin shell around the same
+// call. Every failure becomes a Kubernetes Status with the right code; nothing escapes as a
+// crash. With a `ui` handler, paths under /ui/ are the dashboard's; its session cookie stands in
+// for a bearer token on GET and HEAD only (ui-credentials.ts), and a write that carries only the
+// cookie is refused with 403. Every response carries an Audit-Id; mutating requests, refused ones
+// included, are recorded in the audit log with the final response code (audit/).
 
 import { timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors.js";
@@ -27,10 +28,14 @@ import { ServiceAccountTokenAuthenticator } from "./serviceaccount/token-authent
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from "./discovery.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
+import type { RequestInfo } from "./request-info.js";
 import { parseRequestInfo } from "./request-info.js";
 import type { ResourceContext } from "./resource-handler.js";
 import { handleResource } from "./resource-handler.js";
 import { apiErrorOf, isInternalError } from "./store-error-status.js";
+import type { FlowControl } from "./flowcontrol/flow-control.js";
+import { tooManyRequests } from "./flowcontrol/flow-control.js";
+import { requestDigest } from "./flowcontrol/request-digest.js";
 import type { ReadyzCheck } from "./readyz.js";
 import { conditionCheck, pingCheck, readyzResponse, storageCheck } from "./readyz.js";
 import type { UserInfo } from "./user-info.js";
@@ -76,6 +81,11 @@ export interface ApiServerOptions {
   ui?: UiHandler;
   /** Where the audit events of mutating requests go (audit/); without it none are kept. */
   audit?: AuditSink;
+  /**
+   * API Priority and Fairness: authenticated requests wait for a seat of their priority level
+   * and get 429 when there is none. Without it every request runs at once.
+   */
+  flowControl?: FlowControl;
 }
 
 export const kubernetesVersion = {
@@ -107,13 +117,12 @@ function withAuthenticatedGroup(user: UserInfo): UserInfo {
 }
 
 /**
- * The body the node restriction needs, decoded from JSON: a Node an agent registers, or the
- * TokenRequest it makes for a pod. undefined for anything else (or a body that is not JSON,
- * which the handler refuses on its own).
+ * The body the node restriction needs for a node agent's create, decoded from JSON: the name of
+ * what it creates (a Node, its Lease) is in the body, and a TokenRequest names the pod it is for.
+ * undefined for anyone else (or a body that is not JSON, which the handler refuses on its own).
  */
 function nodeRequestBody(attrs: AuthorizationAttributes, req: ApiRequest): KubeObject | undefined {
   if (attrs.verb !== "create" || !attrs.user.groups.includes("system:nodes")) return undefined;
-  if (!(attrs.resource === "nodes" && attrs.subresource === "") && !(attrs.resource === "serviceaccounts" && attrs.subresource === "token")) return undefined;
   try {
     const parsed: unknown = JSON.parse(req.body.toString("utf8"));
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as KubeObject) : undefined;
@@ -207,13 +216,18 @@ export class ApiServer {
   /** Runs one request through the whole pipeline and returns the response. Never throws. */
   async inject(req: ApiRequest): Promise<ApiResponse> {
     const audit = this.#auditor.begin(req);
+    // Headers every answer carries, error or not (flow control's classification).
+    const headers: Record<string, string> = {};
     let res: ApiResponse;
     try {
-      res = await this.#handle(req, audit);
+      res = await this.#handle(req, audit, headers);
+      if (Object.keys(headers).length) res = { ...res, headers: { ...res.headers, ...headers } };
     } catch (e) {
       const err = apiErrorOf(e);
       if (isInternalError(e)) console.error("svcnet: internal error:", e);
-      res = jsonResponse(err.code, err.toStatus());
+      // As kube-apiserver's error writer: a Status that asks the client to come back later says when.
+      const retryAfter = err.details?.retryAfterSeconds;
+      res = jsonResponse(err.code, err.toStatus(), { ...headers, ...(retryAfter ? { "retry-after": String(retryAfter) } : {}) });
     }
     return audit.finish(res);
   }
@@ -264,7 +278,7 @@ export class ApiServer {
     return undefined;
   }
 
-  async #handle(req: ApiRequest, audit: RequestAudit): Promise<ApiResponse> {
+  async #handle(req: ApiRequest, audit: RequestAudit, headers: Record<string, string>): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
     const authenticated = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
     audit.authenticated(authenticated);
@@ -285,6 +299,20 @@ export class ApiServer {
     const anonymousRead = anonymousPaths.has(path) || (isClusterInfoRead(req.method, path) && !req.query.has("watch"));
     if (!user && !anonymousRead) throw ApiError.unauthorized();
     const info = parseRequestInfo(path);
+    if (!this.#opts.flowControl) return this.#serve(req, path, info);
+    const seat = await this.#opts.flowControl.admit(requestDigest(req.method, info, req.query, user), req.signal);
+    Object.assign(headers, seat.headers);
+    if (!seat.release) throw tooManyRequests();
+    try {
+      return await this.#serve(req, path, info);
+    } finally {
+      seat.release();
+    }
+  }
+
+  /** Answers an authenticated (or allowed anonymous) request: authorization, then the handlers. */
+  async #serve(req: ApiRequest, path: string, info: RequestInfo): Promise<ApiResponse> {
+    const user = req.user;
     if (user && this.#access) {
       const attrs = requestAttributes(user, req.method, info, req.query);
       this.#access.check(attrs);

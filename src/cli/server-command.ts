@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { controllerNames } from "../controllers/all-controllers.js";
 import { parseControllerSelection } from "../controllers/controller-manager.js";
 import { defaultLeaderElection, leaderElectionConfigError } from "../controllers/leader-election/leader-election-config.js";
+import { defaultMaxMutatingRequestsInflight, defaultMaxRequestsInflight } from "../apiserver/flowcontrol/flow-control.js";
 import { startControlPlane } from "../server/control-plane.js";
 import { auditLogFlagDefaults, parseAuditLogFlags } from "./audit-log-flags.js";
 
@@ -38,7 +39,12 @@ Flags:
   --audit-log-maxsize int              megabytes the log grows to before it is renamed audit-<time>.log
                                        and a new one begun (default ${auditLogFlagDefaults.maxsize})
   --audit-log-maxbackup int            renamed logs kept, the newest (default ${auditLogFlagDefaults.maxbackup}; 0: all)
-  --audit-log-maxage int               days a renamed log is kept, by the time in its name (default ${auditLogFlagDefaults.maxage}: no limit)`;
+  --audit-log-maxage int               days a renamed log is kept, by the time in its name (default ${auditLogFlagDefaults.maxage}: no limit)
+  --max-requests-inflight n            with the next, how many requests execute at once; the seats are shared
+                                       among priority levels (API Priority and Fairness), each queueing fairly
+                                       between its users and answering 429 when its queues are full;
+                                       watches, logs, exec and port-forward take no seat (default ${defaultMaxRequestsInflight})
+  --max-mutating-requests-inflight n   added to --max-requests-inflight (default ${defaultMaxMutatingRequestsInflight})`;
 
 /** --leader-elect* flag values → leader election settings, or a one-line error with the fix. */
 export function parseLeaderElectionFlags(f: { elect: string; lease: string; renew: string; retry: string }):
@@ -70,6 +76,17 @@ export function parseJoinTokenTtl(text: string): { ok: true; ttlMs: number | nul
   const ms = text === "0" ? 0 : parseDuration(text);
   if (ms === undefined || (ms > 0 && ms < 1000)) return { ok: false, error: `--join-token-ttl must be a duration like "24h" or "30m", "0" (never expires) or "none" (no token), got ${JSON.stringify(text)}` };
   return { ok: true, ttlMs: ms };
+}
+
+/** --max-requests-inflight and --max-mutating-requests-inflight → the two counts, or a one-line error. */
+export function parseInflightFlags(f: { reads: string; mutating: string }): { ok: true; value: { maxRequestsInflight: number; maxMutatingRequestsInflight: number } } | { ok: false; error: string } {
+  const whole = (text: string): number | undefined => (/^\d+$/.test(text) ? Number(text) : undefined);
+  const reads = whole(f.reads);
+  const mutating = whole(f.mutating);
+  if (reads === undefined) return { ok: false, error: `--max-requests-inflight must be a whole number, got ${JSON.stringify(f.reads)}` };
+  if (mutating === undefined) return { ok: false, error: `--max-mutating-requests-inflight must be a whole number, got ${JSON.stringify(f.mutating)}` };
+  if (reads + mutating === 0) return { ok: false, error: "--max-requests-inflight and --max-mutating-requests-inflight must add up to something positive, got 0 and 0" };
+  return { ok: true, value: { maxRequestsInflight: reads, maxMutatingRequestsInflight: mutating } };
 }
 
 /** Go-style durations as Kubernetes flags take them: "500ms", "40s", "2m", "1h30m". */
@@ -117,6 +134,8 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
         "audit-log-maxsize": { type: "string", default: auditLogFlagDefaults.maxsize },
         "audit-log-maxbackup": { type: "string", default: auditLogFlagDefaults.maxbackup },
         "audit-log-maxage": { type: "string", default: auditLogFlagDefaults.maxage },
+        "max-requests-inflight": { type: "string", default: String(defaultMaxRequestsInflight) },
+        "max-mutating-requests-inflight": { type: "string", default: String(defaultMaxMutatingRequestsInflight) },
         help: { type: "boolean", short: "h", default: false },
         ...hooks.extraFlags,
       },
@@ -167,6 +186,11 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     console.error(`error: ${auditLog.error}`);
     return 1;
   }
+  const inflight = parseInflightFlags({ reads: values["max-requests-inflight"], mutating: values["max-mutating-requests-inflight"] });
+  if (!inflight.ok) {
+    console.error(`error: ${inflight.error}`);
+    return 1;
+  }
   const stop = new AbortController();
   // Everything the process runs (listener, caches, controllers, node agents) stops on this signal.
   setMaxListeners(0, stop.signal);
@@ -185,6 +209,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
       leaderElection: election.value,
       ...(joinTtl.ttlMs !== null && { joinTokenTtlMs: joinTtl.ttlMs }),
       auditLog: auditLog.value,
+      ...inflight.value,
       signal: stop.signal,
     });
     console.log(`svcnet server listening on ${cp.url}`);

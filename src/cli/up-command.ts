@@ -387,6 +387,8 @@ const replicaFlags = [
   "leader-elect-lease-duration",
   "leader-elect-renew-deadline",
   "leader-elect-retry-period",
+  "max-requests-inflight",
+  "max-mutating-requests-inflight",
 ] as const;
 
 /** Copies the cluster's identity (CA, admin token, service account key) from `from` into `to`. */

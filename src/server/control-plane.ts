@@ -1,8 +1,9 @@
 // `svcnet server`: composes the control plane — store, watch cache, registry with per-resource
 // strategies, bootstrap objects (with the cluster-info ConfigMap and a join token for machines
 // that join with `svcnet agent --server --token`), the API server (with service account tokens
-// signed by the data dir's sa.key) and its HTTPS listener, the controllers, the kubeconfig, and
-// the audit log of mutating requests (by default audit.log in the data dir).
+// signed by the data dir's sa.key, and flow control's seats) and its HTTPS listener, the
+// controllers, the kubeconfig, and the audit log of mutating requests (by default audit.log in
+// the data dir).
 
 import { hostname } from "node:os";
 import { mkdirSync, chmodSync } from "node:fs";
@@ -21,6 +22,7 @@ import { ApiServer } from "../apiserver/api-server.js";
 import type { AuditLog, AuditLogSettings } from "../apiserver/audit/open-audit-log.js";
 import { defaultAuditLogLimits, openAuditLog } from "../apiserver/audit/open-audit-log.js";
 import { listen } from "../apiserver/http-server.js";
+import { FlowControl, defaultMaxMutatingRequestsInflight, defaultMaxRequestsInflight } from "../apiserver/flowcontrol/flow-control.js";
 import { trackManagedFields } from "../apiserver/managed-fields.js";
 import type { Registry } from "../registry/registry.js";
 import { buildRegistry } from "../registry/build-registry.js";
@@ -55,6 +57,10 @@ export interface ControlPlaneOptions {
   joinTokenTtlMs?: number;
   /** The audit log (--audit-log-*); its path defaults to <dataDir>/audit.log, "" turns it off. Absent: the defaults. */
   auditLog?: AuditLogSettings;
+  /** kube-apiserver's --max-requests-inflight (default defaultMaxRequestsInflight); with the next, the flow control seats. */
+  maxRequestsInflight?: number;
+  /** kube-apiserver's --max-mutating-requests-inflight (default defaultMaxMutatingRequestsInflight). */
+  maxMutatingRequestsInflight?: number;
   signal: AbortSignal;
 }
 
@@ -162,6 +168,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       // The dashboard at /ui/ (same credentials; its cookie only for reads).
       ui: new DashboardHandler({ registry }),
       ...(audit && { audit }),
+      // API Priority and Fairness: the controllers (workload-high, leader-election) and nodes
+      // (system, node-high) keep their own seats while a user floods global-default.
+      flowControl: new FlowControl({
+        maxRequestsInflight: o.maxRequestsInflight ?? defaultMaxRequestsInflight,
+        maxMutatingRequestsInflight: o.maxMutatingRequestsInflight ?? defaultMaxMutatingRequestsInflight,
+      }),
     });
     await api.start(signal);
     const { server, address } = await listen(api, { host, port, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: signal });

@@ -1,0 +1,35 @@
+// What flow control knows of a request: who (authenticated users implicitly in
+// system:authenticated, anyone else system:anonymous in system:unauthenticated, as Kubernetes'
+// authenticators put them), the Kubernetes verb, and what it addresses. And which requests are
+// long-running — kube-apiserver's list: watches, proxying, and the log, exec, attach,
+// portforward and proxy subresources — which never take a seat: they last as long as their
+// client wants, and a seat held that long would shut others out.
+
+import type { RequestInfo } from "../request-info.js";
+import { nonResourceRequestVerb, resourceRequestVerb } from "../request-verb.js";
+import type { UserInfo } from "../user-info.js";
+import type { FlowUser, RequestDigest } from "./flow-schemas.js";
+
+const anonymous: FlowUser = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+
+function flowUser(user: UserInfo | undefined): FlowUser {
+  if (!user) return anonymous;
+  return user.groups.includes("system:authenticated") ? user : { name: user.name, groups: [...user.groups, "system:authenticated"] };
+}
+
+export function requestDigest(method: string, info: RequestInfo, query: URLSearchParams, user: UserInfo | undefined): RequestDigest {
+  if (info.kind === "nonResource") return { user: flowUser(user), verb: nonResourceRequestVerb(method), target: { kind: "nonResource", path: info.path } };
+  return {
+    user: flowUser(user),
+    verb: resourceRequestVerb(method, info, query),
+    target: { kind: "resource", apiGroup: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace },
+  };
+}
+
+const longRunningSubresources = new Set(["log", "exec", "attach", "portforward", "proxy"]);
+
+/** Whether a request is long-running and so never waits for, nor holds, a seat. */
+export function isLongRunning(d: RequestDigest): boolean {
+  if (d.verb === "watch" || d.verb === "proxy") return true;
+  return d.target.kind === "resource" && longRunningSubresources.has(d.target.subresource);
+}
