@@ -24,6 +24,7 @@ import { splitLines } from "./line-stream.js";
 import type { PathTarget } from "./paths.js";
 import { resourcePath } from "./paths.js";
 import type { ClientRequest, Transport } from "./transport.js";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface KubeClientOptions {
   /** The field manager of writes that name none; default "svcnet". */
@@ -230,13 +231,24 @@ export class KubeClient<T extends KubeObject = KubeObject> {
   }
 
   async #call<R>(r: ClientRequest): Promise<R> {
-    const res = await this.#t.request(r);
+    let res = await this.#t.request(r);
+    // As client-go: a 429 with Retry-After (the server's flow control refused the request before
+    // running it) is sent again after that many seconds, up to maxTooManyRequestsRetries times.
+    for (let retries = 0; res.status === 429 && retries < maxTooManyRequestsRetries; retries++) {
+      const seconds = Number(res.headers["retry-after"]);
+      if (!Number.isInteger(seconds) || seconds < 0) break;
+      await sleep(Math.min(seconds, 10) * 1000, undefined, { signal: r.signal });
+      res = await this.#t.request(r);
+    }
     if (res.status < 200 || res.status > 299) throw ClientError.fromResponse(res.status, res.body);
     const value = JSON.parse(res.body ?? "null") as unknown;
     if (isStatus(value) && value.status === "Failure") throw new ClientError(value);
     return value as R;
   }
 }
+
+/** client-go's limit on resending a request the server answered 429 with Retry-After. */
+const maxTooManyRequestsRetries = 10;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
