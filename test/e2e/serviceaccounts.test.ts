@@ -76,8 +76,13 @@ describe("service accounts with kubectl against svcnet server", () => {
     assert.equal(c.sub, "system:serviceaccount:default:bot");
     assert.deepEqual(c.aud, ["https://kubernetes.default.svc.cluster.local"]);
     assert.equal((c.exp as number) - (c.iat as number), 1200);
+    // It authenticates as the account, which may do what RBAC grants it: nothing, until bound.
     const asBot = await s.kubectl(["--token", token, "get", "pods"]);
-    assert.equal(asBot.code, 0, asBot.stderr);
+    assert.equal(asBot.stderr.trim(), 'Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:bot" cannot list resource "pods" in API group "" in the namespace "default"');
+    assert.equal((await s.kubectl(["auth", "can-i", "list", "pods", "--as", "system:serviceaccount:default:bot"])).stdout.trim(), "no");
+    assert.equal((await s.kubectl(["create", "rolebinding", "bot-view", "--clusterrole=view", "--serviceaccount=default:bot"])).code, 0);
+    await waitFor("the binding in force", async () => (await s.kubectl(["--token", token, "get", "pods"])).code === 0, { timeoutMs: 5000 });
+    assert.equal((await s.kubectl(["auth", "can-i", "list", "pods", "--as", "system:serviceaccount:default:bot"])).stdout.trim(), "yes");
 
     const short = await s.kubectl(["create", "token", "bot", "--duration", "1m"]);
     assert.equal(short.stderr.trim(), 'error: failed to create token: TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes');
@@ -107,8 +112,9 @@ describe("service accounts with kubectl against svcnet server", () => {
     assert.equal(bound.code, 0, bound.stderr);
     const k8s = claimsOf(bound.stdout.trim())["kubernetes.io"] as { pod: unknown };
     assert.deepEqual(k8s.pod, { name: "web", uid });
-    assert.equal((await s.kubectl(["--token", bound.stdout.trim(), "get", "ns"])).code, 0);
+    const whoami = await s.kubectl(["--token", bound.stdout.trim(), "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+    assert.equal(whoami.stdout, "system:serviceaccount:default:default", whoami.stderr);
     await s.kubectl(["delete", "pod", "web", "--wait"]);
-    assert.match((await s.kubectl(["--token", bound.stdout.trim(), "get", "ns"])).stderr, /Unauthorized/);
+    assert.match((await s.kubectl(["--token", bound.stdout.trim(), "auth", "whoami"])).stderr, /Unauthorized/);
   });
 });
