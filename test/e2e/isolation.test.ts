@@ -82,10 +82,13 @@ describe("isolation in the namespace sandbox", { skip }, () => {
     assert.equal(other.stderr.trim(), 'Error from server (Forbidden): nodes "core-v2-02" is forbidden: node "core-v2-01" is not allowed to modify node "core-v2-02"');
     const secrets = await asNode("core-v2-01", ["get", "secrets", "-A"]);
     assert.match(secrets.stderr, /Forbidden/);
-    const rootCA = await asNode("core-v2-01", ["get", "configmap", "kube-root-ca.crt", "-n", "default", "-o", "name"]);
+    // The probe is the only pod in default: its node may read the ConfigMap it mounts, the other may not.
+    const probeNode = (await up.kubectl(["get", "pod", "probe", "-o", "jsonpath={.spec.nodeName}"])).stdout;
+    const otherNode = probeNode === "core-v2-01" ? "core-v2-02" : "core-v2-01";
+    const rootCA = await asNode(probeNode, ["get", "configmap", "kube-root-ca.crt", "-n", "default", "-o", "name"]);
     assert.equal(rootCA.stdout.trim(), "configmap/kube-root-ca.crt", `a ConfigMap its pod mounts: ${rootCA.stderr}`);
-    const otherNodeRootCA = await asNode("core-v2-02", ["get", "configmap", "kube-root-ca.crt", "-n", "default"]);
-    assert.match(otherNodeRootCA.stderr, /no relationship found between node 'core-v2-02' and this object/, "the other node runs no pod that uses it");
+    const otherNodeRootCA = await asNode(otherNode, ["get", "configmap", "kube-root-ca.crt", "-n", "default"]);
+    assert.match(otherNodeRootCA.stderr, new RegExp(`no relationship found between node '${otherNode}' and this object`), "the other node runs no pod that uses it");
     assert.equal((await up.kubectl(["auth", "can-i", "delete", "pods", "--as", "system:node:core-v2-01", "--as-group", "system:nodes"])).stdout.trim(), "yes", "RBAC grants nodes; the node restriction narrows it");
   });
 });
