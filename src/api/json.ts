@@ -11,6 +11,21 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * An object's own property, never an inherited one. Keys come from requests, and may be
+ * `__proto__` or `constructor`: on an object that lacks them, plain indexing reads
+ * Object.prototype or the Object function, and code that then merges into what it read
+ * changes every object of the process (prototype pollution).
+ */
+export function ownValue(o: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** Sets an own property, whatever its name: assigning `__proto__` would replace the object's prototype instead. */
+export function setOwn(o: JsonObject, key: string, value: JsonValue | undefined): void {
+  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** A deep copy of a JSON value (objects from caches are shared and must never be mutated). */
 export function deepCopy<T>(v: T): T {
   return structuredClone(v);

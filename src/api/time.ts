@@ -12,6 +12,18 @@ export function microTime(t: Date | number): string {
   return new Date(t).toISOString().replace(/Z$/, "000Z");
 }
 
+/** The latest time RFC 3339 (and so Go's time.Parse) can write: 9999-12-31T23:59:59Z. */
+export const latestRfc3339 = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * The time `seconds` after `from`, held to latestRfc3339. A client may ask for any int64 of
+ * seconds (a grace period of 2^53 s is valid): past that point JavaScript dates end (they throw
+ * when written) and Go clients cannot read the year.
+ */
+export function secondsAfter(from: Date, seconds: number): Date {
+  return new Date(Math.min(from.getTime() + seconds * 1000, latestRfc3339));
+}
+
 /** Epoch milliseconds of an RFC 3339 timestamp; undefined when absent or unparsable. */
 export function parseTime(s: unknown): number | undefined {
   if (typeof s !== "string") return undefined;

@@ -2,14 +2,16 @@
 // kind/apiVersion check, duplicate and unknown fields by fieldValidation (Strict, Warn, Ignore),
 // and type errors in Kubernetes' words.
 
-import { parse as parseYaml } from "yaml";
 import { ApiError } from "../api/errors.js";
 import type { JsonObject } from "../api/json.js";
-import { isJsonObject } from "../api/json.js";
+import { isJsonObject, ownValue } from "../api/json.js";
+import { groupVersionOf, servedGroups } from "../api/resources.js";
 import { definitionForKind } from "../api/schema/schema-registry.js";
 import { findTypeErrors, findUnknownFields, parseJsonWithDuplicates } from "../api/schema/strict-decoding.js";
 import { mediaType } from "./negotiation.js";
+import { jsonTooDeepAt, jsonTooDeepMessage, maxNestingDepth, valueTooDeep } from "./nesting-depth.js";
 import { decodeProtobufBody, protobufMediaType } from "./protobuf/decode-body.js";
+import { yamlToJson, YamlToJsonError } from "./yaml-body.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -40,16 +42,25 @@ export interface Decoded {
 const jsonTypes = ["application/json", ""];
 const yamlTypes = ["application/yaml", "application/apply-patch+yaml"];
 export const acceptedBodyTypes = ["application/json", "application/yaml", protobufMediaType];
+const deleteOptionsDefinition = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions";
 
 /**
  * Parses a body: JSON or YAML text (reporting duplicate keys), or a Kubernetes protobuf
- * envelope for the kinds kubectl's generators send that way. Malformed input is a 400.
+ * envelope for the kinds kubectl's generators send that way. Malformed input is a 400, and so
+ * is input nested deeper than maxNestingDepth (checked before anything recursive reads it).
  */
 export function parseBody(body: Buffer, contentType: string | undefined): { value: unknown; duplicates: string[] } {
   const mt = mediaType(contentType);
-  if (mt === protobufMediaType) return { value: decodeProtobufBody(body).object, duplicates: [] };
+  if (mt === protobufMediaType) {
+    const value = decodeProtobufBody(body).object;
+    // Fields of free-form JSON inside the envelope could nest without bound.
+    if (valueTooDeep(value)) throw ApiError.badRequest(`protobuf: exceeded max depth of ${maxNestingDepth}`);
+    return { value, duplicates: [] };
+  }
   const text = body.toString("utf8");
   if (jsonTypes.includes(mt) || mt.endsWith("+json")) {
+    const deep = jsonTooDeepAt(text);
+    if (deep >= 0) throw ApiError.badRequest(`json: ${jsonTooDeepMessage(text, deep)}`);
     try {
       return parseJsonWithDuplicates(text);
     } catch (e) {
@@ -58,12 +69,18 @@ export function parseBody(body: Buffer, contentType: string | undefined): { valu
   }
   if (yamlTypes.includes(mt)) {
     try {
-      return { value: parseYaml(text, { uniqueKeys: true }) as unknown, duplicates: [] };
+      return { value: yamlToJson(text), duplicates: [] };
     } catch (e) {
+      if (e instanceof YamlToJsonError) throw ApiError.badRequest(`error converting YAML to JSON: ${e.message}`);
       throw ApiError.badRequest(`error converting YAML to JSON: yaml: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
     }
   }
   throw ApiError.unsupportedMediaType(mt, acceptedBodyTypes);
+}
+
+/** A body that is JSON but not an object, as Go's decoder reports it when looking for the kind. */
+function notAnObject(value: unknown): ApiError {
+  return ApiError.badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
 }
 
 /** Deletes the fields named by paths like `spec.ports[0].foo` (unknown fields under Warn/Ignore). */
@@ -74,11 +91,22 @@ export function pruneFields(obj: JsonObject, paths: readonly string[]): void {
     for (let i = 0; i < steps.length - 1 && cur !== undefined; i++) {
       const s = steps[i];
       if (s.startsWith("[")) cur = Array.isArray(cur) ? cur[Number(s.slice(1, -1))] : undefined;
-      else cur = isJsonObject(cur) ? cur[s] : undefined;
+      else cur = isJsonObject(cur) ? ownValue(cur, s) : undefined;
     }
     const last = steps[steps.length - 1];
     if (isJsonObject(cur) && last !== undefined) delete cur[last];
   }
+}
+
+/**
+ * Throws the 400 a typed decode of `obj` as `want` would fail with (a value of the wrong JSON
+ * type). A custom resource's metadata is still ObjectMeta, and its kind and apiVersion strings:
+ * those are checked as a typed decode would; the rest is left to schema validation.
+ */
+export function checkTypes(want: Expected, obj: JsonObject): void {
+  const typed = want.customResource ? { metadata: obj.metadata ?? null, kind: obj.kind ?? null, apiVersion: obj.apiVersion ?? null } : obj;
+  const typeError = findTypeErrors(want.definition, typed);
+  if (typeError) throw ApiError.badRequest(typeError);
 }
 
 /** Decodes a write body for an endpoint that expects `want`, applying field validation. */
@@ -87,9 +115,7 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
     throw ApiError.badRequest("Object 'Kind' is missing in ''");
   }
   const { value, duplicates } = parseBody(body, contentType);
-  if (!isJsonObject(value)) {
-    throw ApiError.badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
-  }
+  if (!isJsonObject(value)) throw notAnObject(value);
   const obj = value;
   const kind = typeof obj.kind === "string" ? obj.kind : "";
   const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
@@ -98,9 +124,7 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
       `${kind || want.kind} in version "${apiVersion || want.apiVersion}" cannot be handled as a ${want.kind}: no kind "${kind || want.kind}" is registered for version "${apiVersion || want.apiVersion}" in scheme "svcnet"`,
     );
   }
-  // A custom resource's metadata is still ObjectMeta: check its types as a typed decode would.
-  const typeError = findTypeErrors(want.definition, want.customResource ? { metadata: obj.metadata ?? null } : obj);
-  if (typeError) throw ApiError.badRequest(typeError);
+  checkTypes(want, obj);
   obj.apiVersion = want.apiVersion;
   obj.kind = want.kind;
   const unknown = findUnknownFields(want.definition, obj);
@@ -117,6 +141,35 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
   pruneFields(obj, unknown);
   if (!isJsonObject(obj.metadata)) obj.metadata = {};
   return { object: obj, warnings };
+}
+
+/** Group-versions a DeleteOptions body may name: it is registered in every served one, and in meta.k8s.io/v1. */
+function deleteOptionsVersions(): Set<string> {
+  return new Set(["meta.k8s.io/v1", ...servedGroups().map(groupVersionOf)]);
+}
+
+/**
+ * Decodes the body of a DELETE (DeleteOptions), as strictly as any other body: a type kube-apiserver
+ * does not decode is a 415, malformed or wrongly typed content a 400, and another kind or an unknown
+ * group-version a 400 — rather than being ignored, which would let a delete go ahead on options
+ * the client never meant. Unknown fields are dropped.
+ */
+export function decodeDeleteOptionsBody(body: Buffer, contentType: string | undefined): JsonObject {
+  const mt = mediaType(contentType);
+  // Not parseBody's leniency (any +json type): a DELETE takes what kube-apiserver decodes it from.
+  if (mt !== "" && !acceptedBodyTypes.includes(mt)) throw ApiError.unsupportedMediaType(mt, acceptedBodyTypes);
+  const { value } = parseBody(body, contentType);
+  if (!isJsonObject(value)) throw notAnObject(value);
+  const kind = typeof value.kind === "string" ? value.kind : "";
+  const apiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
+  if ((kind && kind !== "DeleteOptions") || (apiVersion && !deleteOptionsVersions().has(apiVersion))) {
+    throw ApiError.badRequest(
+      `${kind || "DeleteOptions"} in version "${apiVersion || "v1"}" cannot be handled as a DeleteOptions: no kind "${kind || "DeleteOptions"}" is registered for version "${apiVersion || "v1"}" in scheme "svcnet"`,
+    );
+  }
+  const typeError = findTypeErrors(deleteOptionsDefinition, value);
+  if (typeError) throw ApiError.badRequest(typeError);
+  return value;
 }
 
 /**

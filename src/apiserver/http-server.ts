@@ -33,26 +33,32 @@ class BodyTooLarge extends Error {}
 /**
  * Reads the body up to `limit` bytes. A larger body is read to its end and dropped (at most
  * 2 s more) before rejecting, so that the 413 reaches a client that is still sending instead
- * of a connection reset.
+ * of a connection reset. After those 2 s the 413 is sent anyway: a client that announced a
+ * body too large and then sends it slowly, or not at all, gets its answer instead of holding
+ * the connection until the server's request timeout.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = Number(req.headers["content-length"] ?? "0") > limit ? limit + 1 : 0;
+    let size = 0;
     let giveUp: NodeJS.Timeout | undefined;
+    const tooLarge = (): void => {
+      chunks.length = 0;
+      giveUp ??= setTimeout(() => finish(), 2000);
+    };
     const finish = (err?: unknown): void => {
       clearTimeout(giveUp);
       if (size > limit) reject(new BodyTooLarge());
       else if (err) reject(err);
       else resolve(Buffer.concat(chunks));
     };
+    if (Number(req.headers["content-length"] ?? "0") > limit) {
+      size = limit + 1;
+      tooLarge();
+    }
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        chunks.length = 0;
-        giveUp ??= setTimeout(() => req.destroy(), 2000);
-        return;
-      }
+      if (size > limit) return tooLarge();
       chunks.push(c);
     });
     req.on("end", () => finish());
@@ -67,8 +73,20 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   return out;
 }
 
+/** Writes a Status for a request that never reached the pipeline. */
+function refuse(res: ServerResponse, err: ApiError, headers: Record<string, string> = {}): void {
+  res.writeHead(err.code, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(err.toStatus()));
+}
+
 async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "https://localhost");
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", "https://localhost");
+  } catch {
+    // A request target such as `//[`: not a path the URL parser (or any route) understands.
+    return refuse(res, ApiError.badRequest(`invalid request target ${JSON.stringify(req.url ?? "")}`), { connection: "close" });
+  }
   const abort = new AbortController();
   res.on("close", () => abort.abort());
   let body: Buffer;
@@ -76,18 +94,13 @@ async function serve(api: ApiServer, req: IncomingMessage, res: ServerResponse):
     body = await readBody(req, maxRequestBodyBytes);
   } catch (e) {
     const err = e instanceof BodyTooLarge ? ApiError.tooLarge(maxRequestBodyBytes) : ApiError.badRequest("error reading request body");
-    res.writeHead(err.code, { "content-type": "application/json", connection: "close" });
-    res.end(JSON.stringify(err.toStatus()));
-    return;
+    return refuse(res, err, { connection: "close" });
   }
   let path: string;
   try {
     path = decodeURIComponent(url.pathname);
   } catch {
-    const err = ApiError.badRequest(`invalid URL escape in ${JSON.stringify(url.pathname)}`);
-    res.writeHead(err.code, { "content-type": "application/json" });
-    res.end(JSON.stringify(err.toStatus()));
-    return;
+    return refuse(res, ApiError.badRequest(`invalid URL escape in ${JSON.stringify(url.pathname)}`));
   }
   const apiReq: ApiRequest = {
     method: req.method ?? "GET",

@@ -16,7 +16,7 @@ import { applyPatch } from "./patch/index.js";
 import type { DeleteOptions, ListOptions, Registry, WriteOptions } from "../registry/registry.js";
 import { rfc3339 } from "../api/time.js";
 import type { Decoded } from "./body.js";
-import { decodeObjectBody, definitionName, parseBody, parseFieldValidation } from "./body.js";
+import { checkTypes, decodeDeleteOptionsBody, decodeObjectBody, definitionName, parseFieldValidation } from "./body.js";
 import { mediaType, negotiate } from "./negotiation.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
@@ -70,6 +70,11 @@ const patchTypes = [
 ];
 /** Custom resources take no strategic merge patch, as with kube-apiserver. */
 const customResourcePatchTypes = patchTypes.filter((t) => t !== "application/strategic-merge-patch+json");
+
+/** go-restful's answer for a path that exists but not for this method (kubernetes#11181). */
+function methodNotAllowedHere(): ApiError {
+  return new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+}
 
 function boolParam(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
@@ -143,6 +148,13 @@ export async function handleResource(ctx: ResourceContext, t: ResourceTarget, re
   const m = req.method.toUpperCase();
   const r = t.resource;
   if (r.review) return handleReview(ctx, t, req);
+  // kube-apiserver serves a namespaced resource across all namespaces (/api/v1/pods) for list
+  // and watch only: no object is addressed there and nothing is written there (a DELETE would
+  // otherwise empty every namespace at once). The /watch/ prefix likewise only reads.
+  if (r.namespaced && t.namespace === undefined && t.name !== undefined) throw ApiError.notFoundPath();
+  if ((r.namespaced && t.namespace === undefined) || t.watch) {
+    if (m !== "GET") throw methodNotAllowedHere();
+  }
   if (t.subresource) return handleSubresource(ctx, t, req);
   if (t.name === undefined) {
     if (m === "GET") return t.watch || boolParam(req.query, "watch") ? watchCollection(ctx, t, req) : listCollection(ctx, t, req);
@@ -188,6 +200,8 @@ async function watchCollection(ctx: ResourceContext, t: ResourceTarget, req: Api
   const o = selectorOptions(t.resource, req.query);
   if (singleName) o.fieldSelector = [...(o.fieldSelector ?? []), { field: "metadata.name", op: "=", value: singleName }];
   const timeout = req.query.get("timeoutSeconds");
+  // An int64 for Kubernetes (empty means unset); Number() would take "1e309" as Infinity.
+  if (timeout && !/^-?\d+$/.test(timeout)) throw ApiError.badRequest(`timeoutSeconds must be an integer, got ${JSON.stringify(timeout)}`);
   return watchResponse({
     registry: ctx.registry,
     resource: t.resource,
@@ -256,6 +270,7 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
         subresource: t.subresource,
         // An endpoint owns only its part of the object: the main resource not status, /status not spec.
         resetFields: t.subresource === "status" ? ["spec"] : ["status"],
+        checkConfig: (applied) => checkTypes(expected, applied),
       });
       // Re-check the patched object as if it had been sent whole.
       const check = decodeObjectBody(Buffer.from(JSON.stringify(patched)), "application/json", expected, validation);
@@ -274,26 +289,31 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
 
 function deleteOptionsOf(req: ApiRequest): DeleteOptions {
   const o: DeleteOptions = {};
-  const ct = mediaType(req.headers["content-type"]);
-  if (req.body.length && (ct === "" || ct === "application/json" || ct === "application/yaml" || ct === "application/vnd.kubernetes.protobuf")) {
-    const { value } = parseBody(req.body, req.headers["content-type"]);
-    if (isJsonObject(value)) {
-      if (typeof value.gracePeriodSeconds === "number") o.gracePeriodSeconds = value.gracePeriodSeconds;
-      if (typeof value.propagationPolicy === "string") o.propagationPolicy = value.propagationPolicy as DeleteOptions["propagationPolicy"];
-      if (value.orphanDependents === true) o.propagationPolicy = "Orphan";
-      if (isJsonObject(value.preconditions)) {
-        const p = value.preconditions;
-        o.preconditions = {
-          uid: typeof p.uid === "string" ? p.uid : undefined,
-          resourceVersion: typeof p.resourceVersion === "string" ? p.resourceVersion : undefined,
-        };
-      }
-      if (Array.isArray(value.dryRun) && value.dryRun.includes("All")) o.dryRun = true;
+  if (req.body.length) {
+    const value = decodeDeleteOptionsBody(req.body, req.headers["content-type"]);
+    if (typeof value.gracePeriodSeconds === "number") o.gracePeriodSeconds = value.gracePeriodSeconds;
+    if (typeof value.propagationPolicy === "string") o.propagationPolicy = value.propagationPolicy as DeleteOptions["propagationPolicy"];
+    if (value.orphanDependents === true) o.propagationPolicy = "Orphan";
+    if (isJsonObject(value.preconditions)) {
+      const p = value.preconditions;
+      o.preconditions = {
+        uid: typeof p.uid === "string" ? p.uid : undefined,
+        resourceVersion: typeof p.resourceVersion === "string" ? p.resourceVersion : undefined,
+      };
+    }
+    if (Array.isArray(value.dryRun)) {
+      // A dry run asked for with a typo must not become a real delete.
+      for (const v of value.dryRun) if (v !== "All") throw ApiError.badRequest(`dryRun must be one of "All", got ${JSON.stringify(v)}`);
+      if (value.dryRun.length) o.dryRun = true;
     }
   }
   const q = req.query;
   const g = q.get("gracePeriodSeconds");
-  if (g !== null) o.gracePeriodSeconds = Number(g);
+  if (g) {
+    // An int64 for Kubernetes (empty means unset); past 2^53 JavaScript would round it to a number no client reads.
+    if (!/^-?\d+$/.test(g) || !Number.isSafeInteger(Number(g))) throw ApiError.badRequest(`gracePeriodSeconds must be an integer, got ${JSON.stringify(g)}`);
+    o.gracePeriodSeconds = Number(g);
+  }
   const pp = q.get("propagationPolicy");
   if (pp) o.propagationPolicy = pp as DeleteOptions["propagationPolicy"];
   if (q.get("orphanDependents") === "true") o.propagationPolicy = "Orphan";
@@ -393,6 +413,7 @@ async function handleScale(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
     const md = scale.metadata;
     if (isJsonObject(md) && typeof md.resourceVersion === "string" && md.resourceVersion) rv = md.resourceVersion;
   };
+  const validation = parseFieldValidation(req.query.get("fieldValidation"));
   if (m === "PUT") readScale(decodeFor(r, req, scaleKind).object);
   else if (m !== "PATCH") throw ApiError.methodNotAllowed(m, { group: r.group, resource: `${r.resource}/scale` });
   const res = await ctx.registry.patch(
@@ -407,8 +428,10 @@ async function handleScale(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
           force: boolParam(req.query, "force"),
           now: rfc3339(ctx.now()),
           subresource: "scale",
+          checkConfig: (applied) => checkTypes(scaleKind, applied),
         });
-        readScale(patched);
+        // Re-check the patched Scale as if it had been sent whole (a wrongly typed field is a 400).
+        readScale(decodeObjectBody(Buffer.from(JSON.stringify(patched)), "application/json", scaleKind, validation).object);
       }
       if (rv && rv !== live.metadata.resourceVersion) throw ApiError.modified({ group: r.group, resource: r.resource }, name);
       (live.spec as { replicas?: number }).replicas = replicas;

@@ -114,7 +114,8 @@ async function* events(w: WatchRequest, stop: AbortController, timedOut: () => b
 
 export async function watchResponse(w: WatchRequest): Promise<ApiResponse> {
   const stop = new AbortController();
-  const maxMs = w.timeoutSeconds !== undefined && w.timeoutSeconds > 0 ? w.timeoutSeconds * 1000 : (w.maxDurationMs ?? 30 * 60_000);
+  // setTimeout takes at most 2^31-1 ms (24.8 days); a longer one would fire at once.
+  const maxMs = Math.min(w.timeoutSeconds !== undefined && w.timeoutSeconds > 0 ? w.timeoutSeconds * 1000 : (w.maxDurationMs ?? 30 * 60_000), 2 ** 31 - 1);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError } from "../api/errors.js";
 import { deepCopy, deepFreeze, jsonEqual } from "../api/json.js";
-import { rfc3339 } from "../api/time.js";
+import { rfc3339, secondsAfter } from "../api/time.js";
 import type { ResourceInfo } from "../api/resources.js";
 import { findResource, groupVersionOf } from "../api/resources.js";
 import type { FieldSelector } from "../api/selectors/field-selector.js";
@@ -554,10 +554,10 @@ export class Registry {
       }
       const now = this.#now();
       if (!next.metadata.deletionTimestamp) {
-        next.metadata.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+        next.metadata.deletionTimestamp = rfc3339(secondsAfter(now, grace));
         next.metadata.deletionGracePeriodSeconds = grace;
       } else if (grace < (next.metadata.deletionGracePeriodSeconds ?? 0)) {
-        next.metadata.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+        next.metadata.deletionTimestamp = rfc3339(secondsAfter(now, grace));
         next.metadata.deletionGracePeriodSeconds = grace;
       }
       if (finalizers.size) next.metadata.finalizers = [...finalizers];

@@ -46,6 +46,12 @@ describe("findUnknownFields", () => {
     },
     { name: "wrong types are not unknown fields", def: service, obj: { spec: { ports: "x", selector: [1] } }, want: [] },
     { name: "null values", def: service, obj: { spec: null, metadata: { labels: null } }, want: [] },
+    {
+      name: "keys that name Object.prototype's properties are unknown fields",
+      def: service,
+      obj: JSON.parse('{"__proto__":{"polluted":true},"metadata":{"constructor":{"prototype":{}},"hasOwnProperty":1}}') as unknown,
+      want: ["__proto__", "metadata.constructor", "metadata.hasOwnProperty"],
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(findUnknownFields(c.def, c.obj), c.want));
 

@@ -2,7 +2,7 @@
 // kind's schema does not know, and the messages Kubernetes uses for them and for duplicates.
 
 import type { JsonObject } from "../json.js";
-import { isJsonObject } from "../json.js";
+import { isJsonObject, ownValue } from "../json.js";
 import { joinFieldPath } from "./json-duplicates.js";
 import { definitions, resolveSchema } from "./schema-registry.js";
 
@@ -23,7 +23,8 @@ function walk(schema: JsonObject, value: unknown, path: string, out: string[]): 
   const additional = resolved.additionalProperties;
   if (isJsonObject(properties)) {
     for (const [key, v] of Object.entries(value)) {
-      const field = properties[key];
+      // A key like `__proto__` or `constructor` is a field only if the schema declares it.
+      const field = ownValue(properties, key);
       const fieldPath = joinFieldPath(path, key);
       if (isJsonObject(field)) walk(field, v, fieldPath, out);
       else if (!(path === "" && (key === "apiVersion" || key === "kind"))) out.push(fieldPath);

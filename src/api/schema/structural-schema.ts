@@ -7,7 +7,7 @@
 
 import { FieldPath, fieldErrors, type FieldError } from "../field-errors.js";
 import type { JsonObject, JsonValue } from "../json.js";
-import { isJsonObject } from "../json.js";
+import { isJsonObject, ownValue } from "../json.js";
 import { definitions, refTarget } from "./schema-registry.js";
 
 function rootSchema(definition: string): JsonObject {
@@ -24,7 +24,8 @@ function inlineSchema(schema: JsonObject | undefined): JsonObject | undefined {
 
 function propertySchema(schema: JsonObject, key: string): JsonObject | undefined {
   const properties = schema.properties;
-  if (isJsonObject(properties) && isJsonObject(properties[key])) return inlineSchema(properties[key]);
+  const declared = isJsonObject(properties) ? ownValue(properties, key) : undefined;
+  if (isJsonObject(declared)) return inlineSchema(declared);
   if (isJsonObject(schema.additionalProperties)) return inlineSchema(schema.additionalProperties);
   return undefined;
 }

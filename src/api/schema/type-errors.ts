@@ -5,7 +5,7 @@
 // Only JSON types are checked (and integer range); formats and enum values are validation's job.
 
 import type { JsonObject } from "../json.js";
-import { isJsonObject } from "../json.js";
+import { isJsonObject, ownValue } from "../json.js";
 import { builtinNames } from "./gen/schema-annotations.js";
 import { definitions, refTarget, resolveSchema } from "./schema-registry.js";
 
@@ -109,7 +109,7 @@ function check(schema: JsonObject, value: unknown, ctx: Context, found: Found): 
     if (isJsonObject(properties)) {
       const struct = target !== undefined ? shortName(target) : ctx.struct;
       for (const [key, v] of Object.entries(value)) {
-        const field = properties[key];
+        const field = ownValue(properties, key);
         if (isJsonObject(field)) check(field, v, { struct, path: ctx.path === "" ? key : `${ctx.path}.${key}` }, found);
       }
     } else if (isJsonObject(additional)) {

@@ -24,6 +24,7 @@ test("config maps, service accounts and token requests", async (t) => {
     { name: "config key with a slash", got: validateConfigMap(cm({ data: { "a/b": "x" } })), want: `data[a/b]: Invalid value: "a/b": ${configKeyMsg}` },
     { name: "config key '..'", got: validateConfigMap(cm({ data: { "..": "x" } })), want: `data[..]: Invalid value: "..": must not be '..'` },
     { name: "config key starting with '..'", got: validateConfigMap(cm({ binaryData: { "..data": "AA==" } })), want: `binaryData[..data]: Invalid value: "..data": must not start with '..'` },
+    { name: "keys named like Object.prototype's properties", got: validateConfigMap(cm({ data: { constructor: "x", toString: "y" } })), want: "" },
     { name: "a key in data and binaryData", got: validateConfigMap(cm({ data: { k: "x" }, binaryData: { k: "AA==" } })), want: `data[k]: Invalid value: "k": duplicate of key present in binaryData` },
     { name: "more than 1 MiB", got: validateConfigMap(cm({ data: { big: "x".repeat(1024 * 1024 + 1) } })), want: ": Too long: may not be more than 1048576 bytes" },
     { name: "config map without namespace", got: validateConfigMap({ metadata: { name: "x" } }), want: "metadata.namespace: Required value" },

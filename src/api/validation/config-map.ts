@@ -36,7 +36,8 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
   let total = 0;
   for (const [key, value] of Object.entries(data)) {
     for (const msg of isConfigMapKey(key)) errs.push(fieldErrors.invalid(path("data").key(key), key, msg));
-    if (key in binary) errs.push(fieldErrors.invalid(path("data").key(key), key, "duplicate of key present in binaryData"));
+    // Own keys only: `in` would find "constructor" or "toString" in every object.
+    if (Object.hasOwn(binary, key)) errs.push(fieldErrors.invalid(path("data").key(key), key, "duplicate of key present in binaryData"));
     total += byteLength(value);
   }
   for (const [key, value] of Object.entries(binary)) {

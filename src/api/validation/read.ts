@@ -2,7 +2,7 @@
 // of the wrong shape (that would become a 500); these return an empty value instead and let
 // the checks report what is missing.
 
-import { isJsonObject } from "../json.js";
+import { isJsonObject, setOwn } from "../json.js";
 
 /** The value as a plain object, or {} when it is not one. */
 export function rec(v: unknown): Record<string, unknown> {
@@ -34,10 +34,14 @@ export function optStr(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** The value as a map of strings (labels, selectors); non-string entries are dropped. */
+/**
+ * The value as a map of strings (labels, selectors); non-string entries are dropped. Every key
+ * is kept as an own property, `__proto__` too (assigning it would set the prototype instead,
+ * and the key would escape validation).
+ */
 export function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(rec(v))) if (typeof x === "string") out[k] = x;
+  for (const [k, x] of Object.entries(rec(v))) if (typeof x === "string") setOwn(out, k, x);
   return out;
 }
 

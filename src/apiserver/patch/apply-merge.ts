@@ -2,7 +2,7 @@
 // and removing fields an applier gave up.
 
 import type { JsonObject, JsonValue } from "../../api/json.js";
-import { deepCopy, isJsonObject, jsonEqual } from "../../api/json.js";
+import { deepCopy, isJsonObject, jsonEqual, ownValue, setOwn } from "../../api/json.js";
 import type { FieldPath } from "./field-path.js";
 import { elementValue, keyElement, metaPathOf, valueElement } from "./field-path.js";
 import { elementKey, itemElements, listKeys } from "./field-walk.js";
@@ -14,7 +14,7 @@ function clean(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(clean);
   if (isJsonObject(v)) {
     const o: JsonObject = {};
-    for (const [k, c] of Object.entries(v)) if (c !== undefined && c !== null) o[k] = clean(c);
+    for (const [k, c] of Object.entries(v)) if (c !== undefined && c !== null) setOwn(o, k, clean(c));
     return o;
   }
   return v;
@@ -35,8 +35,9 @@ function mergeValue(live: JsonValue | undefined, cfg: JsonValue, mpath: string, 
     if (!isJsonObject(live) || (mpath !== "" && isAtomicMap(meta, mpath))) return clean(cfg);
     for (const [k, v] of Object.entries(cfg)) {
       if (v === undefined) continue;
+      // Own properties only: a key `__proto__` must not reach Object.prototype.
       if (v === null) delete live[k];
-      else live[k] = mergeValue(live[k], v, childPath(mpath, k), meta);
+      else setOwn(live, k, mergeValue(ownValue(live, k), v, childPath(mpath, k), meta));
     }
     return live;
   }
@@ -99,7 +100,7 @@ function resolve(obj: JsonObject, path: FieldPath, meta: PatchMeta): Step[] | un
       if (!isJsonObject(cur)) return undefined;
       const key = el.slice(2);
       steps.push({ parent: cur, key });
-      cur = cur[key];
+      cur = ownValue(cur, key);
     } else {
       if (!Array.isArray(cur)) return undefined;
       const list: JsonValue[] = cur;
@@ -125,7 +126,7 @@ function resolve(obj: JsonObject, path: FieldPath, meta: PatchMeta): Step[] | un
 }
 
 function valueAt(s: Step): JsonValue | undefined {
-  return "key" in s ? s.parent[s.key] : s.parent[s.index];
+  return "key" in s ? ownValue(s.parent, s.key) : s.parent[s.index];
 }
 
 function detach(s: Step): void {

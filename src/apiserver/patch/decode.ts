@@ -1,9 +1,11 @@
 // Decoding patch bodies, with failures described in the words of Go's decoders (the text
 // kubectl users see after "Error from server (BadRequest):").
 
-import { parse as parseYamlText, YAMLParseError } from "yaml";
+import { YAMLParseError } from "yaml";
 
 import type { JsonValue } from "../../api/json.js";
+import { jsonTooDeepAt, jsonTooDeepMessage } from "../nesting-depth.js";
+import { yamlToJson, YamlToJsonError } from "../yaml-body.js";
 
 /** A decoded body, or the reason it did not decode. */
 export type Decoded = { ok: true; value: JsonValue } | { ok: false; error: string };
@@ -24,8 +26,10 @@ function goJsonError(text: string, err: unknown): string {
   return `invalid character ${JSON.stringify(ch).replace(/^"|"$/g, "'")} looking for beginning of value`;
 }
 
-/** Parses JSON text. */
+/** Parses JSON text; text nested too deeply (nesting-depth.ts) does not decode. */
 export function decodeJson(text: string): Decoded {
+  const deep = jsonTooDeepAt(text);
+  if (deep >= 0) return { ok: false, error: jsonTooDeepMessage(text, deep) };
   try {
     return { ok: true, value: JSON.parse(text) as JsonValue };
   } catch (e) {
@@ -33,12 +37,13 @@ export function decodeJson(text: string): Decoded {
   }
 }
 
-/** Parses YAML (or JSON, which is YAML) text holding one document; an empty body is `{}`. */
+/** Parses YAML (or JSON, which is YAML) text holding one document (yaml-body.ts); an empty body is `{}`. */
 export function decodeYaml(text: string): Decoded {
   try {
-    const v = parseYamlText(text) as JsonValue | undefined;
+    const v = yamlToJson(text) as JsonValue | undefined | null;
     return { ok: true, value: v ?? {} };
   } catch (e) {
+    if (e instanceof YamlToJsonError) return { ok: false, error: `error converting YAML to JSON: ${e.message}` };
     if (e instanceof YAMLParseError) {
       const line = e.linePos?.[0]?.line ?? 1;
       const what = e.message.split(" at line ")[0];

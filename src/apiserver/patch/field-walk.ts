@@ -2,7 +2,7 @@
 // which fields an update added, modified or removed.
 
 import type { JsonObject, JsonValue } from "../../api/json.js";
-import { isJsonObject, jsonEqual } from "../../api/json.js";
+import { isJsonObject, jsonEqual, ownValue } from "../../api/json.js";
 import type { FieldPath } from "./field-path.js";
 import { fieldElement, formatFieldPath, keyElement, valueElement } from "./field-path.js";
 import { FieldSet } from "./field-set.js";
@@ -140,7 +140,7 @@ export function compareObjects(before: JsonObject, after: JsonObject, meta: Patc
 
   const fields = (path: FieldPath, mpath: string, a: JsonObject | undefined, b: JsonObject | undefined): void => {
     const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-    for (const k of keys) cmp([...path, fieldElement(k)], childPath(mpath, k), a?.[k] ?? undefined, b?.[k] ?? undefined);
+    for (const k of keys) cmp([...path, fieldElement(k)], childPath(mpath, k), a && ownValue(a, k), b && ownValue(b, k));
   };
 
   const cmp = (path: FieldPath, mpath: string, a: JsonValue | undefined, b: JsonValue | undefined): void => {

@@ -45,6 +45,13 @@ export interface ApplyPatchOptions {
   meta?: PatchMeta;
   /** Apply only: dotted fields the endpoint does not own, e.g. `["status"]`. */
   resetFields?: readonly string[];
+  /**
+   * Apply only: checks the decoded configuration before it is applied, throwing to refuse it.
+   * Kubernetes converts the whole configuration to its typed form first, so a value of the
+   * wrong type is refused even where the endpoint would ignore it (status through the main
+   * resource, a metadata that is not an object).
+   */
+  checkConfig?: (applied: JsonObject) => void;
 }
 
 const notAMap = (v: JsonValue): string => `json: cannot unmarshal ${goKindOf(v)} into Go value of type map[string]interface {}`;
@@ -105,6 +112,7 @@ export function applyPatch(
       if (!opts.manager) throw ApiError.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
       const applied = mustDecode(decodeYaml(text), decodeError);
       if (!isJsonObject(applied)) throw decodeError(notAMap(applied));
+      opts.checkConfig?.(applied);
       const res = applyServerSide(live, applied, {
         manager: opts.manager,
         force: opts.force ?? false,

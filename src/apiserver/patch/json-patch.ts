@@ -4,7 +4,7 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { JsonObject, JsonValue } from "../../api/json.js";
-import { deepCopy, isJsonObject, jsonEqual } from "../../api/json.js";
+import { deepCopy, isJsonObject, jsonEqual, setOwn } from "../../api/json.js";
 import { goKindOf } from "./decode.js";
 import { arrayIndex, parsePointer } from "./json-pointer.js";
 import { decodeError, patchRejected } from "./patch-errors.js";
@@ -144,7 +144,7 @@ function insert(holder: { root: JsonValue }, loc: Location, value: JsonValue, wh
   } else if (Array.isArray(loc.parent)) {
     loc.parent.splice(indexIn(loc.parent, loc.token, true, what, path), 0, value);
   } else {
-    loc.parent[loc.token] = value;
+    setOwn(loc.parent, loc.token, value);
   }
 }
 
@@ -186,7 +186,7 @@ function replace(holder: { root: JsonValue }, path: string, value: JsonValue): v
   if (!Object.hasOwn(loc.parent, loc.token) || loc.parent[loc.token] === undefined) {
     throw new OpFailure(`replace operation does not apply: doc is missing key: ${path}: missing value`);
   }
-  loc.parent[loc.token] = deepCopy(value);
+  setOwn(loc.parent, loc.token, deepCopy(value));
 }
 
 function move(holder: { root: JsonValue }, op: JsonObject): void {

@@ -1,7 +1,7 @@
 // JSON merge patch (RFC 7386): objects merge key by key, `null` deletes, anything else replaces.
 
 import type { JsonObject, JsonValue } from "../../api/json.js";
-import { deepCopy, isJsonObject, jsonEqual } from "../../api/json.js";
+import { deepCopy, isJsonObject, jsonEqual, ownValue, setOwn } from "../../api/json.js";
 
 /**
  * Applies a merge patch to `doc` and returns a new document sharing nothing with either input.
@@ -18,8 +18,9 @@ function mergeInto(target: JsonValue | undefined, patch: JsonValue): JsonValue {
   const out: JsonObject = isJsonObject(target) ? target : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
+    // Own properties only: a key `__proto__` must not reach Object.prototype.
     if (v === null) delete out[k];
-    else out[k] = mergeInto(out[k], v);
+    else setOwn(out, k, mergeInto(ownValue(out, k), v));
   }
   return out;
 }
@@ -35,16 +36,16 @@ export function createMergePatch(original: JsonValue | undefined, modified: Json
   }
   const patch: JsonObject = {};
   for (const [k, v] of Object.entries(original)) {
-    if (v !== undefined && modified[k] === undefined) patch[k] = null;
+    if (v !== undefined && ownValue(modified, k) === undefined) setOwn(patch, k, null);
   }
   for (const [k, v] of Object.entries(modified)) {
     if (v === undefined) continue;
-    const before = original[k];
-    if (before === undefined) patch[k] = deepCopy(v);
+    const before = ownValue(original, k);
+    if (before === undefined) setOwn(patch, k, deepCopy(v));
     else if (isJsonObject(before) && isJsonObject(v)) {
       const sub = createMergePatch(before, v);
-      if (isJsonObject(sub) && Object.keys(sub).length > 0) patch[k] = sub;
-    } else if (!jsonEqual(before, v)) patch[k] = deepCopy(v);
+      if (isJsonObject(sub) && Object.keys(sub).length > 0) setOwn(patch, k, sub);
+    } else if (!jsonEqual(before, v)) setOwn(patch, k, deepCopy(v));
   }
   return patch;
 }

@@ -19,11 +19,14 @@ export function decodeError(reason: string): ApiError {
 }
 
 /**
- * A failure inside strategic merge patch that Kubernetes does not classify (a list element
- * without its merge key, an unknown `$patch`): a 500 carrying the bare message.
+ * A failure inside strategic merge patch or apply that Kubernetes does not classify (a list
+ * element without its merge key, an unknown `$patch`, duplicate list-map keys): the bare
+ * message, as kube-apiserver sends it. kube-apiserver answers these with a 500, though the
+ * client's patch is at fault; svcnet answers 400 BadRequest, as kubernetes#139255 proposes for
+ * apply, so that malformed input never looks like a server failure (issue 11).
  */
 export function unclassifiedError(message: string): ApiError {
-  return new ApiError(500, "InternalError", message);
+  return ApiError.badRequest(message);
 }
 
 /** Go's `%v` rendering of a decoded JSON value: `map[image:nginx name:web]`, `[a b]`, `<nil>`. */

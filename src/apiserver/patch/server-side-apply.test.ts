@@ -206,14 +206,14 @@ describe("applyServerSide", () => {
     {
       name: "duplicate list-map keys",
       config: svcConfig((s) => (s.ports = [{ port: 80 }, { port: 80, protocol: "TCP" }])),
-      code: 500,
+      code: 400,
       message:
         'failed to create typed patch object (default/nginx; /v1, Kind=Service): .spec.ports: duplicate entries for key [port=80,protocol="TCP"]',
     },
     {
       name: "a list-map element without its key",
       config: svcConfig((s) => (s.ports = [{ targetPort: 80 }])),
-      code: 500,
+      code: 400,
       message:
         'failed to create typed patch object (default/nginx; /v1, Kind=Service): .spec.ports: element 0: associative list with keys has an element that omits key field "port" (and doesn\'t have default value)',
     },

@@ -322,7 +322,7 @@ const errorCases: ErrorCase[] = [
   {
     name: "list element without its merge key",
     patch: { spec: { template: { spec: { containers: [{ image: "nginx" }] } } } },
-    code: 500,
+    code: 400,
     message: "map: map[image:nginx] does not contain declared merge key: name",
   },
   { name: "$retainKeys that is not a list", patch: { spec: { $retainKeys: "x" } }, code: 400, message: "invalid patch format of retainKeys" },
@@ -344,11 +344,11 @@ const errorCases: ErrorCase[] = [
     code: 400,
     message: "invalid patch format of primitive list",
   },
-  { name: "unknown $patch on a map", patch: { spec: { $patch: "explode" } }, code: 500, message: /^unknown patch type: explode in map: map\[/ },
+  { name: "unknown $patch on a map", patch: { spec: { $patch: "explode" } }, code: 400, message: /^unknown patch type: explode in map: map\[/ },
   {
     name: "$patch: merge inside a list",
     patch: { spec: { template: { spec: { containers: [{ $patch: "merge" }] } } } },
-    code: 500,
+    code: 400,
     message: "merging lists cannot yet be specified in the patch",
   },
   {
@@ -364,7 +364,7 @@ const errorCases: ErrorCase[] = [
         template: { spec: { "$setElementOrder/containers": [{ name: "web" }, { name: "sidecar" }], containers: [{ name: "sidecar" }, { name: "web" }] } },
       },
     },
-    code: 500,
+    code: 400,
     message: /^The order in patch list:/,
   },
 ];

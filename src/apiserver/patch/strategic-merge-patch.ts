@@ -6,7 +6,7 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { JsonObject, JsonValue } from "../../api/json.js";
-import { deepCopy, isJsonObject, jsonEqual } from "../../api/json.js";
+import { deepCopy, isJsonObject, jsonEqual, ownValue, setOwn } from "../../api/json.js";
 import type { Identity } from "./list-order.js";
 import { orderMerged } from "./list-order.js";
 import { goValue, patchRejected, unclassifiedError } from "./patch-errors.js";
@@ -71,10 +71,11 @@ function mergeMap(original: JsonObject, patch: JsonObject, path: string, meta: P
       continue;
     }
     const fp = childPath(path, k);
-    const cur = out[k];
-    if (isJsonObject(cur) && isJsonObject(v)) out[k] = mergeMap(cur, v, fp, meta);
-    else if (Array.isArray(cur) && Array.isArray(v)) out[k] = mergeList(cur, v, fp, meta);
-    else out[k] = materialize(v, fp, meta);
+    // Own properties only: a key `__proto__` must not reach Object.prototype.
+    const cur = ownValue(out, k);
+    if (isJsonObject(cur) && isJsonObject(v)) setOwn(out, k, mergeMap(cur, v, fp, meta));
+    else if (Array.isArray(cur) && Array.isArray(v)) setOwn(out, k, mergeList(cur, v, fp, meta));
+    else setOwn(out, k, materialize(v, fp, meta));
   }
   return out;
 }
@@ -99,8 +100,8 @@ function applySetElementOrder(out: JsonObject, patch: JsonObject, path: string, 
     if (!k.startsWith(SET_ORDER)) continue;
     const field = k.slice(SET_ORDER.length);
     if (!field || !Array.isArray(order)) throw badSetOrder();
-    const cur = out[field];
-    const pv = patch[field];
+    const cur = ownValue(out, field);
+    const pv = ownValue(patch, field);
     if (pv === null) continue; // the list is deleted by the main loop
     if (cur !== undefined && cur !== null && !Array.isArray(cur)) throw unclassifiedError(`expected a []interface {}, but received a ${goType(cur)}`);
     if (pv !== undefined && !Array.isArray(pv)) throw unclassifiedError(`expected a []interface {}, but received a ${goType(pv)}`);
@@ -111,7 +112,7 @@ function applySetElementOrder(out: JsonObject, patch: JsonObject, path: string, 
     if (!curList && !pv) continue;
     const merged = pv ? mergeList(curList ?? [], pv, fp, meta) : curList ?? [];
     const objects = merged.some(isJsonObject) || order.some(isJsonObject);
-    out[field] = objects && !lm.mergeKey ? merged : orderMerged(merged, order, curList ?? [], identity(lm.mergeKey));
+    setOwn(out, field, objects && !lm.mergeKey ? merged : orderMerged(merged, order, curList ?? [], identity(lm.mergeKey)));
     handled.add(field);
   }
   return handled;
@@ -150,8 +151,8 @@ function applyPrimitiveDeletions(out: JsonObject, patch: JsonObject): void {
     if (!k.startsWith(DELETE_PRIMITIVES)) continue;
     const field = k.slice(DELETE_PRIMITIVES.length);
     if (!field || !Array.isArray(v)) throw badPrimitiveList();
-    const cur = out[field];
-    if (Array.isArray(cur)) out[field] = cur.filter((x) => !v.some((d) => jsonEqual(d, x)));
+    const cur = ownValue(out, field);
+    if (Array.isArray(cur)) setOwn(out, field, cur.filter((x) => !v.some((d) => jsonEqual(d, x))));
   }
 }
 
