@@ -1,11 +1,22 @@
 // RBAC objects and `kubectl auth` with the real kubectl (1.32, via the installed dispatcher)
 // against a real `svcnet server` process: the generators (sent as protobuf), wide tables,
-// describe's PolicyRule table, explain, create -f and apply of a manifest, and auth whoami.
+// describe's PolicyRule table, explain, create -f and apply of a manifest, auth whoami; and RBAC
+// deciding: can-i (also --list) and --as, a Forbidden in Kubernetes' words, escalation through a
+// RoleBinding refused, impersonation refused to a user who may not impersonate.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ServerProcess } from "./helpers/server-process.js";
 import { startServer } from "./helpers/server-process.js";
+import { join } from "node:path";
+import { writeComponentKubeconfig } from "../../src/server/component-credentials.js";
+
+/** Polls `get` until it answers `want` (a new binding takes a moment to reach the authorizer's cache). */
+async function waitForAnswer(get: () => Promise<string>, want: string): Promise<void> {
+  let got = "";
+  for (let i = 0; i < 50 && (got = await get()) !== want; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(got, want);
+}
 
 function cells(out: string, name: string): string[] {
   const line = out.split("\n").find((l) => l.split(/\s+/)[0] === name);
@@ -54,6 +65,33 @@ describe("kubectl with roles, bindings and auth", () => {
     assert.match(bindingsPart.split("\n")[0], /^NAME\s+ROLE\s+AGE\s+USERS\s+GROUPS\s+SERVICEACCOUNTS$/);
     const b = cells(bindingsPart, "rolebinding.rbac.authorization.k8s.io/read-pods");
     assert.deepEqual([b[1], b[3], b[4]], ["Role/pod-reader", "jane", "default/builder"]);
+  });
+
+  test("RBAC decides: can-i and --as follow the binding, a refusal is in Kubernetes' words, escalation is refused", async () => {
+    // jane may get and list pods in default (the binding above), nothing more.
+    const canI = async (args: string[]) => (await s.kubectl(["auth", "can-i", ...args, "--as", "jane"])).stdout.trim();
+    await waitForAnswer(() => canI(["list", "pods"]), "yes");
+    assert.equal(await canI(["delete", "pods"]), "no");
+    assert.equal(await canI(["list", "pods", "-n", "kube-system"]), "no");
+    assert.equal((await s.kubectl(["get", "pods", "--as", "jane"])).code, 0);
+    const refused = await s.kubectl(["delete", "pod", "web", "--as", "jane"]);
+    assert.equal(refused.stderr.trim(), 'Error from server (Forbidden): pods "web" is forbidden: User "jane" cannot delete resource "pods" in API group "" in the namespace "default"');
+    const list = await s.kubectl(["auth", "can-i", "--list", "--as", "jane"]);
+    assert.match(list.stdout, /^pods\s+\[\]\s+\[\]\s+\[get list\]$/m);
+    // Allowed to write RoleBindings, jane still cannot grant what she does not hold.
+    assert.equal((await s.kubectl(["create", "role", "binder", "--verb=create,get", "--resource=rolebindings"])).code, 0);
+    assert.equal((await s.kubectl(["create", "rolebinding", "jane-binds", "--role=binder", "--user=jane"])).code, 0);
+    await waitForAnswer(() => canI(["create", "rolebindings"]), "yes");
+    const escalate = await s.kubectl(["create", "rolebinding", "jane-admin", "--clusterrole=admin", "--user=jane", "--as", "jane"]);
+    assert.match(escalate.stderr, /^error: failed to create rolebinding: rolebindings\.rbac\.authorization\.k8s\.io "jane-admin" is forbidden: user "jane" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:/);
+    // What she holds she may pass on.
+    assert.equal((await s.kubectl(["create", "rolebinding", "joe-reads", "--role=pod-reader", "--user=joe", "--as", "jane"])).code, 0);
+    // Impersonation is itself authorized: with her own credential (a client certificate) jane
+    // reads pods, but may not pretend to be joe.
+    const janeConfig = writeComponentKubeconfig(join(s.dataDir, "jane.kubeconfig"), { caDir: s.dataDir, server: s.url, subject: { commonName: "jane" } });
+    assert.equal((await s.kubectl(["--kubeconfig", janeConfig, "get", "pods"])).code, 0);
+    const impersonate = await s.kubectl(["--kubeconfig", janeConfig, "get", "pods", "--as", "joe"]);
+    assert.equal(impersonate.stderr.trim(), 'Error from server (Forbidden): users "joe" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope');
   });
 
   test("describe role shows the PolicyRule table", async () => {
