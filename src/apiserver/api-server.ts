@@ -197,6 +197,17 @@ export class ApiServer {
   }
 
   /**
+   * Records an exec or port-forward upgrade in the audit log: a create of the pod's subresource
+   * by `user` (acting as `actingAs` when impersonating), answered `status` (101 once switched).
+   */
+  auditUpgrade(req: { path: string; query: URLSearchParams; headers: ApiRequest["headers"]; remoteAddress?: string }, o: { user?: UserInfo; actingAs?: UserInfo; status: number; error?: ApiError }): void {
+    const audit = this.#auditor.begin({ method: "POST", path: req.path, query: req.query, headers: req.headers, body: Buffer.alloc(0), remoteAddress: req.remoteAddress });
+    audit.authenticated(o.user);
+    if (o.actingAs && o.actingAs.name !== o.user?.name) audit.impersonating(o.actingAs);
+    audit.finish(o.error ? jsonResponse(o.error.code, o.error.toStatus()) : { status: o.status, headers: {} });
+  }
+
+  /**
    * Who an upgrade (exec, port-forward) runs as, and whether it may: impersonation, then create
    * on pods/exec or pods/portforward (what RBAC asks for these). Throws the 401 or 403.
    */

@@ -13,7 +13,9 @@ import type { ApiServer } from "./api-server.js";
 import type { PodKubelet } from "./pod-log.js";
 import { podKubelet } from "./pod-log.js";
 import { PORT_FORWARD_PATH, portForwardRoute } from "./pod-portforward.js";
+import { parseRequestInfo } from "./request-info.js";
 import { verifiedClientCertificate } from "./tls-peer.js";
+import type { UserInfo } from "./user-info.js";
 
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 
@@ -55,13 +57,22 @@ async function upgradeRoute(api: ApiServer, url: URL, upgrade: string | undefine
 /** Handles one upgrade request on the API server's socket. Never throws. */
 export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   socket.on("error", () => undefined);
+  const url = new URL(req.url ?? "/", "https://localhost");
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, headerValue(v)]));
+  // As kube-apiserver, the audit log records an exec or port-forward as a create of the
+  // subresource, with the answer: 101 when the connection was handed to the agent.
+  let user: UserInfo | undefined;
+  let actingAs: UserInfo | undefined;
+  const audit = (status: number, error?: ApiError): void =>
+    api.auditUpgrade({ path: url.pathname, query: url.searchParams, headers, remoteAddress: req.socket.remoteAddress }, { user, actingAs, status, error });
   try {
-    const url = new URL(req.url ?? "/", "https://localhost");
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, headerValue(v)]));
-    const user = api.authenticate(headers, verifiedClientCertificate(req));
+    user = api.authenticate(headers, verifiedClientCertificate(req));
     if (!user) throw ApiError.unauthorized();
+    // Authorized before the pod is looked up, so that a refusal says nothing about whether it exists.
+    const info = parseRequestInfo(url.pathname);
+    const subresource = PORT_FORWARD_PATH.test(url.pathname) ? "portforward" : "exec";
+    if (info.kind === "resource") actingAs = api.authorizeUpgrade(user, headers, { namespace: info.namespace ?? "", name: info.name ?? "", subresource });
     const { kubelet: target, path } = await upgradeRoute(api, url, req.headers.upgrade);
-    api.authorizeUpgrade(user, headers, { namespace: target.pod.metadata.namespace ?? "", name: target.pod.metadata.name ?? "", subresource: PORT_FORWARD_PATH.test(url.pathname) ? "portforward" : "exec" });
     if (target.pod.status?.phase !== "Running") {
       throw ApiError.badRequest(`unable to upgrade connection: pod ${target.pod.metadata.name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);
     }
@@ -78,12 +89,15 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
       }
       upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
       if (head.length > 0) upstream.write(head);
+      audit(101);
       upstream.pipe(socket);
       socket.pipe(upstream);
       socket.once("close", () => upstream.destroy());
       upstream.once("close", () => socket.destroy());
     });
   } catch (e) {
-    refuse(socket, e instanceof ApiError ? e : ApiError.internal(e));
+    const error = e instanceof ApiError ? e : ApiError.internal(e);
+    audit(error.code, error);
+    refuse(socket, error);
   }
 }

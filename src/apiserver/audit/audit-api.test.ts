@@ -9,6 +9,7 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listen } from "../http-server.js";
+import { ApiError } from "../../api/errors.js";
 import type { ApiRequest, ApiResponse } from "../request.js";
 import type { TestApi } from "../test-api.js";
 import { startTestApi, testToken } from "../test-api.js";
@@ -152,6 +153,29 @@ describe("audit log of the API server (in-process)", () => {
     assert.match(events[0].user.uid ?? "", /^[0-9a-f-]{36}$/);
     assert.ok(events[0].user.groups?.includes("system:serviceaccounts:kube-system"));
     assert.deepEqual(events[0].objectRef, { resource: "configmaps", namespace: "kube-system", name: "from-sa", apiVersion: "v1" });
+  });
+
+  test("exec and port-forward upgrades are logged as creates of the subresource, with 101 or the refusal", async () => {
+    const events = await logged(async () => {
+      const headers = { authorization: `Bearer ${testToken}`, "user-agent": "kubectl/v1.32.5" };
+      t.api.auditUpgrade(
+        { path: "/api/v1/namespaces/default/pods/web/exec", query: new URLSearchParams("command=sh&stdin=true"), headers, remoteAddress: "127.0.0.1" },
+        { user: { name: "admin", groups: ["system:masters"] }, status: 101 },
+      );
+      const refused = new ApiError(403, "Forbidden", 'pods "web" is forbidden: User "jane" cannot create resource "pods/portforward" in API group "" in the namespace "default"');
+      t.api.auditUpgrade(
+        { path: "/api/v1/namespaces/default/pods/web/portforward", query: new URLSearchParams(), headers, remoteAddress: "127.0.0.1" },
+        { user: { name: "jane", groups: ["system:authenticated"] }, status: 403, error: refused },
+      );
+    });
+    assert.deepEqual(
+      events.map((e) => [e.verb, e.objectRef?.resource, e.objectRef?.subresource, e.objectRef?.name, e.user.username, e.responseStatus.code]),
+      [
+        ["create", "pods", "exec", "web", "admin", 101],
+        ["create", "pods", "portforward", "web", "jane", 403],
+      ],
+    );
+    assert.equal(events[0].requestURI, "/api/v1/namespaces/default/pods/web/exec?command=sh&stdin=true");
   });
 
   test("an Audit-ID the client sends is echoed and logged", async () => {
