@@ -389,6 +389,10 @@ const replicaFlags = [
   "leader-elect-retry-period",
   "max-requests-inflight",
   "max-mutating-requests-inflight",
+  // Each replica keeps its own audit log in its own data dir (servers/<name>/audit.log).
+  "audit-log-maxsize",
+  "audit-log-maxbackup",
+  "audit-log-maxage",
 ] as const;
 
 /** Copies the cluster's identity (CA, admin token, service account key) from `from` into `to`. */
@@ -424,6 +428,7 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
         simulated: { type: "string", default: "false" },
         ...sandboxNodeFlags,
         ...Object.fromEntries(replicaFlags.map((f) => [f, { type: "string" as const }])),
+        "audit-log-path": { type: "string" },
       },
       strict: true,
     }));
@@ -451,6 +456,12 @@ async function runHighlyAvailableUp(argv: string[], mode: { servers: number; etc
   }
   const given = values as Record<string, unknown>;
   const passOn = replicaFlags.flatMap((f) => (typeof given[f] === "string" ? [`--${f}`, given[f]] : []));
+  // One file for every replica would have two servers rotating it: each writes its own by default.
+  const auditPath = values["audit-log-path"];
+  if (auditPath !== undefined && auditPath !== "" && auditPath !== "-") {
+    return fail(`--audit-log-path with --store etcd: each API server replica writes <data-dir>/servers/<name>/audit.log; pass "" to turn the logs off or "-" for their output, got ${JSON.stringify(auditPath)}`);
+  }
+  if (auditPath !== undefined) passOn.push("--audit-log-path", auditPath);
   const id = values["sandbox-id"];
   const dataDir = resolve(values["data-dir"]);
   const log = (line: string): void => console.error(`svcnet: ${line}`);
