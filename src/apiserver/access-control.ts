@@ -23,12 +23,10 @@ import { reflectRbacPolicy } from "./authorization/policy-reflector.js";
 import { RbacAuthorizer } from "./authorization/rbac-authorizer.js";
 import { RbacPolicyIndex } from "./authorization/rbac-policy-source.js";
 import type { NodeRequest } from "./noderestriction/node-restriction.js";
-import { nodeOf, nodeRestriction } from "./noderestriction/node-restriction.js";
+import { nodeRestriction } from "./noderestriction/node-restriction.js";
+import { MASTERS_GROUP, nodeOf } from "./user-groups.js";
 import type { ReviewInput } from "./review-handler.js";
 import type { UserInfo } from "./user-info.js";
-
-/** The group whose members may do anything, whatever RBAC says (kube-apiserver's --authorization-mode's privileged group). */
-export const MASTERS_GROUP = "system:masters";
 
 export class AccessControl implements Authorizer, RuleResolver {
   readonly #registry: Registry;

@@ -48,6 +48,7 @@ import type { ClientCertificate } from "./x509-authenticator.js";
 import { userFromClientCertificate } from "./x509-authenticator.js";
 import type { UiHandler } from "./ui-handler.js";
 import { isUiPath } from "./ui-handler.js";
+import { NODES_GROUP, withAuthenticatedGroup } from "./user-groups.js";
 
 export type { UserInfo };
 
@@ -111,18 +112,13 @@ function userOf(auth: TokenAuthentication): UserInfo | undefined {
   return auth.kind === "ok" ? auth.user : undefined;
 }
 
-/** Every authenticated user is in system:authenticated (kube-apiserver's group adder). */
-function withAuthenticatedGroup(user: UserInfo): UserInfo {
-  return user.groups.includes("system:authenticated") ? user : { ...user, groups: [...user.groups, "system:authenticated"] };
-}
-
 /**
  * The body the node restriction needs for a node agent's create, decoded from JSON: the name of
  * what it creates (a Node, its Lease) is in the body, and a TokenRequest names the pod it is for.
  * undefined for anyone else (or a body that is not JSON, which the handler refuses on its own).
  */
 function nodeRequestBody(attrs: AuthorizationAttributes, req: ApiRequest): KubeObject | undefined {
-  if (attrs.verb !== "create" || !attrs.user.groups.includes("system:nodes")) return undefined;
+  if (attrs.verb !== "create" || !attrs.user.groups.includes(NODES_GROUP)) return undefined;
   try {
     const parsed: unknown = JSON.parse(req.body.toString("utf8"));
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as KubeObject) : undefined;

@@ -3,6 +3,7 @@
 // groups in the organizations (`CN=system:node:core-v2-01, O=system:nodes`). The TLS layer does
 // the verification; this only reads the subject of a certificate it accepted.
 
+import { AUTHENTICATED_GROUP } from "./user-groups.js";
 import type { UserInfo } from "./user-info.js";
 
 /** The subject of a verified client certificate. */
@@ -32,5 +33,5 @@ export function clientCertificateOf(peer: { subject?: PeerSubject } | undefined)
  */
 export function userFromClientCertificate(cert: ClientCertificate): UserInfo | undefined {
   if (cert.commonName === "") return undefined;
-  return { name: cert.commonName, groups: [...new Set([...cert.organizations, "system:authenticated"])] };
+  return { name: cert.commonName, groups: [...new Set([...cert.organizations, AUTHENTICATED_GROUP])] };
 }

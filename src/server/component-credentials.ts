@@ -9,14 +9,7 @@ import { dirname } from "node:path";
 import { writeKubeconfig } from "./kubeconfig.js";
 import type { ClientSubject } from "./pki.js";
 import { ensureCa, issueClientCertificate } from "./pki.js";
-
-/** The group every node agent's identity is in. */
-export const NODES_GROUP = "system:nodes";
-
-/** The user name of node `name`'s agent. */
-export function nodeUserName(name: string): string {
-  return `system:node:${name}`;
-}
+import { NODES_GROUP, nodeUserName } from "../apiserver/user-groups.js";
 
 export function nodeSubject(name: string): ClientSubject {
   return { commonName: nodeUserName(name), organizations: [NODES_GROUP] };

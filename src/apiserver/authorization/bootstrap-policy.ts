@@ -18,10 +18,10 @@
 import { deepCopy } from "../../api/json.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../../api/rbac-types.js";
 import { RBAC_GROUP } from "../../api/rbac-types.js";
+import { NODES_GROUP } from "../user-groups.js";
 
 export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
-export const NODES_GROUP = "system:nodes";
 /**
  * The group of the join tokens `svcnet server` and `svcnet token create` make. A machine that
  * joins with one keeps using it (there is no certificate signing step yet), so for now the token

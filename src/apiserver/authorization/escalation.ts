@@ -16,6 +16,7 @@ import { resourceAttributes } from "./attributes.js";
 import type { Authorizer } from "./authorizer.js";
 import type { RoleRefRules } from "./rbac-authorizer.js";
 import { aggregateErrors } from "./rbac-authorizer.js";
+import { MASTERS_GROUP } from "../user-groups.js";
 
 const ALL = "*";
 
@@ -116,7 +117,7 @@ export function confirmNoEscalation(user: UserInfo, held: readonly PolicyRule[],
 
 /** Members of system:masters may write any role or binding (Kubernetes' EscalationAllowed). */
 export function isPrivileged(user: UserInfo): boolean {
-  return user.groups.includes("system:masters");
+  return user.groups.includes(MASTERS_GROUP);
 }
 
 /**

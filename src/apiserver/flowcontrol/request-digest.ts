@@ -9,12 +9,13 @@ import type { RequestInfo } from "../request-info.js";
 import { nonResourceRequestVerb, resourceRequestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 import type { FlowUser, RequestDigest } from "./flow-schemas.js";
+import { withAuthenticatedGroup } from "../user-groups.js";
 
 const anonymous: FlowUser = { name: "system:anonymous", groups: ["system:unauthenticated"] };
 
 function flowUser(user: UserInfo | undefined): FlowUser {
   if (!user) return anonymous;
-  return user.groups.includes("system:authenticated") ? user : { name: user.name, groups: [...user.groups, "system:authenticated"] };
+  return withAuthenticatedGroup({ name: user.name, groups: user.groups });
 }
 
 export function requestDigest(method: string, info: RequestInfo, query: URLSearchParams, user: UserInfo | undefined): RequestDigest {

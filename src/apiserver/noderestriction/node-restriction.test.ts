@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject, Pod } from "../../api/types.js";
 import type { NodeRequest, NodeRestrictionLookup } from "./node-restriction.js";
-import { nodeOf, nodeRestriction } from "./node-restriction.js";
+import { nodeRestriction } from "./node-restriction.js";
 import { podReferences } from "./pod-references.js";
 
 function makePod(name: string, nodeName: string, change: (p: Pod) => void = () => undefined): Pod {
@@ -75,13 +75,6 @@ for (const c of cases) {
 
 test("node restriction: a node identity without a name is refused everything", () => {
   assert.equal(nodeRestriction("", req({ verb: "get", resource: "services" }), lookup), "node identity must be of the form system:node:<name>");
-});
-
-test("nodeOf: only system:node:<name> in system:nodes speaks for a node", () => {
-  assert.equal(nodeOf({ name: "system:node:a", groups: ["system:nodes", "system:authenticated"] }), "a");
-  assert.equal(nodeOf({ name: "system:node:a", groups: ["system:authenticated"] }), undefined);
-  assert.equal(nodeOf({ name: "jane", groups: ["system:nodes"] }), "");
-  assert.equal(nodeOf({ name: "admin", groups: ["system:masters"] }), undefined);
 });
 
 test("podReferences: every edge, and the default service account", () => {

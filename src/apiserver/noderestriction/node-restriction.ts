@@ -10,19 +10,10 @@
 // Kubernetes' wording.
 
 import type { KubeObject, Pod } from "../../api/types.js";
-import type { UserInfo } from "../user-info.js";
 import type { ReferencedKind } from "./pod-references.js";
 import { podReferences } from "./pod-references.js";
 
-export const NODES_GROUP = "system:nodes";
-const NODE_USER_PREFIX = "system:node:";
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
-
-/** The node an identity speaks for: its name when the user is system:node:<name> in system:nodes; "" for a node identity without a name; undefined for anyone else. */
-export function nodeOf(user: UserInfo): string | undefined {
-  if (!user.groups.includes(NODES_GROUP)) return undefined;
-  return user.name.startsWith(NODE_USER_PREFIX) ? user.name.slice(NODE_USER_PREFIX.length) : "";
-}
 
 /** One request as the restriction sees it. */
 export interface NodeRequest {
@@ -106,13 +97,9 @@ function tokenRestriction(node: string, req: NodeRequest, lookup: NodeRestrictio
 
 function referencedRead(node: string, kind: ReferencedKind, req: NodeRequest, lookup: NodeRestrictionLookup): string | undefined {
   // Kubernetes' Node authorizer answers a get (and a list or watch narrowed to one name); never a write or an open list.
-  if (write(req.verb) || req.name === "") return `node "${node}" may read ${kind} only by name, and only those its pods use`;
+  if (WRITES.has(req.verb) || req.name === "") return `node "${node}" may read ${kind} only by name, and only those its pods use`;
   for (const pod of lookup.podsOnNode(node, req.namespace)) {
     if (podReferences(pod)[kind].has(req.name)) return undefined;
   }
   return `no relationship found between node '${node}' and this object`;
-}
-
-function write(verb: string): boolean {
-  return WRITES.has(verb);
 }
