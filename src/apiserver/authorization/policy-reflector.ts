@@ -3,13 +3,12 @@
 // the list's revision; after a watch ends (a too-old revision, a store outage) the kind is listed
 // again and whatever vanished meanwhile is removed. Authorization never waits on the store.
 
-import { setTimeout as sleep } from "node:timers/promises";
-import { ApiError } from "../../api/errors.js";
 import { RBAC_GROUP } from "../../api/rbac-types.js";
 import { requireResource } from "../../api/resources.js";
 import type { ResourceInfo } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
 import type { Registry } from "../../registry/registry.js";
+import { reflectResource } from "../registry-reflector.js";
 import type { RbacKind, RbacPolicyIndex } from "./rbac-policy-source.js";
 
 const kinds: [RbacKind, string][] = [
@@ -36,7 +35,7 @@ export function reflectRbacPolicy(registry: Registry, index: RbacPolicyIndex, si
   return { synced: Promise.all(syncs).then(() => undefined), done: Promise.all(runs).then(() => undefined) };
 }
 
-async function reflect(
+function reflect(
   registry: Registry,
   index: RbacPolicyIndex,
   kind: RbacKind,
@@ -46,35 +45,34 @@ async function reflect(
   o: { retryMs?: number; log?: (line: string) => void },
 ): Promise<void> {
   const known = new Map<string, KubeObject>();
-  while (!signal.aborted) {
-    try {
-      const list = await registry.list(r, undefined, { resourceVersion: "0" });
-      const seen = new Set<string>();
-      for (const obj of list.items) {
-        seen.add(keyOf(obj));
-        known.set(keyOf(obj), obj);
-        index.upsert(kind, obj);
-      }
-      for (const [key, obj] of known) {
-        if (seen.has(key)) continue;
-        known.delete(key);
-        index.remove(kind, obj.metadata.namespace ?? "", obj.metadata.name ?? "");
-      }
-      onSynced();
-      for await (const ev of registry.watch(r, undefined, { resourceVersion: list.metadata.resourceVersion }, signal)) {
+  return reflectResource(
+    registry,
+    r,
+    {
+      replace: (items) => {
+        const seen = new Set<string>();
+        for (const obj of items) {
+          seen.add(keyOf(obj));
+          known.set(keyOf(obj), obj);
+          index.upsert(kind, obj);
+        }
+        for (const [key, obj] of known) {
+          if (seen.has(key)) continue;
+          known.delete(key);
+          index.remove(kind, obj.metadata.namespace ?? "", obj.metadata.name ?? "");
+        }
+      },
+      event: (ev) => {
         if (ev.type === "DELETED") {
           known.delete(keyOf(ev.object));
           index.remove(kind, ev.object.metadata.namespace ?? "", ev.object.metadata.name ?? "");
-        } else if (ev.type === "ADDED" || ev.type === "MODIFIED") {
+        } else {
           known.set(keyOf(ev.object), ev.object);
           index.upsert(kind, ev.object);
         }
-      }
-    } catch (e) {
-      if (signal.aborted) return;
-      if (e instanceof ApiError && e.code === 410) continue;
-      (o.log ?? console.error)(`svcnet: RBAC authorizer's ${r.resource} cache: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    await sleep(o.retryMs ?? 1000, undefined, { signal }).catch(() => undefined);
-  }
+      },
+    },
+    signal,
+    { who: "RBAC authorizer", onSynced, ...o },
+  );
 }

@@ -4,12 +4,11 @@
 // revision; a watch that ends or expires is followed by a fresh list, swapped in whole, so a
 // lookup never sees a half-filled cache. Secrets are not served, so a secret is never found.
 
-import { setTimeout as sleep } from "node:timers/promises";
-import { ApiError } from "../../api/errors.js";
 import { requireResource } from "../../api/resources.js";
 import type { ResourceInfo } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
 import type { Registry } from "../../registry/registry.js";
+import { reflectResource } from "../registry-reflector.js";
 import type { LiveObject } from "./claims.js";
 import type { BoundKind, BoundObjectLookup, LiveBoundObjectLookup } from "./token-authenticator.js";
 
@@ -65,27 +64,25 @@ export class BoundObjectIndex implements BoundObjectLookup {
     return { synced: Promise.all(syncs).then(() => undefined), done: Promise.all(runs).then(() => undefined) };
   }
 
-  async #reflect(kind: BoundKind, r: ResourceInfo, signal: AbortSignal, onSynced: () => void): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        const list = await this.#registry.list(r, undefined, { resourceVersion: "0" });
-        const map = new Map<string, LiveObject>();
-        for (const obj of list.items) map.set(keyOf(obj.metadata.namespace, obj.metadata.name), liveOf(obj));
-        this.#maps.set(kind, map);
-        onSynced();
-        const events = this.#registry.watch(r, undefined, { resourceVersion: list.metadata.resourceVersion }, signal);
-        for await (const ev of events) {
+  #reflect(kind: BoundKind, r: ResourceInfo, signal: AbortSignal, onSynced: () => void): Promise<void> {
+    let map = new Map<string, LiveObject>();
+    return reflectResource(
+      this.#registry,
+      r,
+      {
+        // A relist is swapped in whole, so a lookup never sees a half-filled cache.
+        replace: (items) => {
+          map = new Map(items.map((obj) => [keyOf(obj.metadata.namespace, obj.metadata.name), liveOf(obj)]));
+          this.#maps.set(kind, map);
+        },
+        event: (ev) => {
           const key = keyOf(ev.object.metadata.namespace, ev.object.metadata.name);
           if (ev.type === "DELETED") map.delete(key);
-          else if (ev.type === "ADDED" || ev.type === "MODIFIED") map.set(key, liveOf(ev.object));
-        }
-      } catch (e) {
-        if (signal.aborted) return;
-        // Too old a revision: relist at once. Anything else: say so, and relist after a pause.
-        if (e instanceof ApiError && e.code === 410) continue;
-        console.error(`svcnet: token authenticator's ${r.resource} cache: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      await sleep(this.#retryMs, undefined, { signal }).catch(() => undefined);
-    }
+          else map.set(key, liveOf(ev.object));
+        },
+      },
+      signal,
+      { who: "token authenticator", onSynced, retryMs: this.#retryMs },
+    );
   }
 }
