@@ -49,6 +49,8 @@ import { userFromClientCertificate } from "./x509-authenticator.js";
 import type { UiHandler } from "./ui-handler.js";
 import { isUiPath } from "./ui-handler.js";
 import { NODES_GROUP, withAuthenticatedGroup } from "./user-groups.js";
+import { parseBody } from "./body.js";
+import { isJsonObject } from "../api/json.js";
 
 export type { UserInfo };
 
@@ -113,15 +115,16 @@ function userOf(auth: TokenAuthentication): UserInfo | undefined {
 }
 
 /**
- * The body the node restriction needs for a node agent's create, decoded from JSON: the name of
- * what it creates (a Node, its Lease) is in the body, and a TokenRequest names the pod it is for.
- * undefined for anyone else (or a body that is not JSON, which the handler refuses on its own).
+ * The body the node restriction needs for a node agent's create, decoded as the handler decodes
+ * it (JSON, YAML or protobuf, depth-limited): the name of what it creates (a Node, its Lease) is
+ * in the body, and a TokenRequest names the pod it is for. undefined for anyone else (or a body
+ * that does not decode, which the handler refuses on its own).
  */
 function nodeRequestBody(attrs: AuthorizationAttributes, req: ApiRequest): KubeObject | undefined {
   if (attrs.verb !== "create" || !attrs.user.groups.includes(NODES_GROUP)) return undefined;
   try {
-    const parsed: unknown = JSON.parse(req.body.toString("utf8"));
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as KubeObject) : undefined;
+    const { value } = parseBody(req.body, req.headers["content-type"]);
+    return isJsonObject(value) ? (value as unknown as KubeObject) : undefined;
   } catch {
     return undefined;
   }
