@@ -21,7 +21,7 @@ import {
   parseRfc3339,
 } from "../apiserver/bootstrap-token.js";
 import { caCertHash, clusterInfoName, clusterInfoNamespace, readClusterInfo } from "../apiserver/bootstrap-token-discovery.js";
-import { joinTokenGroup } from "../server/bootstrap.js";
+import { JOIN_TOKEN_GROUP } from "../apiserver/authorization/bootstrap-policy.js";
 import { parseJoinTokenTtl } from "./server-command.js";
 
 const help = `Manage the bootstrap tokens other machines join the cluster with ('svcnet agent --token').
@@ -142,7 +142,7 @@ async function create(
     return 1;
   }
   const token = generateBootstrapToken(randomBytes);
-  const spec = { token, ttlMs: ttl.ttlMs, now: new Date(), description: o.description, extraGroups: [joinTokenGroup] };
+  const spec = { token, ttlMs: ttl.ttlMs, now: new Date(), description: o.description, extraGroups: [JOIN_TOKEN_GROUP] };
   const why = bootstrapTokenSpecError(spec);
   if (why) {
     console.error(`error: ${why}`);

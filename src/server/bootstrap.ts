@@ -78,9 +78,6 @@ export async function ensureClusterInfo(registry: Registry, o: { server: string;
   await registry.update(configmaps, clusterInfoNamespace, clusterInfoName, { ...found, data: wanted.data });
 }
 
-/** The extra group of the tokens svcnet makes for joining nodes (kubeadm's: system:bootstrappers:kubeadm:default-node-token). */
-export const joinTokenGroup = JOIN_TOKEN_GROUP;
-
 /**
  * Creates a new bootstrap token (bootstrap-token.ts) for joining machines, valid for `ttlMs`
  * (0: never expires), and returns it as `<id>.<secret>`; undefined when this server does not
@@ -90,6 +87,6 @@ export async function createJoinToken(registry: Registry, o: { ttlMs: number; no
   const secrets = findResource("", "v1", "secrets");
   if (!secrets) return undefined;
   const token = generateBootstrapToken(randomBytes);
-  await registry.create(secrets, bootstrapTokenNamespace, bootstrapTokenSecret({ token, ttlMs: o.ttlMs, now: o.now, description: o.description, extraGroups: [joinTokenGroup] }));
+  await registry.create(secrets, bootstrapTokenNamespace, bootstrapTokenSecret({ token, ttlMs: o.ttlMs, now: o.now, description: o.description, extraGroups: [JOIN_TOKEN_GROUP] }));
   return formatBootstrapToken(token);
 }

@@ -23,7 +23,8 @@ import { NODES_GROUP } from "../user-groups.js";
 export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
 /**
- * The group of the join tokens `svcnet server` and `svcnet token create` make. A machine that
+ * The group of the join tokens `svcnet server` and `svcnet token create` make (kubeadm's is
+ * system:bootstrappers:kubeadm:default-node-token). A machine that
  * joins with one keeps using it (there is no certificate signing step yet), so for now the token
  * is bound to what a node needs — less than the admin rights it carried before RBAC, but not
  * confined to one node as a node certificate is.
