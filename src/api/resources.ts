@@ -71,39 +71,19 @@ function metallb(resource: string, kind: string, singular: string): ResourceInfo
   };
 }
 
-/** A kind of rbac.authorization.k8s.io/v1, served as kube-apiserver serves it (no short names, no categories). */
+/** A v1 kind with no short names, no categories, no subresources and every verb, as kube-apiserver serves RBAC's and the reviews. */
+function plainV1(group: string, resource: string, kind: string, namespaced: boolean): ResourceInfo {
+  return { group, version: "v1", resource, kind, singular: kind.toLowerCase(), namespaced, shortNames: [], categories: [], verbs: allVerbs, subresources: [], fieldLabels: [] };
+}
+
+/** A kind of rbac.authorization.k8s.io/v1. */
 function rbac(resource: string, kind: string, namespaced: boolean): ResourceInfo {
-  return {
-    group: RBAC_GROUP,
-    version: "v1",
-    resource,
-    kind,
-    singular: kind.toLowerCase(),
-    namespaced,
-    shortNames: [],
-    categories: [],
-    verbs: allVerbs,
-    subresources: [],
-    fieldLabels: [],
-  };
+  return plainV1(RBAC_GROUP, resource, kind, namespaced);
 }
 
 /** A review kind: create only, answered rather than stored. */
 function review(group: string, resource: string, kind: string, namespaced: boolean): ResourceInfo {
-  return {
-    group,
-    version: "v1",
-    resource,
-    kind,
-    singular: kind.toLowerCase(),
-    namespaced,
-    shortNames: [],
-    categories: [],
-    verbs: ["create"],
-    subresources: [],
-    fieldLabels: [],
-    review: true,
-  };
+  return { ...plainV1(group, resource, kind, namespaced), verbs: ["create"], review: true };
 }
 
 function core(r: Omit<ResourceInfo, "group" | "version" | "verbs" | "fieldLabels"> & { verbs?: string[]; fieldLabels?: string[] }): ResourceInfo {
