@@ -281,7 +281,11 @@ for (const mode of ["iptables", "nftables"] as const) describe(`the service prox
     await runningPods("app=halfopen", 1);
     await readyEndpoints("halfopen", 1);
     const ip = (await services().get("default", "halfopen")).spec.clusterIP ?? "";
-    await c.waitFor("halfopen answers", async () => (await tcpAskFromPort(podNetns("client"), ip, 80, 40080)) === "dark-a", 10_000);
+    // A fresh source port per try: a try made before the proxy has the service's rules leaves an
+    // un-NATed entry for its port, which later tries from the same port would follow (the very
+    // thing this test is about), so the warm-up must not reuse one.
+    let warmUpPort = 40100;
+    await c.waitFor("halfopen answers", async () => (await tcpAskFromPort(podNetns("client"), ip, 80, warmUpPort++)) === "dark-a", 10_000);
     await inNetns(podNetns("dark-a"), ["ip", "link", "set", "eth0", "down"]);
     const port = 40081;
     assert.equal(await tcpAskFromPort(podNetns("client"), ip, 80, port), "", "no answer from a pod whose link is down");
