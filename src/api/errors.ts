@@ -153,10 +153,6 @@ export class ApiError extends Error {
     return new ApiError(504, "Timeout", message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
   }
 
-  static tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
-    return new ApiError(429, "TooManyRequests", message, { retryAfterSeconds });
-  }
-
   static notFoundPath(): ApiError {
     return new ApiError(404, "NotFound", "the server could not find the requested resource");
   }

@@ -65,24 +65,15 @@ describe("API server with flow control", () => {
     assert.equal(r.headers["x-kubernetes-pf-flowschema-uid"], undefined);
   });
 
-  test("no seat within the wait limit: 429 TooManyRequests with Retry-After: 1", async () => {
+  test("no seat within the wait limit: 429 in plain text, as kube-apiserver, with Retry-After: 1", async () => {
     const seat = await takeTheSeat();
     const r = await request("alice-token", configMaps);
     seat.release?.();
     assert.equal(r.status, 429);
     assert.equal(r.headers["retry-after"], "1");
-    assert.equal(r.headers["content-type"], "application/json");
+    assert.equal(r.headers["content-type"], "text/plain; charset=utf-8");
     assert.equal(r.headers["x-kubernetes-pf-flowschema-uid"], globalDefault["x-kubernetes-pf-flowschema-uid"]);
-    assert.deepEqual(JSON.parse(String(r.body)), {
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: "Too many requests, please try again later.",
-      reason: "TooManyRequests",
-      code: 429,
-      details: { retryAfterSeconds: 1 },
-    });
+    assert.equal(String(r.body), "Too many requests, please try again later.\n");
   });
 
   test("a request that waits gets the seat when it frees, and gives it back", async () => {

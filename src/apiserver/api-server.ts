@@ -34,7 +34,7 @@ import type { ResourceContext } from "./resource-handler.js";
 import { handleResource } from "./resource-handler.js";
 import { apiErrorOf, isInternalError } from "./store-error-status.js";
 import type { FlowControl } from "./flowcontrol/flow-control.js";
-import { tooManyRequests } from "./flowcontrol/flow-control.js";
+import { tooManyRequestsResponse } from "./flowcontrol/flow-control.js";
 import { requestDigest } from "./flowcontrol/request-digest.js";
 import type { ReadyzCheck } from "./readyz.js";
 import { conditionCheck, pingCheck, readyzResponse, storageCheck } from "./readyz.js";
@@ -312,7 +312,7 @@ export class ApiServer {
     if (!this.#opts.flowControl) return this.#serve(req, path, info);
     const seat = await this.#opts.flowControl.admit(requestDigest(req.method, info, req.query, user), req.signal);
     Object.assign(headers, seat.headers);
-    if (!seat.release) throw tooManyRequests();
+    if (!seat.release) return tooManyRequestsResponse();
     try {
       return await this.#serve(req, path, info);
     } finally {

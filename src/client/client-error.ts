@@ -44,16 +44,57 @@ export class ClientError extends Error {
 
   /**
    * The error for an HTTP answer with a failure `code`: the Status in `body` when it is one,
-   * otherwise a Status synthesised from the code and the body text (trimmed to 256 chars).
+   * otherwise a Status synthesised from the code and the body text (trimmed to 256 chars) in
+   * client-go's words, the text kept as an UnexpectedServerResponse cause. (kube-apiserver's
+   * flow control answers 429 in plain text, so this is the usual form of a 429.)
    */
   static fromResponse(code: number, body: string | undefined): ClientError {
     const parsed = parseStatus(body);
     if (parsed) return new ClientError({ ...parsed, code: parsed.code || code });
     const text = (body ?? "").trim().slice(0, 256);
-    const reason = reasonByCode[code] ?? "Unknown";
-    const message = text ? `an error on the server ("${text}") has prevented the request from succeeding` : `the server responded with status ${code}`;
-    return new ClientError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code, reason, message });
+    const reason = reasonByCode[code] ?? (code >= 500 ? "InternalError" : "Unknown");
+    return new ClientError({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      code,
+      reason,
+      message: genericMessage(code, text),
+      ...(text && { details: { causes: [{ reason: "UnexpectedServerResponse", message: text }] } }),
+    });
   }
+}
+
+/** What client-go says for a failure `code` that came without a Status (`text`: the body, trimmed). */
+function genericMessage(code: number, text: string): string {
+  switch (code) {
+    case 400:
+      return "the server rejected our request for an unknown reason";
+    case 401:
+      return "the server has asked for the client to provide credentials";
+    case 403:
+    case 406:
+    case 415:
+      // The server's own words say who may not do what, or which types it takes.
+      return text || `the server responded with the status code ${code} but did not return more information`;
+    case 404:
+      return "the server could not find the requested resource";
+    case 405:
+      return "the server does not allow this method on the requested resource";
+    case 409:
+      return "the server reported a conflict";
+    case 422:
+      return "the server rejected our request due to an error in our request";
+    case 429:
+      return "the server has received too many requests and has asked us to try again later";
+    case 503:
+      return "the server is currently unable to handle the request";
+    case 504:
+      return "the server was unable to return a response in the time allotted, but may still be processing the request";
+  }
+  if (code >= 500) return `an error on the server (${JSON.stringify(text)}) has prevented the request from succeeding`;
+  return `the server responded with the status code ${code} but did not return more information`;
 }
 
 /** The Status in a JSON text, if it is one (kind "Status"); undefined otherwise. */

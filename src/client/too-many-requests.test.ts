@@ -11,7 +11,8 @@ import type { ClientRequest, ClientResponse, Transport } from "./transport.js";
 const tooMany = (retryAfter?: string): ClientResponse => ({
   status: 429,
   headers: retryAfter === undefined ? {} : { "retry-after": retryAfter },
-  body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Too many requests, please try again later.", reason: "TooManyRequests", code: 429 }),
+  // kube-apiserver's flow control answers in plain text, not with a Status.
+  body: "Too many requests, please try again later.\n",
 });
 const ok: ClientResponse = { status: 200, headers: {}, body: JSON.stringify({ metadata: { name: "kubernetes", namespace: "default" } }) };
 

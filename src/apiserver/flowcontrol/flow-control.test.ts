@@ -4,7 +4,7 @@ import { FakeClock } from "../../client/clock.js";
 import { parseRequestInfo } from "../request-info.js";
 import type { UserInfo } from "../user-info.js";
 import type { Admission, FlowControlOptions } from "./flow-control.js";
-import { FlowControl, builtinUid, tooManyRequests } from "./flow-control.js";
+import { FlowControl, builtinUid, tooManyRequestsResponse } from "./flow-control.js";
 import type { RequestDigest } from "./flow-schemas.js";
 import { requestDigest } from "./request-digest.js";
 
@@ -167,15 +167,10 @@ test("FlowControl: a schema that names a missing level is a configuration error"
   assert.throws(() => gate({ priorityLevels: [{ name: "exempt", type: "Exempt" }], flowSchemas: [] }), /a limited priority level named catch-all/);
 });
 
-test("tooManyRequests: kube-apiserver's words, Retry-After 1 s in the Status", () => {
-  assert.deepEqual(tooManyRequests().toStatus(), {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: "Too many requests, please try again later.",
-    reason: "TooManyRequests",
-    code: 429,
-    details: { retryAfterSeconds: 1 },
+test("tooManyRequestsResponse: kube-apiserver's plain-text 429 with Retry-After: 1", () => {
+  assert.deepEqual(tooManyRequestsResponse(), {
+    status: 429,
+    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "retry-after": "1" },
+    body: "Too many requests, please try again later.\n",
   });
 });

@@ -13,7 +13,7 @@
 // synchronous holds its seat for no longer than it holds the event loop.
 
 import { createHash } from "node:crypto";
-import { ApiError } from "../../api/errors.js";
+import type { ApiResponse } from "../request.js";
 import type { Classification, FlowSchema, RequestDigest } from "./flow-schemas.js";
 import { classify, orderSchemas, suggestedFlowSchemas } from "./flow-schemas.js";
 import { FairQueueSet } from "./fair-queue-set.js";
@@ -108,12 +108,17 @@ export const defaultMaxMutatingRequestsInflight = 20;
 export const tooManyRequestsMessage = "Too many requests, please try again later.";
 
 /**
- * The 429 for a request that got no seat. kube-apiserver writes this message as plain text
- * (net/http's Error); svcnet answers every error as a Status, so clients decode it the same
- * way as any other, with retryAfterSeconds in the details as well as in Retry-After.
+ * The 429 for a request that got no seat, as kube-apiserver writes it: net/http's plain-text
+ * error (the message and a newline, nosniff) with Retry-After: 1, not a Status. Clients read the
+ * code and Retry-After; client-go words the error itself ("the server has received too many
+ * requests and has asked us to try again later").
  */
-export function tooManyRequests(): ApiError {
-  return ApiError.tooManyRequests(tooManyRequestsMessage, 1);
+export function tooManyRequestsResponse(): ApiResponse {
+  return {
+    status: 429,
+    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "retry-after": "1" },
+    body: `${tooManyRequestsMessage}\n`,
+  };
 }
 
 /** A UID for a built-in object that has no stored one: the same name, the same UID. */
