@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   try {
     const transport = new InProcessTransport(cluster.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
     for (const n of net.nodes) {
-      agents.push(new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: 2000 }).run(stop.signal));
+      agents.push(new SandboxNode({ transport, clientCA: cluster.api.pki.caCert, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: 2000 }).run(stop.signal));
     }
     const pods = cluster.client<Pod>(resource("", "v1", "pods"));
     await cluster.waitFor("two nodes", async () => (await cluster.client(resource("", "v1", "nodes")).list(undefined)).items.length === 2, 20_000);

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   try {
     const transport = new InProcessTransport(cluster.api.api, { token: testToken, userAgent: "kubelet/svcnet" });
     const agents = net.nodes.map(
-      (n) => new SandboxNode({ transport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: 2000 }),
+      (n) => new SandboxNode({ transport, clientCA: cluster.api.pki.caCert, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(dataDir, n.name), renewMs: 2000 }),
     );
     for (const a of agents) runs.push(a.run(stop.signal));
     const services = cluster.client<Service>(resource("", "v1", "services"));

@@ -48,6 +48,7 @@ import type { ClientCertificate } from "./x509-authenticator.js";
 import { userFromClientCertificate } from "./x509-authenticator.js";
 import type { UiHandler } from "./ui-handler.js";
 import { isUiPath } from "./ui-handler.js";
+import type { KubeletClientCertificate } from "./kubelet-client.js";
 import { NODES_GROUP, withAuthenticatedGroup } from "./user-groups.js";
 import { parseBody } from "./body.js";
 import { isJsonObject } from "../api/json.js";
@@ -89,6 +90,12 @@ export interface ApiServerOptions {
    * and get 429 when there is none. Without it every request runs at once.
    */
   flowControl?: FlowControl;
+  /**
+   * The client certificate the server presents to node agents for logs, exec and port forwarding
+   * (kube-apiserver's --kubelet-client-certificate and --kubelet-client-key). Without it those
+   * answer 503.
+   */
+  kubeletClient?: KubeletClientCertificate;
 }
 
 export const kubernetesVersion = {
@@ -155,6 +162,7 @@ export class ApiServer {
       registry: options.registry,
       now,
       serviceAccountTokens: options.serviceAccountTokens,
+      kubeletClient: options.kubeletClient,
       ...(access && {
         reviews: (input) => access.review(input),
         admitWrite: (user, r, obj, old) => {
@@ -216,6 +224,11 @@ export class ApiServer {
     const as = this.#access.impersonation(withAuthenticatedGroup(user), headers);
     this.#access.check(resourceAttributes(as, { verb: "create", namespace: target.namespace, resource: "pods", subresource: target.subresource, name: target.name, apiVersion: "v1" }));
     return as;
+  }
+
+  /** The client certificate for node agents, if the server has one (for exec and port-forward upgrades). */
+  get kubeletClient(): KubeletClientCertificate | undefined {
+    return this.#opts.kubeletClient;
   }
 
   /** The registry behind the API (for handlers outside the request pipeline, such as exec upgrades). */

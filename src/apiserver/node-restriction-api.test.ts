@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { kubeletEndpointAnnotation, kubeletServingCertHashAnnotation } from "../api/node-annotations.js";
 import type { ApiResponse } from "./request.js";
 import type { TestApi } from "./test-api.js";
 import { startTestApi } from "./test-api.js";
@@ -38,4 +39,21 @@ describe("node restriction in the API server", () => {
       assert.match(String(other.body), /node \\"a\\" can only access leases with the same name as the requesting node/);
     });
   }
+
+  test("a node publishes its own agent's endpoint and certificate hash, not another node's", async () => {
+    for (const name of ["a", "b"]) await t.request("POST", "/api/v1/nodes", { body: { apiVersion: "v1", kind: "Node", metadata: { name } } });
+    const annotate = (name: string): Promise<ApiResponse> =>
+      t.api.inject({
+        method: "PATCH",
+        path: `/api/v1/nodes/${name}`,
+        query: new URLSearchParams(),
+        headers: { "content-type": "application/merge-patch+json" },
+        body: Buffer.from(JSON.stringify({ metadata: { annotations: { [kubeletEndpointAnnotation]: "https://127.0.0.1:1", [kubeletServingCertHashAnnotation]: `sha256:${"0".repeat(64)}` } } })),
+        clientCertificate: { commonName: "system:node:a", organizations: ["system:nodes"] },
+      });
+    assert.equal((await annotate("a")).status, 200);
+    const other = await annotate("b");
+    assert.equal(other.status, 403, String(other.body));
+    assert.match(String(other.body), /node \\"a\\" is not allowed to modify node \\"b\\"/);
+  });
 });

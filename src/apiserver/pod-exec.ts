@@ -6,10 +6,10 @@
 // joined.
 
 import type { IncomingMessage } from "node:http";
-import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 import { ApiError } from "../api/errors.js";
 import type { ApiServer } from "./api-server.js";
+import { dialKubelet } from "./kubelet-client.js";
 import type { PodKubelet } from "./pod-log.js";
 import { podKubelet } from "./pod-log.js";
 import { PORT_FORWARD_PATH, portForwardRoute } from "./pod-portforward.js";
@@ -76,25 +76,24 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
     if (target.pod.status?.phase !== "Running") {
       throw ApiError.badRequest(`unable to upgrade connection: pod ${target.pod.metadata.name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);
     }
-    const { hostname, port } = new URL(target.endpoint);
-    const upstream = connect({ port: Number(port), host: hostname, noDelay: true });
-    upstream.once("error", (e) => {
-      if (!socket.destroyed) refuse(socket, ApiError.unavailable(`cannot reach the agent of node ${target.nodeName}: ${e.message}`));
-    });
-    upstream.once("connect", () => {
-      const lines = [`${req.method ?? "GET"} ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, `Authorization: Bearer ${target.token}`];
-      for (const h of FORWARDED) {
-        const v = headerValue(req.headers[h]);
-        if (v !== undefined) lines.push(`${h}: ${v}`);
-      }
-      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
-      if (head.length > 0) upstream.write(head);
-      audit(101);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-      socket.once("close", () => upstream.destroy());
-      upstream.once("close", () => socket.destroy());
-    });
+    const upstream = await dialKubelet(target, api.kubeletClient);
+    if (socket.destroyed) {
+      // The client went away while the agent was being dialed.
+      upstream.destroy();
+      return;
+    }
+    const lines = [`${req.method ?? "GET"} ${path} HTTP/1.1`, `Host: ${new URL(target.endpoint).host}`];
+    for (const h of FORWARDED) {
+      const v = headerValue(req.headers[h]);
+      if (v !== undefined) lines.push(`${h}: ${v}`);
+    }
+    upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+    if (head.length > 0) upstream.write(head);
+    audit(101);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+    socket.once("close", () => upstream.destroy());
+    upstream.once("close", () => socket.destroy());
   } catch (e) {
     const error = e instanceof ApiError ? e : ApiError.internal(e);
     audit(error.code, error);

@@ -2,13 +2,13 @@
 // the node agent that runs the pod, at the endpoint the agent published on its Node (loopback
 // only: agents of `svcnet up` run on this machine), and streams the text back.
 
-import type { IncomingMessage } from "node:http";
-import { request } from "node:http";
 import { loopbackAgentOf } from "../api/node-annotations.js";
 import { ApiError } from "../api/errors.js";
 import { findResource } from "../api/resources.js";
 import type { Node, Pod } from "../api/types.js";
 import type { Registry } from "../registry/registry.js";
+import type { KubeletClientCertificate, KubeletTarget } from "./kubelet-client.js";
+import { kubeletGet } from "./kubelet-client.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 
 
@@ -22,13 +22,10 @@ export function chooseContainer(pod: Pod, asked: string | null): string {
   throw ApiError.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(" ")}]`);
 }
 
-/** Where the agent running a pod answers, for logs and exec: its loopback endpoint and token. */
-export interface PodKubelet {
+/** Where the agent running a pod answers, for logs and exec: its loopback endpoint and certificate hash. */
+export interface PodKubelet extends KubeletTarget {
   pod: Pod;
   container: string;
-  nodeName: string;
-  endpoint: string;
-  token: string;
 }
 
 /** Finds the pod, its container and its node agent's endpoint; ApiErrors say what is missing. */
@@ -48,24 +45,24 @@ export async function podKubelet(registry: Registry, ns: string, name: string, a
   return { pod, container, nodeName, ...agent };
 }
 
-export async function podLog(registry: Registry, ns: string, name: string, req: ApiRequest): Promise<ApiResponse> {
-  const { container, nodeName, endpoint, token } = await podKubelet(registry, ns, name, req.query.get("container"), "logs");
+export async function podLog(registry: Registry, ns: string, name: string, req: ApiRequest, client: KubeletClientCertificate | undefined): Promise<ApiResponse> {
+  const target = await podKubelet(registry, ns, name, req.query.get("container"), "logs");
+  const { container } = target;
   const q = new URLSearchParams();
   for (const k of ["follow", "previous", "tailLines"]) {
     const v = req.query.get(k);
     if (v !== null) q.set(k, v);
   }
-  const url = `${endpoint}/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${q}`;
-  const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const r = request(url, { headers: { authorization: `Bearer ${token}` }, signal: req.signal }, resolve);
-    r.on("error", (e) => reject(ApiError.unavailable(`cannot reach the agent of node ${nodeName}: ${e.message}`)));
-    r.end();
-  });
+  const path = `/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${q}`;
+  const res = await kubeletGet(target, client, path, req.signal);
   if (res.statusCode !== 200) {
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
-    throw res.statusCode === 404 ? ApiError.badRequest(text) : ApiError.internal(text);
+    if (res.statusCode === 404) throw ApiError.badRequest(text);
+    // The agent refused the API server itself (its certificate, or RBAC's nodes/proxy): said as the agent said it.
+    if (res.statusCode === 401 || res.statusCode === 403) throw new ApiError(res.statusCode, res.statusCode === 401 ? "Unauthorized" : "Forbidden", text);
+    throw ApiError.internal(text);
   }
   async function* lines(): AsyncGenerator<string> {
     for await (const c of res) yield (c as Buffer).toString("utf8");

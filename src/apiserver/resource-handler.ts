@@ -28,12 +28,15 @@ import { handleTokenRequest } from "./serviceaccount/token-request.js";
 import { parseIncludeObject, toTable } from "./table-convert.js";
 import { watchResponse } from "./watch-stream.js";
 import type { UserInfo } from "./user-info.js";
+import type { KubeletClientCertificate } from "./kubelet-client.js";
 
 export interface ResourceContext {
   registry: Registry;
   now: () => Date;
   /** Issues tokens for serviceaccounts/<name>/token; without it that subresource is not served. */
   serviceAccountTokens?: ServiceAccountTokens;
+  /** The client certificate for node agents (pods/log); without it logs answer 503. */
+  kubeletClient?: KubeletClientCertificate;
   /**
    * Answers the access reviews (SelfSubjectAccessReview, SelfSubjectRulesReview,
    * SubjectAccessReview, LocalSubjectAccessReview): given the decoded, validated review, returns
@@ -355,7 +358,7 @@ async function handleSubresource(ctx: ResourceContext, t: ResourceTarget, req: A
   }
   if (sub.name === "scale") return handleScale(ctx, t, req);
   if (sub.name === "binding" && m === "POST") return handleBinding(ctx, t, req);
-  if (sub.name === "log" && m === "GET") return podLog(ctx.registry, t.namespace ?? "", t.name, req);
+  if (sub.name === "log" && m === "GET") return podLog(ctx.registry, t.namespace ?? "", t.name, req, ctx.kubeletClient);
   if (sub.name === "finalize" && m === "PUT") return updateObject(ctx, t, req);
   if (sub.name === "token" && m === "POST") {
     const tokens = ctx.serviceAccountTokens;

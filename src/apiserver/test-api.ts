@@ -13,8 +13,8 @@ import { WatchCache } from "../storage/watch-cache.js";
 import { buildRegistry } from "../registry/build-registry.js";
 import type { Registry } from "../registry/registry.js";
 import { bootstrapCluster, systemNamespaces } from "../server/bootstrap.js";
-import type { ServingPki } from "../server/pki.js";
-import { inMemoryServingPki } from "../server/pki.js";
+import type { InMemoryPki } from "../server/pki.js";
+import { inMemoryServingPki, issueClientCertificateWith } from "../server/pki.js";
 import { ApiServer } from "./api-server.js";
 import { trackManagedFields } from "./managed-fields.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
@@ -22,6 +22,8 @@ import type { AuditSink } from "./audit/audit-event.js";
 import type { UiHandler } from "./ui-handler.js";
 import { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
 import { ensureRbacPolicy } from "./authorization/ensure-policy.js";
+import type { KubeletClientCertificate } from "./kubelet-client.js";
+import { KUBELET_CLIENT_USER } from "./user-groups.js";
 
 export const testToken = "test-token-0123456789";
 
@@ -31,13 +33,24 @@ export const testServingSans = {
   ips: ["127.0.0.1", "10.0.0.1", "172.17.8.101"],
 };
 
-let sharedPki: ServingPki | undefined;
+let sharedPki: InMemoryPki | undefined;
 let sharedKey: KeyObject | undefined;
+const kubeletClients = new WeakMap<InMemoryPki, KubeletClientCertificate>();
 
 /** The process's test PKI (CA and serving certificate for testServingSans), made on first use. */
-export function testPki(): ServingPki {
+export function testPki(): InMemoryPki {
   sharedPki ??= inMemoryServingPki(testServingSans, { modulusLength: 1024 });
   return sharedPki;
+}
+
+/** The API server's client certificate for node agents (CN kube-apiserver-kubelet-client) from `pki`'s CA, made once per PKI. */
+export function testKubeletClient(pki: InMemoryPki = testPki()): KubeletClientCertificate {
+  let client = kubeletClients.get(pki);
+  if (!client) {
+    client = issueClientCertificateWith(pki, { commonName: KUBELET_CLIENT_USER }, { modulusLength: 1024 });
+    kubeletClients.set(pki, client);
+  }
+  return client;
 }
 
 function testServiceAccountKey(): KeyObject {
@@ -48,7 +61,12 @@ function testServiceAccountKey(): KeyObject {
 export interface TestApiOptions {
   cacheCapacity?: number;
   /** The cluster PKI; default testPki() (1024-bit, which curl's default security level refuses). */
-  pki?: ServingPki;
+  pki?: InMemoryPki;
+  /**
+   * The client certificate the server presents to node agents; default testKubeletClient(pki),
+   * which the agents of a test sandbox (trusting pki's CA) accept. null: none.
+   */
+  kubeletClient?: KubeletClientCertificate | null;
   /** Serves the dashboard under /ui/. */
   ui?: UiHandler;
   /** Receives the audit events of mutating requests. */
@@ -59,8 +77,8 @@ export interface TestApi {
   api: ApiServer;
   registry: Registry;
   store: MemoryStore;
-  /** The cluster CA and serving certificate (for an HTTPS listener and kube-root-ca.crt). */
-  pki: ServingPki;
+  /** The cluster CA and serving certificate (for an HTTPS listener and kube-root-ca.crt), and the CA's key. */
+  pki: InMemoryPki;
   serviceAccountTokens: ServiceAccountTokens;
   /** Sends a request with the test token; body objects are JSON-encoded. */
   request(method: string, path: string, o?: { body?: unknown; contentType?: string; accept?: string; token?: string | null; cookie?: string; signal?: AbortSignal }): Promise<ApiResponse>;
@@ -78,6 +96,8 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
   await bootstrapCluster(registry, { kubernetesServiceIP: "10.0.0.1", advertiseAddress: "172.17.8.101", advertisePort: 6443 });
   await ensureRbacPolicy(registry);
   const serviceAccountTokens = new ServiceAccountTokens({ signingKey: testServiceAccountKey() });
+  const pki = o.pki ?? testPki();
+  const kubeletClient = o.kubeletClient === null ? undefined : (o.kubeletClient ?? testKubeletClient(pki));
   const api = new ApiServer({
     registry,
     tokens: new Map([[testToken, { name: "admin", groups: ["system:masters"] }]]),
@@ -85,6 +105,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
     serviceAccountTokens,
     ...(o.ui ? { ui: o.ui } : {}),
     ...(o.audit ? { audit: o.audit } : {}),
+    ...(kubeletClient && { kubeletClient }),
   });
   await api.start(stop.signal);
   const serviceAccounts = requireResource("", "v1", "serviceaccounts");
@@ -97,7 +118,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
     api,
     registry,
     store,
-    pki: o.pki ?? testPki(),
+    pki,
     serviceAccountTokens,
     async request(method, path, o = {}) {
       const url = new URL(path, "https://svcnet.test");

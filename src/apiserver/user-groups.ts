@@ -26,3 +26,9 @@ export function nodeOf(user: UserInfo): string | undefined {
   if (!user.groups.includes(NODES_GROUP)) return undefined;
   return user.name.startsWith(NODE_USER_PREFIX) ? user.name.slice(NODE_USER_PREFIX.length) : "";
 }
+
+/**
+ * The user of the API server's client certificate for node agents (kubeadm's
+ * apiserver-kubelet-client): RBAC's system:kubelet-api-admin lets it reach every agent.
+ */
+export const KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";

@@ -243,9 +243,12 @@ async function runHostAgent(values: AgentValues): Promise<number> {
   }
   const transport = openKubeconfig(values.kubeconfig);
   if (!transport) return 1;
+  const clientCA = clusterCA(transport, values.kubeconfig);
+  if (clientCA === undefined) return 1;
   const stop = stopOnSignals();
   const agent = new SandboxNode({
     transport,
+    clientCA,
     name: values["node-name"],
     nodeIP: values["node-ip"],
     podCIDR: values["pod-cidr"],
@@ -284,10 +287,13 @@ async function runSandboxAgent(values: AgentValues & { "sandbox-id": string }, a
   }
   const transport = openKubeconfig(values.kubeconfig);
   if (!transport) return 1;
+  const clientCA = clusterCA(transport, values.kubeconfig);
+  if (clientCA === undefined) return 1;
   const stop = stopOnSignals();
   const dataDir = values["data-dir"];
   const agent = new SandboxNode({
     transport,
+    clientCA,
     name: node.name,
     nodeIP: node.ip,
     podCIDR: node.podCidr,
@@ -323,6 +329,19 @@ function openKubeconfig(path: string): HttpsTransport | undefined {
     console.error(`error: cannot read --kubeconfig ${path}: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
+}
+
+/**
+ * The cluster CA of the agent's kubeconfig, which its kubelet endpoint checks the API server's
+ * client certificate against; undefined (and the transport closed) after printing why there is none.
+ */
+function clusterCA(transport: HttpsTransport, path: string): string | undefined {
+  const ca = transport.config.ca;
+  if (ca === undefined) {
+    console.error(`error: --kubeconfig ${path} names no certificate-authority: the agent needs the cluster CA to check the API server's client certificate`);
+    transport.close();
+  }
+  return ca;
 }
 
 /** Aborted by the first SIGINT or SIGTERM. */

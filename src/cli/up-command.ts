@@ -335,6 +335,8 @@ function runSandboxNodes(
     // Each agent reaches the API as its node (system:node:<name>), not as the admin.
     const nodeKubeconfig = writeComponentKubeconfig(join(o.dataDir, n.name, "kubelet.kubeconfig"), { caDir: o.caDir, server: transport.config.server, subject: nodeSubject(n.name) });
     const nodeTransport = HttpsTransport.fromKubeconfig(nodeKubeconfig);
+    // The kubelet endpoint trusts the cluster CA's client certificates (the API server's).
+    const clientCA = readFileSync(join(o.caDir, clusterIdentityFiles.caCert), "utf8");
     const proxyKubeconfig = join(o.dataDir, n.name, "proxy.kubeconfig");
     if (o.mode === "userspace") {
       if (!o.sandboxApiServer) throw new Error("--proxy-mode userspace needs the API's address inside the sandbox");
@@ -347,7 +349,7 @@ function runSandboxNodes(
       signal,
       log: (line) => console.error(`svcnet: ${line}`),
       runAgent: (agentSignal, stopPodsOnExit) =>
-        new SandboxNode({ transport: nodeTransport, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, kubeconfig: proxyKubeconfig, profile: o.profile, backend: o.backend } }).run(agentSignal),
+        new SandboxNode({ transport: nodeTransport, clientCA, name: n.name, nodeIP: n.ip, podCIDR: n.podCidr, sandbox: net, dataDir: join(o.dataDir, n.name), stopPodsOnExit, proxy: { mode: o.mode, kubeconfig: proxyKubeconfig, profile: o.profile, backend: o.backend } }).run(agentSignal),
     });
     part.launch();
     void part.settled().then(() => nodeTransport.close());

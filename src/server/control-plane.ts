@@ -35,7 +35,7 @@ import { bootstrapCluster, createJoinToken, ensureClusterInfo } from "./bootstra
 import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensureRbacPolicy } from "../apiserver/authorization/ensure-policy.js";
-import { ensureAdminToken, ensureServingPki } from "./pki.js";
+import { ensureAdminToken, ensureKubeletClientCertificate, ensureServingPki } from "./pki.js";
 import { ensureServiceAccountKey } from "./service-account-key.js";
 import { ServiceAccountTokens } from "../apiserver/serviceaccount/service-account-tokens.js";
 import { firstServiceIP, parseServiceCidr } from "./ranges.js";
@@ -151,6 +151,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       dns: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
       ips: [...new Set(["127.0.0.1", kubernetesIP, o.advertiseAddress, ...(host && host !== "0.0.0.0" && host !== "::" ? [host] : [])])],
     });
+    // What this server presents to node agents for logs, exec and port forwarding (RBAC: system:kubelet-api-admin).
+    const kubeletClient = ensureKubeletClientCertificate(dataDir);
     const token = ensureAdminToken(dataDir);
     // Service account tokens are signed with a key kept beside the CA, so they outlive restarts.
     const serviceAccountTokens = new ServiceAccountTokens({ signingKey: ensureServiceAccountKey(dataDir) });
@@ -166,7 +168,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       ready: () => bootstrapped,
       serviceAccountTokens,
       // The dashboard at /ui/ (same credentials; its cookie only for reads).
-      ui: new DashboardHandler({ registry }),
+      ui: new DashboardHandler({ registry, kubeletClient }),
+      kubeletClient,
       ...(audit && { audit }),
       // API Priority and Fairness: the controllers (workload-high, leader-election) and nodes
       // (system, node-high) keep their own seats while a user floods global-default.

@@ -1,11 +1,13 @@
 // The cluster's certificate authority and the API server's serving certificate, created on
 // first start in the data dir and reused after (regenerated only if the SANs changed); or, for
-// tests, made in memory.
+// tests, made in memory. Also the client certificates the CA signs: components', and the API
+// server's own for node agents.
 
 import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
+import { KUBELET_CLIENT_USER } from "../apiserver/user-groups.js";
 
 export interface ServingPki {
   caCert: string;
@@ -97,13 +99,18 @@ function newServingCert(
   return { cert: forge.pki.certificateToPem(cert), key: kp.pem };
 }
 
+/** A PKI made in memory for tests: with the CA's key, so that a test can sign client certificates. */
+export interface InMemoryPki extends ServingPki {
+  caKey: string;
+}
+
 /**
  * A CA and a serving certificate made in memory only, for tests (which may pass a smaller
  * `modulusLength`, e.g. 1024, to make them fast). Nothing is written.
  */
-export function inMemoryServingPki(sans: { dns: readonly string[]; ips: readonly string[] }, o: { modulusLength?: number } = {}): ServingPki {
+export function inMemoryServingPki(sans: { dns: readonly string[]; ips: readonly string[] }, o: { modulusLength?: number } = {}): InMemoryPki {
   const ca = newCa(o.modulusLength);
-  return { caCert: forge.pki.certificateToPem(ca.cert), ...newServingCert(ca, sans, o.modulusLength) };
+  return { caCert: forge.pki.certificateToPem(ca.cert), caKey: ca.keyPem, ...newServingCert(ca, sans, o.modulusLength) };
 }
 
 function loadCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
@@ -148,7 +155,19 @@ export interface ClientSubject {
  * unless `validityDays` says otherwise; tests may ask for a smaller `modulusLength`.
  */
 export function issueClientCertificate(dir: string, subject: ClientSubject, o: { validityDays?: number; modulusLength?: number } = {}): { cert: string; key: string } {
-  const ca = loadCa(dir);
+  return signClientCertificate(loadCa(dir), subject, o);
+}
+
+/** As issueClientCertificate, with a CA given in PEM (an in-memory test PKI's). */
+export function issueClientCertificateWith(ca: { caCert: string; caKey: string }, subject: ClientSubject, o: { validityDays?: number; modulusLength?: number } = {}): { cert: string; key: string } {
+  return signClientCertificate({ cert: forge.pki.certificateFromPem(ca.caCert), key: forge.pki.privateKeyFromPem(ca.caKey) as forge.pki.rsa.PrivateKey }, subject, o);
+}
+
+function signClientCertificate(
+  ca: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey },
+  subject: ClientSubject,
+  o: { validityDays?: number; modulusLength?: number },
+): { cert: string; key: string } {
   const kp = rsaKeyPair(o.modulusLength);
   const cert = forge.pki.createCertificate();
   cert.publicKey = kp.forgePub;
@@ -164,6 +183,33 @@ export function issueClientCertificate(dir: string, subject: ClientSubject, o: {
   ]);
   cert.sign(ca.key, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: kp.pem };
+}
+
+/**
+ * The API server's client certificate for node agents (kube-apiserver's
+ * --kubelet-client-certificate; kubeadm's apiserver-kubelet-client.crt and .key), issued by the
+ * CA in `dir` and reused while it is for `subject`, issued by that CA and valid for at least
+ * another 30 days. Each API server keeps its own in its own data dir. The subject is kubeadm's
+ * today: CN kube-apiserver-kubelet-client and no group, so that it is worth no more than the
+ * system:kubelet-api-admin role RBAC binds to that user.
+ */
+export function ensureKubeletClientCertificate(dir: string, subject: ClientSubject = { commonName: KUBELET_CLIENT_USER }): { cert: string; key: string } {
+  const certPath = join(dir, "apiserver-kubelet-client.crt");
+  const keyPath = join(dir, "apiserver-kubelet-client.key");
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const pem = readFileSync(certPath, "utf8");
+    const x = new X509Certificate(pem);
+    const ca = new X509Certificate(readFileSync(join(dir, "ca.crt"), "utf8"));
+    const wanted = [`CN=${subject.commonName}`, ...(subject.organizations ?? []).map((o) => `O=${o}`)].sort().join("\n");
+    const fresh = new Date(x.validTo).getTime() - Date.now() > 30 * 24 * 3600_000;
+    if (x.checkIssued(ca) && x.verify(ca.publicKey) && fresh && x.subject.split("\n").sort().join("\n") === wanted) {
+      return { cert: pem, key: readFileSync(keyPath, "utf8") };
+    }
+  }
+  const issued = issueClientCertificate(dir, subject);
+  writeFileSync(certPath, issued.cert);
+  writePrivate(keyPath, issued.key);
+  return issued;
 }
 
 /** The admin bearer token, created once (64 hex characters) and kept 0600 in the data dir. */

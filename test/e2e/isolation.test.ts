@@ -2,12 +2,14 @@
 // with a node's own credentials: a pod reaches the API only through the kubernetes Service, not
 // the host's loopback where the API and the node agents listen; the cluster DNS does not recurse
 // for outside names; a pod's service account gets what RBAC grants it and no more; and a node
-// agent's certificate is confined to its own node. Needs root.
+// agent's certificate is confined to its own node (its Node object) and opens no agent's endpoint.
+// Needs root.
 
 import assert from "node:assert/strict";
+import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { kubeletEndpointAnnotation } from "../../src/api/node-annotations.js";
+import { kubeletEndpointAnnotation, kubeletServingCertHashAnnotation } from "../../src/api/node-annotations.js";
 import { podNetnsName } from "../../src/sandbox/topology-plan.js";
 import type { UpCluster } from "./helpers/up-cluster.js";
 import { startUp } from "./helpers/up-cluster.js";
@@ -56,6 +58,23 @@ describe("isolation in the namespace sandbox", { skip }, () => {
       const r = await inPod(["curl", "-sk", "--max-time", "3", `${endpoint}/healthz`]);
       assert.notEqual(r.code, 0, `the agent of ${node} answered a pod at ${endpoint}: ${r.stdout}`);
     }
+  });
+
+  test("a node's certificate does not let it use another node's agent; the agent publishes no secret", async () => {
+    const raw = async (node: string, field: string): Promise<string> =>
+      Buffer.from((await up.kubectl(["--kubeconfig", join(up.dataDir, "nodes", node, "kubelet.kubeconfig"), "config", "view", "--raw", "-o", `jsonpath={.users[0].user.${field}}`])).stdout, "base64").toString("utf8");
+    const client = { cert: await raw("core-v2-01", "client-certificate-data"), key: await raw("core-v2-01", "client-key-data") };
+    const annotations = JSON.parse((await up.kubectl(["get", "node", "core-v2-02", "-o", "jsonpath={.metadata.annotations}"])).stdout) as Record<string, string>;
+    assert.deepEqual(Object.keys(annotations).filter((k) => k.startsWith("svcnet.io/kubelet-")).sort(), [kubeletEndpointAnnotation, kubeletServingCertHashAnnotation]);
+    const endpoint = annotations[kubeletEndpointAnnotation];
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const r = request(`${endpoint}/proxyRules`, { ...client, rejectUnauthorized: false }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString("utf8"))).on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      r.on("error", reject).end();
+    });
+    assert.deepEqual(answer, { status: 403, body: "Forbidden (user=system:node:core-v2-01, verb=get, resource=nodes, subresource=proxy)" });
   });
 
   test("the cluster DNS answers for the cluster and refuses to recurse for outside names", async () => {

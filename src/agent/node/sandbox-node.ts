@@ -24,7 +24,6 @@
 // The node is a namespace of a sandbox (`sandbox`), or any NodeNetwork (`network`), such as the
 // machine the agent runs on (host-network.ts) for an agent that joined from another host.
 
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { deepCopy, jsonEqual } from "../../api/json.js";
@@ -51,9 +50,11 @@ import type { ProbeSpec } from "../probes/probe-state.js";
 import { initialProbeState, nextProbeState, probeTiming } from "../probes/probe-state.js";
 import type { Probe } from "../probes/run-probe.js";
 import { runProbe } from "../probes/run-probe.js";
+import { KubeletAuthorizer, subjectAccessReviewer } from "../server/kubelet-authorizer.js";
 import { startKubeletServer } from "../server/kubelet-server.js";
 import { readProxyRules } from "../server/proxy-rules-reader.js";
-import { kubeletEndpointAnnotation, kubeletTokenAnnotation } from "../../api/node-annotations.js";
+import { selfSignedServingCertificate } from "../server/serving-certificate.js";
+import { kubeletEndpointAnnotation, kubeletServingCertHashAnnotation } from "../../api/node-annotations.js";
 import type { ContainerExit, ContainerProcess } from "../runtime/container-process.js";
 import { POD_DIR_PATHS } from "../runtime/launch-plan.js";
 import { setgroupsDenied } from "../runtime/setgroups-denied.js";
@@ -80,6 +81,11 @@ import { defaultNodeProxyConfig } from "../../proxy/types.js";
 
 export interface SandboxNodeOptions {
   transport: Transport;
+  /**
+   * The cluster CA (PEM), kubelet's --client-ca-file: the kubelet endpoint accepts the client
+   * certificates it signed (the API server's), and asks the API what each may do there.
+   */
+  clientCA: string;
   name: string;
   nodeIP: string;
   podCIDR: string;
@@ -174,10 +180,14 @@ export class SandboxNode {
       node.status.nodeInfo.containerRuntimeVersion = "svcnet://0.1";
     }
     await new NodeRegistration({ nodes: this.#nodes, leases: this.#leases }, this.#o.clock).start(node, { periodMs: this.#o.renewMs, signal });
-    // The endpoint the API server asks for container logs (kubectl logs), on loopback only.
-    const token = randomBytes(24).toString("hex");
+    // The endpoint the API server asks for container logs (kubectl logs), on loopback only, with a
+    // certificate made for this run: the Node says which, so the API server talks to no other.
+    const serving = selfSignedServingCertificate(this.#o.name, "127.0.0.1");
     const kubelet = await startKubeletServer({
-      token,
+      nodeName: this.#o.name,
+      tls: serving,
+      clientCA: this.#o.clientCA,
+      authorizer: new KubeletAuthorizer({ review: subjectAccessReviewer(this.#o.transport), clock: this.#o.clock }),
       signal,
       logs: { logFile: (ns, pod, container, previous) => this.#logFile(`${ns}/${pod}`, container, previous) },
       exec: { target: (ns, pod, container) => this.#runs.get(`${ns}/${pod}`)?.containers.get(container)?.process },
@@ -195,7 +205,8 @@ export class SandboxNode {
     });
     await this.#nodes.patch(undefined, this.#o.name, {
       type: "merge",
-      body: { metadata: { annotations: { [kubeletEndpointAnnotation]: kubelet.url, [kubeletTokenAnnotation]: token } } },
+      // The bearer token earlier agents published (svcnet.io/kubelet-token) goes: nothing accepts it now.
+      body: { metadata: { annotations: { [kubeletEndpointAnnotation]: kubelet.url, [kubeletServingCertHashAnnotation]: serving.hash, "svcnet.io/kubelet-token": null } } },
     });
     this.#ipam = this.#loadIpam();
     const adopted = await this.#adoptPods();

@@ -80,6 +80,7 @@ export async function startTestSandbox(o: TestSandboxOptions): Promise<TestSandb
     (n) =>
       new SandboxNode({
         transport,
+        clientCA: cluster.api.pki.caCert,
         name: n.name,
         nodeIP: n.ip,
         podCIDR: n.podCidr,

@@ -1,19 +1,26 @@
-// The agent's own small HTTP endpoint, as kubelet's port 10250 is for the API server: container
+// The agent's own small HTTPS endpoint, as kubelet's port 10250 is for the API server: container
 // logs (`kubectl logs`, also -f, --previous, --tail), `kubectl exec` (a WebSocket upgrade of
 // /exec/<ns>/<pod>/<container>) and `kubectl port-forward` (an upgrade of /portForward/<ns>/<pod>,
 // SPDY or SPDY tunnelled in a WebSocket), and the service proxy's live rules with their counters
-// (GET /proxyRules, for the dashboard's rule path). It listens on 127.0.0.1 only and wants the bearer token
-// the agent published with its Node; the API server proxies to it.
+// (GET /proxyRules, for the dashboard's rule path). It listens on 127.0.0.1 only, with a serving
+// certificate whose hash the agent publishes with its Node, and lets in what kubelet lets in with
+// --client-ca-file and --authorization-mode=Webhook: a client certificate of the cluster CA (else
+// 401) whose user the API server allows the request's verb on nodes/proxy of this node (else 403).
 
 import { createReadStream, existsSync, statSync, watch } from "node:fs";
-import { createServer } from "node:http";
-import type { Server } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { WebSocketServer } from "ws";
 import type { NodeProxyRules } from "../../api/node-proxy-rules.js";
 import { proxyRulesPath } from "../../api/node-proxy-rules.js";
 import type { ExecTarget } from "./exec-session.js";
 import { execProtocols, parseExecQuery, runExecSession } from "./exec-session.js";
+import type { KubeletAuthorizer, KubeletUser } from "./kubelet-authorizer.js";
+import { authorizationErrorText, forbiddenText, kubeletRequestAttributes } from "./kubelet-request-attributes.js";
 import type { PortForwardLocator } from "./port-forward-upgrade.js";
 import { PortForwardUpgrades } from "./port-forward-upgrade.js";
 
@@ -42,8 +49,14 @@ export interface ExecLocator {
 }
 
 export interface KubeletServerOptions {
-  /** The bearer token every request must carry. */
-  token: string;
+  /** The node this agent runs: requests are authorized as subresources of its Node. */
+  nodeName: string;
+  /** The serving certificate and its key (PEM; serving-certificate.ts makes one). */
+  tls: { cert: string; key: string };
+  /** The CA whose client certificates are accepted (kubelet's --client-ca-file): the cluster's (PEM). */
+  clientCA: string;
+  /** Decides whether a client may make a request (kubelet-authorizer.ts). */
+  authorizer: Pick<KubeletAuthorizer, "allowed">;
   logs: LogLocator;
   /** Serves exec when given. */
   exec?: ExecLocator;
@@ -54,13 +67,36 @@ export interface KubeletServerOptions {
   signal: AbortSignal;
 }
 
+/** The user of the client certificate the TLS layer verified against the client CA; undefined without one. */
+function clientUser(req: IncomingMessage): KubeletUser | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const subject = socket.getPeerCertificate().subject as { CN?: string | string[]; O?: string | string[] } | undefined;
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const [name = ""] = list(subject?.CN);
+  if (name === "") return undefined;
+  // As kubelet's delegating authenticator, every authenticated user is in system:authenticated.
+  return { name, groups: [...new Set([...list(subject?.O), "system:authenticated"])] };
+}
+
+/** Why a request may not go on (kubelet's status and text), or undefined when it may. */
+async function refusal(o: KubeletServerOptions, req: IncomingMessage): Promise<{ status: number; text: string } | undefined> {
+  const user = clientUser(req);
+  if (!user) return { status: 401, text: "Unauthorized" };
+  const attrs = kubeletRequestAttributes(o.nodeName, req.method ?? "GET", new URL(req.url ?? "/", "https://127.0.0.1").pathname);
+  try {
+    return (await o.authorizer.allowed(user, attrs)) ? undefined : { status: 403, text: forbiddenText(user.name, attrs) };
+  } catch (e) {
+    console.error(`svcnet agent ${o.nodeName}: ${authorizationErrorText(user.name, attrs)}: ${e instanceof Error ? e.message : String(e)}`);
+    return { status: 500, text: authorizationErrorText(user.name, attrs) };
+  }
+}
+
+const statusText: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error" };
+
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (req.headers.authorization !== `Bearer ${o.token}`) {
-      res.writeHead(401).end("Unauthorized");
-      return;
-    }
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? "/", "https://127.0.0.1");
     if (url.pathname === proxyRulesPath && req.method === "GET" && o.proxyRules) {
       o.proxyRules().then(
         (rules) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rules)),
@@ -106,18 +142,29 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
       watcher.close();
       clearInterval(timer);
     });
+  };
+  // The client's certificate is asked for but not required by TLS, so that a missing or foreign
+  // one gets kubelet's 401 rather than a failed handshake.
+  const server: Server = createServer({ cert: o.tls.cert, key: o.tls.key, ca: o.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    void refusal(o, req).then((refused) => {
+      if (refused) res.writeHead(refused.status, { "content-type": "text/plain; charset=utf-8" }).end(refused.text);
+      else serve(req, res);
+    });
   });
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => execProtocols.find((p) => offered.has(p)) ?? false,
   });
   const portForward = o.portForward ? new PortForwardUpgrades(o.portForward) : undefined;
-  server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => undefined);
     const refuse = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
-    if (req.headers.authorization !== `Bearer ${o.token}`) return refuse(401, "Unauthorized");
+    void refusal(o, req).then((refused) => (refused ? refuse(refused.status, refused.text) : upgrade(req, socket, head, refuse)));
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void => {
+    const url = new URL(req.url ?? "/", "https://127.0.0.1");
     const pf = /^\/portForward\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (pf && portForward) {
       const [ns, pod] = pf.slice(1).map(decodeURIComponent);
@@ -131,7 +178,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     const request = parseExecQuery(url.searchParams);
     if (request.command.length === 0) return refuse(400, "you must specify at least one command for the container");
     wss.handleUpgrade(req, socket, head, (ws) => runExecSession(ws, target, request));
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const close = async (): Promise<void> => {
     await Promise.all([
@@ -143,5 +190,5 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     ]);
   };
   o.signal.addEventListener("abort", () => void close(), { once: true });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
 }

@@ -29,6 +29,7 @@ const controllers = authenticated("system:kube-controller-manager");
 const jane = authenticated("jane");
 const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
 const admin = authenticated("admin", "system:masters");
+const kubeletClient = authenticated("kube-apiserver-kubelet-client");
 
 function can(u: UserInfo, verb: string, resource: string, o: { group?: string; ns?: string; sub?: string; name?: string } = {}): AuthorizationAttributes {
   return resourceAttributes(u, { verb, resource, apiGroup: o.group ?? "", namespace: o.ns ?? "", subresource: o.sub ?? "", name: o.name ?? "" });
@@ -78,6 +79,12 @@ const cases: { name: string; attrs: AuthorizationAttributes; allowed: boolean }[
   { name: "a node records events", attrs: can(node, "create", "events", { ns: "default" }), allowed: true },
   { name: "a node does not write services", attrs: can(node, "update", "services", { ns: "default", name: "s" }), allowed: false },
   { name: "a node does not read roles", attrs: can(node, "list", "roles", { group: "rbac.authorization.k8s.io" }), allowed: false },
+  { name: "a node asks who may use its kubelet endpoint", attrs: can(node, "create", "subjectaccessreviews", { group: "authorization.k8s.io" }), allowed: true },
+  { name: "…and checks tokens, as kubelet may", attrs: can(node, "create", "tokenreviews", { group: "authentication.k8s.io" }), allowed: true },
+  { name: "a node does not reach another node's agent", attrs: can(node, "create", "nodes", { sub: "proxy", name: "n2" }), allowed: false },
+  { name: "the API server's client certificate reaches every agent", attrs: can(kubeletClient, "create", "nodes", { sub: "proxy", name: "n1" }), allowed: true },
+  { name: "…reads nodes", attrs: can(kubeletClient, "get", "nodes", { name: "n1" }), allowed: true },
+  { name: "…and nothing else", attrs: can(kubeletClient, "list", "pods"), allowed: false },
   { name: "kube-proxy watches endpointslices", attrs: can(proxy, "list", "endpointslices", { group: "discovery.k8s.io" }), allowed: true },
   { name: "kube-proxy does not write services", attrs: can(proxy, "update", "services", { ns: "default", name: "s" }), allowed: false },
   { name: "the DNS watches namespaces", attrs: can(coredns, "watch", "namespaces"), allowed: true },
@@ -119,6 +126,8 @@ test("bootstrapPolicy: the aggregated roles gather what svcnet serves, and only 
   }
   // Served outside the resource catalog: pod upgrades, and the RBAC and review APIs.
   for (const x of ["/pods/exec", "/pods/portforward"]) served.add(x);
+  // Not served by the API, but what node agents authorize their own endpoint's requests as.
+  for (const x of ["proxy", "metrics", "spec", "stats", "log"]) served.add(`/nodes/${x}`);
   const elsewhere = new Set(["rbac.authorization.k8s.io", "authorization.k8s.io", "authentication.k8s.io", "events.k8s.io"]);
   for (const role of bootstrapPolicy().clusterRoles) {
     for (const rule of role.rules ?? []) {

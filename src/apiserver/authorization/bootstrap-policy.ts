@@ -18,7 +18,7 @@
 import { deepCopy } from "../../api/json.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../../api/rbac-types.js";
 import { RBAC_GROUP } from "../../api/rbac-types.js";
-import { NODES_GROUP } from "../user-groups.js";
+import { KUBELET_CLIENT_USER, NODES_GROUP } from "../user-groups.js";
 
 export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
@@ -106,6 +106,9 @@ const nodeRules: PolicyRule[] = [
   // Pods' volumes: ConfigMaps (kube-root-ca.crt), Secrets, and projected service account tokens.
   rule(read, [CORE], ["configmaps", "secrets"]),
   rule(["create"], [CORE], ["serviceaccounts/token"]),
+  // The kubelet endpoint asks the API who may use it (as kubelet's webhook authentication and authorization).
+  rule(["create"], [AUTHN], ["tokenreviews"]),
+  rule(["create"], [AUTHZ], ["subjectaccessreviews"]),
 ];
 
 function clusterRoles(): ClusterRole[] {
@@ -150,6 +153,12 @@ function clusterRoles(): ClusterRole[] {
       { labels: aggregateTo("view") },
     ),
     clusterRole("system:node", nodeRules),
+    // Everything an agent's kubelet endpoint serves; bound to the API server's client certificate.
+    clusterRole("system:kubelet-api-admin", [
+      rule(read, [CORE], ["nodes"]),
+      rule(["proxy"], [CORE], ["nodes"]),
+      rule(["*"], [CORE], ["nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log"]),
+    ]),
     clusterRole("system:node-proxier", [
       rule(listWatch, [CORE], ["services", "endpoints"]),
       rule(read, [CORE], ["nodes"]),
@@ -184,6 +193,11 @@ function clusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding("system:basic-user", [group("system:authenticated")]),
     clusterRoleBinding("system:public-info-viewer", [group("system:authenticated"), group("system:unauthenticated")]),
     clusterRoleBinding("system:node", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
+    // kubeadm's binding for the API server's client certificate for node agents (apiserver-kubelet-client).
+    {
+      ...clusterRoleBinding("kubeadm:apiserver-kubelet-client", [user(KUBELET_CLIENT_USER)]),
+      roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name: "system:kubelet-api-admin" },
+    },
     clusterRoleBinding("system:node-proxier", [user("system:kube-proxy"), group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
     clusterRoleBinding("system:coredns", [serviceAccount("kube-system", "coredns")]),
     clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),

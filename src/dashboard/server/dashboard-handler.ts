@@ -15,6 +15,7 @@ import { ApiError } from "../../api/errors.js";
 import { requireResource } from "../../api/resources.js";
 import type { EndpointSlice, Service } from "../../api/types.js";
 import { parseLabelSelector } from "../../api/selectors/label-selector.js";
+import type { KubeletClientCertificate } from "../../apiserver/kubelet-client.js";
 import type { ApiRequest, ApiResponse } from "../../apiserver/request.js";
 import { jsonResponse } from "../../apiserver/request.js";
 import { uiLogoutCookie, uiSessionCookie } from "../../apiserver/ui-credentials.js";
@@ -29,8 +30,10 @@ import { StaticAssets } from "./static-assets.js";
 
 export interface DashboardOptions {
   registry: Registry;
-  /** Where a node's live rules come from; default: its agent (agent-rules.ts). */
+  /** Where a node's live rules come from; default: its agent (agent-rules.ts), reached with `kubeletClient`. */
   rules?: NodeRulesSource;
+  /** The API server's client certificate for node agents (kube-apiserver's --kubelet-client-certificate). */
+  kubeletClient?: KubeletClientCertificate;
   /** The cluster domain for DNS names; default cluster.local. */
   clusterDomain?: string;
 }
@@ -50,7 +53,7 @@ export class DashboardHandler implements UiHandler {
 
   constructor(options: DashboardOptions) {
     this.#o = options;
-    this.#rules = options.rules ?? agentRulesSource();
+    this.#rules = options.rules ?? agentRulesSource({ ...(options.kubeletClient && { client: options.kubeletClient }) });
   }
 
   async handle(req: ApiRequest, ctx: UiRequestContext): Promise<ApiResponse> {

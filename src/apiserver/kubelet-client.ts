@@ -1,0 +1,84 @@
+// How the API server (and the dashboard it serves) talks to a node agent's kubelet endpoint: TLS
+// with the server's own client certificate (kube-apiserver's --kubelet-client-certificate and
+// --kubelet-client-key), to the agent whose serving certificate is the one its Node publishes.
+// The agent's certificate is self-signed, so no CA can vouch for it; its hash, published by the
+// agent under its node credentials (which the node restriction confines to its own Node), can.
+
+import type { IncomingMessage } from "node:http";
+import { request } from "node:http";
+import { connect } from "node:tls";
+import type { TLSSocket } from "node:tls";
+import { ApiError } from "../api/errors.js";
+import type { LoopbackAgent } from "../api/node-annotations.js";
+import { servingCertHash } from "../api/node-annotations.js";
+
+/** The API server's client certificate and key for node agents (PEM). */
+export interface KubeletClientCertificate {
+  cert: string;
+  key: string;
+}
+
+/** A node's agent as the API server dials it. */
+export interface KubeletTarget extends LoopbackAgent {
+  nodeName: string;
+}
+
+/** Why the agent's certificate is not the one it published, or undefined when it is. */
+export function pinMismatch(target: KubeletTarget, presented: Buffer | undefined): string | undefined {
+  if (!presented || presented.length === 0) return `the agent of node ${target.nodeName} presented no serving certificate`;
+  const hash = servingCertHash(presented);
+  if (hash === target.servingCertHash) return undefined;
+  return `the agent at ${target.endpoint} presented a serving certificate (${hash}) other than the one node ${target.nodeName} publishes (${target.servingCertHash}); refusing to talk to it`;
+}
+
+/**
+ * A TLS connection to the agent, resolved once its certificate matched the published hash;
+ * nothing is sent before. Rejects with a 503 ApiError when the agent cannot be reached or is not
+ * the one the Node names, and when the server has no client certificate to present.
+ */
+export function dialKubelet(target: KubeletTarget, client: KubeletClientCertificate | undefined, signal?: AbortSignal): Promise<TLSSocket> {
+  if (!client) {
+    return Promise.reject(ApiError.unavailable(`the API server has no client certificate for node agents (--kubelet-client-certificate): it cannot reach the agent of node ${target.nodeName}`));
+  }
+  const { hostname, port } = new URL(target.endpoint);
+  return new Promise((resolve, reject) => {
+    const fail = (message: string): void => reject(ApiError.unavailable(`cannot reach the agent of node ${target.nodeName}: ${message}`));
+    if (signal?.aborted) return fail("the request was cancelled");
+    // Unverified by a CA on purpose: the pin below is the check.
+    const socket = connect({ host: hostname, port: Number(port), cert: client.cert, key: client.key, rejectUnauthorized: false });
+    const abort = (): void => void socket.destroy(new Error("the request was cancelled"));
+    signal?.addEventListener("abort", abort, { once: true });
+    const onError = (e: Error): void => {
+      signal?.removeEventListener("abort", abort);
+      fail(e.message);
+    };
+    socket.once("error", onError);
+    socket.once("secureConnect", () => {
+      signal?.removeEventListener("abort", abort);
+      const mismatch = pinMismatch(target, socket.getPeerCertificate().raw);
+      if (mismatch) {
+        socket.removeListener("error", onError);
+        socket.on("error", () => undefined);
+        socket.destroy();
+        reject(ApiError.unavailable(mismatch));
+        return;
+      }
+      // From here the caller handles the socket's errors (or its end).
+      socket.removeListener("error", onError);
+      socket.on("error", () => undefined);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
+
+/** A GET of `path` (with its query) on the agent; the response is the agent's, whatever its status. */
+export async function kubeletGet(target: KubeletTarget, client: KubeletClientCertificate | undefined, path: string, signal?: AbortSignal): Promise<IncomingMessage> {
+  const socket = await dialKubelet(target, client, signal);
+  const { host } = new URL(target.endpoint);
+  return new Promise((resolve, reject) => {
+    const r = request({ method: "GET", path, headers: { host }, createConnection: () => socket, ...(signal && { signal }) }, resolve);
+    r.on("error", (e) => reject(ApiError.unavailable(`cannot reach the agent of node ${target.nodeName}: ${e.message}`)));
+    r.end();
+  });
+}
