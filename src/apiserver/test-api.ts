@@ -20,6 +20,7 @@ import { trackManagedFields } from "./managed-fields.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import type { AuditSink } from "./audit/audit-event.js";
 import type { UiHandler } from "./ui-handler.js";
+import type { UserInfo } from "./user-info.js";
 import { ServiceAccountTokens } from "./serviceaccount/service-account-tokens.js";
 import { ensureRbacPolicy } from "./authorization/ensure-policy.js";
 import type { KubeletClientCertificate } from "./kubelet-client.js";
@@ -71,6 +72,8 @@ export interface TestApiOptions {
   ui?: UiHandler;
   /** Receives the audit events of mutating requests. */
   audit?: AuditSink;
+  /** More bearer tokens, besides testToken (the admin's). */
+  tokens?: ReadonlyMap<string, UserInfo>;
 }
 
 export interface TestApi {
@@ -100,7 +103,7 @@ export async function startTestApi(o: TestApiOptions = {}): Promise<TestApi> {
   const kubeletClient = o.kubeletClient === null ? undefined : (o.kubeletClient ?? testKubeletClient(pki));
   const api = new ApiServer({
     registry,
-    tokens: new Map([[testToken, { name: "admin", groups: ["system:masters"] }]]),
+    tokens: new Map([[testToken, { name: "admin", groups: ["system:masters"] }], ...(o.tokens ?? [])]),
     serverAddress: "172.17.8.101:6443",
     serviceAccountTokens,
     ...(o.ui ? { ui: o.ui } : {}),

@@ -4,12 +4,28 @@
 
 import type { ResourceInfo } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
-import type { Clock } from "../client/index.js";
+import type { ClientRequest, ClientResponse, Clock, Transport } from "../client/index.js";
 import { InProcessTransport, KubeClient } from "../client/index.js";
 import type { TestApi, TestApiOptions } from "../apiserver/test-api.js";
 import { startTestApi, testToken } from "../apiserver/test-api.js";
 import type { Controller, ControllerSettings } from "./controller-context.js";
+import type { ControllerIdentity } from "./controller-identities.js";
+import { controllerManagerIdentity, controllerUserAgent, mintControllerTokens, tokenOf, tokenUsers } from "./controller-identities.js";
 import { runControllerManager } from "./controller-manager.js";
+
+/** Sees each answer one identity's transport got. */
+export type ResponseObserver = (identity: ControllerIdentity, req: ClientRequest, res: ClientResponse) => void;
+
+function observed(inner: Transport, identity: ControllerIdentity, observe: ResponseObserver | undefined): Transport {
+  if (!observe) return inner;
+  return {
+    async request(req) {
+      const res = await inner.request(req);
+      observe(identity, req, res);
+      return res;
+    },
+  };
+}
 
 export interface TestCluster {
   api: TestApi;
@@ -25,12 +41,28 @@ export async function startTestCluster(o: {
   clock?: Clock;
   /** The API server's options (its PKI: the CA becomes the root-ca-cert-publisher's). */
   api?: TestApiOptions;
+  /**
+   * Run the controller manager and each controller under their own identities, as `svcnet
+   * server` does (controller-identities.ts), so that the default RBAC policy decides what they
+   * may do; `observe` sees every answer each identity gets. Absent: all act as the admin.
+   */
+  identities?: { observe?: ResponseObserver };
 }): Promise<TestCluster> {
-  const api = await startTestApi(o.api);
+  const tokens = o.identities && mintControllerTokens(o.controllers.map((c) => c.name));
+  const api = await startTestApi({ ...o.api, ...(tokens && { tokens: new Map([...(o.api?.tokens ?? []), ...tokenUsers(tokens)]) }) });
   const transport = new InProcessTransport(api.api, { token: testToken, userAgent: "svcnet-test" });
+  const as = (identity: ControllerIdentity): Transport =>
+    tokens ? observed(new InProcessTransport(api.api, { token: tokenOf(tokens, identity.name), userAgent: controllerUserAgent(identity) }), identity, o.identities?.observe) : transport;
   const stop = new AbortController();
   const settings = { rootCACert: api.pki.caCert, ...o.settings };
-  const done = runControllerManager({ transport, controllers: o.controllers, settings, clock: o.clock, signal: stop.signal });
+  const done = runControllerManager({
+    transport: tokens ? as(controllerManagerIdentity()) : transport,
+    ...(tokens && { controllerTransport: as }),
+    controllers: o.controllers,
+    settings,
+    clock: o.clock,
+    signal: stop.signal,
+  });
   return {
     api,
     client: <T extends KubeObject>(r: ResourceInfo) => new KubeClient<T>(transport, r, { fieldManager: "test" }),

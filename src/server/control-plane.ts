@@ -11,11 +11,12 @@ import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { findResource } from "../api/resources.js";
 import type { Service } from "../api/types.js";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { InProcessTransport } from "../client/index.js";
 import type { ControllerManagerOptions } from "../controllers/controller-manager.js";
 import { runControllerManager } from "../controllers/controller-manager.js";
-import { allControllers } from "../controllers/all-controllers.js";
+import { allControllers, controllerNames } from "../controllers/all-controllers.js";
+import { CONTROLLER_MANAGER_USER, controllerUserAgent, mintControllerTokens, tokenOf, tokenUsers } from "../controllers/controller-identities.js";
 import { ResyncLoop } from "../controllers/resync-loop.js";
 import { DashboardHandler } from "../dashboard/server/dashboard-handler.js";
 import { ApiServer } from "../apiserver/api-server.js";
@@ -156,13 +157,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     const token = ensureAdminToken(dataDir);
     // Service account tokens are signed with a key kept beside the CA, so they outlive restarts.
     const serviceAccountTokens = new ServiceAccountTokens({ signingKey: ensureServiceAccountKey(dataDir) });
-    // The in-server controllers get their own identity, valid for this process only.
-    const controllerToken = randomBytes(32).toString("hex");
+    // The in-server controller manager and each controller get their own identity (one
+    // token each), valid for this process only. A controller without one stops the start here.
+    const controllerTokens = mintControllerTokens(controllerNames());
     const api = new ApiServer({
       registry,
       tokens: new Map([
         [token, { name: "admin", groups: ["system:masters", "system:authenticated"] }],
-        [controllerToken, { name: "system:kube-controller-manager", groups: ["system:authenticated"] }],
+        ...tokenUsers(controllerTokens),
       ]),
       serverAddress: `${o.advertiseAddress}:${port}`,
       ready: () => bootstrapped,
@@ -195,7 +197,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     bootstrapped = true;
     const endpointsDone = runApiServerEndpointReconciler({ registry, self: { ip: o.advertiseAddress, port: address.port }, identity, signal });
     const controllersDone = runControllerManager({
-      transport: new InProcessTransport(api, { token: controllerToken, userAgent: "kube-controller-manager/svcnet" }),
+      transport: new InProcessTransport(api, { token: tokenOf(controllerTokens, CONTROLLER_MANAGER_USER), userAgent: "kube-controller-manager/svcnet" }),
+      controllerTransport: (id) => new InProcessTransport(api, { token: tokenOf(controllerTokens, id.name), userAgent: controllerUserAgent(id) }),
       controllers: allControllers,
       enabled: o.controllers,
       // The same server (host and data dir) comes back under the same identity, so after a crash

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import type { ServerProcess } from "./helpers/server-process.js";
 import { startServer } from "./helpers/server-process.js";
 import { waitFor } from "./helpers/wait-for.js";
+import { controllerNames } from "../../src/controllers/all-controllers.js";
+import { controllerServiceAccounts } from "../../src/controllers/controller-identities.js";
 
 function rows(out: string): string[][] {
   return out
@@ -30,19 +32,24 @@ describe("service accounts with kubectl against svcnet server", () => {
   });
 
   test("every namespace has its default account and kube-root-ca.crt, as a real cluster", async () => {
+    // kube-system also holds the accounts the controllers act as (controller-identities.ts).
+    const controllerAccounts = controllerServiceAccounts(controllerNames());
     let sa = "";
-    await waitFor("four default accounts", async () => {
+    await waitFor("four default accounts and the controllers'", async () => {
       sa = (await s.kubectl(["get", "serviceaccounts", "-A"])).stdout;
-      return rows(sa).length === 5;
+      return rows(sa).length === 5 + controllerAccounts.length;
     });
     const [header, ...accounts] = rows(sa);
     assert.deepEqual(header, ["NAMESPACE", "NAME", "SECRETS", "AGE"]);
-    assert.deepEqual(accounts.map((r) => r.slice(0, 3)), [
-      ["default", "default", "0"],
-      ["kube-node-lease", "default", "0"],
-      ["kube-public", "default", "0"],
-      ["kube-system", "default", "0"],
-    ]);
+    assert.deepEqual(
+      accounts.map((r) => r.slice(0, 3)),
+      [
+        ["default", "default", "0"],
+        ["kube-node-lease", "default", "0"],
+        ["kube-public", "default", "0"],
+        ...["default", ...controllerAccounts].sort().map((name) => ["kube-system", name, "0"]),
+      ],
+    );
     let ca = "";
     await waitFor("kube-root-ca.crt", async () => {
       const r = await s.kubectl(["get", "cm", "kube-root-ca.crt", "-o", "jsonpath={.data.ca\\.crt}"]);

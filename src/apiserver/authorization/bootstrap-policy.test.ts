@@ -26,6 +26,8 @@ const node = authenticated("system:node:n1", "system:nodes");
 const coredns = authenticated("system:serviceaccount:kube-system:coredns", "system:serviceaccounts", "system:serviceaccounts:kube-system");
 const proxy = authenticated("system:kube-proxy");
 const controllers = authenticated("system:kube-controller-manager");
+const scheduler = authenticated("system:kube-scheduler");
+const controller = (account: string): UserInfo => authenticated(`system:serviceaccount:kube-system:${account}`, "system:serviceaccounts", "system:serviceaccounts:kube-system");
 const jane = authenticated("jane");
 const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
 const admin = authenticated("admin", "system:masters");
@@ -90,10 +92,31 @@ const cases: { name: string; attrs: AuthorizationAttributes; allowed: boolean }[
   { name: "the DNS watches namespaces", attrs: can(coredns, "watch", "namespaces"), allowed: true },
   { name: "the DNS lists endpointslices", attrs: can(coredns, "list", "endpointslices", { group: "discovery.k8s.io" }), allowed: true },
   { name: "the DNS does not read secrets", attrs: can(coredns, "get", "secrets", { ns: "kube-system", name: "s" }), allowed: false },
-  { name: "the controllers write endpointslices", attrs: can(controllers, "create", "endpointslices", { group: "discovery.k8s.io", ns: "default" }), allowed: true },
-  { name: "the controllers read anything", attrs: can(controllers, "watch", "clusterroles", { group: "rbac.authorization.k8s.io" }), allowed: true },
-  { name: "the controllers empty namespaces of roles", attrs: can(controllers, "deletecollection", "rolebindings", { group: "rbac.authorization.k8s.io", ns: "gone" }), allowed: true },
-  { name: "the controllers do not write RBAC grants", attrs: can(controllers, "create", "clusterrolebindings", { group: "rbac.authorization.k8s.io" }), allowed: false },
+  { name: "the controller manager's informers watch anything", attrs: can(controllers, "watch", "clusterroles", { group: "rbac.authorization.k8s.io" }), allowed: true },
+  { name: "the controller manager does not write what its controllers write", attrs: can(controllers, "create", "endpointslices", { group: "discovery.k8s.io", ns: "default" }), allowed: false },
+  { name: "the controller manager does not read secrets", attrs: can(controllers, "get", "secrets", { ns: "kube-system", name: "s" }), allowed: false },
+  { name: "the controller manager renews its Lease", attrs: can(controllers, "update", "leases", { group: "coordination.k8s.io", ns: "kube-system", name: "kube-controller-manager" }), allowed: true },
+  { name: "…and no other", attrs: can(controllers, "update", "leases", { group: "coordination.k8s.io", ns: "kube-system", name: "kube-scheduler" }), allowed: false },
+  { name: "the controller manager creates its controllers' service accounts", attrs: can(controllers, "create", "serviceaccounts", { ns: "kube-system" }), allowed: true },
+  { name: "the endpointslice controller writes endpointslices", attrs: can(controller("endpointslice-controller"), "update", "endpointslices", { group: "discovery.k8s.io", ns: "default", name: "s" }), allowed: true },
+  { name: "…but not endpoints", attrs: can(controller("endpointslice-controller"), "update", "endpoints", { ns: "default", name: "s" }), allowed: false },
+  { name: "the endpoint controller writes endpoints", attrs: can(controller("endpoint-controller"), "create", "endpoints", { ns: "default" }), allowed: true },
+  { name: "the replication controller creates pods", attrs: can(controller("replication-controller"), "create", "pods", { ns: "default" }), allowed: true },
+  { name: "…and not replica sets", attrs: can(controller("replication-controller"), "create", "replicasets", { group: "apps", ns: "default" }), allowed: false },
+  { name: "the deployment controller writes replica sets", attrs: can(controller("deployment-controller"), "patch", "replicasets", { group: "apps", ns: "default", name: "r" }), allowed: true },
+  { name: "the namespace controller empties namespaces of roles", attrs: can(controller("namespace-controller"), "deletecollection", "rolebindings", { group: "rbac.authorization.k8s.io", ns: "gone" }), allowed: true },
+  { name: "the namespace controller finalizes namespaces", attrs: can(controller("namespace-controller"), "update", "namespaces", { sub: "finalize", name: "gone" }), allowed: true },
+  { name: "the garbage collector deletes any dependent", attrs: can(controller("generic-garbage-collector"), "delete", "endpointslices", { group: "discovery.k8s.io", ns: "default", name: "s" }), allowed: true },
+  { name: "no controller creates RBAC grants", attrs: can(controller("generic-garbage-collector"), "create", "clusterrolebindings", { group: "rbac.authorization.k8s.io" }), allowed: false },
+  { name: "the node controller evicts pods", attrs: can(controller("node-controller"), "delete", "pods", { ns: "default", name: "p" }), allowed: true },
+  { name: "the node controller taints nodes", attrs: can(controller("node-controller"), "update", "nodes", { name: "n1" }), allowed: true },
+  { name: "the service controller writes service status", attrs: can(controller("service-controller"), "update", "services", { ns: "default", sub: "status", name: "s" }), allowed: true },
+  { name: "…not services", attrs: can(controller("service-controller"), "update", "services", { ns: "default", name: "s" }), allowed: false },
+  { name: "the service account controller creates service accounts", attrs: can(controller("service-account-controller"), "create", "serviceaccounts", { ns: "default" }), allowed: true },
+  { name: "root-ca-cert-publisher writes configmaps", attrs: can(controller("root-ca-cert-publisher"), "update", "configmaps", { ns: "default", name: "kube-root-ca.crt" }), allowed: true },
+  { name: "a service account elsewhere gets no controller's role", attrs: can(authenticated("system:serviceaccount:default:endpoint-controller", "system:serviceaccounts"), "create", "endpoints", { ns: "default" }), allowed: false },
+  { name: "the scheduler binds pods", attrs: can(scheduler, "create", "pods", { ns: "default", sub: "binding", name: "p" }), allowed: true },
+  { name: "…and does not delete them", attrs: can(scheduler, "delete", "pods", { ns: "default", name: "p" }), allowed: false },
 ];
 
 for (const c of cases) {
@@ -138,6 +161,16 @@ test("bootstrapPolicy: the aggregated roles gather what svcnet serves, and only 
         }
       }
     }
+  }
+});
+
+test("bootstrapPolicy: each controller role is bound to the kube-system service account it is named after", () => {
+  const p = bootstrapPolicy();
+  const names = p.clusterRoles.map((r) => r.metadata.name ?? "").filter((n) => n.startsWith("system:controller:"));
+  assert.ok(names.length > 0);
+  for (const name of names) {
+    const binding = p.clusterRoleBindings.find((b) => b.metadata.name === name);
+    assert.deepEqual(binding?.subjects, [{ kind: "ServiceAccount", name: name.slice("system:controller:".length), namespace: "kube-system" }], name);
   }
 });
 

@@ -12,8 +12,15 @@
 //   identity, so system:node-proxier and svcnet:loadbalancer-speaker are bound to system:nodes too.
 // - Leases are granted by namespaced Roles where the namespace is fixed (node heartbeats in
 //   kube-node-lease, speaker liveness in kube-system) instead of cluster-wide.
-// - system:kube-controller-manager is broad: the controllers run in the server's process under
-//   one identity, where Kubernetes gives each controller its own service account and role.
+// - The controllers run in the server's process as kube-controller-manager does with
+//   --use-service-account-credentials: the shared informers as system:kube-controller-manager
+//   (list and watch of everything, its leader-election Lease, the controllers' service accounts),
+//   each controller's writes as kube-system/<account> bound to system:controller:<account>.
+//   Those roles keep Kubernetes' rules for what svcnet serves, cut to what each controller reads
+//   and the writes it makes (no */finalizers: svcnet has no owner-reference admission that would
+//   ask for them). system:controller:certificate-controller is defined with the CSR API. The
+//   scheduler runs there too, as system:kube-scheduler, with only the writes it makes: its
+//   informers are the controller manager's.
 
 import { deepCopy } from "../../api/json.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../../api/rbac-types.js";
@@ -175,16 +182,108 @@ function clusterRoles(): ClusterRole[] {
       eventsRule,
     ]),
     clusterRole("system:kube-controller-manager", [
-      // Broad on purpose (see the top of this file): every controller writes through this identity.
-      rule(["*"], [CORE, APPS, DISCOVERY, COORDINATION, METALLB], ["*"]),
-      rule(read, ["*"], ["*"]),
-      // The namespace controller empties a namespace being deleted of every kind, roles included.
-      rule(["delete", "deletecollection"], [RBAC_GROUP], ["roles", "rolebindings"]),
+      eventsRule,
+      // Leader election on Lease kube-system/kube-controller-manager.
+      rule(["create"], [COORDINATION], ["leases"]),
+      rule(["get", "update"], [COORDINATION], ["leases"], ["kube-controller-manager"]),
+      // The service accounts the controllers act as (credentials are minted in-process, so
+      // neither Secrets nor TokenRequests are needed).
+      rule(["create", "get"], [CORE], ["serviceaccounts"]),
       rule(["create"], [AUTHN], ["tokenreviews"]),
       rule(["create"], [AUTHZ], ["subjectaccessreviews"]),
+      // The shared informers.
+      rule(listWatch, ["*"], ["*"]),
     ]),
+    clusterRole("system:kube-scheduler", [
+      eventsRule,
+      // Its informers are the controller manager's; it reads a pod again only to write its status.
+      rule(["get"], [CORE], ["pods"]),
+      rule(["create"], [CORE], ["pods/binding"]),
+      rule(["update"], [CORE], ["pods/status"]),
+    ]),
+    ...controllerRoles.map((c) => clusterRole(`${CONTROLLER_ROLE_PREFIX}${c.account}`, c.rules)),
   ];
 }
+
+/** Kubernetes' prefix of the controllers' roles and bindings (saRolePrefix). */
+const CONTROLLER_ROLE_PREFIX = "system:controller:";
+
+/**
+ * Each controller's role, by the kube-system service account it acts as: what it reads (through
+ * the shared informers, but Kubernetes grants it all the same) and the writes it makes.
+ */
+const controllerRoles: { account: string; rules: PolicyRule[] }[] = [
+  {
+    account: "deployment-controller",
+    rules: [
+      rule(read, [APPS], ["deployments"]),
+      rule(["update"], [APPS], ["deployments/status"]),
+      rule([...read, "create", "update", "patch", "delete"], [APPS], ["replicasets"]),
+      rule(listWatch, [CORE], ["pods"]),
+      eventsRule,
+    ],
+  },
+  {
+    account: "endpoint-controller",
+    rules: [rule(read, [CORE], ["services", "pods"]), rule([...read, "create", "update", "delete"], [CORE], ["endpoints"]), eventsRule],
+  },
+  {
+    account: "endpointslice-controller",
+    rules: [rule(read, [CORE], ["services", "pods", "nodes"]), rule([...read, "create", "update", "delete"], [DISCOVERY], ["endpointslices"]), eventsRule],
+  },
+  {
+    account: "endpointslicemirroring-controller",
+    rules: [rule(read, [CORE], ["services", "endpoints"]), rule([...read, "create", "update", "delete"], [DISCOVERY], ["endpointslices"]), eventsRule],
+  },
+  {
+    // Reads any owner by name, and deletes or edits (owner references, finalizers) any dependent.
+    account: "generic-garbage-collector",
+    rules: [rule([...read, "update", "delete"], ["*"], ["*"])],
+  },
+  {
+    // Empties a namespace being deleted of every kind, then clears its finalizer.
+    account: "namespace-controller",
+    rules: [rule(read, [CORE], ["namespaces"]), rule(["update"], [CORE], ["namespaces/finalize"]), rule([...read, "delete", "deletecollection"], ["*"], ["*"])],
+  },
+  {
+    // Node health: conditions and taints of nodes, pods marked not ready and evicted.
+    account: "node-controller",
+    rules: [
+      rule([...read, "update"], [CORE], ["nodes"]),
+      rule(["update"], [CORE], ["nodes/status"]),
+      rule([...read, "delete"], [CORE], ["pods"]),
+      rule(["update"], [CORE], ["pods/status"]),
+      eventsRule,
+    ],
+  },
+  {
+    account: "replicaset-controller",
+    rules: [rule(read, [APPS], ["replicasets"]), rule(["update"], [APPS], ["replicasets/status"]), rule([...listWatch, "create", "patch", "delete"], [CORE], ["pods"]), eventsRule],
+  },
+  {
+    account: "replication-controller",
+    rules: [
+      rule(read, [CORE], ["replicationcontrollers"]),
+      rule(["update"], [CORE], ["replicationcontrollers/status"]),
+      rule([...listWatch, "create", "patch", "delete"], [CORE], ["pods"]),
+      eventsRule,
+    ],
+  },
+  { account: "root-ca-cert-publisher", rules: [rule(["create", "update"], [CORE], ["configmaps"])] },
+  { account: "service-account-controller", rules: [rule(["create"], [CORE], ["serviceaccounts"])] },
+  {
+    // svcnet's LoadBalancer address controller: service status from the MetalLB address pools.
+    account: "service-controller",
+    rules: [
+      rule(read, [CORE], ["services"]),
+      rule(["update"], [CORE], ["services/status"]),
+      rule(listWatch, [CORE], ["nodes"]),
+      rule(read, [METALLB], ["ipaddresspools"]),
+      rule(["update"], [METALLB], ["ipaddresspools/status"]),
+      eventsRule,
+    ],
+  },
+];
 
 function clusterRoleBindings(): ClusterRoleBinding[] {
   return [
@@ -202,6 +301,8 @@ function clusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding("system:coredns", [serviceAccount("kube-system", "coredns")]),
     clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
     clusterRoleBinding("system:kube-controller-manager", [user("system:kube-controller-manager")]),
+    clusterRoleBinding("system:kube-scheduler", [user("system:kube-scheduler")]),
+    ...controllerRoles.map((c) => clusterRoleBinding(`${CONTROLLER_ROLE_PREFIX}${c.account}`, [serviceAccount("kube-system", c.account)])),
   ];
 }
 

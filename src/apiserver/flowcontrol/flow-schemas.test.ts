@@ -51,6 +51,20 @@ const cases: { name: string; user: UserInfo | undefined; method?: string; path: 
     want: { schema: "kube-controller-manager", level: "workload-high", flow: "kube-controller-manager/web" },
   },
   {
+    name: "the endpoints controller's account writing Endpoints is endpoint-controller, one flow per user",
+    user: sa("kube-system", "endpoint-controller"),
+    method: "PUT",
+    path: "/api/v1/namespaces/web/endpoints/nginx-service",
+    want: { schema: "endpoint-controller", level: "workload-high", flow: "endpoint-controller/system:serviceaccount:kube-system:endpoint-controller" },
+  },
+  {
+    name: "the endpoints controller's account writing anything else is a kube-system account",
+    user: sa("kube-system", "endpoint-controller"),
+    method: "PUT",
+    path: "/api/v1/namespaces/web/events/x",
+    want: { schema: "kube-system-service-accounts", level: "workload-high", flow: "kube-system-service-accounts/web" },
+  },
+  {
     name: "a kube-system service account (cluster DNS) is workload-high",
     user: sa("kube-system", "coredns"),
     path: "/apis/discovery.k8s.io/v1/endpointslices",

@@ -2,8 +2,7 @@
 // (who, doing what, to what) go to which priority level, and how a level's requests divide into
 // flows that are queued fairly against each other (by user name, or by namespace). The schema
 // with the lowest matchingPrecedence that matches wins; ties go to the name that sorts first.
-// The suggested schemas are kube-apiserver's, less endpoint-controller: svcnet's endpoints
-// controller runs in the server as system:kube-controller-manager, not as its own account.
+// The suggested schemas are kube-apiserver's.
 
 /** Who sent a request, as classification sees it: authenticated users are in system:authenticated. */
 export interface FlowUser {
@@ -156,6 +155,20 @@ export const suggestedFlowSchemas: readonly FlowSchema[] = [
           { verbs: ["get", "create", "update"], apiGroups: [""], resources: ["endpoints", "configmaps"], namespaces: ["kube-system"] },
           { verbs: ["get", "create", "update"], apiGroups: ["coordination.k8s.io"], resources: ["leases"], namespaces: ["*"] },
         ],
+      },
+    ],
+  },
+  {
+    // The endpoints controller's writes go ahead of the other workload controllers' (kube's
+    // endpoint-controller schema): a Service's endpoints lag its pods as little as possible.
+    name: "endpoint-controller",
+    priorityLevel: "workload-high",
+    matchingPrecedence: 150,
+    distinguisher: "ByUser",
+    rules: [
+      {
+        subjects: [user("system:kube-controller-manager"), { kind: "ServiceAccount", namespace: "kube-system", name: "endpoint-controller" }],
+        resourceRules: [{ verbs: ["get", "create", "update"], apiGroups: [""], resources: ["endpoints"], namespaces: ["*"] }],
       },
     ],
   },
