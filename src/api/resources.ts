@@ -1,6 +1,7 @@
 // The catalog of served resources: what discovery advertises, how URLs map to kinds and how
 // objects are keyed. Data only; behaviour lives in the registry.
 
+import { CERTIFICATES_GROUP } from "./certificates-types.js";
 import { METALLB_GROUP, METALLB_VERSION } from "./metallb-types.js";
 import { AUTHORIZATION_GROUP, RBAC_GROUP } from "./rbac-types.js";
 
@@ -243,6 +244,25 @@ export const resources: readonly ResourceInfo[] = [
     verbs: allVerbs,
     subresources: [statusSub("apps", "v1", "ReplicaSet"), scaleSub],
     fieldLabels: ["status.replicas"],
+  },
+  // Certificate requests (machines joining with a bootstrap token ask for their client
+  // certificate here): /approval carries the Approved and Denied conditions, /status the
+  // issued certificate, each written by a different party (approver, signer).
+  {
+    group: CERTIFICATES_GROUP,
+    version: "v1",
+    resource: "certificatesigningrequests",
+    kind: "CertificateSigningRequest",
+    singular: "certificatesigningrequest",
+    namespaced: false,
+    shortNames: ["csr"],
+    categories: [],
+    verbs: allVerbs,
+    subresources: [
+      { name: "approval", kind: "CertificateSigningRequest", group: CERTIFICATES_GROUP, version: "v1", verbs: ["get", "patch", "update"] },
+      statusSub(CERTIFICATES_GROUP, "v1", "CertificateSigningRequest"),
+    ],
+    fieldLabels: ["spec.signerName"],
   },
   // `kubectl auth whoami`: who the server takes the caller for.
   review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview", false),

@@ -3,14 +3,17 @@
 // the group system:masters first, as kube-apiserver's privileged-group authorizer, then RBAC over
 // an in-memory index of the policy — then, for node agents, the node restriction. The RBAC write
 // checks (escalate, bind) run where the written object is final (see rbacWriteCheck). Every refusal
-// is a 403 Status in Kubernetes' words.
+// is a 403 Status in Kubernetes' words. The CertificateSigningRequest admission plugins ask this
+// authorizer too (csrWriteCheck).
 
+import { CERTIFICATES_GROUP } from "../api/certificates-types.js";
 import { ApiError } from "../api/errors.js";
 import { RBAC_GROUP } from "../api/rbac-types.js";
 import type { ClusterRole, Role, RoleBinding, SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview } from "../api/rbac-types.js";
 import { requireResource } from "../api/resources.js";
 import type { KubeObject, Pod } from "../api/types.js";
 import type { Registry } from "../registry/registry.js";
+import { csrAdmission } from "./certificates/csr-admission.js";
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview } from "./authorization/access-review.js";
 import type { AuthorizationAttributes } from "./authorization/attributes.js";
 import type { AuthorizationResult, Authorizer, RuleResolver, SubjectRules } from "./authorization/authorizer.js";
@@ -141,6 +144,18 @@ export class AccessControl implements Authorizer, RuleResolver {
     } else if (resource.resource === "rolebindings" || resource.resource === "clusterrolebindings") {
       refused = checkBindingWrite(this.#escalation, user, { resource: resource.resource, namespace, name, roleRef: (obj as RoleBinding).roleRef });
     }
+    if (refused) throw refused;
+  }
+
+  /**
+   * The CertificateSigningRequest admission plugins (certificates/csr-admission.ts) for a write
+   * of `subresource` ("" for the main resource) whose final object is `obj`: throws the 403 when
+   * the writer may not approve or sign for the request's signer, or asks for system:masters.
+   * Other resources pass.
+   */
+  csrWriteCheck(user: UserInfo, resource: { group: string; resource: string }, subresource: string, obj: KubeObject, old: KubeObject | undefined): void {
+    if (resource.group !== CERTIFICATES_GROUP || resource.resource !== "certificatesigningrequests") return;
+    const refused = csrAdmission(this, { user, subresource, obj, old });
     if (refused) throw refused;
   }
 }

@@ -38,7 +38,7 @@ describe("API server pipeline (in-process)", () => {
     const agg = await t.request("GET", "/apis", { accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json" });
     assert.equal(agg.headers["content-type"], "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
     const body = t.json<{ items: { metadata: { name: string } }[] }>(agg);
-    assert.deepEqual(body.items.map((i) => i.metadata.name).sort(), ["apps", "authentication.k8s.io", "authorization.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "metallb.io", "rbac.authorization.k8s.io"]);
+    assert.deepEqual(body.items.map((i) => i.metadata.name).sort(), ["apps", "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "metallb.io", "rbac.authorization.k8s.io"]);
     const group = t.json<{ kind: string; name: string }>(await t.request("GET", "/apis/discovery.k8s.io"));
     assert.deepEqual([group.kind, group.name], ["APIGroup", "discovery.k8s.io"]);
   });

@@ -165,8 +165,10 @@ export class ApiServer {
       kubeletClient: options.kubeletClient,
       ...(access && {
         reviews: (input) => access.review(input),
-        admitWrite: (user, r, obj, old) => {
-          if (user) access.rbacWriteCheck(user, r, obj, old);
+        admitWrite: (user, r, subresource, obj, old) => {
+          if (!user) return;
+          if (subresource === "") access.rbacWriteCheck(user, r, obj, old);
+          access.csrWriteCheck(user, r, subresource, obj, old);
         },
       }),
     };

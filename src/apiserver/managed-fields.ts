@@ -8,6 +8,16 @@ import type { FieldTracker } from "../registry/registry.js";
 import { rfc3339 } from "../api/time.js";
 import { updateManagedFields } from "./patch/index.js";
 
+/**
+ * The fields an endpoint does not own: the main resource not status, /status not spec,
+ * /approval (CertificateSigningRequests) neither spec nor the issued certificate.
+ */
+export function resetFieldsOf(subresource: string): string[] {
+  if (subresource === "status") return ["spec"];
+  if (subresource === "approval") return ["spec", "status.certificate"];
+  return ["status"];
+}
+
 export const trackManagedFields: FieldTracker = (input) => {
   const updated = updateManagedFields(input.old as unknown as JsonObject | undefined, input.obj as unknown as JsonObject, {
     manager: input.manager,
@@ -15,7 +25,7 @@ export const trackManagedFields: FieldTracker = (input) => {
     subresource: input.subresource,
     apiVersion: input.apiVersion,
     now: rfc3339(input.now),
-    resetFields: input.subresource === "status" ? ["spec"] : ["status"],
+    resetFields: resetFieldsOf(input.subresource),
   });
   input.obj.metadata.managedFields = (updated.metadata as KubeObject["metadata"]).managedFields;
 };

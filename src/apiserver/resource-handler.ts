@@ -12,6 +12,7 @@ import { parseFieldSelector, unsupportedField } from "../api/selectors/field-sel
 import type { LabelSelector } from "../api/selectors/label-selector.js";
 import { SelectorParseError, formatLabelSelector, parseLabelSelector, selectorFromMap } from "../api/selectors/label-selector.js";
 import type { KubeObject } from "../api/types.js";
+import { resetFieldsOf } from "./managed-fields.js";
 import { applyPatch } from "./patch/index.js";
 import type { DeleteOptions, ListOptions, Registry, WriteOptions } from "../registry/registry.js";
 import { rfc3339 } from "../api/time.js";
@@ -44,17 +45,23 @@ export interface ResourceContext {
    */
   reviews?: ReviewHook;
   /**
-   * The request's own check of an object about to be written (create, update, patch of the main
-   * resource): the RBAC escalation check. Throws to refuse.
+   * The request's own check of an object about to be written (create, update, patch, of the main
+   * resource or a subresource such as /status): the RBAC escalation check and the
+   * CertificateSigningRequest admission plugins. Throws to refuse.
    */
-  admitWrite?: (user: UserInfo | undefined, r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined) => void;
+  admitWrite?: (user: UserInfo | undefined, r: ResourceInfo, subresource: string, obj: KubeObject, old: KubeObject | undefined) => void;
 }
 
 /** The registry's admit option for a write of `t` by the request's user, when the context checks writes. */
 function admitFor(ctx: ResourceContext, t: ResourceTarget, req: ApiRequest): WriteOptions["admit"] {
   const check = ctx.admitWrite;
-  if (!check || t.subresource !== "") return undefined;
-  return (obj, old) => check(req.user, t.resource, obj, old);
+  if (!check) return undefined;
+  return (obj, old) => check(req.user, t.resource, t.subresource, obj, old);
+}
+
+/** The options every write of `t` carries: its subresource, dry run, who writes and the request's admission check. */
+function writeOptions(ctx: ResourceContext, t: ResourceTarget, req: ApiRequest): WriteOptions {
+  return { dryRun: dryRunOf(req.query), subresource: t.subresource, admit: admitFor(ctx, t, req), ...(req.user && { requester: req.user }) };
 }
 
 export interface ResourceTarget {
@@ -234,7 +241,7 @@ async function createObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
   const decoded = decodeFor(t.resource, req);
   const obj = decoded.object as unknown as KubeObject;
   const manager = fieldManager(req, userAgentManager(req));
-  const created = await ctx.registry.create(t.resource, t.namespace, obj, { dryRun: dryRunOf(req.query), manager, admit: admitFor(ctx, t, req) });
+  const created = await ctx.registry.create(t.resource, t.namespace, obj, { ...writeOptions(ctx, t, req), manager });
   return withWarnings(objectResponse(ctx, t, req, 201, created), decoded.warnings);
 }
 
@@ -243,7 +250,7 @@ async function updateObject(ctx: ResourceContext, t: ResourceTarget, req: ApiReq
   const obj = decoded.object as unknown as KubeObject;
   const name = t.name ?? "";
   const manager = fieldManager(req, userAgentManager(req));
-  const res = await ctx.registry.update(t.resource, t.namespace, name, obj, { dryRun: dryRunOf(req.query), subresource: t.subresource, manager, admit: admitFor(ctx, t, req) });
+  const res = await ctx.registry.update(t.resource, t.namespace, name, obj, { ...writeOptions(ctx, t, req), manager });
   return withWarnings(objectResponse(ctx, t, req, res.created ? 201 : 200, res.object), decoded.warnings);
 }
 
@@ -271,8 +278,8 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
         force,
         now: rfc3339(ctx.now()),
         subresource: t.subresource,
-        // An endpoint owns only its part of the object: the main resource not status, /status not spec.
-        resetFields: t.subresource === "status" ? ["spec"] : ["status"],
+        // An endpoint owns only its part of the object (managed-fields.ts).
+        resetFields: resetFieldsOf(t.subresource),
         checkConfig: (applied) => checkTypes(expected, applied),
       });
       // Re-check the patched object as if it had been sent whole.
@@ -285,7 +292,7 @@ async function patchObject(ctx: ResourceContext, t: ResourceTarget, req: ApiRequ
       obj.metadata.name = name;
       return obj;
     },
-    { dryRun: dryRunOf(req.query), subresource: t.subresource, manager: isApply ? undefined : manager, admit: admitFor(ctx, t, req) },
+    { ...writeOptions(ctx, t, req), manager: isApply ? undefined : manager },
   );
   return withWarnings(objectResponse(ctx, t, req, res.created ? 201 : 200, res.object), warnings);
 }
@@ -351,7 +358,8 @@ async function handleSubresource(ctx: ResourceContext, t: ResourceTarget, req: A
   const sub = r.subresources.find((s) => s.name === t.subresource);
   const m = req.method.toUpperCase();
   if (!sub || t.name === undefined) throw ApiError.notFoundPath();
-  if (sub.name === "status") {
+  // /approval of a CertificateSigningRequest reads and writes the whole object, as /status does.
+  if (sub.name === "status" || sub.name === "approval") {
     if (m === "GET") return objectResponse(ctx, t, req, 200, await ctx.registry.get(r, t.namespace, t.name));
     if (m === "PUT") return updateObject(ctx, t, req);
     if (m === "PATCH") return patchObject(ctx, t, req);

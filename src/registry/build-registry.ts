@@ -1,11 +1,14 @@
 // Assembles the registry with every resource's strategy: the generic one, plus what services
 // (allocation), pods (service account admission, graceful deletion), namespaces (two-step
-// deletion) and IPAddressPools (no overlap between pools) do differently.
+// deletion), IPAddressPools (no overlap between pools) and CertificateSigningRequests (the
+// requester recorded, immutable but for /status and /approval) do differently.
 
 import { parseCIDR } from "../allocators/cidr.js";
 import { resources } from "../api/resources.js";
 import type { ResourceInfo } from "../api/resources.js";
+import { CERTIFICATES_GROUP } from "../api/certificates-types.js";
 import type { Store } from "../storage/store.js";
+import { csrStrategyOverrides } from "./csr-strategy.js";
 import { genericStrategy } from "./generic-strategy.js";
 import { ipAddressPoolStrategyOverrides } from "./ip-address-pool-strategy.js";
 import { namespaceStrategyOverrides } from "./namespace-strategy.js";
@@ -42,6 +45,7 @@ export function buildRegistry(o: BuildRegistryOptions): { registry: Registry; al
     if (r.group === "" && r.resource === "pods") overrides = podStrategyOverrides(base, () => registry, { serviceAccountLookup: o.serviceAccountLookup });
     if (r.group === "" && r.resource === "namespaces") overrides = namespaceStrategyOverrides(base);
     if (r.group === "metallb.io" && r.resource === "ipaddresspools") overrides = ipAddressPoolStrategyOverrides(r, () => registry);
+    if (r.group === CERTIFICATES_GROUP && r.resource === "certificatesigningrequests") overrides = csrStrategyOverrides(base);
     strategies.set(r, { ...base, ...overrides });
   }
   return { registry, allocator };

@@ -24,7 +24,7 @@ import { decodeContinue, encodeContinue } from "./continue-token.js";
 import { generateName } from "./generate-name.js";
 import { listPrefix, objectKey } from "./keys.js";
 import { decodeObject, encodeObject } from "./object-codec.js";
-import type { ResourceStrategy, WriteContext } from "./strategy.js";
+import type { Requester, ResourceStrategy, WriteContext } from "./strategy.js";
 
 /** What the registry needs from the watch cache. */
 export interface ObjectCache {
@@ -72,6 +72,8 @@ export interface WriteOptions {
   manager?: string;
   /** For update: PUT may create when the strategy allows it. */
   now?: Date;
+  /** Who writes (the request's user), for strategies that record it (CertificateSigningRequest). */
+  requester?: Requester;
   /**
    * The request's own admission check, run on the final object once it is valid and before it
    * is stored (after any patch, on every retry); it throws to refuse. The API server passes the
@@ -161,7 +163,7 @@ export class Registry {
   }
 
   #ctx(o: WriteOptions): WriteContext {
-    return { now: o.now ?? this.#now(), dryRun: o.dryRun ?? false, subresource: o.subresource ?? "" };
+    return { now: o.now ?? this.#now(), dryRun: o.dryRun ?? false, subresource: o.subresource ?? "", ...(o.requester && { requester: o.requester }) };
   }
 
   #stamp(r: ResourceInfo, obj: KubeObject): KubeObject {

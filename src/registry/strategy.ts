@@ -5,11 +5,21 @@
 import type { FieldError } from "../api/field-errors.js";
 import type { KubeObject } from "../api/types.js";
 
+/** Who is writing, as the API server authenticated them (the shape of its UserInfo). */
+export interface Requester {
+  name: string;
+  groups: string[];
+  uid?: string;
+  extra?: Record<string, string[]>;
+}
+
 export interface WriteContext {
   now: Date;
   dryRun: boolean;
-  /** "" for the main resource, or "status", "scale", "binding", "finalize". */
+  /** "" for the main resource, or "status", "scale", "binding", "finalize", "approval". */
   subresource: string;
+  /** The writer; absent for writes from inside the server. CSRs record it on create. */
+  requester?: Requester;
 }
 
 /** Reverses an admission step (e.g. releases an allocated IP) if the write does not happen. */

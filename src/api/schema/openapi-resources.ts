@@ -81,6 +81,13 @@ export const openApiResources: readonly OpenApiResource[] = [
   resource("coordination.k8s.io", "leases", "Lease"),
   resource("apps", "deployments", "Deployment", { subresources: [status("apps", "Deployment"), scale] }),
   resource("apps", "replicasets", "ReplicaSet", { subresources: [status("apps", "ReplicaSet"), scale] }),
+  resource("certificates.k8s.io", "certificatesigningrequests", "CertificateSigningRequest", {
+    namespaced: false,
+    subresources: [
+      { name: "approval", group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest", actions: readWrite },
+      status("certificates.k8s.io", "CertificateSigningRequest"),
+    ],
+  }),
   review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"),
   review("authorization.k8s.io", "localsubjectaccessreviews", "LocalSubjectAccessReview", true),
   review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
@@ -101,6 +108,7 @@ export const openApiGroupVersions: readonly string[] = [
   "apis/authentication.k8s.io/v1",
   "apis/authorization.k8s.io/v1",
   "apis/autoscaling/v1",
+  "apis/certificates.k8s.io/v1",
   "apis/coordination.k8s.io/v1",
   "apis/discovery.k8s.io/v1",
   "apis/metallb.io/v1beta1",

@@ -36,6 +36,7 @@ describe("openApiIndex", () => {
       "apis/authentication.k8s.io/v1",
       "apis/authorization.k8s.io/v1",
       "apis/autoscaling/v1",
+      "apis/certificates.k8s.io/v1",
       "apis/coordination.k8s.io/v1",
       "apis/discovery.k8s.io/v1",
       "apis/metallb.io/v1beta1",
@@ -80,6 +81,7 @@ describe("openApiDocument", () => {
     { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
     { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
     { gv: "apis/rbac.authorization.k8s.io/v1", group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding" },
+    { gv: "apis/certificates.k8s.io/v1", group: "certificates.k8s.io", kind: "CertificateSigningRequest" },
   ];
   for (const c of validated) {
     it(`lets kubectl validate ${c.kind} on the server (${c.gv})`, () => {
@@ -99,6 +101,12 @@ describe("openApiDocument", () => {
     { name: "deployment scale", gv: "apis/apps/v1", path: "/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale", methods: ["get", "put", "patch"] },
     { name: "rolebindings", gv: "apis/rbac.authorization.k8s.io/v1", path: "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/rolebindings", methods: ["get", "post", "delete"] },
     { name: "clusterroles", gv: "apis/rbac.authorization.k8s.io/v1", path: "/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}", methods: ["get", "put", "patch", "delete"] },
+    {
+      name: "csr approval",
+      gv: "apis/certificates.k8s.io/v1",
+      path: "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval",
+      methods: ["get", "put", "patch"],
+    },
     { name: "a review, only created", gv: "apis/authorization.k8s.io/v1", path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", methods: ["post"] },
     {
       name: "a namespaced review",

@@ -36,6 +36,7 @@ describe("printerFor", () => {
     { group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", first: ["Name", "Role", "Age", "Users", "Groups", "ServiceAccounts"] },
     { group: "rbac.authorization.k8s.io", resource: "roles", first: ["Name", "Created At"] },
     { group: "rbac.authorization.k8s.io", resource: "clusterroles", first: ["Name", "Created At"] },
+    { group: "certificates.k8s.io", resource: "certificatesigningrequests", first: ["Name", "Age", "SignerName", "Requestor", "RequestedDuration", "Condition"] },
     { group: "discovery.k8s.io", resource: "services", first: ["Name", "Created At"] },
   ];
   for (const r of resources) {

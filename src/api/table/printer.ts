@@ -2,6 +2,7 @@
 // default one (Name, Created At), as on a real API server.
 
 import { configMapTablePrinter } from "./configmap-table.js";
+import { csrTablePrinter } from "./csr-table.js";
 import { defaultTablePrinter } from "./default-table.js";
 import { deploymentTablePrinter } from "./deployment-table.js";
 import { endpointsTablePrinter } from "./endpoints-table.js";
@@ -40,6 +41,7 @@ const printers: ReadonlyMap<string, TablePrinter> = new Map([
   ["apps/replicasets", replicaSetTablePrinter],
   ["rbac.authorization.k8s.io/rolebindings", roleBindingTablePrinter],
   ["rbac.authorization.k8s.io/clusterrolebindings", clusterRoleBindingTablePrinter],
+  ["certificates.k8s.io/certificatesigningrequests", csrTablePrinter],
   ["metallb.io/ipaddresspools", ipAddressPoolTablePrinter],
   ["metallb.io/l2advertisements", l2AdvertisementTablePrinter],
 ]);

@@ -2,6 +2,7 @@
 // write path: defaults → prepareForCreate/prepareForUpdate → (allocation) → validate.
 // Unknown kinds get ObjectMeta-only validation.
 
+import type { CertificateSigningRequest } from "../certificates-types.js";
 import type { FieldError } from "../field-errors.js";
 import type { ConfigMap, EndpointSlice, Endpoints, Event, KubeObject, Namespace, Node, Pod, ReplicationController, Secret, Service, ServiceAccount } from "../types.js";
 import { defaultDeployment, defaultReplicaSet } from "../defaults/apps.js";
@@ -15,6 +16,11 @@ import { defaultPod } from "../defaults/pod.js";
 import { defaultReplicationController } from "../defaults/replication-controller.js";
 import { defaultService, type IPFamily } from "../defaults/service.js";
 import { prepareServiceForCreate, prepareServiceForUpdate } from "../defaults/service-update.js";
+import {
+  validateCertificateSigningRequest,
+  validateCertificateSigningRequestStatusUpdate,
+  validateCertificateSigningRequestUpdate,
+} from "./certificate-signing-request.js";
 import { validateConfigMap, validateConfigMapUpdate } from "./config-map.js";
 import { validateAppsStatusUpdate, validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
 import { validateEndpointSlice, validateEndpointSliceUpdate } from "./endpoint-slice.js";
@@ -181,6 +187,13 @@ function table(opts: AdmissionOptions): Record<string, Admission> {
       defaults: (obj) => defaultRoleBinding(obj as ClusterRoleBinding),
       validate: (obj) => validateClusterRoleBinding(obj as ClusterRoleBinding),
       validateUpdate: (obj, old) => validateClusterRoleBindingUpdate(obj as ClusterRoleBinding, old as ClusterRoleBinding),
+    },
+    // The /approval rules live with the CSR strategy (src/registry/csr-strategy.ts).
+    "certificates.k8s.io/CertificateSigningRequest": {
+      defaults: () => {},
+      validate: (obj) => validateCertificateSigningRequest(obj as CertificateSigningRequest),
+      validateUpdate: (obj, old) => validateCertificateSigningRequestUpdate(obj as CertificateSigningRequest, old as CertificateSigningRequest),
+      validateStatusUpdate: (obj, old) => validateCertificateSigningRequestStatusUpdate(obj as CertificateSigningRequest, old as CertificateSigningRequest),
     },
     "metallb.io/IPAddressPool": {
       defaults: defaultIPAddressPool,

@@ -16,6 +16,17 @@ export function addressBlock(name: string): number {
   return h % 16;
 }
 
+/**
+ * A PKCS#10 request (ECDSA P-256, CN=fuzz, O=fuzz), base64 as JSON carries it: fixed, so that
+ * fuzz runs are reproducible and need no key generation.
+ */
+const fuzzCertificateRequest =
+  "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIWU1JR0FBZ0VBTUI0eERUQUxCZ05WQkFvTUJHWjFlbm94RFRB" +
+  "TEJnTlZCQU1NQkdaMWVub3dXVEFUQmdjcQpoa2pPUFFJQkJnZ3Foa2pPUFFNQkJ3TkNBQVFvQnJsWjl2bWlsdUR2NCtrTDlOMUJF" +
+  "aWZrOWs2SFUvMU5wcDVyCkNJczF5R29CbmtCZEJTeU94VzAvdmc1dDhIVGRxSnZUQTIzcWNIeXhwakZCemF2eW9BQXdDZ1lJS29a" +
+  "SXpqMEUKQXdJRFJ3QXdSQUlnTGFwVVg4TGs2UHNaVVh3SkYwWlpSY0g3V1ZuazBhUEM1QkFpQkQzVTFtRUNJRzcvWnUzZwpaSFha" +
+  "WC9BbnFzRVg5aWVDSzFabUFFZlNsd3Q2MzltUTUyV2MKLS0tLS1FTkQgQ0VSVElGSUNBVEUgUkVRVUVTVC0tLS0tCg==";
+
 const container = { name: "c", image: "registry.example/app:1", ports: [{ containerPort: 8080, name: "http" }] };
 
 const podTemplate = (app: string): JsonObject => ({ metadata: { labels: { app } }, spec: { containers: [container] } });
@@ -57,6 +68,7 @@ const bodies: Record<string, Build> = {
   clusterroles: () => ({ rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }, { nonResourceURLs: ["/healthz"], verbs: ["get"] }] }),
   rolebindings: () => ({ roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name: "view" }, subjects: [{ kind: "User", apiGroup: RBAC_GROUP, name: "jane" }] }),
   clusterrolebindings: () => ({ roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name: "view" }, subjects: [{ kind: "Group", apiGroup: RBAC_GROUP, name: "readers" }] }),
+  certificatesigningrequests: () => ({ spec: { request: fuzzCertificateRequest, signerName: "example.com/fuzz", usages: ["digital signature", "client auth"] } }),
   // The reviews are answered, not stored.
   selfsubjectaccessreviews: (ns) => ({ spec: { resourceAttributes: { namespace: ns, verb: "get", resource: "pods" } } }),
   subjectaccessreviews: (ns) => ({ spec: { user: "jane", groups: ["dev"], resourceAttributes: { namespace: ns, verb: "list", resource: "services" } } }),

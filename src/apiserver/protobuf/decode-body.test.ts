@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue } from "../../api/json.js";
 import { isJsonObject, jsonEqual } from "../../api/json.js";
 import { decodeProtobufBody } from "./decode-body.js";
 import { encodeEnvelope } from "./encode-envelope.js";
-import { kubectlCaptures, kubectlReviewCaptures } from "./fixtures/kubectl-captures.js";
+import { kubectlCaptures, kubectlCertificateCaptures, kubectlReviewCaptures } from "./fixtures/kubectl-captures.js";
 import { WireWriter } from "./wire-writer.js";
 
 /**
@@ -59,6 +59,16 @@ describe("decodeProtobufBody: kubectl 1.32 auth reviews", () => {
       const got = decodeProtobufBody(Buffer.from(c.body, "base64"));
       assert.deepEqual(got.object, c.want);
       assert.equal(got.kind, c.want.kind);
+    });
+  }
+});
+
+describe("decodeProtobufBody: kubectl 1.32 certificate approve and deny", () => {
+  for (const c of kubectlCertificateCaptures) {
+    it(`${c.name}: ${c.command}`, () => {
+      const got = decodeProtobufBody(Buffer.from(c.body, "base64"));
+      assert.deepEqual(got.object, c.want);
+      assert.equal(got.kind, "CertificateSigningRequest");
     });
   }
 });

@@ -1,5 +1,5 @@
 // The entry point for request bodies sent as application/vnd.kubernetes.protobuf (kubectl 1.32's
-// generator commands, drain, and the reviews of `kubectl auth`): the envelope is opened, the kind looked up, and the object
+// generator commands, drain, the reviews of `kubectl auth` and `kubectl certificate`): the envelope is opened, the kind looked up, and the object
 // decoded into the JSON the same request would have carried as application/json.
 
 import { ApiError } from "../../api/errors.js";
@@ -39,6 +39,7 @@ export const protobufKinds: readonly ProtobufKind[] = [
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", message: "k8s.io.api.rbac.v1.ClusterRole" },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", message: "k8s.io.api.rbac.v1.RoleBinding" },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", message: "k8s.io.api.rbac.v1.ClusterRoleBinding" },
+  { apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", message: "k8s.io.api.certificates.v1.CertificateSigningRequest" },
   { apiVersion: "apps/v1", kind: "Deployment", message: "k8s.io.api.apps.v1.Deployment" },
   { apiVersion: "policy/v1", kind: "Eviction", message: "k8s.io.api.policy.v1.Eviction" },
   { apiVersion: "*", kind: "DeleteOptions", message: "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions" },

@@ -40,6 +40,11 @@ describe("message tables", () => {
     ["k8s.io.api.rbac.v1.PolicyRule", 5, "nonResourceURLs", "string"],
     ["k8s.io.api.rbac.v1.RoleBinding", 3, "roleRef", "k8s.io.api.rbac.v1.RoleRef"],
     ["k8s.io.api.rbac.v1.Subject", 4, "namespace", "string"],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestSpec", 7, "signerName", "string"],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestSpec", 8, "expirationSeconds", "int32"],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestSpec", 6, "extra", "k8s.io.api.certificates.v1.ExtraValue"],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestCondition", 6, "status", "string"],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestStatus", 2, "certificate", "bytes"],
     ["k8s.io.api.authorization.v1.ResourceAttributes", 7, "name", "string"],
     ["k8s.io.api.authorization.v1.ResourceAttributes", 9, "labelSelector", "k8s.io.api.authorization.v1.LabelSelectorAttributes"],
     ["k8s.io.api.authorization.v1.SubjectAccessReviewStatus", 4, "denied", "bool"],
@@ -74,6 +79,7 @@ describe("message tables", () => {
       "k8s.io.api.rbac.v1.ClusterRole",
       "k8s.io.api.rbac.v1.RoleBinding",
       "k8s.io.api.rbac.v1.ClusterRoleBinding",
+      "k8s.io.api.certificates.v1.CertificateSigningRequest",
     ];
     const seen = new Set<string>();
     const visit = (name: string): void => {

@@ -6,6 +6,7 @@ import type { MessageSpec } from "./message-schema.js";
 import { appsV1Messages } from "./tables/apps-v1.js";
 import { authenticationV1Messages } from "./tables/authentication-v1.js";
 import { authorizationV1Messages } from "./tables/authorization-v1.js";
+import { certificatesV1Messages } from "./tables/certificates-v1.js";
 import { coreV1ConfigMessages } from "./tables/core-v1-config.js";
 import { coreV1ContainerBehaviourMessages } from "./tables/core-v1-container-behaviour.js";
 import { coreV1PodMessages } from "./tables/core-v1-pod.js";
@@ -47,4 +48,5 @@ export const messages: ReadonlyMap<string, MessageSpec> = build([
   authenticationV1Messages,
   authorizationV1Messages,
   rbacV1Messages,
+  certificatesV1Messages,
 ]);

@@ -86,7 +86,7 @@ function decodeFieldsV1(bytes: Uint8Array): JsonValue | undefined {
 }
 
 /**
- * ExtraValue (authentication and authorization keep one each): a message wrapping `repeated
+ * ExtraValue (authentication, authorization and certificates keep one each): a message wrapping `repeated
  * string items = 1` that Go's JSON writes as the bare list.
  */
 function extraValueDecoder(message: string): Decoder {
@@ -103,7 +103,7 @@ function extraValueDecoder(message: string): Decoder {
   };
 }
 
-const extraValueNames = ["k8s.io.api.authentication.v1.ExtraValue", "k8s.io.api.authorization.v1.ExtraValue"];
+const extraValueNames = ["k8s.io.api.authentication.v1.ExtraValue", "k8s.io.api.authorization.v1.ExtraValue", "k8s.io.api.certificates.v1.ExtraValue"];
 
 /** Decoders for the messages whose JSON is not an object, by full message name. */
 export const wellKnownDecoders: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([

@@ -69,13 +69,14 @@ describe("buildSchemas", () => {
     { name: "discovery EndpointPort", got: () => "io.k8s.api.discovery.v1.EndpointPort" in defs, want: true },
     { name: "object reference is core", got: () => "io.k8s.api.core.v1.ObjectReference" in defs, want: true },
     { name: "rbac Subject by its group prefix", got: () => "io.k8s.api.rbac.v1.Subject" in defs, want: true },
+    { name: "CSR conditions merge by type", got: () => prop("io.k8s.api.certificates.v1.CertificateSigningRequestStatus", "conditions")["x-kubernetes-list-map-keys"], want: ["type"] },
     { name: "UserInfo is authentication's", got: () => "io.k8s.api.authentication.v1.UserInfo" in defs, want: true },
     { name: "FieldSelectorRequirement is a meta type", got: () => "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement" in defs, want: true },
     { name: "a user's extra values are string lists", got: () => prop("io.k8s.api.authentication.v1.UserInfo", "extra"), want: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description: "Any additional information provided by the authenticator." } },
     {
       name: "DeleteOptions is accepted in every served group",
       got: () => (defs["io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"]["x-kubernetes-group-version-kind"] as JsonObject[]).map((g) => g.group),
-      want: ["", "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "rbac.authorization.k8s.io"],
+      want: ["", "apps", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "rbac.authorization.k8s.io"],
     },
     {
       name: "kinds get standard field descriptions",

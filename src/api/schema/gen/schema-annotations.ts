@@ -12,6 +12,7 @@ const discovery = "io.k8s.api.discovery.v1";
 const rbac = "io.k8s.api.rbac.v1";
 const authorization = "io.k8s.api.authorization.v1";
 const authentication = "io.k8s.api.authentication.v1";
+const certificates = "io.k8s.api.certificates.v1";
 
 /** Definition names of the schemas that are not generated from a client-node model. */
 export const builtinNames = {
@@ -183,6 +184,8 @@ export const fieldExtensions: Record<string, Record<string, JsonObject>> = {
   [`${authorization}.ResourceRule`]: { verbs: atomicList, apiGroups: atomicList, resources: atomicList, resourceNames: atomicList },
   [`${authorization}.NonResourceRule`]: { verbs: atomicList, nonResourceURLs: atomicList },
   [`${authentication}.UserInfo`]: { groups: atomicList },
+  [`${certificates}.CertificateSigningRequestSpec`]: { usages: atomicList, groups: atomicList },
+  [`${certificates}.CertificateSigningRequestStatus`]: { conditions: byType },
 };
 
 /** Definitions that are replaced as a whole by apply (Go `structType=atomic`). */
