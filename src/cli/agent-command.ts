@@ -3,7 +3,8 @@
 // network namespaces; on "this machine" (`--host-network`, the default when joining with
 // `--server`) the node is the agent's own namespace (host-network.ts); `--simulated` runs
 // kwok-style nodes whose pods become Running and Ready without processes. Credentials come from
-// --kubeconfig, or from joining with a bootstrap token (--server/--token, agent-join.ts). Like
+// --kubeconfig, or from joining with a bootstrap token (--server/--token, agent-join.ts), which
+// gets the node a client certificate of its own (TLS bootstrap). Like
 // kubelet, a stopped or crashed agent leaves its pods running and the next agent on the node
 // adopts them.
 
@@ -19,7 +20,8 @@ import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { attachSandbox } from "../sandbox/sandbox-network.js";
 import { HostNodeNetwork, planHostNode } from "../agent/node/host-network.js";
-import { joinCluster } from "./agent-join.js";
+import { defaultBootstrapTimeoutMs, joinCluster } from "./agent-join.js";
+import { parseDuration } from "./server-command.js";
 
 const help = `Run a node agent (the kubelet's role) against a svcnet or Kubernetes API server.
 
@@ -35,11 +37,16 @@ Flags:
   --kubeconfig path     credentials for the API server (default "./.svcnet/kubeconfig")
   --server url          join: the API server, https://host:port (from the server's join line)
   --token token         join: a bootstrap token <id>.<secret> ('svcnet token create'); the agent
-                        writes <data-dir>/kubeconfig with it and the server's CA, and runs with it
+                        uses it only to ask for the node's client certificate (a
+                        CertificateSigningRequest), writes <data-dir>/kubelet.kubeconfig with that
+                        certificate, and runs with it; a later start with a valid certificate
+                        there needs no token
   --ca-cert-hash hash   join: sha256:<hex> of the cluster CA's public key; the join stops if the
                         server presents another CA
   --discovery-token-unsafe-skip-ca-verification
                         join without --ca-cert-hash, trusting whatever CA the server presents
+  --bootstrap-timeout d join: how long to wait for the node's certificate to be approved and
+                        signed (default "5m")
   --host-network        run pods on this machine: the docker0 bridge (first address of --pod-cidr)
                         in the agent's own network namespace, forwarding on, the proxy's rules in
                         its iptables; routes to other nodes' pod ranges are yours to add
@@ -89,6 +96,7 @@ export async function runAgent(argv: string[]): Promise<number> {
         token: { type: "string" },
         "ca-cert-hash": { type: "string" },
         "discovery-token-unsafe-skip-ca-verification": { type: "boolean", default: false },
+        "bootstrap-timeout": { type: "string" },
         "host-network": { type: "boolean", default: false },
         "node-name": { type: "string" },
         "node-ip": { type: "string" },
@@ -134,7 +142,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const nodeName = values["node-name"] ?? (onHost ? hostname().toLowerCase() : "core-v2-01");
   const dataDir = values["data-dir"] ?? join(".svcnet", "nodes", nodeName);
   if (onHost && !root()) return 1;
-  const kubeconfig = await credentials(values, dataDir);
+  const kubeconfig = await credentials(values, { nodeName, dataDir });
   if (kubeconfig === undefined) return 1;
   const common = { ...values, kubeconfig, "node-name": nodeName, "data-dir": dataDir, "node-ip": values["node-ip"] ?? "172.17.8.101", "pod-cidr": values["pod-cidr"] ?? "10.1.13.0/24" };
   if (onHost) return runHostAgent(common);
@@ -188,13 +196,13 @@ function root(): boolean {
  * writes to the data dir. Undefined after printing why there is none.
  */
 async function credentials(
-  values: { kubeconfig?: string; server?: string; token?: string; "ca-cert-hash"?: string; "discovery-token-unsafe-skip-ca-verification": boolean },
-  dataDir: string,
+  values: { kubeconfig?: string; server?: string; token?: string; "ca-cert-hash"?: string; "discovery-token-unsafe-skip-ca-verification": boolean; "bootstrap-timeout"?: string },
+  node: { nodeName: string; dataDir: string },
 ): Promise<string | undefined> {
-  const joinFlags = values.token !== undefined || values["ca-cert-hash"] !== undefined || values["discovery-token-unsafe-skip-ca-verification"];
+  const joinFlags = values.token !== undefined || values["ca-cert-hash"] !== undefined || values["discovery-token-unsafe-skip-ca-verification"] || values["bootstrap-timeout"] !== undefined;
   if (values.server === undefined) {
     if (joinFlags) {
-      console.error("error: --token, --ca-cert-hash and --discovery-token-unsafe-skip-ca-verification join a cluster and need --server URL");
+      console.error("error: --token, --ca-cert-hash, --discovery-token-unsafe-skip-ca-verification and --bootstrap-timeout join a cluster and need --server URL");
       return undefined;
     }
     return values.kubeconfig ?? "./.svcnet/kubeconfig";
@@ -207,19 +215,28 @@ async function credentials(
     console.error("error: joining with --server needs --token <id>.<secret> (from the server's join line or 'svcnet token create')");
     return undefined;
   }
+  const bootstrapTimeoutMs = values["bootstrap-timeout"] === undefined ? defaultBootstrapTimeoutMs : parseDuration(values["bootstrap-timeout"]);
+  if (bootstrapTimeoutMs === undefined) {
+    console.error(`error: --bootstrap-timeout must be a duration such as 5m or 90s, got ${JSON.stringify(values["bootstrap-timeout"])}`);
+    return undefined;
+  }
   const joined = await joinCluster({
     server: values.server,
     token: values.token,
     ...(values["ca-cert-hash"] !== undefined && { caCertHash: values["ca-cert-hash"] }),
     unsafeSkipCaVerification: values["discovery-token-unsafe-skip-ca-verification"],
-    dataDir,
+    nodeName: node.nodeName,
+    dataDir: node.dataDir,
+    bootstrapTimeoutMs,
     warn: (line) => console.error(line),
+    log: (line) => console.log(line),
   });
   if (!joined.ok) {
     console.error(`error: ${joined.error}`);
     return undefined;
   }
-  console.log(`svcnet agent: joined the cluster at ${values.server} (CA ${joined.caCertHash}); credentials in ${joined.kubeconfigPath}`);
+  const how = joined.csrName ? `a client certificate for system:node:${node.nodeName} from ${joined.csrName}` : `the client certificate of system:node:${node.nodeName} from an earlier join`;
+  console.log(`svcnet agent: joined the cluster at ${values.server} (CA ${joined.caCertHash}) with ${how}; credentials in ${joined.kubeconfigPath}`);
   return joined.kubeconfigPath;
 }
 

@@ -1,6 +1,22 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { joinFlagsError } from "./agent-join.js";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { CertificateSigningRequest } from "../api/certificates-types.js";
+import type { ResourceInfo } from "../api/resources.js";
+import { requireResource } from "../api/resources.js";
+import type { KubeObject } from "../api/types.js";
+import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
+import { listen } from "../apiserver/http-server.js";
+import { ClientError, HttpsTransport, KubeClient } from "../client/index.js";
+import { parseCsr } from "../controllers/certificates/csr-request.js";
+import { csrApprovingController } from "../controllers/certificates/csrapproving-controller.js";
+import { csrSigningController } from "../controllers/certificates/csrsigning-controller.js";
+import type { TestCluster } from "../controllers/test-cluster.js";
+import { startTestCluster } from "../controllers/test-cluster.js";
+import { createJoinToken, ensureClusterInfo } from "../server/bootstrap.js";
+import { joinCluster, joinFlagsError } from "./agent-join.js";
 
 test("joinFlagsError: one line with the fix for each mistake", async (t) => {
   const good = { server: "https://172.17.8.101:6443", token: "abcdef.0123456789abcdef", caCertHash: `sha256:${"0".repeat(64)}`, unsafeSkipCaVerification: false };
@@ -24,4 +40,134 @@ test("joinFlagsError: one line with the fix for each mistake", async (t) => {
       else assert.equal(got, undefined);
     });
   }
+});
+
+// The whole join against the real HTTPS listener of an in-process API server: discovery, the
+// token, the CertificateSigningRequest, csrapproving and csrsigning, the node's kubeconfig.
+describe("joinCluster: TLS bootstrap", () => {
+  let cluster: TestCluster;
+  let server: string;
+  let token: string;
+  let dir: string;
+  const stop = new AbortController();
+  const transports: HttpsTransport[] = [];
+  const clientOf = <T extends KubeObject>(kubeconfig: string, r: ResourceInfo): KubeClient<T> => {
+    const transport = HttpsTransport.fromKubeconfig(kubeconfig);
+    transports.push(transport);
+    return new KubeClient<T>(transport, r);
+  };
+  const join_ = (o: { nodeName: string; dataDir: string; bootstrapTimeoutMs?: number }) =>
+    joinCluster({ server, token, caCertHash: caCertHash(cluster.api.pki.caCert), unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, ...o });
+  const csrs = () => cluster.client<CertificateSigningRequest>(requireResource("certificates.k8s.io", "v1", "certificatesigningrequests"));
+
+  before(async () => {
+    cluster = await startTestCluster({ controllers: [csrApprovingController, csrSigningController] });
+    const { pki } = cluster.api;
+    const { address } = await listen(cluster.api.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: stop.signal });
+    server = `https://127.0.0.1:${address.port}`;
+    await ensureClusterInfo(cluster.api.registry, { server, caCert: pki.caCert });
+    token = (await createJoinToken(cluster.api.registry, { ttlMs: 3600_000, now: new Date(), description: "test" })) ?? "";
+    dir = mkdtempSync(join(tmpdir(), "svcnet-join-"));
+  });
+  after(async () => {
+    for (const t of transports) t.close();
+    stop.abort();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the node gets a certificate of its own; the token keeps only the right to ask", async () => {
+    const dataDir = join(dir, "n1");
+    const joined = await join_({ nodeName: "n1", dataDir });
+    assert.ok(joined.ok, joined.ok ? "" : joined.error);
+    assert.equal(joined.kubeconfigPath, join(dataDir, "kubelet.kubeconfig"));
+    assert.match(joined.csrName ?? "", /^node-csr-/);
+    assert.equal(statSync(joined.kubeconfigPath).mode & 0o777, 0o600);
+    const kubeconfig = readFileSync(joined.kubeconfigPath, "utf8");
+    assert.ok(kubeconfig.includes("client-certificate-data:") && kubeconfig.includes("client-key-data:") && !kubeconfig.includes(token), "a certificate and key, never the token");
+    assert.ok(readFileSync(join(dataDir, "bootstrap-kubeconfig"), "utf8").includes(`token: ${token}`), "the token only in bootstrap-kubeconfig");
+
+    const who = await clientOf<KubeObject & { status?: { userInfo?: { username?: string; groups?: string[] } } }>(joined.kubeconfigPath, requireResource("authentication.k8s.io", "v1", "selfsubjectreviews")).create({
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "SelfSubjectReview",
+      metadata: {},
+    });
+    assert.equal(who.status?.userInfo?.username, "system:node:n1");
+    assert.ok(who.status?.userInfo?.groups?.includes("system:nodes"));
+
+    const csr = await csrs().get(undefined, joined.csrName ?? "");
+    assert.deepEqual(
+      csr.status?.conditions?.map((c) => [c.type, c.status, c.reason]),
+      [["Approved", "True", "AutoApproved"]],
+    );
+    assert.equal(csr.spec.username, `system:bootstrap:${token.slice(0, 6)}`);
+    assert.ok(csr.status?.certificate);
+
+    const byToken = join(dataDir, "bootstrap-kubeconfig");
+    await assert.rejects(clientOf(byToken, requireResource("", "v1", "secrets")).list("kube-system"), (e: unknown) => e instanceof ClientError && e.code === 403);
+    await assert.rejects(clientOf(byToken, requireResource("", "v1", "nodes")).get(undefined, "n1"), (e: unknown) => e instanceof ClientError && e.code === 403);
+  });
+
+  test("a second start with a valid certificate asks for none", async () => {
+    const dataDir = join(dir, "n2");
+    const first = await join_({ nodeName: "n2", dataDir });
+    assert.ok(first.ok && first.csrName);
+    const before_ = (await csrs().list(undefined)).items.length;
+    const again = await join_({ nodeName: "n2", dataDir });
+    assert.deepEqual(again, { ok: true, kubeconfigPath: first.kubeconfigPath, caCertHash: first.caCertHash });
+    assert.equal((await csrs().list(undefined)).items.length, before_);
+    // Another node name on the same data dir is a new join.
+    const renamed = await join_({ nodeName: "n3", dataDir });
+    assert.ok(renamed.ok && renamed.csrName);
+  });
+});
+
+describe("joinCluster: a request nobody approves, or somebody denies", () => {
+  let cluster: TestCluster;
+  let server: string;
+  let token: string;
+  let dir: string;
+  const stop = new AbortController();
+  const csrs = () => cluster.client<CertificateSigningRequest>(requireResource("certificates.k8s.io", "v1", "certificatesigningrequests"));
+
+  before(async () => {
+    // No csrapproving: requests wait for a person.
+    cluster = await startTestCluster({ controllers: [] });
+    const { pki } = cluster.api;
+    const { address } = await listen(cluster.api.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: stop.signal });
+    server = `https://127.0.0.1:${address.port}`;
+    await ensureClusterInfo(cluster.api.registry, { server, caCert: pki.caCert });
+    token = (await createJoinToken(cluster.api.registry, { ttlMs: 3600_000, now: new Date(), description: "test" })) ?? "";
+    dir = mkdtempSync(join(tmpdir(), "svcnet-join-"));
+  });
+  after(async () => {
+    stop.abort();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const join_ = (nodeName: string, bootstrapTimeoutMs: number) =>
+    joinCluster({ server, token, caCertHash: caCertHash(cluster.api.pki.caCert), unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName, dataDir: join(dir, nodeName), bootstrapTimeoutMs });
+
+  test("waiting runs out with the approve command", async () => {
+    const r = await join_("late", 300);
+    assert.ok(!r.ok);
+    assert.match(r.error, /^the certificate signing request (node-csr-\S+) was not approved within 0 s: approve it with 'kubectl certificate approve node-csr-\S+'/);
+    assert.ok(!existsSync(join(dir, "late", "kubelet.kubeconfig")));
+  });
+
+  test("a denial ends the join with its reason", async () => {
+    const joining = join_("denied", 10_000);
+    const pending = await cluster.waitFor("the node's request", async () =>
+      (await csrs().list(undefined)).items.find((c) => {
+        const p = parseCsr(c.spec.request);
+        return p.ok && p.csr.commonName === "system:node:denied";
+      }),
+    );
+    const denied = { ...pending, status: { conditions: [{ type: "Denied", status: "True" as const, reason: "NotOurs", message: "unknown machine" }] } };
+    await csrs().updateSubresource(denied, "approval");
+    const r = await joining;
+    assert.ok(!r.ok);
+    assert.match(r.error, /^the certificate signing request node-csr-\S+ for this node was denied \(NotOurs: unknown machine\)/);
+  });
 });

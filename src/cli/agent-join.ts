@@ -1,22 +1,35 @@
 // `svcnet agent --server URL --token T [--ca-cert-hash sha256:…]`: joining a running cluster
-// from another machine, as `kubeadm join` discovers and trusts one with a bootstrap token —
+// from another machine, as `kubeadm join` and kubelet do with a bootstrap token —
 // 1. read the cluster-info ConfigMap without credentials (the server is not trusted yet);
 // 2. check its CA against the pin (--ca-cert-hash), or, only when told to
 //    (--discovery-token-unsafe-skip-ca-verification), trust it with a warning;
 // 3. talk to the server again, now verifying its certificate against that CA and presenting the
 //    token, which proves both the server and the token;
-// 4. write <data-dir>/kubeconfig (0600) with the CA and the token, for the agent to run with.
-// kubeadm would then do TLS bootstrap (a CSR for a node client certificate); svcnet's agent keeps
-// the bootstrap token as its credential (docs/joining-machines.md says why), so the join warns
-// when that token will expire.
+// 4. TLS bootstrap (src/agent/node/tls-bootstrap.ts): write <data-dir>/bootstrap-kubeconfig with
+//    the token, make a key, ask for a node client certificate with a CertificateSigningRequest
+//    (the server's csrapproving and csrsigning controllers approve and sign it, or a person
+//    does), and wait for it;
+// 5. write <data-dir>/kubelet.kubeconfig (0600) with the CA, the certificate and its key, for the
+//    agent to run with as system:node:<name>. The token is needed no more.
+// A data dir that already holds a valid certificate of this node from the pinned CA skips all
+// that: like kubelet, the agent starts again with it, whether or not the token still works.
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
-import type { BootstrapTokenSecret } from "../apiserver/bootstrap-token.js";
-import { bootstrapTokenInfo, bootstrapTokenNamespace, bootstrapTokenSecretName, parseBootstrapToken } from "../apiserver/bootstrap-token.js";
+import type { CertificateSigningRequest } from "../api/certificates-types.js";
+import { parseBootstrapToken } from "../apiserver/bootstrap-token.js";
 import { caCertHash, clusterInfoPath, parseCaCertHash, readClusterInfo } from "../apiserver/bootstrap-token-discovery.js";
+import type { CsrOutcome } from "../agent/node/tls-bootstrap.js";
+import { bootstrapFailure, clientCertificateUnusable, csrOutcome, nodeClientCsr, nodeClientCsrObject, nodeCsrName } from "../agent/node/tls-bootstrap.js";
+import { parseKubeconfig } from "../client/index.js";
 import { writeKubeconfig } from "../server/kubeconfig.js";
+
+/** The files a join writes into the data dir. */
+export const joinFiles = { bootstrapKubeconfig: "bootstrap-kubeconfig", kubeconfig: "kubelet.kubeconfig" } as const;
+
+/** How long a join waits for its certificate unless told otherwise (kubelet waits up to an hour). */
+export const defaultBootstrapTimeoutMs = 5 * 60_000;
 
 export interface JoinOptions {
   /** https://host:port of an API server. */
@@ -25,14 +38,33 @@ export interface JoinOptions {
   /** sha256:<hex> from the server's join line; required unless unsafeSkipCaVerification. */
   caCertHash?: string;
   unsafeSkipCaVerification: boolean;
-  /** The agent's data dir; the kubeconfig is written there. */
+  /** The Node this machine registers as: its certificate is for system:node:<nodeName>. */
+  nodeName: string;
+  /** The agent's data dir; the kubeconfigs are written there (joinFiles). */
   dataDir: string;
+  /** For each request to the server. */
   timeoutMs?: number;
+  /** How long to wait for the certificate (default defaultBootstrapTimeoutMs). */
+  bootstrapTimeoutMs?: number;
+  /** How often to look at the request meanwhile (default 1 s). */
+  pollMs?: number;
+  /** Key size of the node's key (default 2048; tests may ask for less). */
+  modulusLength?: number;
   /** Where the warning about an unverified server goes. */
   warn: (line: string) => void;
+  /** Progress lines (the request's name while waiting). */
+  log?: (line: string) => void;
 }
 
-export type JoinResult = { ok: true; kubeconfigPath: string; caCertHash: string } | { ok: false; error: string };
+export interface JoinSuccess {
+  ok: true;
+  kubeconfigPath: string;
+  caCertHash: string;
+  /** The request the certificate came from; absent when the certificate of an earlier join was reused. */
+  csrName?: string;
+}
+
+export type JoinResult = JoinSuccess | { ok: false; error: string };
 
 /** The flag mistakes a join cannot start with, as one line with the fix; or undefined. */
 export function joinFlagsError(o: Pick<JoinOptions, "server" | "token" | "caCertHash" | "unsafeSkipCaVerification">): string | undefined {
@@ -59,32 +91,40 @@ interface Answer {
   body: string;
 }
 
-/** One GET; rejects with the connection or TLS error. */
-function get(url: string, o: { ca?: string; token?: string; timeoutMs: number }): Promise<Answer> {
+/** One request (a JSON body if given); rejects with the connection or TLS error. */
+function call(method: "GET" | "POST", url: string, o: { ca?: string; token?: string; timeoutMs: number; body?: unknown }): Promise<Answer> {
   return new Promise((resolve, reject) => {
+    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
     const req = request(
       url,
       {
-        method: "GET",
-        headers: { accept: "application/json", "user-agent": "svcnet-agent-join", ...(o.token && { authorization: `Bearer ${o.token}` }) },
+        method,
+        headers: {
+          accept: "application/json",
+          "user-agent": "svcnet-agent-join",
+          ...(o.token && { authorization: `Bearer ${o.token}` }),
+          ...(body !== undefined && { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+        },
         ...(o.ca ? { ca: o.ca } : { rejectUnauthorized: false }),
         // One connection per check, closed after: nothing keeps the process alive after a refusal.
         agent: false,
         timeout: o.timeoutMs,
       },
       (res) => {
-        let body = "";
+        let text = "";
         res.setEncoding("utf8");
-        res.on("data", (c: string) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
         res.on("error", reject);
       },
     );
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer in ${o.timeoutMs / 1000} s`), { code: "ETIMEDOUT" })));
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
+
+const get = (url: string, o: { ca?: string; token?: string; timeoutMs: number }): Promise<Answer> => call("GET", url, o);
 
 function unreachable(server: string, e: unknown): string {
   const code = (e as { code?: string }).code ?? "";
@@ -92,23 +132,12 @@ function unreachable(server: string, e: unknown): string {
   return `cannot reach the API server at ${server} (${what}${code && !what.includes(code) ? `, ${code}` : ""}): check the address and port in --server, that 'svcnet server' listens there (--listen), and that the firewall lets this machine in`;
 }
 
-/** The expiration of the token's own Secret when it has one and the server shows it; else undefined. */
-async function tokenExpiration(server: string, token: string, o: { ca: string; timeoutMs: number }): Promise<string | undefined> {
-  const id = parseBootstrapToken(token)?.id ?? "";
-  try {
-    const r = await get(`${server}/api/v1/namespaces/${bootstrapTokenNamespace}/secrets/${bootstrapTokenSecretName(id)}`, { ...o, token });
-    if (r.status !== 200) return undefined;
-    const info = bootstrapTokenInfo(JSON.parse(r.body) as BootstrapTokenSecret);
-    return info?.expiration;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs the join (see the file comment). Never throws: failures come back as one line with the fix. */
 export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
   const flags = joinFlagsError(o);
   if (flags) return { ok: false, error: flags };
+  const reused = reusableJoin(o, Date.now());
+  if (reused) return { ok: true, ...reused };
   const server = o.server.replace(/\/$/, "");
   const timeoutMs = o.timeoutMs ?? 10_000;
   // 1. cluster-info, without trusting the server yet.
@@ -154,12 +183,85 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
     return { ok: false, error: `the server refused the join token ${o.token.slice(0, 6)}.…: it is wrong, expired or deleted; make a new one on the server's machine with 'svcnet token create --print-join-command'` };
   }
   if (check.status !== 200) return { ok: false, error: `the server at ${server} answered ${check.status} to the join token check; see its log` };
-  // The token stays the agent's credential: say when it runs out, if the server lets us see.
-  const expiration = await tokenExpiration(server, o.token, { ca: cluster.caCert, timeoutMs });
-  if (expiration) o.warn(`warning: the join token expires at ${expiration}; this node loses access to the API then. For a lasting node join with a token made by 'svcnet token create --ttl 0' (deleting it revokes the node)`);
-  // 4. The agent's kubeconfig.
+  // 4. and 5.: the node's certificate.
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const kubeconfigPath = join(o.dataDir, "kubeconfig");
-  writeKubeconfig(kubeconfigPath, { server, caCert: cluster.caCert, token: o.token, userName: "tls-bootstrap-token-user" });
-  return { ok: true, kubeconfigPath, caCertHash: actual };
+  writeKubeconfig(join(o.dataDir, joinFiles.bootstrapKubeconfig), { server, caCert: cluster.caCert, token: o.token, userName: "tls-bootstrap-token-user" });
+  return bootstrapNodeCertificate({ ...o, server, caCert: cluster.caCert, caCertHash: actual, timeoutMs });
+}
+
+/** The message of a Status body, or the status code. */
+function statusMessage(a: Answer): string {
+  try {
+    const m = (JSON.parse(a.body) as { message?: unknown }).message;
+    if (typeof m === "string" && m) return m;
+  } catch {
+    // Not a Status: the code says enough.
+  }
+  return `HTTP ${a.status}`;
+}
+
+const csrPath = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
+
+/** Steps 4 and 5 of the file comment, with a server and CA already checked. */
+async function bootstrapNodeCertificate(o: JoinOptions & { server: string; caCert: string; caCertHash: string; timeoutMs: number }): Promise<JoinResult> {
+  const { server, caCert, timeoutMs } = o;
+  const { keyPem, csrPem } = nodeClientCsr(o.nodeName, { modulusLength: o.modulusLength });
+  const name = nodeCsrName(csrPem);
+  let created: Answer;
+  try {
+    created = await call("POST", `${server}${csrPath}`, { ca: caCert, token: o.token, timeoutMs, body: nodeClientCsrObject({ name, csrPem }) });
+  } catch (e) {
+    return { ok: false, error: unreachable(server, e) };
+  }
+  if (created.status === 404) return { ok: false, error: `the server at ${server} does not serve certificates.k8s.io/v1 CertificateSigningRequests, which a join needs for the node's certificate: upgrade it` };
+  if (created.status === 403) {
+    return { ok: false, error: `the server refused the join token's certificate signing request (${statusMessage(created)}): the token's group needs the ClusterRoleBinding svcnet:kubelet-bootstrap (to system:node-bootstrapper), which 'svcnet server' makes at start` };
+  }
+  if (created.status !== 201 && created.status !== 200) return { ok: false, error: `the server did not take this node's certificate signing request ${name} (${statusMessage(created)}); see its log` };
+  o.log?.(`svcnet agent: asked for a client certificate for system:node:${o.nodeName} with the certificate signing request ${name}; waiting for it to be approved and signed`);
+  const waitMs = o.bootstrapTimeoutMs ?? defaultBootstrapTimeoutMs;
+  const pollMs = o.pollMs ?? 1000;
+  const started = Date.now();
+  let outcome: CsrOutcome = { state: "pending", approved: false };
+  for (;;) {
+    try {
+      const r = await get(`${server}${csrPath}/${name}`, { ca: caCert, token: o.token, timeoutMs });
+      if (r.status === 200) outcome = csrOutcome(JSON.parse(r.body) as CertificateSigningRequest);
+      else if (r.status === 404) return { ok: false, error: `the certificate signing request ${name} for this node was deleted before it was signed; join again to make a new one` };
+      else if (r.status === 401) return { ok: false, error: `the join token stopped working while the certificate signing request ${name} waited (expired or deleted): make a new one with 'svcnet token create --print-join-command' and join again` };
+    } catch {
+      // A server restarting or a network hiccup: the request is still there; look again.
+    }
+    if (outcome.state !== "pending") break;
+    const waited = Date.now() - started;
+    if (waited >= waitMs) return { ok: false, error: bootstrapFailure(name, outcome, waited) };
+    await new Promise((r) => setTimeout(r, Math.min(pollMs, waitMs - waited)));
+  }
+  if (outcome.state !== "issued") return { ok: false, error: bootstrapFailure(name, outcome, Date.now() - started) };
+  const unusable = clientCertificateUnusable({ certPem: outcome.certPem, keyPem, caPem: caCert, nodeName: o.nodeName, nowMs: Date.now(), marginMs: 0 });
+  if (unusable) return { ok: false, error: `the certificate issued for ${name} cannot be used: ${unusable}; see 'kubectl describe csr ${name}'` };
+  const kubeconfigPath = join(o.dataDir, joinFiles.kubeconfig);
+  writeKubeconfig(kubeconfigPath, { server, caCert, clientCertificate: { cert: outcome.certPem, key: keyPem }, userName: `system:node:${o.nodeName}` });
+  return { ok: true, kubeconfigPath, caCertHash: o.caCertHash, csrName: name };
+}
+
+/**
+ * The kubeconfig of an earlier join to reuse: in `dataDir`, for `server`, with a CA that matches
+ * the pin (any CA it holds when there is none: it was trusted when written), and a certificate of
+ * node `nodeName` that is still good. Undefined otherwise (a fresh join follows).
+ */
+export function reusableJoin(o: Pick<JoinOptions, "server" | "caCertHash" | "dataDir" | "nodeName">, nowMs: number): { kubeconfigPath: string; caCertHash: string } | undefined {
+  const kubeconfigPath = join(o.dataDir, joinFiles.kubeconfig);
+  if (!existsSync(kubeconfigPath)) return undefined;
+  try {
+    const k = parseKubeconfig(readFileSync(kubeconfigPath, "utf8"));
+    if (!k.ca || !k.cert || !k.key || k.server !== o.server.replace(/\/$/, "")) return undefined;
+    const hash = caCertHash(k.ca);
+    const pin = o.caCertHash === undefined ? undefined : parseCaCertHash(o.caCertHash);
+    if (pin && (!pin.ok || pin.hash !== hash)) return undefined;
+    if (clientCertificateUnusable({ certPem: k.cert, keyPem: k.key, caPem: k.ca, nodeName: o.nodeName, nowMs })) return undefined;
+    return { kubeconfigPath, caCertHash: hash };
+  } catch {
+    return undefined;
+  }
 }

@@ -25,6 +25,8 @@ Flags:
                                        names: ${controllerNames().join(", ")}
   --node-monitor-grace-period duration how long a node may go without renewing its lease before it
                                        is NotReady and its pods leave the endpoints (default "40s")
+  --cluster-signing-duration d         the longest client certificate csrsigning issues, e.g. to joining
+                                       nodes (default "8760h", a year)
   --leader-elect bool                  run the controllers only while holding Lease kube-system/kube-controller-manager,
                                        so that of several servers on one etcd exactly one acts (default true)
   --leader-elect-lease-duration d      how long the others wait before taking over a silent leader's Lease (default "15s")
@@ -125,6 +127,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
         "advertise-address": { type: "string", default: "172.17.8.101" },
         controllers: { type: "string", default: "*" },
         "node-monitor-grace-period": { type: "string", default: "40s" },
+        "cluster-signing-duration": { type: "string", default: "8760h" },
         "leader-elect": { type: "string", default: "true" },
         "leader-elect-lease-duration": { type: "string", default: seconds(defaultLeaderElection.leaseDurationMs) },
         "leader-elect-renew-deadline": { type: "string", default: seconds(defaultLeaderElection.renewDeadlineMs) },
@@ -159,6 +162,12 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
   const grace = parseDuration(values["node-monitor-grace-period"]);
   if (grace === undefined || grace < 1000) {
     console.error(`error: --node-monitor-grace-period must be a duration of at least 1s like "40s" or "2m", got ${JSON.stringify(values["node-monitor-grace-period"])}`);
+    return 1;
+  }
+  const signingDuration = parseDuration(values["cluster-signing-duration"]);
+  // Kubernetes' floor for what a request may ask (expirationSeconds ≥ 600).
+  if (signingDuration === undefined || signingDuration < 600_000) {
+    console.error(`error: --cluster-signing-duration must be a duration of at least 10m like "8760h" or "720h", got ${JSON.stringify(values["cluster-signing-duration"])}`);
     return 1;
   }
   const election = parseLeaderElectionFlags({
@@ -206,6 +215,7 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
       advertiseAddress: values["advertise-address"],
       controllers,
       nodeMonitorGracePeriodMs: grace,
+      clusterSigningDurationMs: signingDuration,
       leaderElection: election.value,
       ...(joinTtl.ttlMs !== null && { joinTokenTtlMs: joinTtl.ttlMs }),
       auditLog: auditLog.value,

@@ -385,6 +385,7 @@ const replicaFlags = [
   "service-node-port-range",
   "controllers",
   "node-monitor-grace-period",
+  "cluster-signing-duration",
   "leader-elect",
   "leader-elect-lease-duration",
   "leader-elect-renew-deadline",

@@ -1,6 +1,6 @@
 // Every controller `svcnet server` can run, by its kube-controller-manager name.
 
-import { rootCACertPublisher } from "./certificates/root-ca-cert-publisher.js";
+import { certificateControllers } from "./certificates/index.js";
 import type { Controller } from "./controller-context.js";
 import { endpointControllers } from "./endpoints/index.js";
 import { garbageCollector } from "./garbagecollector/garbage-collector.js";
@@ -15,7 +15,7 @@ export const allControllers: readonly Controller[] = [
   garbageCollector,
   namespaceController,
   serviceAccountsController,
-  rootCACertPublisher,
+  ...certificateControllers,
   ...endpointControllers,
   ...workloadControllers,
   ...schedulerControllers,

@@ -21,6 +21,14 @@ export interface ControllerSettings {
   maxEndpointsPerSlice: number;
   /** The cluster CA (PEM) that root-ca-cert-publisher puts into every namespace's kube-root-ca.crt. */
   rootCACert?: string;
+  /**
+   * The CA (certificate and private key, PEM) csrsigning signs client certificates with: the one
+   * the API server verifies client certificates against (kube-controller-manager's
+   * --cluster-signing-cert-file/--cluster-signing-key-file). Absent: nothing is signed.
+   */
+  clusterSigningCA?: { cert: string; key: string };
+  /** The longest certificate csrsigning issues (--cluster-signing-duration; default one year). */
+  clusterSigningDurationMs?: number;
 }
 
 export const defaultControllerSettings: ControllerSettings = {

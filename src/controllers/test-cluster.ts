@@ -39,7 +39,11 @@ export async function startTestCluster(o: {
   controllers: readonly Controller[];
   settings?: Partial<ControllerSettings>;
   clock?: Clock;
-  /** The API server's options (its PKI: the CA becomes the root-ca-cert-publisher's). */
+  /**
+   * The API server's options (its PKI: the CA becomes the root-ca-cert-publisher's and, when the
+   * PKI has the CA's key as the in-memory test PKI does, csrsigning's; settings.clusterSigningCA
+   * overrides it).
+   */
   api?: TestApiOptions;
   /**
    * Run the controller manager and each controller under their own identities, as `svcnet
@@ -54,7 +58,8 @@ export async function startTestCluster(o: {
   const as = (identity: ControllerIdentity): Transport =>
     tokens ? observed(new InProcessTransport(api.api, { token: tokenOf(tokens, identity.name), userAgent: controllerUserAgent(identity) }), identity, o.identities?.observe) : transport;
   const stop = new AbortController();
-  const settings = { rootCACert: api.pki.caCert, ...o.settings };
+  const { caCert, caKey } = api.pki;
+  const settings = { rootCACert: caCert, clusterSigningCA: { cert: caCert, key: caKey }, ...o.settings };
   const done = runControllerManager({
     transport: tokens ? as(controllerManagerIdentity()) : transport,
     ...(tokens && { controllerTransport: as }),

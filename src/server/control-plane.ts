@@ -36,7 +36,7 @@ import { bootstrapCluster, createJoinToken, ensureClusterInfo } from "./bootstra
 import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensureRbacPolicy } from "../apiserver/authorization/ensure-policy.js";
-import { ensureAdminToken, ensureKubeletClientCertificate, ensureServingPki } from "./pki.js";
+import { clusterSigningCa, ensureAdminToken, ensureKubeletClientCertificate, ensureServingPki } from "./pki.js";
 import { ensureServiceAccountKey } from "./service-account-key.js";
 import { ServiceAccountTokens } from "../apiserver/serviceaccount/service-account-tokens.js";
 import { firstServiceIP, parseServiceCidr } from "./ranges.js";
@@ -52,6 +52,8 @@ export interface ControlPlaneOptions {
   controllers: readonly string[];
   /** How long a node may go without renewing its lease before it is NotReady (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** The longest certificate csrsigning issues (--cluster-signing-duration; default a year). */
+  clusterSigningDurationMs?: number;
   /** Run the controllers only while holding Lease kube-system/kube-controller-manager (--leader-elect). */
   leaderElection?: ControllerManagerOptions["leaderElection"];
   /** Create a bootstrap token for joining machines at start, valid this long (0: never expires); absent: none. */
@@ -204,7 +206,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       // The same server (host and data dir) comes back under the same identity, so after a crash
       // it takes its own Lease back at once instead of waiting out the lease duration.
       leaderElection: o.leaderElection && { identity: `${hostname()}_${uuidFrom(dataDir)}`, ...o.leaderElection },
-      settings: { rootCACert: pki.caCert, ...(o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}) },
+      // csrsigning signs node client certificates with the CA the listener verifies them against.
+      settings: { rootCACert: pki.caCert, clusterSigningCA: clusterSigningCa(dataDir), ...(o.clusterSigningDurationMs && { clusterSigningDurationMs: o.clusterSigningDurationMs }), ...(o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}) },
       signal: signal,
     }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
     const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

@@ -68,6 +68,20 @@ export function ensureCa(dir: string): string {
   return forge.pki.certificateToPem(ca.cert);
 }
 
+/**
+ * The CA in `dir` (which must exist) as csrsigning needs it: certificate and private key, PEM.
+ * The key stays in the server's process; nothing else reads it.
+ */
+export function clusterSigningCa(dir: string): { cert: string; key: string } {
+  return { cert: readFileSync(join(dir, clusterIdentityFiles.caCert), "utf8"), key: readFileSync(join(dir, clusterIdentityFiles.caKey), "utf8") };
+}
+
+/** A new CA made in memory only, for tests (certificate and key, PEM): what csrsigning signs with. */
+export function inMemoryCa(o: { modulusLength?: number } = {}): { cert: string; key: string } {
+  const ca = newCa(o.modulusLength);
+  return { cert: forge.pki.certificateToPem(ca.cert), key: ca.keyPem };
+}
+
 function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
   const ca = newCa();
   writeFileSync(join(dir, "ca.crt"), forge.pki.certificateToPem(ca.cert));

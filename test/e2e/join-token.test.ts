@@ -3,10 +3,12 @@
 // 172.17.8.101:<port> through a relay, as a control-plane machine would), plus one more namespace
 // on the sandbox's underlay playing another machine (172.17.8.150). In that namespace runs
 // `svcnet agent --server https://172.17.8.101:<port> --token … --ca-cert-hash … --proxy` with
-// nothing else: it discovers the cluster, becomes a Ready node whose pods live on a docker0 in
-// the machine's own namespace, and serves and reaches pods of the other node through ClusterIPs
-// once the host-gw routes are in place (added inside the namespaces only). A wrong token, a
-// wrong CA hash, a missing hash and an unreachable server are each refused with one line.
+// nothing else: it discovers the cluster, gets a node client certificate through a
+// CertificateSigningRequest the server's controllers approve and sign (TLS bootstrap), becomes a
+// Ready node whose pods live on a docker0 in the machine's own namespace, and serves and reaches
+// pods of the other node through ClusterIPs once the host-gw routes are in place (added inside the
+// namespaces only). The token alone may read neither Secrets nor Nodes. A wrong token, a wrong CA
+// hash, a missing hash and an unreachable server are each refused with one line.
 // Needs root; everything lives in svcnet-<id>-* namespaces and temp dirs, removed at the end.
 //
 // The agent enters the machine's namespace with `nsenter --net` rather than `ip netns exec`: the
@@ -47,6 +49,15 @@ const inMachine = (netns: string, args: string[]): string[] => [`--net=/run/netn
 function svcnetIn(netns: string, args: string[], timeoutMs = 30_000): Promise<Run> {
   return new Promise((resolve) => {
     execFile("nsenter", inMachine(netns, args), { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Runs kubectl with `kubeconfig` inside `netns` (where the advertised address is reachable). */
+function kubectlIn(netns: string, kubeconfig: string, args: string[], cacheDir: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile("nsenter", [`--net=/run/netns/${netns}`, "kubectl", "--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args], { timeout: 30_000, encoding: "utf8" }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -171,13 +182,28 @@ describe("a machine joins with a bootstrap token", { skip: isRoot ? false : "nee
       timeoutMs: 30_000,
       state: () => agentLog.slice(-2000),
     });
-    assert.match(agentLog, /joined the cluster at https:\/\/172\.17\.8\.101:\d+ \(CA sha256:[0-9a-f]{64}\)/);
-    assert.match(agentLog, /warning: the join token expires at \S+Z; this node loses access to the API then/);
-    const kubeconfig = join(dataDir, "kubeconfig");
-    assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
+    assert.match(agentLog, /joined the cluster at https:\/\/172\.17\.8\.101:\d+ \(CA sha256:[0-9a-f]{64}\) with a client certificate for system:node:\S+ from node-csr-\S+/);
+    // The node's credential is its certificate; the token stays in the bootstrap kubeconfig only.
+    const kubeconfig = join(dataDir, "kubelet.kubeconfig");
+    const bootstrapKubeconfig = join(dataDir, "bootstrap-kubeconfig");
+    for (const f of [kubeconfig, bootstrapKubeconfig]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
     const written = readFileSync(kubeconfig, "utf8");
-    assert.ok(written.includes(`token: ${token}`) && written.includes("certificate-authority-data:"), "the kubeconfig holds the token and the CA");
-    assert.ok(!written.includes(readFileSync(join(c.server.dataDir, "admin.token"), "utf8").trim()), "never the admin token");
+    assert.ok(written.includes("client-certificate-data:") && written.includes("client-key-data:") && !written.includes(token), "the kubeconfig holds a certificate and key, not the token");
+    assert.ok(readFileSync(bootstrapKubeconfig, "utf8").includes(`token: ${token}`));
+    for (const f of [kubeconfig, bootstrapKubeconfig]) assert.ok(!readFileSync(f, "utf8").includes(readFileSync(join(c.server.dataDir, "admin.token"), "utf8").trim()), "never the admin token");
+    const cache = join(scratch, "kubectl-cache");
+    const whoami = await kubectlIn(machineNetns, kubeconfig, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"], cache);
+    assert.equal(whoami.code, 0, whoami.stderr);
+    assert.match(whoami.stdout, new RegExp(`^system:node:${machineNode} .*"system:nodes"`));
+    // The request, as an admin sees it: the token's user asked, csrapproving approved, csrsigning issued.
+    const csrs = await c.server.kubectl(["get", "csr", "--no-headers"]);
+    assert.match(csrs.stdout, new RegExp(`^node-csr-\\S+\\s+\\S+\\s+kubernetes\\.io/kube-apiserver-client-kubelet\\s+system:bootstrap:${token.slice(0, 6)}\\s+.*Approved,Issued$`, "m"), csrs.stdout);
+    // The token alone is no node: no Secrets, no Nodes.
+    for (const args of [["get", "secrets", "-n", "kube-system"], ["get", "node", "core-v2-01"]]) {
+      const r = await kubectlIn(machineNetns, bootstrapKubeconfig, args, cache);
+      assert.equal(r.code, 1, `${args.join(" ")}: ${r.stdout}`);
+      assert.match(r.stderr, /Forbidden/, args.join(" "));
+    }
 
     const pod = (name: string, nodeName: string, app: string) => ({
       apiVersion: "v1",

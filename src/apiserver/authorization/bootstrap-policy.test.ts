@@ -4,7 +4,7 @@ import { resources } from "../../api/resources.js";
 import type { UserInfo } from "../user-info.js";
 import type { AuthorizationAttributes } from "./attributes.js";
 import { nonResourceAttributes, resourceAttributes } from "./attributes.js";
-import { AUTOUPDATE_ANNOTATION, BOOTSTRAPPING_LABEL, bootstrapPolicy } from "./bootstrap-policy.js";
+import { AUTOUPDATE_ANNOTATION, BOOTSTRAPPING_LABEL, JOIN_TOKEN_GROUP, bootstrapPolicy } from "./bootstrap-policy.js";
 import { RbacAuthorizer } from "./rbac-authorizer.js";
 import { RbacPolicyIndex } from "./rbac-policy-source.js";
 import { roleBinding, user } from "./rbac-test-fixtures.js";
@@ -32,6 +32,9 @@ const jane = authenticated("jane");
 const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
 const admin = authenticated("admin", "system:masters");
 const kubeletClient = authenticated("kube-apiserver-kubelet-client");
+const joinToken = authenticated("system:bootstrap:abcdef", "system:bootstrappers", JOIN_TOKEN_GROUP);
+const certificateController = authenticated("system:serviceaccount:kube-system:certificate-controller", "system:serviceaccounts", "system:serviceaccounts:kube-system");
+const CERTS = "certificates.k8s.io";
 
 function can(u: UserInfo, verb: string, resource: string, o: { group?: string; ns?: string; sub?: string; name?: string } = {}): AuthorizationAttributes {
   return resourceAttributes(u, { verb, resource, apiGroup: o.group ?? "", namespace: o.ns ?? "", subresource: o.sub ?? "", name: o.name ?? "" });
@@ -117,6 +120,26 @@ const cases: { name: string; attrs: AuthorizationAttributes; allowed: boolean }[
   { name: "a service account elsewhere gets no controller's role", attrs: can(authenticated("system:serviceaccount:default:endpoint-controller", "system:serviceaccounts"), "create", "endpoints", { ns: "default" }), allowed: false },
   { name: "the scheduler binds pods", attrs: can(scheduler, "create", "pods", { ns: "default", sub: "binding", name: "p" }), allowed: true },
   { name: "…and does not delete them", attrs: can(scheduler, "delete", "pods", { ns: "default", name: "p" }), allowed: false },
+  { name: "a join token asks for a certificate", attrs: can(joinToken, "create", "certificatesigningrequests", { group: CERTS }), allowed: true },
+  { name: "…and reads its request back", attrs: can(joinToken, "get", "certificatesigningrequests", { group: CERTS, name: "node-csr-x" }), allowed: true },
+  { name: "…which csrapproving may approve for it", attrs: can(joinToken, "create", "certificatesigningrequests", { group: CERTS, sub: "nodeclient" }), allowed: true },
+  { name: "…as a new node, not a renewal", attrs: can(joinToken, "create", "certificatesigningrequests", { group: CERTS, sub: "selfnodeclient" }), allowed: false },
+  { name: "a join token reads no secrets", attrs: can(joinToken, "get", "secrets", { ns: "default", name: "s" }), allowed: false },
+  { name: "a join token registers no node", attrs: can(joinToken, "create", "nodes"), allowed: false },
+  { name: "a join token reads no nodes", attrs: can(joinToken, "get", "nodes", { name: "n1" }), allowed: false },
+  { name: "a join token holds no lease", attrs: can(joinToken, "update", "leases", { group: "coordination.k8s.io", ns: "kube-node-lease", name: "n1" }), allowed: false },
+  { name: "a join token watches no endpointslices", attrs: can(joinToken, "watch", "endpointslices", { group: "discovery.k8s.io" }), allowed: false },
+  { name: "a node renews its certificate", attrs: can(node, "create", "certificatesigningrequests", { group: CERTS, sub: "selfnodeclient" }), allowed: true },
+  { name: "a node asks for no other node's", attrs: can(node, "create", "certificatesigningrequests", { group: CERTS, sub: "nodeclient" }), allowed: false },
+  { name: "the certificate controller approves node client requests", attrs: can(certificateController, "approve", "signers", { group: CERTS, name: "kubernetes.io/kube-apiserver-client-kubelet" }), allowed: true },
+  { name: "…and no other signer's", attrs: can(certificateController, "approve", "signers", { group: CERTS, name: "kubernetes.io/kube-apiserver-client" }), allowed: false },
+  { name: "…signs client certificates", attrs: can(certificateController, "sign", "signers", { group: CERTS, name: "kubernetes.io/kube-apiserver-client" }), allowed: true },
+  { name: "…and no serving ones", attrs: can(certificateController, "sign", "signers", { group: CERTS, name: "kubernetes.io/kubelet-serving" }), allowed: false },
+  { name: "…writes approval", attrs: can(certificateController, "update", "certificatesigningrequests", { group: CERTS, sub: "approval", name: "x" }), allowed: true },
+  { name: "…and status", attrs: can(certificateController, "update", "certificatesigningrequests", { group: CERTS, sub: "status", name: "x" }), allowed: true },
+  { name: "…asks SubjectAccessReviews", attrs: can(certificateController, "create", "subjectaccessreviews", { group: "authorization.k8s.io" }), allowed: true },
+  { name: "…cleans requests up", attrs: can(certificateController, "delete", "certificatesigningrequests", { group: CERTS, name: "x" }), allowed: true },
+  { name: "…and does not create them", attrs: can(certificateController, "create", "certificatesigningrequests", { group: CERTS }), allowed: false },
 ];
 
 for (const c of cases) {
@@ -151,6 +174,8 @@ test("bootstrapPolicy: the aggregated roles gather what svcnet serves, and only 
   for (const x of ["/pods/exec", "/pods/portforward"]) served.add(x);
   // Not served by the API, but what node agents authorize their own endpoint's requests as.
   for (const x of ["proxy", "metrics", "spec", "stats", "log"]) served.add(`/nodes/${x}`);
+  // Checked by csrapproving and the CSR API's admission, never requested.
+  for (const x of ["certificatesigningrequests/nodeclient", "certificatesigningrequests/selfnodeclient", "signers"]) served.add(`certificates.k8s.io/${x}`);
   const elsewhere = new Set(["rbac.authorization.k8s.io", "authorization.k8s.io", "authentication.k8s.io", "events.k8s.io"]);
   for (const role of bootstrapPolicy().clusterRoles) {
     for (const rule of role.rules ?? []) {

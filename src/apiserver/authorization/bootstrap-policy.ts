@@ -21,20 +21,26 @@
 //   ask for them). system:controller:certificate-controller is defined with the CSR API. The
 //   scheduler runs there too, as system:kube-scheduler, with only the writes it makes: its
 //   informers are the controller manager's.
+//
+// Machines join as kubeadm's do (docs/joining-machines.md): the join token's group
+// (JOIN_TOKEN_GROUP) may only create a CertificateSigningRequest for a node client certificate
+// and read it back (system:node-bootstrapper), and have it approved automatically (…:nodeclient);
+// the node then works with that certificate as system:node:<name> in system:nodes, which may
+// renew it (…:selfnodeclient). The token itself holds no node rights.
 
 import { deepCopy } from "../../api/json.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../../api/rbac-types.js";
 import { RBAC_GROUP } from "../../api/rbac-types.js";
+import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER } from "../../api/certificates-types.js";
 import { KUBELET_CLIENT_USER, NODES_GROUP } from "../user-groups.js";
 
 export const BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
 /**
  * The group of the join tokens `svcnet server` and `svcnet token create` make (kubeadm's is
- * system:bootstrappers:kubeadm:default-node-token). A machine that
- * joins with one keeps using it (there is no certificate signing step yet), so for now the token
- * is bound to what a node needs — less than the admin rights it carried before RBAC, but not
- * confined to one node as a node certificate is.
+ * system:bootstrappers:kubeadm:default-node-token). A machine joining with one uses it only to
+ * ask for its node client certificate (TLS bootstrap), so the group is bound to that and nothing
+ * else: system:node-bootstrapper and automatic approval of node client requests.
  */
 export const JOIN_TOKEN_GROUP = "system:bootstrappers:svcnet:default-node-token";
 
@@ -54,6 +60,7 @@ const CORE = "";
 const APPS = "apps";
 const AUTHN = "authentication.k8s.io";
 const AUTHZ = "authorization.k8s.io";
+const CERTIFICATES = "certificates.k8s.io";
 const COORDINATION = "coordination.k8s.io";
 const DISCOVERY = "discovery.k8s.io";
 const EVENTS = "events.k8s.io";
@@ -93,8 +100,9 @@ const group = (name: string): Subject => ({ kind: "Group", apiGroup: RBAC_GROUP,
 const user = (name: string): Subject => ({ kind: "User", apiGroup: RBAC_GROUP, name });
 const serviceAccount = (namespace: string, name: string): Subject => ({ kind: "ServiceAccount", name, namespace });
 
-function clusterRoleBinding(name: string, subjects: Subject[]): ClusterRoleBinding {
-  return { apiVersion: `${RBAC_GROUP}/v1`, kind: "ClusterRoleBinding", metadata: meta(name), roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name }, subjects };
+/** A binding of ClusterRole `role` (by default named as the role). */
+function clusterRoleBinding(name: string, subjects: Subject[], role = name): ClusterRoleBinding {
+  return { apiVersion: `${RBAC_GROUP}/v1`, kind: "ClusterRoleBinding", metadata: meta(name), roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name: role }, subjects };
 }
 
 /** The rules of a node agent's kubelet part (what src/agent reads and writes besides leases). */
@@ -179,6 +187,22 @@ function clusterRoles(): ClusterRole[] {
       rule(listWatch, [CORE], ["services", "nodes"]),
       rule(listWatch, [DISCOVERY], ["endpointslices"]),
       rule(listWatch, [METALLB], ["ipaddresspools", "l2advertisements"]),
+      eventsRule,
+    ]),
+    // TLS bootstrap (kube's names): asking for a certificate and reading the request back, and the
+    // permissions csrapproving checks (with a SubjectAccessReview) before approving one.
+    clusterRole("system:node-bootstrapper", [rule(["create", "get", "list", "watch"], [CERTIFICATES], ["certificatesigningrequests"])]),
+    clusterRole("system:certificates.k8s.io:certificatesigningrequests:nodeclient", [rule(["create"], [CERTIFICATES], ["certificatesigningrequests/nodeclient"])]),
+    clusterRole("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", [rule(["create"], [CERTIFICATES], ["certificatesigningrequests/selfnodeclient"])]),
+    // For people who approve node client requests by hand (`kubectl certificate approve`); bound to nobody.
+    clusterRole("system:certificates.k8s.io:kube-apiserver-client-kubelet-approver", [rule(["approve"], [CERTIFICATES], ["signers"], [KUBE_APISERVER_CLIENT_KUBELET_SIGNER])]),
+    // csrapproving, csrsigning and csrcleaner.
+    clusterRole("system:controller:certificate-controller", [
+      rule(["get", "list", "watch", "delete"], [CERTIFICATES], ["certificatesigningrequests"]),
+      rule(["update"], [CERTIFICATES], ["certificatesigningrequests/status", "certificatesigningrequests/approval"]),
+      rule(["approve"], [CERTIFICATES], ["signers"], [KUBE_APISERVER_CLIENT_KUBELET_SIGNER]),
+      rule(["sign"], [CERTIFICATES], ["signers"], [KUBE_APISERVER_CLIENT_SIGNER, KUBE_APISERVER_CLIENT_KUBELET_SIGNER]),
+      rule(["create"], [AUTHZ], ["subjectaccessreviews"]),
       eventsRule,
     ]),
     clusterRole("system:kube-controller-manager", [
@@ -291,18 +315,20 @@ function clusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding("system:discovery", [group("system:authenticated")]),
     clusterRoleBinding("system:basic-user", [group("system:authenticated")]),
     clusterRoleBinding("system:public-info-viewer", [group("system:authenticated"), group("system:unauthenticated")]),
-    clusterRoleBinding("system:node", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
+    clusterRoleBinding("system:node", [group(NODES_GROUP)]),
     // kubeadm's binding for the API server's client certificate for node agents (apiserver-kubelet-client).
-    {
-      ...clusterRoleBinding("kubeadm:apiserver-kubelet-client", [user(KUBELET_CLIENT_USER)]),
-      roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name: "system:kubelet-api-admin" },
-    },
-    clusterRoleBinding("system:node-proxier", [user("system:kube-proxy"), group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
+    clusterRoleBinding("kubeadm:apiserver-kubelet-client", [user(KUBELET_CLIENT_USER)], "system:kubelet-api-admin"),
+    clusterRoleBinding("system:node-proxier", [user("system:kube-proxy"), group(NODES_GROUP)]),
     clusterRoleBinding("system:coredns", [serviceAccount("kube-system", "coredns")]),
-    clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)]),
+    clusterRoleBinding("svcnet:loadbalancer-speaker", [group(NODES_GROUP)]),
     clusterRoleBinding("system:kube-controller-manager", [user("system:kube-controller-manager")]),
     clusterRoleBinding("system:kube-scheduler", [user("system:kube-scheduler")]),
     ...controllerRoles.map((c) => clusterRoleBinding(`${CONTROLLER_ROLE_PREFIX}${c.account}`, [serviceAccount("kube-system", c.account)])),
+    clusterRoleBinding("system:controller:certificate-controller", [serviceAccount("kube-system", "certificate-controller")]),
+    // kubeadm's three TLS bootstrap bindings, under svcnet's names.
+    clusterRoleBinding("svcnet:kubelet-bootstrap", [group(JOIN_TOKEN_GROUP)], "system:node-bootstrapper"),
+    clusterRoleBinding("svcnet:node-autoapprove-bootstrap", [group(JOIN_TOKEN_GROUP)], "system:certificates.k8s.io:certificatesigningrequests:nodeclient"),
+    clusterRoleBinding("svcnet:node-autoapprove-certificate-rotation", [group(NODES_GROUP)], "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient"),
   ];
 }
 
@@ -329,7 +355,7 @@ export function bootstrapPolicy(): BootstrapPolicy {
       kind: "RoleBinding",
       metadata: meta(r.name, { namespace: r.namespace }),
       roleRef: { apiGroup: RBAC_GROUP, kind: "Role", name: r.name },
-      subjects: [group(NODES_GROUP), group(JOIN_TOKEN_GROUP)],
+      subjects: [group(NODES_GROUP)],
     })),
   });
 }

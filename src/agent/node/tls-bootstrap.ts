@@ -1,0 +1,139 @@
+// Kubelet TLS bootstrap, the steps without I/O: a joining node makes a key and a certificate
+// signing request for CN system:node:<name>, O system:nodes (what the API server's client
+// certificate authentication turns into that node's user in the group system:nodes), sends it
+// as a CertificateSigningRequest for the kubernetes.io/kube-apiserver-client-kubelet signer with
+// its bootstrap token, and waits until the request is issued, denied or failed. A node that
+// already holds a valid certificate for itself from this cluster's CA uses it again instead.
+
+import { createHash, createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import forge from "node-forge";
+import type { CertificateSigningRequest, KeyUsage } from "../../api/certificates-types.js";
+import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER } from "../../api/certificates-types.js";
+
+/** The user a node's certificate names. */
+export const nodeUserPrefix = "system:node:";
+/** The group a node's certificate names. */
+export const nodesOrganization = "system:nodes";
+/** What kubelet asks for with an RSA key. */
+export const nodeClientUsages: readonly KeyUsage[] = ["digital signature", "key encipherment", "client auth"];
+
+/** A new RSA key (PEM, PKCS#1) and a CSR (PEM) for node `nodeName`, signed with it. */
+export function nodeClientCsr(nodeName: string, o: { modulusLength?: number } = {}): { keyPem: string; csrPem: string } {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: o.modulusLength ?? 2048 });
+  const keyPem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  csr.setSubject([
+    { name: "organizationName", value: nodesOrganization },
+    { name: "commonName", value: `${nodeUserPrefix}${nodeName}` },
+  ]);
+  csr.sign(key, forge.md.sha256.create());
+  return { keyPem, csrPem: forge.pki.certificationRequestToPem(csr) };
+}
+
+/**
+ * The request's name, as kubelet names it: node-csr- and a digest of the public key, the subject
+ * and the usages, so the same request sent twice is one object.
+ */
+export function nodeCsrName(csrPem: string, usages: readonly string[] = nodeClientUsages): string {
+  const csr = forge.pki.certificationRequestFromPem(csrPem);
+  const publicKey = forge.asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes();
+  const h = createHash("sha512");
+  // Each part is length-prefixed, so that no two different inputs hash alike.
+  const part = (label: string, value: Buffer): void => {
+    h.update(`${label}:${value.length}:`);
+    h.update(value);
+  };
+  part("PublicKey", Buffer.from(publicKey, "binary"));
+  for (const a of csr.subject.attributes) part(`Subject.${a.name ?? a.type ?? ""}`, Buffer.from(String(a.value)));
+  for (const u of usages) part("Usage", Buffer.from(u));
+  return `node-csr-${h.digest("base64url")}`;
+}
+
+/** The CertificateSigningRequest object a joining node creates. */
+export function nodeClientCsrObject(o: { name: string; csrPem: string; expirationSeconds?: number }): CertificateSigningRequest {
+  return {
+    apiVersion: "certificates.k8s.io/v1",
+    kind: "CertificateSigningRequest",
+    metadata: { name: o.name },
+    spec: {
+      request: Buffer.from(o.csrPem).toString("base64"),
+      signerName: KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
+      usages: [...nodeClientUsages],
+      ...(o.expirationSeconds !== undefined && { expirationSeconds: o.expirationSeconds }),
+    },
+  };
+}
+
+/** Where a request stands, as kubelet reads it: denial and failure first, then the certificate. */
+export type CsrOutcome =
+  | { state: "pending"; approved: boolean }
+  | { state: "issued"; certPem: string }
+  | { state: "denied" | "failed"; reason: string; message: string };
+
+export function csrOutcome(csr: CertificateSigningRequest): CsrOutcome {
+  const conditions = csr.status?.conditions ?? [];
+  for (const type of ["Denied", "Failed"] as const) {
+    const c = conditions.find((x) => x.type === type && x.status === "True");
+    if (c) return { state: type === "Denied" ? "denied" : "failed", reason: c.reason ?? "", message: c.message ?? "" };
+  }
+  const cert = csr.status?.certificate;
+  if (cert) return { state: "issued", certPem: Buffer.from(cert, "base64").toString("utf8") };
+  return { state: "pending", approved: conditions.some((x) => x.type === "Approved" && x.status === "True") };
+}
+
+/**
+ * The join's one line for a request that did not end in a certificate, with the fix. `waitedMs`
+ * is how long the join waited (for a request still pending).
+ */
+export function bootstrapFailure(name: string, outcome: Exclude<CsrOutcome, { state: "issued" }>, waitedMs: number): string {
+  const why = (o: { reason: string; message: string }): string => [o.reason, o.message].filter(Boolean).join(": ") || "no reason given";
+  switch (outcome.state) {
+    case "denied":
+      return `the certificate signing request ${name} for this node was denied (${why(outcome)}): see 'kubectl describe csr ${name}'; joining again makes a new request, which someone may approve with 'kubectl certificate approve'`;
+    case "failed":
+      return `the signer refused the certificate signing request ${name} for this node (${why(outcome)}): see 'kubectl describe csr ${name}' and the server's log`;
+    case "pending": {
+      const s = Math.round(waitedMs / 1000);
+      return outcome.approved
+        ? `the certificate signing request ${name} was approved but no certificate came within ${s} s: check that the server runs the csrsigning controller (see its log); --bootstrap-timeout waits longer`
+        : `the certificate signing request ${name} was not approved within ${s} s: approve it with 'kubectl certificate approve ${name}' (the server's csrapproving controller approves requests made with a join token on its own), or wait longer with --bootstrap-timeout`;
+    }
+  }
+}
+
+/**
+ * Why a certificate and key (PEM) cannot be used again by node `nodeName` of the cluster with CA
+ * `caPem` at `nowMs`: another node's or another CA's, expired (or nearly: less than `marginMs`
+ * left, default a minute), not yet valid, or not the key's. Undefined when it can.
+ */
+export function clientCertificateUnusable(o: { certPem: string; keyPem: string; caPem: string; nodeName: string; nowMs: number; marginMs?: number }): string | undefined {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(o.certPem);
+  } catch {
+    return "the certificate does not parse";
+  }
+  const subject = new Map<string, string[]>();
+  for (const line of cert.subject.split("\n")) {
+    const i = line.indexOf("=");
+    if (i > 0) subject.set(line.slice(0, i), [...(subject.get(line.slice(0, i)) ?? []), line.slice(i + 1)]);
+  }
+  if (subject.get("CN")?.[0] !== `${nodeUserPrefix}${o.nodeName}`) return `it is for ${subject.get("CN")?.[0] ?? "nobody"}, not ${nodeUserPrefix}${o.nodeName}`;
+  if (!(subject.get("O") ?? []).includes(nodesOrganization)) return `it is not in ${nodesOrganization}`;
+  try {
+    const ca = new X509Certificate(o.caPem);
+    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return "another CA issued it";
+  } catch {
+    return "the cluster CA does not parse";
+  }
+  if (Date.parse(cert.validFrom) > o.nowMs) return `it is valid only from ${cert.validFrom}`;
+  if (Date.parse(cert.validTo) - (o.marginMs ?? 60_000) <= o.nowMs) return `it expired (or is about to) at ${cert.validTo}`;
+  try {
+    if (!cert.checkPrivateKey(createPrivateKey(o.keyPem))) return "the key is not the certificate's";
+  } catch {
+    return "the key does not parse";
+  }
+  return undefined;
+}

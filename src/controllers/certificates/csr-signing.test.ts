@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { test } from "node:test";
+import forge from "node-forge";
+import type { CertificateSigningRequest } from "../../api/certificates-types.js";
+import { inMemoryCa } from "../../server/pki.js";
+import { bytesOfPem, parseCsr } from "./csr-request.js";
+import { certificateValidity, defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
+import type { CsrSubject } from "./test-fixtures.js";
+import { makeCsr, makeCsrPem, testCsrKeyPem } from "./test-fixtures.js";
+
+const minute = 60_000;
+const hour = 60 * minute;
+const approved = (c: CertificateSigningRequest): void => {
+  c.status = { conditions: [{ type: "Approved", status: "True", reason: "AutoApproved" }] };
+};
+
+test("signingDurationMs: the cluster's, or less when asked, never under 10 minutes", async (t) => {
+  const year = defaultClusterSigningDurationMs;
+  const cases = [
+    { name: "nothing asked", asked: undefined, want: year },
+    { name: "a day", asked: 86_400, want: 24 * hour },
+    { name: "more than the cluster's", asked: 2 * 365 * 86_400, want: year },
+    { name: "the minimum Kubernetes validates (600 s)", asked: 600, want: 10 * minute },
+    { name: "below it", asked: 60, want: 10 * minute },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.equal(signingDurationMs(year, c.asked), c.want));
+});
+
+test("certificateValidity: backdated five minutes; short ones keep their end; cut at the CA's end", async (t) => {
+  const now = Date.parse("2026-06-01T12:00:00Z");
+  const far = now + 10 * 365 * 24 * hour;
+  const cases = [
+    { name: "a year", ttl: 365 * 24 * hour, caEnd: far, want: [now - 5 * minute, now + 365 * 24 * hour - 5 * minute] },
+    { name: "an hour (short-lived)", ttl: hour, caEnd: far, want: [now - 5 * minute, now + hour] },
+    { name: "past the CA's end", ttl: 365 * 24 * hour, caEnd: now + 24 * hour, want: [now - 5 * minute, now + 24 * hour] },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const v = certificateValidity(now, c.ttl, c.caEnd);
+      assert.ok(!("error" in v));
+      assert.deepEqual([v.notBefore.getTime(), v.notAfter.getTime()], c.want);
+    });
+  }
+  await t.test("an expired CA", () => {
+    const v = certificateValidity(now, hour, now - 1);
+    assert.ok("error" in v);
+    assert.match(v.error, /^refusing to sign a certificate that expired in the past: NotAfter=/);
+  });
+});
+
+test("signingDecision: approved requests of the two client signers, once; the signer's rules fail the rest", async (t) => {
+  const cases: { name: string; edit?: (c: CertificateSigningRequest) => void; subject?: CsrSubject; want: string; message?: RegExp }[] = [
+    { name: "a node's approved request", edit: approved, want: "sign" },
+    { name: "pending", want: "skip" },
+    { name: "denied", edit: (c) => (c.status = { conditions: [{ type: "Denied", status: "True" }] }), want: "skip" },
+    { name: "approved and denied", edit: (c) => (c.status = { conditions: [{ type: "Approved", status: "True" }, { type: "Denied", status: "True" }] }), want: "skip" },
+    { name: "approved, failed", edit: (c) => (c.status = { conditions: [{ type: "Approved", status: "True" }, { type: "Failed", status: "True" }] }), want: "skip" },
+    { name: "approved, issued", edit: (c) => (approved(c), (c.status = { ...c.status, certificate: "AAAA" })), want: "skip" },
+    { name: "another signer's", edit: (c) => (approved(c), (c.spec.signerName = "kubernetes.io/kubelet-serving")), want: "skip" },
+    { name: "a user's for kube-apiserver-client", subject: { cn: "jane", orgs: ["devs"], emails: ["jane@example.com"] }, edit: (c) => (approved(c), (c.spec.signerName = "kubernetes.io/kube-apiserver-client"), (c.spec.usages = ["client auth"])), want: "sign" },
+    { name: "kube-apiserver-client with server auth", edit: (c) => (approved(c), (c.spec.signerName = "kubernetes.io/kube-apiserver-client"), (c.spec.usages = ["client auth", "server auth"])), want: "fail", message: /^invalid usage for client certificate: server auth$/ },
+    { name: "kubelet signer, not a node's subject", subject: { cn: "jane", orgs: ["system:nodes"] }, edit: approved, want: "fail", message: /^subject common name does not begin with system:node:$/ },
+    { name: "kubelet signer, SANs", subject: { dns: ["n1"] }, edit: approved, want: "fail", message: /^DNS subjectAltNames are not allowed$/ },
+    { name: "unparsable", edit: (c) => (approved(c), (c.spec.request = bytesOfPem("x"))), want: "error", message: /^unable to parse csr "x": / },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const d = signingDecision(Object.freeze(makeCsr("x", c.edit, c.subject)));
+      assert.equal(d.action, c.want);
+      if (c.message) assert.match((d as { message: string }).message, c.message);
+    });
+  }
+});
+
+test("signCertificate: the request's subject and key, the CA as issuer, the usages asked, no CA rights", async (t) => {
+  const ca = inMemoryCa({ modulusLength: 1024 });
+  const caX509 = new X509Certificate(ca.cert);
+  const now = Date.now();
+  const sign = (subject: CsrSubject, usages: string[], ttlMs = defaultClusterSigningDurationMs) => {
+    const p = parseCsr(bytesOfPem(makeCsrPem(subject)));
+    assert.ok(p.ok);
+    const r = signCertificate({ ca, csr: p.csr, usages, ttlMs, nowMs: now });
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    return new X509Certificate(r.cert);
+  };
+  await t.test("a node client certificate", () => {
+    const cert = sign({}, ["digital signature", "key encipherment", "client auth"]);
+    assert.equal(cert.subject, "O=system:nodes\nCN=system:node:n1");
+    assert.equal(cert.issuer, caX509.subject);
+    assert.ok(cert.checkIssued(caX509) && cert.verify(caX509.publicKey));
+    assert.equal(cert.ca, false);
+    assert.deepEqual(cert.keyUsage, ["1.3.6.1.5.5.7.3.2"]);
+    assert.equal(Date.parse(cert.validFrom), Math.floor((now - 5 * minute) / 1000) * 1000);
+    assert.equal(Date.parse(cert.validTo), Math.floor((now + defaultClusterSigningDurationMs - 5 * minute) / 1000) * 1000);
+    assert.ok(cert.checkPrivateKey(createKey()), "the request's key");
+    assert.equal(cert.subjectAltName, undefined);
+    const text = cert.toLegacyObject() as unknown as { ext_key_usage?: string[] };
+    assert.deepEqual(text.ext_key_usage, ["1.3.6.1.5.5.7.3.2"]);
+  });
+  await t.test("key usage bits follow spec.usages, critical", () => {
+    const keyUsage = (c: X509Certificate) => forge.pki.certificateFromPem(c.toString()).getExtension("keyUsage") as Record<string, unknown> | null;
+    const bits = keyUsage(sign({}, ["digital signature", "key encipherment", "client auth"]));
+    assert.ok(bits);
+    assert.deepEqual([bits.critical, bits.digitalSignature, bits.keyEncipherment, bits.keyCertSign], [true, true, true, false]);
+    assert.equal(keyUsage(sign({ cn: "jane", orgs: ["devs"] }, ["client auth"])), null, "none asked, none set");
+    const basic = forge.pki.certificateFromPem(sign({}, ["client auth"]).toString()).getExtension("basicConstraints") as Record<string, unknown>;
+    assert.deepEqual([basic.critical, basic.cA], [true, false]);
+  });
+  await t.test("SANs are kept", () => {
+    const cert = sign({ cn: "jane", orgs: [], dns: ["jane.example"], emails: ["jane@example.com"], ips: ["10.1.2.3"] }, ["client auth"]);
+    assert.equal(cert.subjectAltName, "DNS:jane.example, email:jane@example.com, IP Address:10.1.2.3");
+  });
+  await t.test("a short certificate", () => {
+    const cert = sign({}, ["client auth"], hour);
+    assert.equal(Date.parse(cert.validTo), Math.floor((now + hour) / 1000) * 1000);
+  });
+  await t.test("an unknown usage", () => {
+    const p = parseCsr(bytesOfPem(makeCsrPem()));
+    assert.ok(p.ok);
+    const r = signCertificate({ ca, csr: p.csr, usages: ["client auth", "flying"], ttlMs: hour, nowMs: now });
+    assert.deepEqual(r, { ok: false, error: `unrecognized usage values: ["flying"]` });
+  });
+});
+
+function createKey() {
+  return createPrivateKey(testCsrKeyPem());
+}

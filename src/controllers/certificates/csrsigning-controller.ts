@@ -1,0 +1,66 @@
+// kube-controller-manager's `csrsigning` for the two client signers svcnet serves
+// (kubernetes.io/kube-apiserver-client-kubelet and kubernetes.io/kube-apiserver-client): an
+// approved request gets its certificate, signed by the cluster CA the API server trusts for
+// client certificates, in status.certificate; one the signer's rules refuse gets a Failed
+// condition instead (csr-signing.ts). Both are written through the /status subresource. Without
+// a CA in the settings (ControllerSettings.clusterSigningCA) the controller says so and stops.
+
+import type { CertificateSigningRequest } from "../../api/certificates-types.js";
+import { CERTIFICATES_GROUP } from "../../api/certificates-types.js";
+import { deepCopy } from "../../api/json.js";
+import { WorkQueue, isNotFound, runController } from "../../client/index.js";
+import type { Controller } from "../controller-context.js";
+import { resource } from "../controller-context.js";
+import { bytesOfPem } from "./csr-request.js";
+import { defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
+
+/** The reason of the Failed condition for a request the signer's rules refuse. */
+export const signerValidationFailureReason = "SignerValidationFailure";
+
+export const csrSigningController: Controller = {
+  name: "csrsigning",
+  async run(ctx) {
+    const ca = ctx.settings.clusterSigningCA;
+    if (!ca) {
+      console.error("svcnet: csrsigning: no cluster signing CA configured; certificate signing requests are not signed");
+      return;
+    }
+    const clusterMs = ctx.settings.clusterSigningDurationMs ?? defaultClusterSigningDurationMs;
+    const csrs = ctx.factory.informerFor<CertificateSigningRequest>(resource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
+    const client = ctx.client<CertificateSigningRequest>(resource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
+    const queue = new WorkQueue<string>({ clock: ctx.clock });
+    const enqueue = (o: CertificateSigningRequest): void => queue.add(o.metadata.name ?? "");
+    csrs.addEventHandler({ onAdd: enqueue, onUpdate: (_old, o) => enqueue(o) });
+    await runController({
+      name: "csrsigning",
+      queue,
+      signal: ctx.signal,
+      caches: [csrs],
+      async sync(name) {
+        const csr = csrs.lister.get(undefined, name);
+        if (!csr) return;
+        const decision = signingDecision(csr);
+        if (decision.action === "skip") return;
+        if (decision.action === "error") throw new Error(decision.message);
+        const next = deepCopy(csr);
+        const now = ctx.clock.now();
+        if (decision.action === "fail") {
+          const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
+          next.status = {
+            ...next.status,
+            conditions: [...(next.status?.conditions ?? []), { type: "Failed", status: "True", reason: signerValidationFailureReason, message: decision.message, lastUpdateTime: at, lastTransitionTime: at }],
+          };
+        } else {
+          const signed = signCertificate({ ca, csr: decision.csr, usages: csr.spec.usages ?? [], ttlMs: signingDurationMs(clusterMs, csr.spec.expirationSeconds), nowMs: now });
+          if (!signed.ok) throw new Error(`error auto signing csr: ${signed.error}`);
+          next.status = { ...next.status, certificate: bytesOfPem(signed.cert) };
+        }
+        try {
+          await client.updateStatus(next);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+      },
+    });
+  },
+};
