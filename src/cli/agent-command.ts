@@ -4,7 +4,8 @@
 // `--server`) the node is the agent's own namespace (host-network.ts); `--simulated` runs
 // kwok-style nodes whose pods become Running and Ready without processes. Credentials come from
 // --kubeconfig, or from joining with a bootstrap token (--server/--token, agent-join.ts), which
-// gets the node a client certificate of its own (TLS bootstrap). Like
+// gets the node a client certificate of its own (TLS bootstrap) and renews it while the agent
+// runs, as kubelet does with --rotate-certificates (node-certificate-rotation.ts). Like
 // kubelet, a stopped or crashed agent leaves its pods running and the next agent on the node
 // adopts them.
 
@@ -20,7 +21,9 @@ import { SandboxNode } from "../agent/node/sandbox-node.js";
 import { ExecIpRunner } from "../sandbox/ip-runner.js";
 import { attachSandbox } from "../sandbox/sandbox-network.js";
 import { HostNodeNetwork, planHostNode } from "../agent/node/host-network.js";
+import type { CertificateRotation } from "../agent/node/certificate-rotation.js";
 import { defaultBootstrapTimeoutMs, joinCluster } from "./agent-join.js";
+import { openRotatingTransport } from "./node-certificate-rotation.js";
 import { parseDuration } from "./server-command.js";
 
 const help = `Run a node agent (the kubelet's role) against a svcnet or Kubernetes API server.
@@ -39,8 +42,9 @@ Flags:
   --token token         join: a bootstrap token <id>.<secret> ('svcnet token create'); the agent
                         uses it only to ask for the node's client certificate (a
                         CertificateSigningRequest), writes <data-dir>/kubelet.kubeconfig with that
-                        certificate, and runs with it; a later start with a valid certificate
-                        there needs no token
+                        certificate, and runs with it, renewing it (a new key and request, sent
+                        with the current certificate) at 70-90 % of its lifetime; a later start
+                        with a valid certificate there needs no token
   --ca-cert-hash hash   join: sha256:<hex> of the cluster CA's public key; the join stops if the
                         server presents another CA
   --discovery-token-unsafe-skip-ca-verification
@@ -144,7 +148,9 @@ export async function runAgent(argv: string[]): Promise<number> {
   if (onHost && !root()) return 1;
   const kubeconfig = await credentials(values, { nodeName, dataDir });
   if (kubeconfig === undefined) return 1;
-  const common = { ...values, kubeconfig, "node-name": nodeName, "data-dir": dataDir, "node-ip": values["node-ip"] ?? "172.17.8.101", "pod-cidr": values["pod-cidr"] ?? "10.1.13.0/24" };
+  // A joined node's certificate is the agent's to renew; a --kubeconfig given is left as it is.
+  const rotate = values.server !== undefined;
+  const common = { ...values, kubeconfig, rotate, "node-name": nodeName, "data-dir": dataDir, "node-ip": values["node-ip"] ?? "172.17.8.101", "pod-cidr": values["pod-cidr"] ?? "10.1.13.0/24" };
   if (onHost) return runHostAgent(common);
   if (!values.simulated) return runSandboxAgent({ ...common, "sandbox-id": values["sandbox-id"] ?? "" }, argv);
   const count = Number(values.count);
@@ -156,9 +162,11 @@ export async function runAgent(argv: string[]): Promise<number> {
     console.error(`error: --node-ip must be an IP and --pod-cidr a CIDR, got ${common["node-ip"]} and ${common["pod-cidr"]}`);
     return 1;
   }
-  const transport = openKubeconfig(kubeconfig);
-  if (!transport) return 1;
+  const opened = openKubeconfig(kubeconfig, rotate ? nodeName : undefined);
+  if (!opened) return 1;
+  const { transport } = opened;
   const stop = stopOnSignals();
+  void opened.rotation?.run(stop.signal);
   const base = { name: nodeName, ip: common["node-ip"], podCIDR: common["pod-cidr"] };
   const runs = Array.from({ length: count }, (_, i) => {
     const n = nthNode(base, i, count);
@@ -177,7 +185,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
 }
 
-type AgentValues = { kubeconfig: string; "node-name": string; "node-ip": string; "pod-cidr": string; "data-dir": string; "stop-pods-on-exit": boolean; proxy: boolean; "proxy-mode": string; speaker: boolean };
+type AgentValues = { kubeconfig: string; rotate: boolean; "node-name": string; "node-ip": string; "pod-cidr": string; "data-dir": string; "stop-pods-on-exit": boolean; proxy: boolean; "proxy-mode": string; speaker: boolean };
 
 /** The SandboxNode proxy option the flags ask for. */
 function proxyOption(values: AgentValues): { mode: ProxyMode } | false {
@@ -258,11 +266,13 @@ async function runHostAgent(values: AgentValues): Promise<number> {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const transport = openKubeconfig(values.kubeconfig);
-  if (!transport) return 1;
+  const opened = openKubeconfig(values.kubeconfig, values.rotate ? values["node-name"] : undefined);
+  if (!opened) return 1;
+  const { transport } = opened;
   const clientCA = clusterCA(transport, values.kubeconfig);
   if (clientCA === undefined) return 1;
   const stop = stopOnSignals();
+  void opened.rotation?.run(stop.signal);
   const agent = new SandboxNode({
     transport,
     clientCA,
@@ -302,11 +312,13 @@ async function runSandboxAgent(values: AgentValues & { "sandbox-id": string }, a
       return 1;
     }
   }
-  const transport = openKubeconfig(values.kubeconfig);
-  if (!transport) return 1;
+  const opened = openKubeconfig(values.kubeconfig, values.rotate ? node.name : undefined);
+  if (!opened) return 1;
+  const { transport } = opened;
   const clientCA = clusterCA(transport, values.kubeconfig);
   if (clientCA === undefined) return 1;
   const stop = stopOnSignals();
+  void opened.rotation?.run(stop.signal);
   const dataDir = values["data-dir"];
   const agent = new SandboxNode({
     transport,
@@ -338,10 +350,15 @@ async function runUntilStopped(agent: SandboxNode, o: { transport: HttpsTranspor
   }
 }
 
-/** The API transport of `path`, or undefined after printing why it cannot be read. */
-function openKubeconfig(path: string): HttpsTransport | undefined {
+/**
+ * The API transport of `path`, or undefined after printing why it cannot be read. With
+ * `rotateFor` (a joined node's name), also the rotation that renews the node's certificate in
+ * `path`, for the caller to run.
+ */
+function openKubeconfig(path: string, rotateFor?: string): { transport: HttpsTransport; rotation?: CertificateRotation } | undefined {
   try {
-    return HttpsTransport.fromKubeconfig(path);
+    if (rotateFor !== undefined) return openRotatingTransport({ kubeconfigPath: path, nodeName: rotateFor, log: (line) => console.log(line) });
+    return { transport: HttpsTransport.fromKubeconfig(path) };
   } catch (e) {
     console.error(`error: cannot read --kubeconfig ${path}: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

@@ -1,8 +1,10 @@
 // A Transport over HTTPS with node's https module: one keep-alive agent per transport, the
-// cluster CA, a bearer token (fixed, or re-read from a file in a pod) or client certificate,
-// and watch responses streamed line by line.
+// cluster CA, a bearer token (fixed, or re-read from a file in a pod) or client certificate
+// (fixed, or taken from a source that a renewing node agent updates), and watch responses
+// streamed line by line.
 
 import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { Agent, request as httpsRequest } from "node:https";
 import type { InClusterOptions } from "./in-cluster-config.js";
 import { fileTokenSource, inClusterConfig } from "./in-cluster-config.js";
@@ -18,7 +20,15 @@ export interface HttpsTransportOptions {
   maxSockets?: number;
   /** Where each request's bearer token comes from, instead of the config's fixed token. */
   tokenSource?: () => string | undefined;
+  /**
+   * Where the client certificate and key (PEM) come from, instead of the config's: read for each
+   * request, and when they change, new connections present the new pair (open ones, watches
+   * included, go on with the old one until they end).
+   */
+  clientCertificateSource?: () => { cert: string; key: string } | undefined;
 }
+
+type Pair = { cert?: string; key?: string };
 
 function headersOf(res: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,22 +49,47 @@ async function readAll(res: IncomingMessage): Promise<string> {
  */
 export class HttpsTransport implements Transport {
   readonly #config: ConnectionConfig;
-  readonly #agent: Agent;
+  readonly #maxSockets: number;
+  #agent: Agent;
+  /** The pair #agent connects with. */
+  #pair: Pair;
+  /** Agents of earlier client certificates whose connections have not all ended. */
+  readonly #retired = new Set<Agent>();
   readonly #userAgent: string;
   readonly #tokenSource: (() => string | undefined) | undefined;
+  readonly #certificateSource: HttpsTransportOptions["clientCertificateSource"];
 
   constructor(config: ConnectionConfig, options: HttpsTransportOptions = {}) {
     this.#config = config;
     this.#userAgent = options.userAgent ?? "svcnet";
     this.#tokenSource = options.tokenSource;
-    this.#agent = new Agent({
-      keepAlive: true,
-      maxSockets: options.maxSockets ?? 64,
-      ca: config.ca,
-      cert: config.cert,
-      key: config.key,
-      rejectUnauthorized: !config.insecureSkipTlsVerify,
-    });
+    this.#certificateSource = options.clientCertificateSource;
+    this.#maxSockets = options.maxSockets ?? 64;
+    this.#pair = { cert: config.cert, key: config.key };
+    this.#agent = this.#newAgent(this.#pair);
+  }
+
+  #newAgent(pair: Pair): Agent {
+    const c = this.#config;
+    return new Agent({ keepAlive: true, maxSockets: this.#maxSockets, ca: c.ca, cert: pair.cert, key: pair.key, rejectUnauthorized: !c.insecureSkipTlsVerify });
+  }
+
+  /**
+   * The agent for the source's current pair. A new pair gets a new agent; the old one's idle
+   * connections are closed so that nothing reuses them, and its busy ones are left to finish
+   * and closed when they do.
+   */
+  #currentAgent(): Agent {
+    const pair = this.#certificateSource?.();
+    if (!pair || (pair.cert === this.#pair.cert && pair.key === this.#pair.key)) return this.#agent;
+    const old = this.#agent;
+    for (const sockets of Object.values(old.freeSockets)) for (const s of sockets ?? []) s.destroy();
+    old.on("free", (socket: Duplex) => socket.destroy());
+    this.#retired.add(old);
+    for (const a of this.#retired) if (Object.values(a.sockets).every((s) => !s || s.length === 0)) this.#retired.delete(a);
+    this.#pair = { cert: pair.cert, key: pair.key };
+    this.#agent = this.#newAgent(this.#pair);
+    return this.#agent;
   }
 
   /** A transport for the current context of the kubeconfig at `path`. */
@@ -90,7 +125,7 @@ export class HttpsTransport implements Transport {
       headers["content-length"] = String(body.length);
     }
     return new Promise<ClientResponse>((resolve, reject) => {
-      const req = httpsRequest(url, { method: r.method, headers, agent: this.#agent, signal: r.signal }, (res) => {
+      const req = httpsRequest(url, { method: r.method, headers, agent: this.#currentAgent(), signal: r.signal }, (res) => {
         const status = res.statusCode ?? 0;
         const h = headersOf(res);
         if (r.stream && status >= 200 && status < 300) {
@@ -112,8 +147,10 @@ export class HttpsTransport implements Transport {
     });
   }
 
-  /** Releases idle keep-alive sockets. */
+  /** Releases the keep-alive sockets, and those of earlier client certificates. */
   close(): void {
     this.#agent.destroy();
+    for (const a of this.#retired) a.destroy();
+    this.#retired.clear();
   }
 }

@@ -1,8 +1,10 @@
 // The kubeconfig `svcnet server` writes for kubectl and client libraries: the cluster's CA,
 // the server URL, and a credential (the admin token, or a client certificate and its key for a
-// node agent); written 0600 because it holds that credential.
+// node agent); written 0600 because it holds that credential, and atomically (a new file renamed
+// over the old) because a renewing node agent replaces its own while it runs, and a crash midway
+// must leave the old one whole.
 
-import { writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 
 export type KubeconfigInput = {
@@ -31,6 +33,13 @@ function b64(text: string): string {
 }
 
 export function writeKubeconfig(path: string, k: KubeconfigInput): void {
-  writeFileSync(path, renderKubeconfig(k), { mode: 0o600 });
-  chmodSync(path, 0o600);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, renderKubeconfig(k), { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -124,6 +124,9 @@ const nodeRules: PolicyRule[] = [
   // The kubelet endpoint asks the API who may use it (as kubelet's webhook authentication and authorization).
   rule(["create"], [AUTHN], ["tokenreviews"]),
   rule(["create"], [AUTHZ], ["subjectaccessreviews"]),
+  // Renewing its client certificate before it expires: a new request, sent with the current
+  // certificate, watched until it is signed (csrapproving approves it through …:selfnodeclient).
+  rule(["create", "get", "list", "watch"], [CERTIFICATES], ["certificatesigningrequests"]),
 ];
 
 function clusterRoles(): ClusterRole[] {

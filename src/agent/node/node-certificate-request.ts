@@ -1,0 +1,69 @@
+// Asking the API server for a node client certificate through the agent's own client: a new key,
+// a CertificateSigningRequest for system:node:<name> sent with whatever credential the transport
+// holds (for a renewal, the node's current certificate), then the request read back until it is
+// issued, denied or failed. The certificate that comes back is checked before anyone uses it.
+
+import type { CertificateSigningRequest } from "../../api/certificates-types.js";
+import { CERTIFICATES_GROUP } from "../../api/certificates-types.js";
+import { requireResource } from "../../api/resources.js";
+import { type Clock, realClock } from "../../client/clock.js";
+import { KubeClient, isNotFound } from "../../client/index.js";
+import { sleepOn } from "../../client/sleep.js";
+import type { Transport } from "../../client/transport.js";
+import type { NodeCredential } from "./certificate-rotation.js";
+import type { CsrOutcome } from "./tls-bootstrap.js";
+import { clientCertificateUnusable, csrOutcome, nodeClientCsr, nodeClientCsrObject, nodeCsrName } from "./tls-bootstrap.js";
+
+/** How long a renewal waits for its certificate (client-go's certificate manager waits 15 minutes). */
+export const defaultCertificateWaitMs = 15 * 60_000;
+
+export interface NodeCertificateRequestOptions {
+  transport: Transport;
+  nodeName: string;
+  /** The cluster CA the certificate must come from. */
+  caPem: string;
+  /** Default defaultCertificateWaitMs. */
+  waitMs?: number;
+  /** How often to read the request back; default 1 s. */
+  pollMs?: number;
+  /** Key size (default 2048; tests may ask for less). */
+  modulusLength?: number;
+  /** Default the real clock. */
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/** A new key and a certificate for it, or a rejection whose message says what went wrong. */
+export async function requestNodeClientCertificate(o: NodeCertificateRequestOptions): Promise<NodeCredential> {
+  const clock = o.clock ?? realClock;
+  const csrs = new KubeClient<CertificateSigningRequest>(o.transport, requireResource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
+  const { keyPem, csrPem } = nodeClientCsr(o.nodeName, { modulusLength: o.modulusLength });
+  const name = nodeCsrName(csrPem);
+  await csrs.create(nodeClientCsrObject({ name, csrPem }), { signal: o.signal });
+  const started = clock.now();
+  const waitMs = o.waitMs ?? defaultCertificateWaitMs;
+  let outcome: CsrOutcome = { state: "pending", approved: false };
+  for (;;) {
+    if (o.signal?.aborted) throw new Error("stopped");
+    try {
+      outcome = csrOutcome(await csrs.get(undefined, name, { signal: o.signal }));
+    } catch (e) {
+      if (isNotFound(e)) throw new Error(`the certificate signing request ${name} was deleted before it was signed`);
+      // Anything else (the server restarting, a network hiccup) is looked at again.
+    }
+    if (outcome.state !== "pending") break;
+    const waited = clock.now() - started;
+    if (waited >= waitMs) {
+      const why = outcome.approved ? "was approved but not signed (is the csrsigning controller running?)" : "was not approved (approve it with 'kubectl certificate approve')";
+      throw new Error(`the certificate signing request ${name} ${why} within ${Math.round(waited / 1000)} s`);
+    }
+    await sleepOn(clock, Math.min(o.pollMs ?? 1000, waitMs - waited), o.signal);
+  }
+  if (outcome.state !== "issued") {
+    const why = [outcome.reason, outcome.message].filter(Boolean).join(": ") || "no reason given";
+    throw new Error(`the certificate signing request ${name} was ${outcome.state} (${why}); see 'kubectl describe csr ${name}'`);
+  }
+  const unusable = clientCertificateUnusable({ certPem: outcome.certPem, keyPem, caPem: o.caPem, nodeName: o.nodeName, nowMs: clock.now(), marginMs: 0 });
+  if (unusable) throw new Error(`the certificate issued for ${name} cannot be used: ${unusable}`);
+  return { certPem: outcome.certPem, keyPem };
+}
