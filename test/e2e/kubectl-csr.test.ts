@@ -2,13 +2,16 @@
 // a real `svcnet server` process: create -f of a request made with node-forge, `get csr` with
 // kubectl's columns and conditions, `certificate approve` and `deny` (the typed client's
 // protobuf PUT of /approval), describe and explain, a validation error in Kubernetes' words, and
-// the approval admission refusing a user who may update /approval but not approve for the signer.
+// the approval admission refusing a user who may update /approval but not approve for the signer;
+// and an ECDSA request (made by `openssl req` where installed) for kube-apiserver-client that
+// csrsigning signs once approved, whose certificate then logs kubectl in.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ServerProcess } from "./helpers/server-process.js";
 import { startServer } from "./helpers/server-process.js";
 import { b64, makeCsrPem } from "../../src/api/validation/certificate-fixtures.js";
+import { makeKeyCsr } from "../../src/controllers/certificates/test-fixtures.js";
 
 function cells(out: string, name: string): string[] {
   const line = out.split("\n").find((l) => l.split(/\s+/)[0] === name);
@@ -123,6 +126,39 @@ describe("kubectl with CertificateSigningRequests", () => {
       'Error from server (Forbidden): certificatesigningrequests.certificates.k8s.io "carol" is forbidden: user not permitted to approve requests with signerName "example.com/signer"',
     );
     assert.equal(await conditionOf("carol"), "Pending");
+  });
+
+  test("an approved ECDSA request for kube-apiserver-client is signed, and its certificate logs in", async () => {
+    const made = makeKeyCsr("ecdsa", { cn: "erin", orgs: ["ecdsa-users"] });
+    const yaml = csrYaml("erin", b64(made.csrPem))
+      .replace("signerName: example.com/signer", "signerName: kubernetes.io/kube-apiserver-client")
+      .replace("  - digital signature\n  - key encipherment\n", "");
+    const c = await s.kubectl(["create", "-f", s.file("erin.yaml", yaml)]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal((await s.kubectl(["certificate", "approve", "erin"])).code, 0);
+    let cert = "";
+    for (let i = 0; i < 100 && cert === ""; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      const g = await s.kubectl(["get", "csr", "erin", "-o", "jsonpath={.status.certificate}"]);
+      assert.equal(g.code, 0, g.stderr);
+      cert = g.stdout.trim();
+    }
+    assert.notEqual(cert, "", "csrsigning issued no certificate");
+    assert.equal(await conditionOf("erin"), "Approved,Issued");
+    const kubeconfig = s.file(
+      "erin.kubeconfig",
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "svcnet", cluster: { server: s.url, "certificate-authority": `${s.dataDir}/ca.crt` } }],
+        users: [{ name: "erin", user: { "client-certificate-data": cert, "client-key-data": b64(made.keyPem) } }],
+        contexts: [{ name: "erin", context: { cluster: "svcnet", user: "erin" } }],
+        "current-context": "erin",
+      }),
+    );
+    const r = await s.kubectl(["get", "csr"], { env: { KUBECONFIG: kubeconfig } });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /User "erin" cannot list resource "certificatesigningrequests"/);
   });
 
   test("api-resources lists certificatesigningrequests as csr", async () => {

@@ -1,38 +1,9 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync, createSign } from "node:crypto";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import forge from "node-forge";
-import { makeCertificatePem, makeCsrPem } from "./certificate-fixtures.js";
+import { makeCertificatePem, makeCsrPem, makeKeyCsrPem } from "./certificate-fixtures.js";
 import { certificateBlocksError, CertificateRequestError, goBytes, parseCertificateRequest, pemBlocks } from "./certificate-pem.js";
-
-/** A PKCS#10 request for an ECDSA P-256 key (what node-forge cannot make), assembled with forge's ASN.1 writer and signed by node:crypto. */
-function ecdsaCsrPem(commonName: string): string {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const a = forge.asn1;
-  const spki = a.fromDer(forge.util.createBuffer(publicKey.export({ type: "spki", format: "der" }).toString("binary")));
-  const name = a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [
-    a.create(a.Class.UNIVERSAL, a.Type.SET, true, [
-      a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [
-        a.create(a.Class.UNIVERSAL, a.Type.OID, false, a.oidToDer("2.5.4.3").getBytes()),
-        a.create(a.Class.UNIVERSAL, a.Type.UTF8, false, commonName),
-      ]),
-    ]),
-  ]);
-  const info = a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [
-    a.create(a.Class.UNIVERSAL, a.Type.INTEGER, false, "\x00"),
-    name,
-    spki,
-    a.create(a.Class.CONTEXT_SPECIFIC, 0, true, []),
-  ]);
-  const tbs = Buffer.from(a.toDer(info).getBytes(), "binary");
-  const sig = createSign("sha256").update(tbs).sign(privateKey);
-  const csr = a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [
-    info,
-    a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [a.create(a.Class.UNIVERSAL, a.Type.OID, false, a.oidToDer("1.2.840.10045.4.3.2").getBytes())]),
-    a.create(a.Class.UNIVERSAL, a.Type.BITSTRING, false, "\x00" + sig.toString("binary")),
-  ]);
-  return forge.pem.encode({ type: "CERTIFICATE REQUEST", body: a.toDer(csr).getBytes() });
-}
 
 describe("parseCertificateRequest", () => {
   it("reads the subject of a node-forge (RSA) request and verifies it", () => {
@@ -42,16 +13,70 @@ describe("parseCertificateRequest", () => {
     assert.equal(r.checkSignature(), undefined);
   });
 
-  it("verifies an ECDSA request", () => {
-    const r = parseCertificateRequest(Buffer.from(ecdsaCsrPem("ec")));
-    assert.equal(r.commonName, "ec");
+  const keys = {
+    rsa: () => generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey,
+    ecdsa: () => generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey,
+    ecdsaP384: () => generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey,
+    ed25519: () => generateKeyPairSync("ed25519").privateKey,
+  };
+  const keyCases: { name: string; key: keyof typeof keys; algorithm: string }[] = [
+    { name: "an RSA request", key: "rsa", algorithm: "RSA" },
+    { name: "an ECDSA P-256 request", key: "ecdsa", algorithm: "ECDSA" },
+    { name: "an ECDSA P-384 request", key: "ecdsaP384", algorithm: "ECDSA" },
+    { name: "an Ed25519 request", key: "ed25519", algorithm: "Ed25519" },
+  ];
+  for (const c of keyCases) {
+    it(`reads and verifies ${c.name}, keeping its key and subject as they are`, () => {
+      const key = keys[c.key]();
+      const r = parseCertificateRequest(Buffer.from(makeKeyCsrPem({ key, commonName: "system:node:n1", organizations: ["system:nodes"] })));
+      assert.deepEqual([r.commonName, r.organizations, r.publicKeyAlgorithm], ["system:node:n1", ["system:nodes"], c.algorithm]);
+      assert.equal(r.checkSignature(), undefined);
+      assert.deepEqual(r.publicKeyDer, createPublicKey(key).export({ type: "spki", format: "der" }));
+      const subject = forge.asn1.fromDer(r.subjectDer.toString("binary"));
+      assert.equal((subject.value as unknown[]).length, 2, "two RDNs, O and CN");
+    });
+  }
+
+  it("reads the SANs of the extensionRequest attribute, as Go prints them", () => {
+    const sans = { dnsNames: ["n1.example", "n1"], emailAddresses: ["a@b.c"], ipAddresses: ["10.1.2.3", "fd00::1"], uris: ["spiffe://x/y"] };
+    const r = parseCertificateRequest(Buffer.from(makeKeyCsrPem({ key: keys.ecdsa(), commonName: "x", sans })));
+    assert.deepEqual([r.dnsNames, r.emailAddresses, r.ipAddresses, r.uris], [sans.dnsNames, sans.emailAddresses, sans.ipAddresses, sans.uris]);
     assert.equal(r.checkSignature(), undefined);
+  });
+
+  it("reads the SANs of a node-forge request", () => {
+    const r = parseCertificateRequest(Buffer.from(makeCsrPem({ commonName: "x" })));
+    assert.deepEqual([r.dnsNames, r.emailAddresses, r.ipAddresses, r.uris], [[], [], [], []]);
+  });
+
+  it("knows no algorithm for an X25519 key, and says so when verifying", () => {
+    const x25519 = generateKeyPairSync("x25519").publicKey.export({ type: "spki", format: "der" });
+    const r = parseCertificateRequest(Buffer.from(makeKeyCsrPem({ key: keys.ed25519(), commonName: "x", publicKeyDer: x25519 })));
+    assert.deepEqual([r.publicKeyAlgorithm, r.publicKeyAlgorithmOid], [undefined, "1.3.101.110"]);
+    assert.equal(r.checkSignature(), "x509: cannot verify signature: algorithm unimplemented");
+  });
+
+  it("reports a key that is not the signature's kind as Go does", () => {
+    const rsa = createPublicKey(keys.rsa()).export({ type: "spki", format: "der" });
+    const r = parseCertificateRequest(Buffer.from(makeKeyCsrPem({ key: keys.ecdsa(), commonName: "x", publicKeyDer: rsa })));
+    assert.equal(r.checkSignature(), "x509: signature algorithm specifies an ECDSA public key, but have public key of type *rsa.PublicKey");
   });
 
   const refused: { name: string; pem: () => string; want: string }[] = [
     { name: "no PEM at all", pem: () => "hello", want: "PEM block type must be CERTIFICATE REQUEST" },
     { name: "a certificate instead", pem: () => makeCertificatePem("x"), want: "PEM block type must be CERTIFICATE REQUEST" },
     { name: "a request block holding junk", pem: () => forge.pem.encode({ type: "CERTIFICATE REQUEST", body: "junk" }), want: "x509: malformed certificate request" },
+    {
+      name: "a key on a curve Go does not know",
+      pem: () => makeKeyCsrPem({ key: generateKeyPairSync("ec", { namedCurve: "secp256k1" }).privateKey, commonName: "x" }),
+      want: "x509: unsupported elliptic curve",
+    },
+    {
+      name: "an extension asked for twice",
+      pem: () => makeKeyCsrPem({ key: keys.ed25519(), sans: { dnsNames: ["a"] }, extensions: [{ oid: "2.5.29.17", value: Buffer.from("3000", "hex") }] }),
+      want: "x509: certificate request contains duplicate requested extensions",
+    },
+    { name: "a DNS SAN that is not ASCII", pem: () => makeKeyCsrPem({ key: keys.ed25519(), sans: { dnsNames: ["bücher.example"] } }), want: "x509: SAN dNSName is malformed" },
   ];
   for (const c of refused) {
     it(`refuses ${c.name}`, () => assert.throws(() => parseCertificateRequest(Buffer.from(c.pem())), (e: unknown) => e instanceof CertificateRequestError && e.message === c.want));

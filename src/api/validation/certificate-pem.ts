@@ -3,10 +3,15 @@
 // spec.request must hold a PKCS#10 "CERTIFICATE REQUEST" whose self-signature verifies, and
 // status.certificate only "CERTIFICATE" blocks without headers. The request is walked with
 // node-forge's ASN.1 reader (its certificationRequestFromPem knows RSA keys only, and joining
-// machines may use ECDSA) and the signature checked with node:crypto, which knows every key type.
+// machines may use ECDSA or Ed25519) and the signature checked with node:crypto, which knows
+// every key type. This is the project's one request parser: the certificate controllers read
+// the subject, SANs and public key a request carries from it too.
 
 import { createPublicKey, verify, X509Certificate } from "node:crypto";
-import forge from "node-forge";
+import type { Asn1 } from "./der.js";
+import { children, contentBytes, isContext, oidOf, readDer, writeDer } from "./der.js";
+import type { SubjectAltNames } from "./subject-alt-names.js";
+import { parseSubjectAltNames } from "./subject-alt-names.js";
 
 export interface PemBlock {
   type: string;
@@ -30,11 +35,22 @@ export function pemBlocks(data: string): PemBlock[] {
   return out;
 }
 
-export interface ParsedCertificateRequest {
-  /** Subject common name ("" when absent). */
+/** The public key algorithms Go's x509 parses a request's key as (DSA, which Go cannot sign for, counts as unknown). */
+export type PublicKeyAlgorithm = "RSA" | "ECDSA" | "Ed25519";
+
+export interface ParsedCertificateRequest extends SubjectAltNames {
+  /** Subject common name ("" when absent; the first when there are several, as TLS peers read it). */
   commonName: string;
   /** Subject organizations (the groups a client certificate carries). */
   organizations: string[];
+  /** The subject Name, DER, as the request carries it. */
+  subjectDer: Buffer;
+  /** The SubjectPublicKeyInfo, DER, as the request carries it. */
+  publicKeyDer: Buffer;
+  /** The key's algorithm; undefined for one Go does not know (which no signer can certify). */
+  publicKeyAlgorithm: PublicKeyAlgorithm | undefined;
+  /** The key's algorithm OID (for messages about keys of an unknown algorithm). */
+  publicKeyAlgorithmOid: string;
   /** Go's CheckSignature: undefined when the self-signature verifies, else the error text. */
   checkSignature(): string | undefined;
 }
@@ -44,43 +60,47 @@ export class CertificateRequestError extends Error {}
 
 const OID_COMMON_NAME = "2.5.4.3";
 const OID_ORGANIZATION = "2.5.4.10";
+const OID_EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
+const OID_SUBJECT_ALT_NAME = "2.5.29.17";
+const OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 
-/** Signature algorithms Go verifies, by OID: the hash (null for Ed25519) and the verification failure text. */
-const signatureAlgorithms: ReadonlyMap<string, { hash: string | null; failure: string }> = new Map([
-  ["1.2.840.113549.1.1.5", { hash: "sha1", failure: "crypto/rsa: verification error" }],
-  ["1.2.840.113549.1.1.11", { hash: "sha256", failure: "crypto/rsa: verification error" }],
-  ["1.2.840.113549.1.1.12", { hash: "sha384", failure: "crypto/rsa: verification error" }],
-  ["1.2.840.113549.1.1.13", { hash: "sha512", failure: "crypto/rsa: verification error" }],
-  ["1.2.840.10045.4.1", { hash: "sha1", failure: "x509: ECDSA verification failure" }],
-  ["1.2.840.10045.4.3.2", { hash: "sha256", failure: "x509: ECDSA verification failure" }],
-  ["1.2.840.10045.4.3.3", { hash: "sha384", failure: "x509: ECDSA verification failure" }],
-  ["1.2.840.10045.4.3.4", { hash: "sha512", failure: "x509: ECDSA verification failure" }],
-  ["1.3.101.112", { hash: null, failure: "x509: Ed25519 verification failure" }],
+/** Key algorithms by SPKI OID. */
+const keyAlgorithms: ReadonlyMap<string, PublicKeyAlgorithm> = new Map([
+  ["1.2.840.113549.1.1.1", "RSA"],
+  [OID_EC_PUBLIC_KEY, "ECDSA"],
+  ["1.3.101.112", "Ed25519"],
 ]);
 
-/**
- * forge's DER reader with its options object (the typings know only the `strict` flag): BIT
- * STRINGs are kept as bytes, not guessed to hold ASN.1, so the signature stays as signed.
- */
-const fromDer = forge.asn1.fromDer as unknown as (bytes: forge.util.ByteStringBuffer, options: { decodeBitStrings: boolean }) => forge.asn1.Asn1;
+/** The named curves Go's x509 knows: P-224, P-256, P-384 and P-521. */
+const goCurves: ReadonlySet<string> = new Set(["1.3.132.0.33", "1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35"]);
 
-function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
-  return node && Array.isArray(node.value) ? node.value : [];
-}
+/** How Go's %T prints a parsed key, for its mismatch error. */
+const goKeyTypes: Record<PublicKeyAlgorithm, string> = { RSA: "*rsa.PublicKey", ECDSA: "*ecdsa.PublicKey", Ed25519: "ed25519.PublicKey" };
 
-function text(node: forge.asn1.Asn1 | undefined): string {
-  return node && typeof node.value === "string" ? node.value : "";
-}
+/** Signature algorithms Go verifies, by OID: the hash (null for Ed25519), the key algorithm and the verification failure text. */
+const signatureAlgorithms: ReadonlyMap<string, { hash: string | null; key: PublicKeyAlgorithm; failure: string }> = new Map([
+  ["1.2.840.113549.1.1.5", { hash: "sha1", key: "RSA", failure: "crypto/rsa: verification error" }],
+  ["1.2.840.113549.1.1.11", { hash: "sha256", key: "RSA", failure: "crypto/rsa: verification error" }],
+  ["1.2.840.113549.1.1.12", { hash: "sha384", key: "RSA", failure: "crypto/rsa: verification error" }],
+  ["1.2.840.113549.1.1.13", { hash: "sha512", key: "RSA", failure: "crypto/rsa: verification error" }],
+  ["1.2.840.10045.4.1", { hash: "sha1", key: "ECDSA", failure: "x509: ECDSA verification failure" }],
+  ["1.2.840.10045.4.3.2", { hash: "sha256", key: "ECDSA", failure: "x509: ECDSA verification failure" }],
+  ["1.2.840.10045.4.3.3", { hash: "sha384", key: "ECDSA", failure: "x509: ECDSA verification failure" }],
+  ["1.2.840.10045.4.3.4", { hash: "sha512", key: "ECDSA", failure: "x509: ECDSA verification failure" }],
+  ["1.3.101.112", { hash: null, key: "Ed25519", failure: "x509: Ed25519 verification failure" }],
+]);
 
-function subjectOf(name: forge.asn1.Asn1 | undefined): { commonName: string; organizations: string[] } {
+const unsupportedAlgorithm = "x509: cannot verify signature: algorithm unimplemented";
+
+function subjectOf(name: Asn1 | undefined): { commonName: string; organizations: string[] } {
   let commonName = "";
   const organizations: string[] = [];
   for (const rdn of children(name)) {
     for (const atv of children(rdn)) {
       const [type, value] = children(atv);
       if (!type || !value) continue;
-      const oid = forge.asn1.derToOid(forge.util.createBuffer(text(type)));
-      const decoded = Buffer.from(text(value), "binary").toString("utf8");
+      const oid = oidOf(type);
+      const decoded = contentBytes(value).toString("utf8");
       if (oid === OID_COMMON_NAME && !commonName) commonName = decoded;
       if (oid === OID_ORGANIZATION) organizations.push(decoded);
     }
@@ -88,33 +108,85 @@ function subjectOf(name: forge.asn1.Asn1 | undefined): { commonName: string; org
   return { commonName, organizations };
 }
 
+/** The key's algorithm, refusing EC keys on curves Go does not know as Go's parser does. */
+function keyAlgorithmOf(spki: Asn1): { algorithm: PublicKeyAlgorithm | undefined; oid: string } {
+  const [algorithm] = children(spki);
+  const [id, params] = children(algorithm);
+  const oid = oidOf(id);
+  if (oid === OID_EC_PUBLIC_KEY) {
+    const curve = oidOf(params);
+    if (!curve) throw new CertificateRequestError("x509: invalid ECDSA parameters");
+    if (!goCurves.has(curve)) throw new CertificateRequestError("x509: unsupported elliptic curve");
+  }
+  return { algorithm: keyAlgorithms.get(oid), oid };
+}
+
+/**
+ * The SANs of the extensionRequest attribute (Go's parseCSRExtensions): attributes that do not
+ * parse are skipped, an extension asked for twice is an error.
+ */
+function subjectAltNamesOf(attributes: Asn1 | undefined): SubjectAltNames {
+  const seen = new Set<string>();
+  let names: SubjectAltNames = { dnsNames: [], emailAddresses: [], ipAddresses: [], uris: [] };
+  for (const attribute of children(attributes)) {
+    const [type, values] = children(attribute);
+    const [requested] = children(values);
+    if (oidOf(type) !== OID_EXTENSION_REQUEST || !requested) continue;
+    if (!Array.isArray(requested.value)) throw new CertificateRequestError("x509: malformed extension request");
+    for (const extension of children(requested)) {
+      const parts = children(extension);
+      const id = oidOf(parts[0]);
+      if (!id || parts.length < 2) throw new CertificateRequestError("x509: malformed extension request");
+      if (seen.has(id)) throw new CertificateRequestError("x509: certificate request contains duplicate requested extensions");
+      seen.add(id);
+      if (id !== OID_SUBJECT_ALT_NAME) continue;
+      const parsed = parseSubjectAltNames(contentBytes(parts[parts.length - 1]));
+      if ("error" in parsed) throw new CertificateRequestError(parsed.error);
+      names = parsed;
+    }
+  }
+  return names;
+}
+
 /** Kubernetes' certificates.ParseCSR: the first PEM block must be a CERTIFICATE REQUEST that parses as PKCS#10. */
 export function parseCertificateRequest(pem: Buffer): ParsedCertificateRequest {
   const [block] = pemBlocks(pem.toString("latin1"));
   if (!block || block.type !== "CERTIFICATE REQUEST") throw new CertificateRequestError("PEM block type must be CERTIFICATE REQUEST");
-  let root: forge.asn1.Asn1;
   try {
-    root = fromDer(forge.util.createBuffer(block.bytes.toString("binary")), { decodeBitStrings: false });
-  } catch {
+    return parseDer(block.bytes);
+  } catch (e) {
+    // forge's own errors (an OID or a length it cannot read) mean the same as a wrong structure.
+    if (e instanceof CertificateRequestError) throw e;
     throw new CertificateRequestError("x509: malformed certificate request");
   }
+}
+
+function parseDer(der: Buffer): ParsedCertificateRequest {
+  const root = readDer(der);
   const [info, algorithm, signature] = children(root);
-  const [, subject, spki] = children(info);
+  const [, subject, spki, attributes] = children(info);
   if (!info || !algorithm || !signature || !subject || !spki || typeof signature.value !== "string") {
     throw new CertificateRequestError("x509: malformed certificate request");
   }
-  const toDer = (n: forge.asn1.Asn1): Buffer => Buffer.from(forge.asn1.toDer(n).getBytes(), "binary");
-  const algorithmOid = forge.asn1.derToOid(forge.util.createBuffer(text(children(algorithm)[0])));
+  const key = keyAlgorithmOf(spki);
+  const publicKeyDer = writeDer(spki);
+  const algorithmOid = oidOf(children(algorithm)[0]);
   return {
     ...subjectOf(subject),
+    ...subjectAltNamesOf(isContext(attributes, 0) ? attributes : undefined),
+    subjectDer: writeDer(subject),
+    publicKeyDer,
+    publicKeyAlgorithm: key.algorithm,
+    publicKeyAlgorithmOid: key.oid,
     checkSignature() {
       const alg = signatureAlgorithms.get(algorithmOid);
-      if (!alg) return "x509: cannot verify signature: algorithm unimplemented";
+      if (!alg || !key.algorithm) return unsupportedAlgorithm;
+      if (alg.key !== key.algorithm) return `x509: signature algorithm specifies an ${alg.key} public key, but have public key of type ${goKeyTypes[key.algorithm]}`;
       try {
-        const key = createPublicKey({ key: toDer(spki), format: "der", type: "spki" });
+        const publicKey = createPublicKey({ key: publicKeyDer, format: "der", type: "spki" });
         // A BIT STRING's first byte counts its unused bits; the signature follows it.
-        const sig = Buffer.from(text(signature), "binary").subarray(1);
-        return verify(alg.hash, toDer(info), key, sig) ? undefined : alg.failure;
+        const sig = contentBytes(signature).subarray(1);
+        return verify(alg.hash, writeDer(info), publicKey, sig) ? undefined : alg.failure;
       } catch {
         return alg.failure;
       }

@@ -1,10 +1,10 @@
 // csrapproving, csrsigning and csrcleaner against the in-process API server: requests made with
-// a join token are approved and signed with the cluster CA, a requester without the nodeclient
-// permission waits, the signer's rules fail what they refuse, denied requests stay unsigned, and
-// finished requests are cleaned up.
+// a join token (for RSA or ECDSA keys) are approved and signed with the cluster CA, a requester
+// without the nodeclient permission waits, the signer's rules fail what they refuse, denied
+// requests stay unsigned, and finished requests are cleaned up.
 
 import assert from "node:assert/strict";
-import { randomBytes, X509Certificate } from "node:crypto";
+import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { requireResource } from "../../api/resources.js";
@@ -17,9 +17,9 @@ import { JOIN_TOKEN_GROUP } from "../../apiserver/authorization/bootstrap-policy
 import { csrApprovingController } from "./csrapproving-controller.js";
 import { csrCleanerController } from "./csrcleaner-controller.js";
 import { csrSigningController } from "./csrsigning-controller.js";
-import { pemOfBytes } from "./csr-request.js";
+import { bytesOfPem, pemOfBytes } from "./csr-request.js";
 import type { CsrSubject } from "./test-fixtures.js";
-import { makeCsr } from "./test-fixtures.js";
+import { makeCsr, makeKeyCsr } from "./test-fixtures.js";
 
 const csrResource = requireResource("certificates.k8s.io", "v1", "certificatesigningrequests");
 
@@ -86,6 +86,15 @@ describe("certificate controllers", () => {
     assert.deepEqual(cert.keyUsage, ["1.3.6.1.5.5.7.3.2"]);
     const lifetime = Date.parse(cert.validTo) - Date.parse(cert.validFrom);
     assert.ok(Math.abs(lifetime - 365 * 24 * 3600_000) < 5000, `a year: ${cert.validFrom} – ${cert.validTo}`);
+  });
+
+  test("a node request for an ECDSA key (as kubelet makes) is approved and signed too", async () => {
+    const made = makeKeyCsr("ecdsa");
+    await create(joiner, "node-csr-ecdsa", (c) => ((c.spec.request = bytesOfPem(made.csrPem)), (c.spec.usages = ["digital signature", "client auth"])));
+    const cert = new X509Certificate(pemOfBytes((await issued("node-csr-ecdsa")).status?.certificate ?? ""));
+    assert.equal(cert.subject, "O=system:nodes\nCN=system:node:n1");
+    assert.ok(cert.verify(new X509Certificate(cluster.api.pki.caCert).publicKey));
+    assert.ok(cert.checkPrivateKey(createPrivateKey(made.keyPem)));
   });
 
   test("spec.expirationSeconds shortens the certificate", async () => {

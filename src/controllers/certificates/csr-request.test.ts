@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CsrSubject } from "./test-fixtures.js";
-import { makeCsr, makeCsrPem } from "./test-fixtures.js";
+import { makeCsr, makeCsrPem, makeKeyCsr } from "./test-fixtures.js";
 import { apiServerClientUsagesError, bytesOfPem, isApproved, isDecided, kubeletClientCsrError, parseCsr } from "./csr-request.js";
 
 const parsed = (s: CsrSubject = {}) => {
@@ -20,7 +20,17 @@ test("parseCsr: reads the subject and SANs of a request", () => {
   assert.deepEqual(c.uris, ["spiffe://x/y"]);
 });
 
-test("parseCsr: refuses what is not a signed request", async (t) => {
+test("parseCsr: reads requests for ECDSA and Ed25519 keys", async (t) => {
+  for (const kind of ["ecdsa", "ed25519"] as const) {
+    await t.test(kind, () => {
+      const r = parseCsr(bytesOfPem(makeKeyCsr(kind).csrPem));
+      assert.ok(r.ok, r.ok ? "" : r.error);
+      assert.deepEqual([r.csr.commonName, r.csr.organizations, r.csr.publicKeyAlgorithm], ["system:node:n1", ["system:nodes"], kind === "ecdsa" ? "ECDSA" : "Ed25519"]);
+    });
+  }
+});
+
+test("parseCsr: refuses what is not a request", async (t) => {
   const pem = makeCsrPem();
   const cases = [
     { name: "a certificate", request: bytesOfPem(pem.replaceAll("CERTIFICATE REQUEST", "CERTIFICATE")), want: /^PEM block type must be CERTIFICATE REQUEST$/ },

@@ -3,23 +3,16 @@
 // people and approvers set, and the checks Kubernetes makes of node client requests
 // (pkg/apis/certificates/v1 helpers). Pure: no I/O, no clock.
 //
-// Requests are parsed with node-forge, which reads RSA keys only; a request with another key type
-// cannot be parsed here and is reported as such (the controllers leave it alone).
+// Requests are read with the API's own parser (certificate-pem.ts), which knows RSA, ECDSA and
+// Ed25519 keys. As Kubernetes' controllers do, they do not check the self-signature again: API
+// validation did when the request was created, and spec is immutable after that.
 
-import forge from "node-forge";
 import type { CertificateSigningRequest, CertificateSigningRequestConditionType } from "../../api/certificates-types.js";
+import type { ParsedCertificateRequest } from "../../api/validation/certificate-pem.js";
+import { CertificateRequestError, parseCertificateRequest } from "../../api/validation/certificate-pem.js";
 
 /** The parts of a PKCS#10 request the approver and signer look at. */
-export interface ParsedCsr {
-  commonName: string;
-  organizations: string[];
-  dnsNames: string[];
-  emailAddresses: string[];
-  ipAddresses: string[];
-  uris: string[];
-  /** The request as node-forge holds it, for signing (its public key and subject). */
-  request: forge.pki.CertificateSigningRequest;
-}
+export type ParsedCsr = ParsedCertificateRequest;
 
 /** The PEM text of a []byte field (base64 in JSON), such as spec.request or status.certificate. */
 export function pemOfBytes(field: string): string {
@@ -31,51 +24,14 @@ export function bytesOfPem(pem: string): string {
   return Buffer.from(pem, "utf8").toString("base64");
 }
 
-/**
- * Parses spec.request (base64 of a PEM "CERTIFICATE REQUEST") and checks its self-signature.
- * Errors read as Kubernetes' ParseCSR and signature check do.
- */
+/** Parses spec.request (base64 of a PEM "CERTIFICATE REQUEST") as Kubernetes' ParseCSR, with its error texts. */
 export function parseCsr(request: string): { ok: true; csr: ParsedCsr } | { ok: false; error: string } {
-  const pem = pemOfBytes(request);
-  const m = /-----BEGIN ([A-Z ]+)-----/.exec(pem);
-  if (!m || m[1] !== "CERTIFICATE REQUEST") return { ok: false, error: "PEM block type must be CERTIFICATE REQUEST" };
-  let req: forge.pki.CertificateSigningRequest;
   try {
-    req = forge.pki.certificationRequestFromPem(pem);
+    return { ok: true, csr: parseCertificateRequest(Buffer.from(request, "base64")) };
   } catch (e) {
-    return { ok: false, error: `x509: ${e instanceof Error ? e.message : String(e)}` };
+    if (e instanceof CertificateRequestError) return { ok: false, error: e.message };
+    throw e;
   }
-  try {
-    if (!req.verify()) return { ok: false, error: "unable to verify certificate request signature: crypto/rsa: verification error" };
-  } catch (e) {
-    return { ok: false, error: `unable to verify certificate request signature: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  const attrs = req.subject.attributes;
-  const values = (name: string): string[] => attrs.filter((a) => a.name === name).map((a) => String(a.value));
-  const sans = subjectAltNames(req);
-  return {
-    ok: true,
-    csr: {
-      commonName: values("commonName")[0] ?? "",
-      organizations: values("organizationName"),
-      dnsNames: sans.filter((s) => s.type === 2).map((s) => s.value ?? ""),
-      emailAddresses: sans.filter((s) => s.type === 1).map((s) => s.value ?? ""),
-      ipAddresses: sans.filter((s) => s.type === 7).map((s) => s.ip ?? s.value ?? ""),
-      uris: sans.filter((s) => s.type === 6).map((s) => s.value ?? ""),
-      request: req,
-    },
-  };
-}
-
-interface AltName {
-  type: number;
-  value?: string;
-  ip?: string;
-}
-
-function subjectAltNames(req: forge.pki.CertificateSigningRequest): AltName[] {
-  const ext = req.getAttribute({ name: "extensionRequest" }) as { extensions?: { name?: string; altNames?: AltName[] }[] } | null;
-  return ext?.extensions?.find((e) => e.name === "subjectAltName")?.altNames ?? [];
 }
 
 /** Whether the CSR has a condition of `type` with status True. */

@@ -1,13 +1,19 @@
 import assert from "node:assert/strict";
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { once } from "node:events";
+import type { IncomingMessage } from "node:http";
+import { createServer, request } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { test } from "node:test";
 import forge from "node-forge";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
-import { inMemoryCa } from "../../server/pki.js";
+import { makeKeyCsrPem } from "../../api/validation/certificate-fixtures.js";
+import { inMemoryCa, inMemoryServingPki } from "../../server/pki.js";
 import { bytesOfPem, parseCsr } from "./csr-request.js";
 import { certificateValidity, defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
-import type { CsrSubject } from "./test-fixtures.js";
-import { makeCsr, makeCsrPem, testCsrKeyPem } from "./test-fixtures.js";
+import type { CsrSubject, KeyKind } from "./test-fixtures.js";
+import { makeCsr, makeCsrPem, makeKeyCsr, testCsrKeyPem } from "./test-fixtures.js";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -50,7 +56,7 @@ test("certificateValidity: backdated five minutes; short ones keep their end; cu
 });
 
 test("signingDecision: approved requests of the two client signers, once; the signer's rules fail the rest", async (t) => {
-  const cases: { name: string; edit?: (c: CertificateSigningRequest) => void; subject?: CsrSubject; want: string; message?: RegExp }[] = [
+  const cases: { name: string; edit?: (c: CertificateSigningRequest) => void; subject?: CsrSubject; want: string; reason?: string; message?: RegExp }[] = [
     { name: "a node's approved request", edit: approved, want: "sign" },
     { name: "pending", want: "skip" },
     { name: "denied", edit: (c) => (c.status = { conditions: [{ type: "Denied", status: "True" }] }), want: "skip" },
@@ -63,12 +69,21 @@ test("signingDecision: approved requests of the two client signers, once; the si
     { name: "kubelet signer, not a node's subject", subject: { cn: "jane", orgs: ["system:nodes"] }, edit: approved, want: "fail", message: /^subject common name does not begin with system:node:$/ },
     { name: "kubelet signer, SANs", subject: { dns: ["n1"] }, edit: approved, want: "fail", message: /^DNS subjectAltNames are not allowed$/ },
     { name: "unparsable", edit: (c) => (approved(c), (c.spec.request = bytesOfPem("x"))), want: "error", message: /^unable to parse csr "x": / },
+    { name: "a node's ECDSA request", edit: (c) => (approved(c), (c.spec.request = bytesOfPem(makeKeyCsr("ecdsa").csrPem)), (c.spec.usages = ["digital signature", "client auth"])), want: "sign" },
+    {
+      name: "a key of an algorithm Go does not know (X25519)",
+      edit: (c) => (approved(c), (c.spec.request = bytesOfPem(x25519CsrPem()))),
+      want: "fail",
+      reason: "UnsupportedPublicKeyAlgorithm",
+      message: /^x509: unsupported public key algorithm 1\.3\.101\.110: only RSA, ECDSA \(P-224, P-256, P-384, P-521\) and Ed25519 keys can be certified$/,
+    },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
       const d = signingDecision(Object.freeze(makeCsr("x", c.edit, c.subject)));
       assert.equal(d.action, c.want);
       if (c.message) assert.match((d as { message: string }).message, c.message);
+      if (d.action === "fail") assert.equal(d.reason, c.reason ?? "SignerValidationFailure");
     });
   }
 });
@@ -122,6 +137,71 @@ test("signCertificate: the request's subject and key, the CA as issuer, the usag
     assert.deepEqual(r, { ok: false, error: `unrecognized usage values: ["flying"]` });
   });
 });
+
+test("signCertificate: requests for RSA, ECDSA and Ed25519 keys get certificates for those keys", async (t) => {
+  const ca = inMemoryCa({ modulusLength: 1024 });
+  const caX509 = new X509Certificate(ca.cert);
+  const now = Date.now();
+  for (const kind of ["rsa", "ecdsa", "ed25519"] as KeyKind[]) {
+    const made = makeKeyCsr(kind);
+    await t.test(`${kind} (request made by ${made.madeBy})`, () => {
+      const p = parseCsr(bytesOfPem(made.csrPem));
+      assert.ok(p.ok, p.ok ? "" : p.error);
+      const r = signCertificate({ ca, csr: p.csr, usages: ["digital signature", "client auth"], ttlMs: defaultClusterSigningDurationMs, nowMs: now });
+      assert.ok(r.ok, r.ok ? "" : r.error);
+      const cert = new X509Certificate(r.cert);
+      assert.ok(cert.verify(caX509.publicKey) && cert.checkIssued(caX509));
+      assert.ok(cert.checkPrivateKey(createPrivateKey(made.keyPem)), "the request's key");
+      assert.deepEqual(cert.publicKey.export({ type: "spki", format: "der" }), p.csr.publicKeyDer, "the request's SubjectPublicKeyInfo as it is");
+      assert.equal(cert.subject, "O=system:nodes\nCN=system:node:n1");
+      assert.equal(cert.issuer, caX509.subject);
+      assert.deepEqual(cert.keyUsage, ["1.3.6.1.5.5.7.3.2"]);
+      assert.equal(Date.parse(cert.validFrom), Math.floor((now - 5 * minute) / 1000) * 1000);
+      assert.equal(Date.parse(cert.validTo), Math.floor((now + defaultClusterSigningDurationMs - 5 * minute) / 1000) * 1000);
+    });
+  }
+  await t.test("SANs of an ECDSA request", () => {
+    const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const p = parseCsr(bytesOfPem(makeKeyCsrPem({ key, commonName: "jane", sans: { dnsNames: ["jane.example"], ipAddresses: ["fd00::1"], uris: ["spiffe://x/jane"] } })));
+    assert.ok(p.ok);
+    const r = signCertificate({ ca, csr: p.csr, usages: ["client auth"], ttlMs: hour, nowMs: now });
+    assert.ok(r.ok);
+    assert.equal(new X509Certificate(r.cert).subjectAltName, "DNS:jane.example, IP Address:FD00:0:0:0:0:0:0:1, URI:spiffe://x/jane");
+  });
+});
+
+test("a TLS server trusting the cluster CA accepts a client with an ECDSA key and its issued certificate", async () => {
+  const pki = inMemoryServingPki({ dns: ["localhost"], ips: ["127.0.0.1"] }, { modulusLength: 1024 });
+  const made = makeKeyCsr("ecdsa");
+  const p = parseCsr(bytesOfPem(made.csrPem));
+  assert.ok(p.ok);
+  const signed = signCertificate({ ca: { cert: pki.caCert, key: pki.caKey }, csr: p.csr, usages: ["digital signature", "client auth"], ttlMs: hour, nowMs: Date.now() });
+  assert.ok(signed.ok, signed.ok ? "" : signed.error);
+  const server = createServer({ cert: pki.cert, key: pki.key, ca: pki.caCert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const socket = req.socket as TLSSocket;
+    res.end(JSON.stringify({ authorized: socket.authorized, cn: socket.getPeerCertificate().subject.CN }));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const { port } = server.address() as AddressInfo;
+    const req = request({ host: "127.0.0.1", port, path: "/", ca: pki.caCert, cert: signed.cert, key: made.keyPem });
+    req.end();
+    const [res] = (await once(req, "response")) as [IncomingMessage];
+    let body = "";
+    for await (const chunk of res) body += String(chunk);
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(JSON.parse(body), { authorized: true, cn: "system:node:n1" });
+  } finally {
+    server.close();
+  }
+});
+
+/** A request whose key is an X25519 one, which signs nothing (so the request is signed by another key). */
+function x25519CsrPem(): string {
+  const publicKeyDer = generateKeyPairSync("x25519").publicKey.export({ type: "spki", format: "der" });
+  return makeKeyCsrPem({ key: generateKeyPairSync("ed25519").privateKey, commonName: "system:node:n1", organizations: ["system:nodes"], publicKeyDer });
+}
 
 function createKey() {
   return createPrivateKey(testCsrKeyPem());

@@ -1,13 +1,15 @@
 // What kube-controller-manager's csrsigning controller decides and makes, without I/O: which
 // CertificateSigningRequests it signs, which it marks Failed, and the certificate itself — the
-// CSR's subject, SANs and public key, the key usages spec.usages asks for, no CA rights, valid
-// from five minutes ago (clocks differ) for the shorter of the cluster signing duration and
+// CSR's subject, SANs and public key (RSA, ECDSA or Ed25519: certificate-builder.ts writes the
+// certificate for any of them), the key usages spec.usages asks for, no CA rights, valid from
+// five minutes ago (clocks differ) for the shorter of the cluster signing duration and
 // spec.expirationSeconds, and never past the CA's own end.
 
 import { randomBytes } from "node:crypto";
-import forge from "node-forge";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER } from "../../api/certificates-types.js";
+import type { CertificateAuthority, KeyUsageBit } from "./certificate-builder.js";
+import { buildCertificate, readCertificateAuthority } from "./certificate-builder.js";
 import type { ParsedCsr } from "./csr-request.js";
 import { apiServerClientUsagesError, hasTrueCondition, isApproved, kubeletClientCsrError, parseCsr } from "./csr-request.js";
 
@@ -43,13 +45,24 @@ export function certificateValidity(nowMs: number, ttlMs: number, caNotAfterMs: 
   return { notBefore: new Date(notBefore), notAfter: new Date(notAfter) };
 }
 
+/** The reason of the Failed condition for a request the signer's rules refuse. */
+export const signerValidationFailureReason = "SignerValidationFailure";
+
+/**
+ * The reason of the Failed condition for a request whose key no certificate can be made for.
+ * Kubernetes' signer retries such a request for ever ("x509: unsupported public key type"); a
+ * condition tells the requester instead.
+ */
+export const unsupportedPublicKeyReason = "UnsupportedPublicKeyAlgorithm";
+
 /** What csrsigning does with a CSR it sees. */
-export type SigningDecision = { action: "skip" } | { action: "fail"; message: string } | { action: "sign"; csr: ParsedCsr } | { action: "error"; message: string };
+export type SigningDecision = { action: "skip" } | { action: "fail"; reason: string; message: string } | { action: "sign"; csr: ParsedCsr } | { action: "error"; message: string };
 
 /**
  * Only approved, not failed, not yet issued requests for the two client signers are signed; a
- * request the signer's rules refuse is marked Failed; one that does not parse is an error (retried,
- * as Kubernetes does). Others are not this controller's.
+ * request the signer's rules refuse, or with a key of an algorithm Go does not know, is marked
+ * Failed; one that does not parse is an error (retried, as Kubernetes does). Others are not this
+ * controller's.
  */
 export function signingDecision(csr: CertificateSigningRequest): SigningDecision {
   if (!isApproved(csr) || hasTrueCondition(csr, "Failed")) return { action: "skip" };
@@ -59,7 +72,12 @@ export function signingDecision(csr: CertificateSigningRequest): SigningDecision
   if (!parsed.ok) return { action: "error", message: `unable to parse csr "${csr.metadata.name ?? ""}": ${parsed.error}` };
   const usages = csr.spec.usages ?? [];
   const refused = csr.spec.signerName === KUBE_APISERVER_CLIENT_KUBELET_SIGNER ? kubeletClientCsrError(parsed.csr, usages) : apiServerClientUsagesError(usages);
-  return refused ? { action: "fail", message: refused } : { action: "sign", csr: parsed.csr };
+  if (refused) return { action: "fail", reason: signerValidationFailureReason, message: refused };
+  if (!parsed.csr.publicKeyAlgorithm) {
+    const message = `x509: unsupported public key algorithm ${parsed.csr.publicKeyAlgorithmOid || "(none)"}: only RSA, ECDSA (P-224, P-256, P-384, P-521) and Ed25519 keys can be certified`;
+    return { action: "fail", reason: unsupportedPublicKeyReason, message };
+  }
+  return { action: "sign", csr: parsed.csr };
 }
 
 /** The signing CA: its certificate and private key, PEM. */
@@ -68,10 +86,10 @@ export interface SigningCA {
   key: string;
 }
 
-const keyUsageBits: Record<string, string> = {
+const keyUsages: Record<string, KeyUsageBit> = {
   signing: "digitalSignature",
   "digital signature": "digitalSignature",
-  "content commitment": "nonRepudiation",
+  "content commitment": "contentCommitment",
   "key encipherment": "keyEncipherment",
   "key agreement": "keyAgreement",
   "data encipherment": "dataEncipherment",
@@ -98,54 +116,41 @@ const extKeyUsageOids: [string, string][] = [
   ["netscape sgc", "2.16.840.1.113730.4.1"],
 ];
 
-function serialNumber(): string {
-  const b = randomBytes(16);
-  b[0] &= 0x7f;
-  return b.toString("hex");
-}
-
 /**
  * Signs `csr` with `ca` (see the file comment); returns the certificate (PEM) or why it cannot be
- * signed (an expired CA, a usage Kubernetes does not know).
+ * signed (an expired or unreadable CA, a usage Kubernetes does not know).
  */
 export function signCertificate(o: { ca: SigningCA; csr: ParsedCsr; usages: readonly string[]; ttlMs: number; nowMs: number }): { ok: true; cert: string } | { ok: false; error: string } {
-  const caCert = forge.pki.certificateFromPem(o.ca.cert);
-  const caKey = forge.pki.privateKeyFromPem(o.ca.key);
-  const validity = certificateValidity(o.nowMs, o.ttlMs, caCert.validity.notAfter.getTime());
-  if ("error" in validity) return { ok: false, error: validity.error };
-  const keyUsage: Record<string, boolean> = {};
-  const ext: Record<string, boolean> = {};
-  const unknown: string[] = [];
-  for (const u of o.usages) {
-    if (keyUsageBits[u]) keyUsage[keyUsageBits[u]] = true;
-    else if (!extKeyUsageOids.some(([name]) => name === u)) unknown.push(u);
+  let ca: CertificateAuthority;
+  try {
+    ca = readCertificateAuthority(o.ca);
+  } catch (e) {
+    return { ok: false, error: `unable to read the signing CA: ${e instanceof Error ? e.message : String(e)}` };
   }
+  const validity = certificateValidity(o.nowMs, o.ttlMs, ca.notAfterMs);
+  if ("error" in validity) return { ok: false, error: validity.error };
+  const unknown = o.usages.filter((u) => !keyUsages[u] && !extKeyUsageOids.some(([name]) => name === u));
   if (unknown.length > 0) return { ok: false, error: `unrecognized usage values: [${unknown.map((u) => JSON.stringify(u)).join(" ")}]` };
-  // node-forge takes an extended usage by its name where it has one, by OID where not.
-  const oidNames = forge.pki.oids as Record<string, string>;
-  for (const [name, oid] of extKeyUsageOids) if (o.usages.includes(name)) ext[oidNames[oid] ?? oid] = true;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = o.csr.request.publicKey as forge.pki.rsa.PublicKey;
-  cert.serialNumber = serialNumber();
-  cert.validity.notBefore = validity.notBefore;
-  cert.validity.notAfter = validity.notAfter;
-  cert.setSubject(o.csr.request.subject.attributes);
-  cert.setIssuer(caCert.subject.attributes);
-  const sans = [
-    ...o.csr.dnsNames.map((value) => ({ type: 2, value })),
-    ...o.csr.emailAddresses.map((value) => ({ type: 1, value })),
-    ...o.csr.ipAddresses.map((ip) => ({ type: 7, ip })),
-    ...o.csr.uris.map((value) => ({ type: 6, value })),
-  ];
-  const caKeyId = caCert.getExtension("subjectKeyIdentifier") as { subjectKeyIdentifier?: string } | null;
-  cert.setExtensions([
-    ...(Object.keys(keyUsage).length > 0 ? [{ name: "keyUsage", critical: true, ...keyUsage }] : []),
-    ...(Object.keys(ext).length > 0 ? [{ name: "extKeyUsage", ...ext }] : []),
-    { name: "basicConstraints", cA: false, critical: true },
-    // Lets clients pick the right CA when the cluster's is rotated.
-    ...(caKeyId?.subjectKeyIdentifier ? [{ name: "authorityKeyIdentifier", keyIdentifier: forge.util.hexToBytes(caKeyId.subjectKeyIdentifier) }] : []),
-    ...(sans.length > 0 ? [{ name: "subjectAltName", altNames: sans }] : []),
-  ]);
-  cert.sign(caKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return { ok: true, cert: forge.pki.certificateToPem(cert) };
+  const keyUsage = [...new Set(o.usages.flatMap((u) => keyUsages[u] ?? []))];
+  // "email protection" and "s/mime" are one OID, written once.
+  const extKeyUsage = [...new Set(extKeyUsageOids.filter(([name]) => o.usages.includes(name)).map(([, oid]) => oid))];
+  const { dnsNames, emailAddresses, ipAddresses, uris } = o.csr;
+  try {
+    const cert = buildCertificate(
+      {
+        serialNumber: randomBytes(16),
+        notBefore: validity.notBefore,
+        notAfter: validity.notAfter,
+        subjectDer: o.csr.subjectDer,
+        publicKeyDer: o.csr.publicKeyDer,
+        keyUsage,
+        extKeyUsageOids: extKeyUsage,
+        subjectAltNames: { dnsNames, emailAddresses, ipAddresses, uris },
+      },
+      ca,
+    );
+    return { ok: true, cert };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
 }

@@ -1,9 +1,10 @@
 // kube-controller-manager's `csrsigning` for the two client signers svcnet serves
 // (kubernetes.io/kube-apiserver-client-kubelet and kubernetes.io/kube-apiserver-client): an
 // approved request gets its certificate, signed by the cluster CA the API server trusts for
-// client certificates, in status.certificate; one the signer's rules refuse gets a Failed
-// condition instead (csr-signing.ts). Both are written through the /status subresource. Without
-// a CA in the settings (ControllerSettings.clusterSigningCA) the controller says so and stops.
+// client certificates, in status.certificate; one the signer's rules refuse, or whose key no
+// certificate can be made for, gets a Failed condition instead (csr-signing.ts). Both are
+// written through the /status subresource. Without a CA in the settings
+// (ControllerSettings.clusterSigningCA) the controller says so and stops.
 
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { CERTIFICATES_GROUP } from "../../api/certificates-types.js";
@@ -14,8 +15,7 @@ import { resource } from "../controller-context.js";
 import { bytesOfPem } from "./csr-request.js";
 import { defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
 
-/** The reason of the Failed condition for a request the signer's rules refuse. */
-export const signerValidationFailureReason = "SignerValidationFailure";
+export { signerValidationFailureReason, unsupportedPublicKeyReason } from "./csr-signing.js";
 
 export const csrSigningController: Controller = {
   name: "csrsigning",
@@ -48,7 +48,7 @@ export const csrSigningController: Controller = {
           const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
           next.status = {
             ...next.status,
-            conditions: [...(next.status?.conditions ?? []), { type: "Failed", status: "True", reason: signerValidationFailureReason, message: decision.message, lastUpdateTime: at, lastTransitionTime: at }],
+            conditions: [...(next.status?.conditions ?? []), { type: "Failed", status: "True", reason: decision.reason, message: decision.message, lastUpdateTime: at, lastTransitionTime: at }],
           };
         } else {
           const signed = signCertificate({ ca, csr: decision.csr, usages: csr.spec.usages ?? [], ttlMs: signingDurationMs(clusterMs, csr.spec.expirationSeconds), nowMs: now });

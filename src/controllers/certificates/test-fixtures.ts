@@ -1,9 +1,15 @@
 // Certificate signing requests for the certificates controllers' tests: a PKCS#10 request with
-// the subject and SANs a case needs (1024-bit keys: fast), and the CertificateSigningRequest
-// object around it.
+// the subject and SANs a case needs (1024-bit keys: fast), one for an RSA, ECDSA or Ed25519 key
+// (made by `openssl req` where it is installed, as people make them), and the
+// CertificateSigningRequest object around it.
 
+import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import forge from "node-forge";
+import { makeKeyCsrPem } from "../../api/validation/certificate-fixtures.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER } from "../../api/certificates-types.js";
 
@@ -42,6 +48,43 @@ export function makeCsrPem(s: CsrSubject = {}): string {
   if (altNames.length > 0) csr.setAttributes([{ name: "extensionRequest", extensions: [{ name: "subjectAltName", altNames }] }]);
   csr.sign(key, forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr);
+}
+
+export type KeyKind = "rsa" | "ecdsa" | "ed25519";
+
+const hasOpenssl = spawnSync("openssl", ["version"]).status === 0;
+
+/** openssl's -newkey argument and options per kind. */
+const opensslKeys: Record<KeyKind, string[]> = {
+  rsa: ["-newkey", "rsa:1024"],
+  ecdsa: ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+  ed25519: ["-newkey", "ed25519"],
+};
+
+/**
+ * A new key of `kind` and a request for node n1's (or `s`'s) subject signed with it: made by
+ * `openssl req` when openssl is installed, else written here (makeKeyCsrPem).
+ */
+export function makeKeyCsr(kind: KeyKind, s: { cn?: string; orgs?: string[] } = {}): { csrPem: string; keyPem: string; madeBy: "openssl" | "node" } {
+  const cn = s.cn ?? "system:node:n1";
+  const orgs = s.orgs ?? ["system:nodes"];
+  if (hasOpenssl) {
+    const dir = mkdtempSync(join(tmpdir(), "svcnet-csr-"));
+    try {
+      const subj = [...orgs.map((o) => `/O=${o}`), `/CN=${cn}`].join("");
+      execFileSync("openssl", ["req", "-new", ...opensslKeys[kind], "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "csr.pem"), "-subj", subj], { stdio: "ignore" });
+      return { csrPem: readFileSync(join(dir, "csr.pem"), "utf8"), keyPem: readFileSync(join(dir, "key.pem"), "utf8"), madeBy: "openssl" };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const key =
+    kind === "rsa"
+      ? generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey
+      : kind === "ecdsa"
+        ? generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey
+        : generateKeyPairSync("ed25519").privateKey;
+  return { csrPem: makeKeyCsrPem({ key, commonName: cn, organizations: orgs }), keyPem: key.export({ type: "pkcs8", format: "pem" }).toString(), madeBy: "node" };
 }
 
 /** The private key (PEM) of every makeCsrPem request. */
