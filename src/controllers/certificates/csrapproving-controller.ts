@@ -5,13 +5,12 @@
 // node request whose requester is not (yet) allowed is retried with backoff, so granting the
 // permission later takes effect without a new request.
 
-import type { CertificateSigningRequest } from "../../api/certificates-types.js";
-import { CERTIFICATES_GROUP } from "../../api/certificates-types.js";
 import { deepCopy } from "../../api/json.js";
 import type { SubjectAccessReview } from "../../api/rbac-types.js";
-import { WorkQueue, isNotFound, runController } from "../../client/index.js";
+import { isNotFound } from "../../client/index.js";
 import type { Controller } from "../controller-context.js";
 import { resource } from "../controller-context.js";
+import { runCsrController } from "./csr-controller.js";
 import { approvalReview, approvalRoutes, approvedCondition, notApprovedMessage } from "./csr-approval.js";
 
 /** A node request no route allowed: retried with backoff, and not worth more than a quiet log when dropped. */
@@ -20,23 +19,13 @@ class NotApprovedError extends Error {}
 export const csrApprovingController: Controller = {
   name: "csrapproving",
   async run(ctx) {
-    const csrs = ctx.factory.informerFor<CertificateSigningRequest>(resource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
-    const client = ctx.client<CertificateSigningRequest>(resource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
     const reviews = ctx.client<SubjectAccessReview>(resource("authorization.k8s.io", "v1", "subjectaccessreviews"));
-    const queue = new WorkQueue<string>({ clock: ctx.clock });
-    const enqueue = (o: CertificateSigningRequest): void => queue.add(o.metadata.name ?? "");
-    csrs.addEventHandler({ onAdd: enqueue, onUpdate: (_old, o) => enqueue(o) });
-    await runController({
+    await runCsrController(ctx, {
       name: "csrapproving",
-      queue,
-      signal: ctx.signal,
-      caches: [csrs],
       onDrop(key, err) {
         if (!(err instanceof NotApprovedError)) console.error(`svcnet: csrapproving: giving up on ${key}:`, err instanceof Error ? err.message : err);
       },
-      async sync(name) {
-        const csr = csrs.lister.get(undefined, name);
-        if (!csr) return;
+      async handle(csr, { client }) {
         const plan = approvalRoutes(csr);
         if ("error" in plan) throw new Error(plan.error);
         for (const route of plan.routes) {

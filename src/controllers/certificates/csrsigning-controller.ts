@@ -6,12 +6,10 @@
 // written through the /status subresource. Without a CA in the settings
 // (ControllerSettings.clusterSigningCA) the controller says so and stops.
 
-import type { CertificateSigningRequest } from "../../api/certificates-types.js";
-import { CERTIFICATES_GROUP } from "../../api/certificates-types.js";
 import { deepCopy } from "../../api/json.js";
-import { WorkQueue, isNotFound, runController } from "../../client/index.js";
+import { isNotFound } from "../../client/index.js";
 import type { Controller } from "../controller-context.js";
-import { resource } from "../controller-context.js";
+import { runCsrController } from "./csr-controller.js";
 import { bytesOfPem } from "./csr-request.js";
 import { defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
 
@@ -26,19 +24,9 @@ export const csrSigningController: Controller = {
       return;
     }
     const clusterMs = ctx.settings.clusterSigningDurationMs ?? defaultClusterSigningDurationMs;
-    const csrs = ctx.factory.informerFor<CertificateSigningRequest>(resource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
-    const client = ctx.client<CertificateSigningRequest>(resource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
-    const queue = new WorkQueue<string>({ clock: ctx.clock });
-    const enqueue = (o: CertificateSigningRequest): void => queue.add(o.metadata.name ?? "");
-    csrs.addEventHandler({ onAdd: enqueue, onUpdate: (_old, o) => enqueue(o) });
-    await runController({
+    await runCsrController(ctx, {
       name: "csrsigning",
-      queue,
-      signal: ctx.signal,
-      caches: [csrs],
-      async sync(name) {
-        const csr = csrs.lister.get(undefined, name);
-        if (!csr) return;
+      async handle(csr, { client }) {
         const decision = signingDecision(csr);
         if (decision.action === "skip") return;
         if (decision.action === "error") throw new Error(decision.message);
