@@ -7,16 +7,14 @@ import type { CertificateSigningRequest } from "../api/certificates-types.js";
 import type { ResourceInfo } from "../api/resources.js";
 import { requireResource } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
-import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
-import { listen } from "../apiserver/http-server.js";
 import { ClientError, HttpsTransport, KubeClient } from "../client/index.js";
 import { parseCsr } from "../controllers/certificates/csr-request.js";
 import { csrApprovingController } from "../controllers/certificates/csrapproving-controller.js";
 import { csrSigningController } from "../controllers/certificates/csrsigning-controller.js";
 import type { TestCluster } from "../controllers/test-cluster.js";
-import { startTestCluster } from "../controllers/test-cluster.js";
-import { createJoinToken, ensureClusterInfo } from "../server/bootstrap.js";
 import { joinCluster, joinFlagsError } from "./agent-join.js";
+import type { JoinTestServer } from "./join-test-server.js";
+import { startJoinTestServer } from "./join-test-server.js";
 
 test("joinFlagsError: one line with the fix for each mistake", async (t) => {
   const good = { server: "https://172.17.8.101:6443", token: "abcdef.0123456789abcdef", caCertHash: `sha256:${"0".repeat(64)}`, unsafeSkipCaVerification: false };
@@ -49,7 +47,7 @@ describe("joinCluster: TLS bootstrap", () => {
   let server: string;
   let token: string;
   let dir: string;
-  const stop = new AbortController();
+  let target: JoinTestServer;
   const transports: HttpsTransport[] = [];
   const clientOf = <T extends KubeObject>(kubeconfig: string, r: ResourceInfo): KubeClient<T> => {
     const transport = HttpsTransport.fromKubeconfig(kubeconfig);
@@ -57,22 +55,17 @@ describe("joinCluster: TLS bootstrap", () => {
     return new KubeClient<T>(transport, r);
   };
   const join_ = (o: { nodeName: string; dataDir: string; bootstrapTimeoutMs?: number }) =>
-    joinCluster({ server, token, caCertHash: caCertHash(cluster.api.pki.caCert), unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, ...o });
+    joinCluster({ server, token, caCertHash: target.caCertHash, unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, ...o });
   const csrs = () => cluster.client<CertificateSigningRequest>(requireResource("certificates.k8s.io", "v1", "certificatesigningrequests"));
 
   before(async () => {
-    cluster = await startTestCluster({ controllers: [csrApprovingController, csrSigningController] });
-    const { pki } = cluster.api;
-    const { address } = await listen(cluster.api.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: stop.signal });
-    server = `https://127.0.0.1:${address.port}`;
-    await ensureClusterInfo(cluster.api.registry, { server, caCert: pki.caCert });
-    token = (await createJoinToken(cluster.api.registry, { ttlMs: 3600_000, now: new Date(), description: "test" })) ?? "";
+    target = await startJoinTestServer({ controllers: [csrApprovingController, csrSigningController] });
+    ({ cluster, url: server, token } = target);
     dir = mkdtempSync(join(tmpdir(), "svcnet-join-"));
   });
   after(async () => {
     for (const t of transports) t.close();
-    stop.abort();
-    await cluster.stop();
+    await target.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -127,27 +120,22 @@ describe("joinCluster: a request nobody approves, or somebody denies", () => {
   let server: string;
   let token: string;
   let dir: string;
-  const stop = new AbortController();
+  let target: JoinTestServer;
   const csrs = () => cluster.client<CertificateSigningRequest>(requireResource("certificates.k8s.io", "v1", "certificatesigningrequests"));
 
   before(async () => {
     // No csrapproving: requests wait for a person.
-    cluster = await startTestCluster({ controllers: [] });
-    const { pki } = cluster.api;
-    const { address } = await listen(cluster.api.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: stop.signal });
-    server = `https://127.0.0.1:${address.port}`;
-    await ensureClusterInfo(cluster.api.registry, { server, caCert: pki.caCert });
-    token = (await createJoinToken(cluster.api.registry, { ttlMs: 3600_000, now: new Date(), description: "test" })) ?? "";
+    target = await startJoinTestServer({ controllers: [] });
+    ({ cluster, url: server, token } = target);
     dir = mkdtempSync(join(tmpdir(), "svcnet-join-"));
   });
   after(async () => {
-    stop.abort();
-    await cluster.stop();
+    await target.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const join_ = (nodeName: string, bootstrapTimeoutMs: number) =>
-    joinCluster({ server, token, caCertHash: caCertHash(cluster.api.pki.caCert), unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName, dataDir: join(dir, nodeName), bootstrapTimeoutMs });
+    joinCluster({ server, token, caCertHash: target.caCertHash, unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName, dataDir: join(dir, nodeName), bootstrapTimeoutMs });
 
   test("waiting runs out with the approve command", async () => {
     const r = await join_("late", 300);

@@ -13,16 +13,14 @@ import { after, before, describe, test } from "node:test";
 import type { CertificateSigningRequest } from "../api/certificates-types.js";
 import { requireResource } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
-import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
-import { listen } from "../apiserver/http-server.js";
 import { FakeClock, KubeClient, loadKubeconfig } from "../client/index.js";
 import { csrApprovingController } from "../controllers/certificates/csrapproving-controller.js";
 import { csrSigningController } from "../controllers/certificates/csrsigning-controller.js";
 import type { TestCluster } from "../controllers/test-cluster.js";
-import { startTestCluster } from "../controllers/test-cluster.js";
 import { coreResource, makeService } from "../client/test-fixtures.js";
-import { createJoinToken, ensureClusterInfo } from "../server/bootstrap.js";
 import { joinCluster } from "./agent-join.js";
+import type { JoinTestServer } from "./join-test-server.js";
+import { startJoinTestServer } from "./join-test-server.js";
 import { openRotatingTransport } from "./node-certificate-rotation.js";
 
 const minute = 60_000;
@@ -36,27 +34,22 @@ describe("a joined node renews its certificate", () => {
   let dir: string;
   /** The fingerprint of the client certificate of each new connection, in order. */
   const presented: string[] = [];
-  const stop = new AbortController();
+  let target: JoinTestServer;
 
   before(async () => {
-    cluster = await startTestCluster({ controllers: [csrApprovingController, csrSigningController], settings: { clusterSigningDurationMs: 10 * minute } });
-    const { pki } = cluster.api;
-    const listening = await listen(cluster.api.api, { host: "127.0.0.1", port: 0, key: pki.key, cert: pki.cert, clientCA: pki.caCert, signal: stop.signal });
-    listening.server.on("secureConnection", (s: TLSSocket) => presented.push(s.getPeerCertificate().fingerprint256 ?? ""));
-    server = `https://127.0.0.1:${listening.address.port}`;
-    await ensureClusterInfo(cluster.api.registry, { server, caCert: pki.caCert });
-    token = (await createJoinToken(cluster.api.registry, { ttlMs: 3600_000, now: new Date(), description: "test" })) ?? "";
+    target = await startJoinTestServer({ controllers: [csrApprovingController, csrSigningController], settings: { clusterSigningDurationMs: 10 * minute } });
+    ({ cluster, url: server, token } = target);
+    target.listener.on("secureConnection", (s: TLSSocket) => presented.push(s.getPeerCertificate().fingerprint256 ?? ""));
     dir = mkdtempSync(join(tmpdir(), "svcnet-renew-"));
   });
   after(async () => {
-    stop.abort();
-    await cluster.stop();
+    await target.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   test("at the deadline, with the current certificate; new connections use the new one", async () => {
     const dataDir = join(dir, "n1");
-    const joined = await joinCluster({ server, token, caCertHash: caCertHash(cluster.api.pki.caCert), unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName: "n1", dataDir });
+    const joined = await joinCluster({ server, token, caCertHash: target.caCertHash, unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName: "n1", dataDir });
     assert.ok(joined.ok, joined.ok ? "" : joined.error);
     const first = new X509Certificate(loadKubeconfig(joined.kubeconfigPath).cert ?? "");
     assert.ok(Date.parse(first.validTo) - Date.now() <= 10 * minute, "a ten-minute certificate");
@@ -86,7 +79,8 @@ describe("a joined node renews its certificate", () => {
         }
       })();
 
-      const running = rotation.run(stop.signal);
+      const rotating = new AbortController();
+      const running = rotation.run(rotating.signal);
       // Valid from five minutes ago for ten more: with random 0 the deadline is 70 % of those
       // fifteen minutes after the start, 5.5 minutes from now.
       for (let i = 0; i < 5; i++) {
@@ -123,7 +117,7 @@ describe("a joined node renews its certificate", () => {
       await watched;
       assert.deepEqual(seen, ["ADDED after-renewal"], "the watch from before the renewal goes on");
       assert.match(lines[0] ?? "", /^svcnet agent: renewed the node's client certificate \(valid until \S+\); new connections use it$/);
-      stop.abort();
+      rotating.abort();
       await running;
     } finally {
       transport.close();
