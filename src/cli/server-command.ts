@@ -109,9 +109,20 @@ export interface RunServerHooks {
   help?: () => string;
   /** Extra flags this command takes (for `svcnet up`: --nodes), with their defaults. */
   extraFlags?: Record<string, { type: "string"; default: string }>;
-  /** Runs once the control plane serves; `flags` holds the extra flags' values. */
-  afterStart?: (cp: { kubeconfigPath: string; address: { port: number }; advertiseAddress: string }, o: { flags: Record<string, string>; signal: AbortSignal }) => Promise<void>;
+  /**
+   * Runs once the control plane serves; `flags` holds the extra flags' values. What it starts
+   * stops on `signal`, which aborts before the control plane's (so that node agents can still
+   * tell the API they are going); the control plane waits for `stopped`, at most
+   * workloadStopGraceMs, before it stops too.
+   */
+  afterStart?: (
+    cp: { kubeconfigPath: string; address: { port: number }; advertiseAddress: string },
+    o: { flags: Record<string, string>; signal: AbortSignal },
+  ) => Promise<{ stopped: Promise<unknown> } | void>;
 }
+
+/** How long Ctrl-C waits for what afterStart started to stop before the control plane stops. */
+const workloadStopGraceMs = 10_000;
 
 export async function runServer(argv: string[], hooks: RunServerHooks = {}): Promise<number> {
   let values;
@@ -201,10 +212,21 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     return 1;
   }
   const stop = new AbortController();
-  // Everything the process runs (listener, caches, controllers, node agents) stops on this signal.
+  // The control plane (listener, caches, controllers) stops on this signal, and what afterStart
+  // starts (node agents) on `workloads`, first: Ctrl-C lets the agents release what they hold
+  // through the API before it goes.
+  const workloads = new AbortController();
   setMaxListeners(0, stop.signal);
-  process.once("SIGINT", () => stop.abort());
-  process.once("SIGTERM", () => stop.abort());
+  setMaxListeners(0, workloads.signal);
+  let workloadsStopped: Promise<unknown> = Promise.resolve();
+  const shutDown = (): void => {
+    workloads.abort();
+    const grace = new Promise((r) => setTimeout(r, workloadStopGraceMs).unref());
+    void Promise.race([workloadsStopped.catch(() => {}), grace]).then(() => stop.abort());
+  };
+  process.once("SIGINT", shutDown);
+  process.once("SIGTERM", shutDown);
+  stop.signal.addEventListener("abort", () => workloads.abort(), { once: true });
   try {
     const cp = await startControlPlane({
       dataDir: values["data-dir"],
@@ -227,7 +249,8 @@ export async function runServer(argv: string[], hooks: RunServerHooks = {}): Pro
     if (cp.joinCommand) console.log(`join a node: ${cp.joinCommand}`);
     if (cp.auditLog) console.log(`audit log: ${cp.auditLog}`);
     const extra = Object.fromEntries(Object.keys(hooks.extraFlags ?? {}).map((k) => [k, String((values as Record<string, unknown>)[k])]));
-    await hooks.afterStart?.({ ...cp, advertiseAddress: values["advertise-address"] }, { flags: extra, signal: stop.signal });
+    const started = await hooks.afterStart?.({ ...cp, advertiseAddress: values["advertise-address"] }, { flags: extra, signal: workloads.signal });
+    if (started) workloadsStopped = started.stopped;
     await cp.closed;
     return 0;
   } catch (e) {

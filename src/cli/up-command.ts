@@ -231,8 +231,9 @@ export function runUp(argv: string[]): Promise<number> {
         void Promise.allSettled(runs).then(() => net.destroy().catch((e: unknown) => console.error("svcnet: removing the sandbox:", e)));
       }
       for (const r of runs) r.catch((e: unknown) => console.error("svcnet: a node agent stopped:", e));
-      void Promise.allSettled(runs).then(() => transport.close());
+      const stopped = Promise.allSettled(runs).then(() => transport.close());
       console.log(banner(cp.kubeconfigPath, count, simulated, flags["sandbox-id"], mode));
+      return { stopped };
     },
   });
 }
