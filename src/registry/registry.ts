@@ -495,6 +495,10 @@ export class Registry {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.#store.get(key);
       if (!kv) {
+        // Only the object itself is made by apply: a subresource (status, approval, scale) of one
+        // that does not exist is not found, as in update — else /approval could create a request
+        // that never passed the checks a create gets.
+        if (ctx.subresource !== "") throw ApiError.notFound(this.#gr(r), name);
         const created = mutate(undefined);
         return { object: await this.create(r, ns, created, o), created: true };
       }

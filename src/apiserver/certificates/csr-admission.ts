@@ -45,18 +45,8 @@ export function csrAdmission(authz: Authorizer, w: CsrWrite): ApiError | undefin
   const old = w.old as CertificateSigningRequest | undefined;
   const name = csr.metadata.name ?? "";
   const forbidden = (why: string) => ApiError.forbidden(csrResource, name, why);
-  if (w.subresource === "approval") {
-    const signer = csr.spec?.signerName ?? "";
-    if (!isAuthorizedForSignerName(authz, w.user, "approve", signer)) return forbidden(`user not permitted to approve requests with signerName ${JSON.stringify(signer)}`);
-    return undefined;
-  }
-  if (w.subresource === "status" && old) {
-    if ((csr.status?.certificate ?? "") === (old.status?.certificate ?? "")) return undefined;
-    const signer = old.spec?.signerName ?? "";
-    if (!isAuthorizedForSignerName(authz, w.user, "sign", signer)) return forbidden(`user not permitted to sign requests with signerName ${JSON.stringify(signer)}`);
-    return undefined;
-  }
-  if (w.subresource === "" && old === undefined && csr.spec?.signerName === KUBE_APISERVER_CLIENT_SIGNER) {
+  // Subject restriction, on every write that makes a request, whichever path it came by.
+  if (old === undefined && csr.spec?.signerName === KUBE_APISERVER_CLIENT_SIGNER) {
     try {
       const request = parseCertificateRequest(bytesField(csr.spec.request));
       if (request.organizations.includes(MASTERS_GROUP)) return forbidden(`use of ${KUBE_APISERVER_CLIENT_SIGNER} signer with ${MASTERS_GROUP} group is not allowed`);
@@ -64,6 +54,17 @@ export function csrAdmission(authz: Authorizer, w: CsrWrite): ApiError | undefin
       if (e instanceof CertificateRequestError) return forbidden(`failed to parse CSR: ${e.message}`);
       throw e;
     }
+  }
+  if (w.subresource === "approval") {
+    const signer = csr.spec?.signerName ?? "";
+    if (!isAuthorizedForSignerName(authz, w.user, "approve", signer)) return forbidden(`user not permitted to approve requests with signerName ${JSON.stringify(signer)}`);
+    return undefined;
+  }
+  if (w.subresource === "status") {
+    if ((csr.status?.certificate ?? "") === (old?.status?.certificate ?? "")) return undefined;
+    const signer = (old ?? csr).spec?.signerName ?? "";
+    if (!isAuthorizedForSignerName(authz, w.user, "sign", signer)) return forbidden(`user not permitted to sign requests with signerName ${JSON.stringify(signer)}`);
+    return undefined;
   }
   return undefined;
 }
