@@ -205,6 +205,28 @@ describe("certificates.k8s.io/v1 through the API server", () => {
     assert.equal((await t.request("POST", csrs, { body })).status, 201, "another signer may");
   });
 
+  test("apply to /approval or /status of a missing request is 404: no request is made past create's checks", async () => {
+    const body = makeCsr("made-by-apply", (c) => {
+      c.spec.signerName = "kubernetes.io/kube-apiserver-client";
+      c.spec.request = b64(makeCsrPem({ commonName: "root", organizations: ["system:masters"] }));
+    });
+    for (const sub of ["approval", "status"]) {
+      const res = await t.request("PATCH", `${csrs}/made-by-apply/${sub}?fieldManager=test&force=true`, { body, contentType: "application/apply-patch+yaml" });
+      assert.equal(res.status, 404, `${sub}: ${String(res.body)}`);
+    }
+    assert.equal((await t.request("GET", `${csrs}/made-by-apply`)).status, 404);
+  });
+
+  test("a subject in a string type Go does not read (UniversalString O=system:masters) is refused at create", async () => {
+    const body = makeCsr("universal", (c) => {
+      c.spec.signerName = "kubernetes.io/kube-apiserver-client";
+      c.spec.request = b64(makeCsrPem({ commonName: "root", organizations: ["system:masters"], stringTag: 28 }));
+    });
+    const res = await t.request("POST", csrs, { body });
+    assert.ok(res.status === 403 || res.status === 422, String(res.body));
+    assert.match(t.json<StatusBody>(res).message, /unsupported string type: 28/);
+  });
+
   test("list selects by spec.signerName", async () => {
     const list = t.json<{ items: CertificateSigningRequest[] }>(await t.request("GET", `${csrs}?fieldSelector=spec.signerName%3Dexample.com%2Fsigner`));
     assert.ok(list.items.length >= 3);

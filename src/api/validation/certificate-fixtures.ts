@@ -26,12 +26,17 @@ function publicKeyOf(key: forge.pki.rsa.PrivateKey): forge.pki.rsa.PublicKey {
   return forge.pki.setRsaPublicKey(key.n, key.e);
 }
 
-function subjectOf(o: { commonName: string; organizations?: string[] }): forge.pki.CertificateField[] {
-  return [...(o.organizations ?? []).map((value) => ({ name: "organizationName", value })), { name: "commonName", value: o.commonName }];
+function subjectOf(o: { commonName: string; organizations?: string[]; stringTag?: number }): forge.pki.CertificateField[] {
+  // A string type forge writes as given (UniversalString is 28, BMPString 30), for the organizations.
+  const tag = o.stringTag === undefined ? {} : { valueTagClass: o.stringTag as forge.asn1.Class };
+  return [...(o.organizations ?? []).map((value) => ({ name: "organizationName", value, ...tag })), { name: "commonName", value: o.commonName }];
 }
 
-/** A PEM "CERTIFICATE REQUEST" for CN=commonName, O=each organization, signed with SHA-256. */
-export function makeCsrPem(o: { commonName: string; organizations?: string[] }): string {
+/**
+ * A PEM "CERTIFICATE REQUEST" for CN=commonName, O=each organization (as `stringTag`'s string
+ * type when given; forge writes the value's bytes as they are), signed with SHA-256.
+ */
+export function makeCsrPem(o: { commonName: string; organizations?: string[]; stringTag?: number }): string {
   const key = testKey();
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = publicKeyOf(key);

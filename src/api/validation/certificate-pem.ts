@@ -9,7 +9,7 @@
 
 import { createPublicKey, verify, X509Certificate } from "node:crypto";
 import type { Asn1 } from "./der.js";
-import { children, contentBytes, isContext, oidOf, readDer, writeDer } from "./der.js";
+import { UNIVERSAL_CLASS, children, contentBytes, isContext, oidOf, readDer, writeDer } from "./der.js";
 import type { SubjectAltNames } from "./subject-alt-names.js";
 import { parseSubjectAltNames } from "./subject-alt-names.js";
 
@@ -92,6 +92,46 @@ const signatureAlgorithms: ReadonlyMap<string, { hash: string | null; key: Publi
 
 const unsupportedAlgorithm = "x509: cannot verify signature: algorithm unimplemented";
 
+/** The string types X.509 names may use, as Go's parser knows them (universal tags). */
+const STRING_TAGS = { utf8: 12, numeric: 18, printable: 19, t61: 20, ia5: 22, bmp: 30 } as const;
+
+/**
+ * An attribute value of a name, decoded as Go's parser does; any other type (UniversalString,
+ * say) or a malformed one is refused. Refusing matters: OpenSSL, which the API server's TLS uses,
+ * decodes more types than this parser would read, so a value read wrongly here (O=system:masters
+ * as a UniversalString) would slip past the subject checks and into a certificate.
+ */
+function asn1String(node: Asn1): string {
+  const bytes = contentBytes(node);
+  const invalid = (what: string): CertificateRequestError => new CertificateRequestError(`x509: invalid RDNSequence: invalid attribute value: ${what}`);
+  if (node.tagClass !== UNIVERSAL_CLASS) throw invalid(`unsupported string type: ${node.type}`);
+  switch (node.type as number) {
+    case STRING_TAGS.utf8: {
+      const text = bytes.toString("utf8");
+      if (!Buffer.from(text, "utf8").equals(bytes)) throw invalid("invalid UTF-8 string");
+      return text;
+    }
+    case STRING_TAGS.numeric:
+      if (!/^[0-9 ]*$/.test(bytes.toString("latin1"))) throw invalid("invalid NumericString");
+      return bytes.toString("latin1");
+    case STRING_TAGS.printable:
+      if (!/^[A-Za-z0-9 '()+,\-./:=?*&]*$/.test(bytes.toString("latin1"))) throw invalid("invalid PrintableString");
+      return bytes.toString("latin1");
+    case STRING_TAGS.t61:
+      return bytes.toString("latin1");
+    case STRING_TAGS.ia5:
+      if (bytes.some((b) => b > 0x7f)) throw invalid("invalid IA5String");
+      return bytes.toString("latin1");
+    case STRING_TAGS.bmp: {
+      if (bytes.length % 2 !== 0) throw invalid("invalid BMPString");
+      // UTF-16 big-endian: swapped into the little-endian order Buffer decodes.
+      return Buffer.from(bytes).swap16().toString("utf16le");
+    }
+    default:
+      throw invalid(`unsupported string type: ${node.type}`);
+  }
+}
+
 function subjectOf(name: Asn1 | undefined): { commonName: string; organizations: string[] } {
   let commonName = "";
   const organizations: string[] = [];
@@ -100,7 +140,7 @@ function subjectOf(name: Asn1 | undefined): { commonName: string; organizations:
       const [type, value] = children(atv);
       if (!type || !value) continue;
       const oid = oidOf(type);
-      const decoded = contentBytes(value).toString("utf8");
+      const decoded = asn1String(value);
       if (oid === OID_COMMON_NAME && !commonName) commonName = decoded;
       if (oid === OID_ORGANIZATION) organizations.push(decoded);
     }

@@ -7,6 +7,9 @@ import forge from "node-forge";
 
 export type Asn1 = forge.asn1.Asn1;
 
+/** The universal tag class (the standard types: INTEGER, SEQUENCE, the string types…). */
+export const UNIVERSAL_CLASS: number = forge.asn1.Class.UNIVERSAL;
+
 /** forge's DER reader with its options object (the typings know only the `strict` flag). */
 const fromDer = forge.asn1.fromDer as unknown as (bytes: forge.util.ByteStringBuffer, options: { decodeBitStrings: boolean }) => Asn1;
 
