@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
+import { connect } from "node:tls";
 import { join } from "node:path";
 import type { TestApi } from "../../apiserver/test-api.js";
 import { startTestApi, testKubeletClient, testPki, testToken } from "../../apiserver/test-api.js";
@@ -85,6 +86,8 @@ describe("the kubelet endpoint over TLS: a client certificate of the cluster CA,
     { name: "…but exec wants create, even as a WebSocket GET", path: exec, client: () => jane, upgrade: true, status: 403, body: "Forbidden (user=jane, verb=create, resource=nodes, subresource=proxy)" },
     { name: "the API server's certificate reads logs", path: logs, client: () => apiServer, status: 200, body: "hello\n" },
     { name: "…and gets through to exec (here: no such container)", path: exec, client: () => apiServer, upgrade: true, status: 400, body: "container c is not running in pod p" },
+    { name: "a path with a bad escape is 400, not a crash", path: "/containerLogs/default/p/%E0%A4%A", client: () => apiServer, status: 400, body: "Bad Request" },
+    { name: "…also as an upgrade", path: "/exec/default/p/%E0%A4%A?command=true", client: () => apiServer, upgrade: true, status: 400, body: "Bad Request" },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -92,4 +95,18 @@ describe("the kubelet endpoint over TLS: a client certificate of the cluster CA,
       assert.deepEqual(got, { status: c.status, body: c.body });
     });
   }
+
+  test("a request target that is no URL is 400, and the agent goes on serving", async () => {
+    const line = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port: Number(new URL(server.url).port), rejectUnauthorized: false, ...apiServer }, () => {
+        socket.write("GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      });
+      let got = "";
+      socket.on("data", (c: Buffer) => (got += c.toString("latin1")));
+      socket.on("end", () => resolve(got.split("\r\n")[0] ?? ""));
+      socket.on("error", reject);
+    });
+    assert.equal(line, "HTTP/1.1 400 Bad Request");
+    assert.deepEqual(await send(logs, apiServer), { status: 200, body: "hello\n" });
+  });
 });

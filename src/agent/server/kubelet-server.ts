@@ -79,11 +79,32 @@ function clientUser(req: IncomingMessage): KubeletUser | undefined {
   return { name, groups: [...new Set([...list(subject?.O), "system:authenticated"])] };
 }
 
+/** The request's target as a URL, or undefined when it does not parse (`GET http://[ HTTP/1.1`). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? "/", "https://127.0.0.1");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a handler's failure is answered with: 400 for a path that does not decode (a bad %
+ * escape), else 500 with the reason logged. The agent keeps serving either way.
+ */
+function failure(nodeName: string, e: unknown): { status: number; text: string } {
+  if (e instanceof URIError) return { status: 400, text: "Bad Request" };
+  console.error(`svcnet agent ${nodeName}: a request failed:`, e);
+  return { status: 500, text: "Internal Server Error" };
+}
+
 /** Why a request may not go on (kubelet's status and text), or undefined when it may. */
 async function refusal(o: KubeletServerOptions, req: IncomingMessage): Promise<{ status: number; text: string } | undefined> {
   const user = clientUser(req);
   if (!user) return { status: 401, text: "Unauthorized" };
-  const attrs = kubeletRequestAttributes(o.nodeName, req.method ?? "GET", new URL(req.url ?? "/", "https://127.0.0.1").pathname);
+  const url = requestUrl(req);
+  if (!url) return { status: 400, text: "Bad Request" };
+  const attrs = kubeletRequestAttributes(o.nodeName, req.method ?? "GET", url.pathname);
   try {
     return (await o.authorizer.allowed(user, attrs)) ? undefined : { status: 403, text: forbiddenText(user.name, attrs) };
   } catch (e) {
@@ -146,10 +167,13 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   // The client's certificate is asked for but not required by TLS, so that a missing or foreign
   // one gets kubelet's 401 rather than a failed handshake.
   const server: Server = createServer({ cert: o.tls.cert, key: o.tls.key, ca: o.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    void refusal(o, req).then((refused) => {
-      if (refused) res.writeHead(refused.status, { "content-type": "text/plain; charset=utf-8" }).end(refused.text);
-      else serve(req, res);
-    });
+    const answer = (a: { status: number; text: string }): void => {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(a.status, { "content-type": "text/plain; charset=utf-8" }).end(a.text);
+    };
+    refusal(o, req)
+      .then((refused) => (refused ? answer(refused) : serve(req, res)))
+      .catch((e: unknown) => answer(failure(o.nodeName, e)));
   });
   const wss = new WebSocketServer({
     noServer: true,
@@ -161,7 +185,12 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
-    void refusal(o, req).then((refused) => (refused ? refuse(refused.status, refused.text) : upgrade(req, socket, head, refuse)));
+    refusal(o, req)
+      .then((refused) => (refused ? refuse(refused.status, refused.text) : upgrade(req, socket, head, refuse)))
+      .catch((e: unknown) => {
+        const f = failure(o.nodeName, e);
+        refuse(f.status, f.text);
+      });
   });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void => {
     const url = new URL(req.url ?? "/", "https://127.0.0.1");
