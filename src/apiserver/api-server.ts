@@ -4,9 +4,10 @@
 // resolve → (per verb) decode → admit → validate → store → respond. `inject()` runs a request
 // through it in-process; the HTTPS listener (http-server.ts) is a thin shell around the same
 // call. Every failure becomes a Kubernetes Status with the right code; nothing escapes as a
-// crash. With a `ui` handler, paths under /ui/ are the dashboard's; its session cookie stands in
-// for a bearer token on GET and HEAD only (ui-credentials.ts), and a write that carries only the
-// cookie is refused with 403. Every response carries an Audit-Id; mutating requests, refused ones
+// crash. With a `ui` handler, paths under /ui/ are the dashboard's (which authorizes each read it
+// makes for the user with this server's authorizers); its session cookie stands in for a bearer
+// token on GET and HEAD only (ui-credentials.ts), and a write that carries only the cookie is
+// refused with 403. Every response carries an Audit-Id; mutating requests, refused ones
 // included, are recorded in the audit log with the final response code (audit/).
 
 import { timingSafeEqual } from "node:crypto";
@@ -46,7 +47,7 @@ import { requestAttributes, resourceAttributes } from "./authorization/attribute
 import type { KubeObject } from "../api/types.js";
 import type { ClientCertificate } from "./x509-authenticator.js";
 import { userFromClientCertificate } from "./x509-authenticator.js";
-import type { UiHandler } from "./ui-handler.js";
+import type { UiAccess, UiHandler } from "./ui-handler.js";
 import { isUiPath } from "./ui-handler.js";
 import type { KubeletClientCertificate } from "./kubelet-client.js";
 import { NODES_GROUP, withAuthenticatedGroup } from "./user-groups.js";
@@ -277,6 +278,15 @@ export class ApiServer {
    * As authenticate, reading the store for bound objects the cache does not hold (yet), and
    * accepting bootstrap tokens.
    */
+  /** A read the dashboard makes for `user`, authorized as the same read through the API would be. */
+  async #authorizeUi(user: UserInfo | undefined, access: UiAccess): Promise<void> {
+    if (!user) throw ApiError.unauthorized();
+    if (!this.#access) return;
+    const attrs = resourceAttributes(user, { ...access, apiVersion: "v1" });
+    this.#access.check(attrs);
+    await this.#access.restrictNode(attrs, undefined);
+  }
+
   async #authenticateRequest(method: string, headers: ApiRequest["headers"], clientCertificate: ClientCertificate | undefined): Promise<UserInfo | undefined> {
     // As kube-apiserver: a verified client certificate wins over any token the request carries.
     const fromCertificate = clientCertificate && userFromClientCertificate(clientCertificate);
@@ -317,7 +327,7 @@ export class ApiServer {
     }
     req.user = user;
     if (this.#opts.ui && isUiPath(req.path)) {
-      return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token) });
+      return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token), authorize: (access) => this.#authorizeUi(user, access) });
     }
     // Anonymous: health and version, and (as kubeadm's RBAC grants) reading cluster-info, which
     // joining machines fetch before they trust the server (bootstrap-token-discovery.ts).

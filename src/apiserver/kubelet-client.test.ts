@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createServer } from "node:tls";
 import type { Server } from "node:tls";
@@ -77,5 +78,24 @@ describe("dialKubelet", () => {
     const port = (closed.address() as AddressInfo).port;
     closed.close();
     await assert.rejects(dialKubelet(target(servingCertHash(agentCert), `https://127.0.0.1:${port}`), testKubeletClient()), /^ApiError: cannot reach the agent of node n1: connect ECONNREFUSED/);
+  });
+
+  test("gives up on a peer that accepts the connection but never answers the handshake", async () => {
+    const mute = createNetServer((socket) => void socket.on("error", () => undefined));
+    mute.listen(0, "127.0.0.1");
+    await once(mute, "listening");
+    const silent = `https://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    try {
+      await assert.rejects(
+        dialKubelet(target(servingCertHash(agentCert), silent), testKubeletClient(), { handshakeTimeoutMs: 100 }),
+        (e: unknown) => e instanceof ApiError && e.code === 503 && e.message === `cannot reach the agent of node n1: no TLS handshake with ${silent} within 0.1 s`,
+      );
+      const cancel = new AbortController();
+      const dial = dialKubelet(target(servingCertHash(agentCert), silent), testKubeletClient(), { signal: cancel.signal });
+      cancel.abort();
+      await assert.rejects(dial, /^ApiError: cannot reach the agent of node n1: the request was cancelled$/);
+    } finally {
+      mute.close();
+    }
   });
 });

@@ -31,15 +31,25 @@ export function pinMismatch(target: KubeletTarget, presented: Buffer | undefined
   return `the agent at ${target.endpoint} presented a serving certificate (${hash}) other than the one node ${target.nodeName} publishes (${target.servingCertHash}); refusing to talk to it`;
 }
 
+export interface DialOptions {
+  /** Cancels the dial (the request it serves went away). */
+  signal?: AbortSignal;
+  /** How long the TCP connect and TLS handshake may take together; default 30 s. */
+  handshakeTimeoutMs?: number;
+}
+
 /**
  * A TLS connection to the agent, resolved once its certificate matched the published hash;
- * nothing is sent before. Rejects with a 503 ApiError when the agent cannot be reached or is not
- * the one the Node names, and when the server has no client certificate to present.
+ * nothing is sent before. Rejects with a 503 ApiError when the agent cannot be reached, does not
+ * finish the handshake in time or is not the one the Node names, and when the server has no
+ * client certificate to present.
  */
-export function dialKubelet(target: KubeletTarget, client: KubeletClientCertificate | undefined, signal?: AbortSignal): Promise<TLSSocket> {
+export function dialKubelet(target: KubeletTarget, client: KubeletClientCertificate | undefined, o: DialOptions = {}): Promise<TLSSocket> {
   if (!client) {
     return Promise.reject(ApiError.unavailable(`the API server has no client certificate for node agents (--kubelet-client-certificate): it cannot reach the agent of node ${target.nodeName}`));
   }
+  const { signal } = o;
+  const timeoutMs = o.handshakeTimeoutMs ?? 30_000;
   const { hostname, port } = new URL(target.endpoint);
   return new Promise((resolve, reject) => {
     const fail = (message: string): void => reject(ApiError.unavailable(`cannot reach the agent of node ${target.nodeName}: ${message}`));
@@ -48,13 +58,20 @@ export function dialKubelet(target: KubeletTarget, client: KubeletClientCertific
     const socket = connect({ host: hostname, port: Number(port), cert: client.cert, key: client.key, rejectUnauthorized: false });
     const abort = (): void => void socket.destroy(new Error("the request was cancelled"));
     signal?.addEventListener("abort", abort, { once: true });
-    const onError = (e: Error): void => {
+    // A peer that accepts the connection but never completes the handshake (a wrong port, a
+    // black-holed address) would otherwise hold the caller until the kernel gives up.
+    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake with ${target.endpoint} within ${timeoutMs / 1000} s`)), timeoutMs);
+    const settled = (): void => {
+      clearTimeout(timer);
       signal?.removeEventListener("abort", abort);
+    };
+    const onError = (e: Error): void => {
+      settled();
       fail(e.message);
     };
     socket.once("error", onError);
     socket.once("secureConnect", () => {
-      signal?.removeEventListener("abort", abort);
+      settled();
       const mismatch = pinMismatch(target, socket.getPeerCertificate().raw);
       if (mismatch) {
         socket.removeListener("error", onError);
@@ -74,7 +91,7 @@ export function dialKubelet(target: KubeletTarget, client: KubeletClientCertific
 
 /** A GET of `path` (with its query) on the agent; the response is the agent's, whatever its status. */
 export async function kubeletGet(target: KubeletTarget, client: KubeletClientCertificate | undefined, path: string, signal?: AbortSignal): Promise<IncomingMessage> {
-  const socket = await dialKubelet(target, client, signal);
+  const socket = await dialKubelet(target, client, { signal });
   const { host } = new URL(target.endpoint);
   return new Promise((resolve, reject) => {
     const r = request({ method: "GET", path, headers: { host }, createConnection: () => socket, ...(signal && { signal }) }, resolve);

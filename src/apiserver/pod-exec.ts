@@ -76,7 +76,10 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
     if (target.pod.status?.phase !== "Running") {
       throw ApiError.badRequest(`unable to upgrade connection: pod ${target.pod.metadata.name} is not running (phase ${target.pod.status?.phase ?? "Pending"})`);
     }
-    const upstream = await dialKubelet(target, api.kubeletClient);
+    // A client that hangs up while the agent is being dialed cancels the dial.
+    const gone = new AbortController();
+    socket.once("close", () => gone.abort());
+    const upstream = await dialKubelet(target, api.kubeletClient, { signal: gone.signal });
     if (socket.destroyed) {
       // The client went away while the agent was being dialed.
       upstream.destroy();

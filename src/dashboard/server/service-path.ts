@@ -33,7 +33,7 @@ export function choosePort(service: Service, asked: string | null): ServicePort 
 /**
  * Where the traced connection comes from: a new pod of the node — an address of its pod range
  * (.254 of a /24 or wider), so the trace is not the hairpin of an endpoint calling itself — else a
- * pod running there, else the node itself.
+ * pod of `pods` running there, else the node itself.
  */
 export function tracedSource(node: Node, pods: readonly Pod[]): { source: string; origin: TracePacket["origin"] } {
   const name = node.metadata.name;
@@ -66,7 +66,8 @@ export async function servicePath(i: ServicePathInput): Promise<ServicePathView>
   if (!i.node) throw ApiError.badRequest("say which node's rules to walk: ?node=<node name>");
   const node = (await i.registry.get(requireResource("", "v1", "nodes"), undefined, i.node)) as Node;
   const port = choosePort(service, i.port);
-  const pods = (await i.registry.list(requireResource("", "v1", "pods"), undefined)).items as Pod[];
+  // Pods of the service's namespace only: what a user allowed to see this service may list.
+  const pods = (await i.registry.list(requireResource("", "v1", "pods"), i.namespace)).items as Pod[];
   const { source, origin } = tracedSource(node, pods);
   const protocol = (port.protocol ?? "TCP") as Protocol;
   const packet: TracePacket = { source, destination: clusterIP, port: port.port, protocol, origin };
