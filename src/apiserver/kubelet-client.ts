@@ -99,3 +99,16 @@ export async function kubeletGet(target: KubeletTarget, client: KubeletClientCer
     r.end();
   });
 }
+
+/**
+ * What the API server tells its client when a node agent answered 401: the agent refused the
+ * server's own client certificate, so the client's credentials are not at fault. Kubernetes
+ * passes the kubelet's 401 on, and kubectl then asks the user to log in; a 503 with the agent's
+ * text says what to fix instead.
+ */
+export function agentRefusedClientCertificate(nodeName: string, agentText: string): ApiError {
+  const said = agentText.trim() || "Unauthorized";
+  return ApiError.unavailable(
+    `the agent of node ${nodeName} refused the API server's kubelet client certificate (apiserver-kubelet-client.crt) with 401 ${JSON.stringify(said)}: the agent trusts a CA other than the one that issued it, or the certificate has expired`,
+  );
+}

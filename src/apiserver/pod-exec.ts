@@ -3,17 +3,20 @@
 // running the pod — as the real API server proxies them to the kubelet. The agent speaks the
 // WebSocket remote-command protocol (v5/v4.channel.k8s.io) for exec, and SPDY/3.1 (plain, or
 // tunnelled in a WebSocket) for port forwarding; after the agent's 101 the two sockets are simply
-// joined.
+// joined. The agent's refusals reach the client as it gave them, except a 401: that one refuses
+// the API server's own certificate and becomes a 503 saying so (pod-log.ts does the same).
 
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { ApiError } from "../api/errors.js";
 import type { ApiServer } from "./api-server.js";
-import { dialKubelet } from "./kubelet-client.js";
+import { agentRefusedClientCertificate, dialKubelet } from "./kubelet-client.js";
 import type { PodKubelet } from "./pod-log.js";
 import { podKubelet } from "./pod-log.js";
 import { PORT_FORWARD_PATH, portForwardRoute } from "./pod-portforward.js";
 import { parseRequestInfo } from "./request-info.js";
+import type { AnswerHead } from "./upgrade-answer.js";
+import { readAnswerBody, readAnswerHead } from "./upgrade-answer.js";
 import { verifiedClientCertificate } from "./tls-peer.js";
 import type { UserInfo } from "./user-info.js";
 
@@ -92,10 +95,26 @@ export async function proxyUpgrade(api: ApiServer, req: IncomingMessage, socket:
     }
     upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
     if (head.length > 0) upstream.write(head);
-    audit(101);
-    upstream.pipe(socket);
     socket.pipe(upstream);
     socket.once("close", () => upstream.destroy());
+    // The agent's answer is looked at before it goes to the client: a 401 is about the API
+    // server's certificate, which the client should hear as such; anything else goes through.
+    let answer: AnswerHead;
+    try {
+      answer = await readAnswerHead(upstream);
+    } catch (e) {
+      upstream.destroy();
+      throw ApiError.unavailable(`cannot reach the agent of node ${target.nodeName}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (answer.status === 401) {
+      const text = await readAnswerBody(upstream, answer);
+      socket.unpipe(upstream);
+      upstream.destroy();
+      throw agentRefusedClientCertificate(target.nodeName, text);
+    }
+    audit(101);
+    socket.write(answer.bytes);
+    upstream.pipe(socket);
     upstream.once("close", () => socket.destroy());
   } catch (e) {
     const error = e instanceof ApiError ? e : ApiError.internal(e);

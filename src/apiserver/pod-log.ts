@@ -8,7 +8,7 @@ import { findResource } from "../api/resources.js";
 import type { Node, Pod } from "../api/types.js";
 import type { Registry } from "../registry/registry.js";
 import type { KubeletClientCertificate, KubeletTarget } from "./kubelet-client.js";
-import { kubeletGet } from "./kubelet-client.js";
+import { agentRefusedClientCertificate, kubeletGet } from "./kubelet-client.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 
 
@@ -60,8 +60,11 @@ export async function podLog(registry: Registry, ns: string, name: string, req: 
     for await (const c of res) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
     if (res.statusCode === 404) throw ApiError.badRequest(text);
-    // The agent refused the API server itself (its certificate, or RBAC's nodes/proxy): said as the agent said it.
-    if (res.statusCode === 401 || res.statusCode === 403) throw new ApiError(res.statusCode, res.statusCode === 401 ? "Unauthorized" : "Forbidden", text);
+    // The agent refused the API server itself. Its certificate (401) is the server's problem, not
+    // the user's: a 503 that says so. RBAC's nodes/proxy (403) is passed on as the agent said it,
+    // as Kubernetes does.
+    if (res.statusCode === 401) throw agentRefusedClientCertificate(target.nodeName, text);
+    if (res.statusCode === 403) throw new ApiError(403, "Forbidden", text);
     throw ApiError.internal(text);
   }
   async function* lines(): AsyncGenerator<string> {

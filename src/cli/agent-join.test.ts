@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,11 +8,13 @@ import type { CertificateSigningRequest } from "../api/certificates-types.js";
 import type { ResourceInfo } from "../api/resources.js";
 import { requireResource } from "../api/resources.js";
 import type { KubeObject } from "../api/types.js";
+import { bootstrapTokenSecret, formatBootstrapToken, generateBootstrapToken } from "../apiserver/bootstrap-token.js";
 import { ClientError, HttpsTransport, KubeClient } from "../client/index.js";
 import { parseCsr } from "../controllers/certificates/csr-request.js";
 import { csrApprovingController } from "../controllers/certificates/csrapproving-controller.js";
 import { csrSigningController } from "../controllers/certificates/csrsigning-controller.js";
 import type { TestCluster } from "../controllers/test-cluster.js";
+import { inMemoryCa } from "../server/pki.js";
 import { joinCluster, joinFlagsError } from "./agent-join.js";
 import type { JoinTestServer } from "./join-test-server.js";
 import { startJoinTestServer } from "./join-test-server.js";
@@ -134,14 +137,56 @@ describe("joinCluster: a request nobody approves, or somebody denies", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const join_ = (nodeName: string, bootstrapTimeoutMs: number) =>
-    joinCluster({ server, token, caCertHash: target.caCertHash, unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName, dataDir: join(dir, nodeName), bootstrapTimeoutMs });
+  const joinOptions = (nodeName: string, bootstrapTimeoutMs: number) =>
+    ({ server, token, caCertHash: target.caCertHash, unsafeSkipCaVerification: false, modulusLength: 1024, pollMs: 50, warn: () => {}, nodeName, dataDir: join(dir, nodeName), bootstrapTimeoutMs });
+  const join_ = (nodeName: string, bootstrapTimeoutMs: number) => joinCluster(joinOptions(nodeName, bootstrapTimeoutMs));
 
   test("waiting runs out with the approve command", async () => {
     const r = await join_("late", 300);
     assert.ok(!r.ok);
     assert.match(r.error, /^the certificate signing request (node-csr-\S+) was not approved within 0 s: approve it with 'kubectl certificate approve node-csr-\S+'/);
     assert.ok(!existsSync(join(dir, "late", "kubelet.kubeconfig")));
+  });
+
+  test("a token that may ask but not read back fails at once, naming the missing permission", async () => {
+    // A second token whose group may only create requests: the first read back is refused.
+    const id = generateBootstrapToken(randomBytes);
+    const group = "system:bootstrappers:create-only";
+    await cluster.api.registry.create(requireResource("", "v1", "secrets"), "kube-system", bootstrapTokenSecret({ token: id, now: new Date(), ttlMs: 3600_000, extraGroups: [group] }));
+    const rbac = (resource: string) => cluster.client<KubeObject>(requireResource("rbac.authorization.k8s.io", "v1", resource));
+    await rbac("clusterroles").create({ metadata: { name: "test-csr-create-only" }, rules: [{ apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests"], verbs: ["create"] }] } as KubeObject);
+    await rbac("clusterrolebindings").create({
+      metadata: { name: "test-csr-create-only" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "test-csr-create-only" },
+      subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: group }],
+    } as KubeObject);
+    const started = Date.now();
+    const r = await joinCluster({ ...joinOptions("create-only", 60_000), token: formatBootstrapToken(id) });
+    assert.ok(!r.ok);
+    assert.match(r.error, /^the server forbids the join token to read the certificate signing request node-csr-\S+ it made \(.+\): the token's group needs get on certificatesigningrequests\.certificates\.k8s\.io, from the ClusterRole system:node-bootstrapper through the ClusterRoleBinding svcnet:kubelet-bootstrap/);
+    assert.ok(Date.now() - started < 30_000, "did not wait for the timeout");
+  });
+
+  test("a server whose certificate stops verifying while the request waits: the timeout names the TLS error, not approval", async () => {
+    const joining = join_("tls", 1500);
+    await cluster.waitFor("the node's request", async () =>
+      (await csrs().list(undefined)).items.some((c) => {
+        const p = parseCsr(c.spec.request);
+        return p.ok && p.csr.commonName === "system:node:tls";
+      }),
+    );
+    // Another CA's certificate from now on, as after a server reinstalled under the same address.
+    const stranger = inMemoryCa({ modulusLength: 1024 });
+    const { pki } = cluster.api;
+    target.listener.setSecureContext({ key: stranger.key, cert: stranger.cert, ca: pki.caCert });
+    try {
+      const r = await joining;
+      assert.ok(!r.ok);
+      assert.match(r.error, /^no word on the certificate signing request node-csr-\S+ for this node within \d+ s: the last attempt to read it failed \(self[- ]signed certificate/);
+      assert.doesNotMatch(r.error, /approve/);
+    } finally {
+      target.listener.setSecureContext({ key: pki.key, cert: pki.cert, ca: pki.caCert });
+    }
   });
 
   test("a denial ends the join with its reason", async () => {

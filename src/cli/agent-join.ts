@@ -126,10 +126,15 @@ function call(method: "GET" | "POST", url: string, o: { ca?: string; token?: str
 
 const get = (url: string, o: { ca?: string; token?: string; timeoutMs: number }): Promise<Answer> => call("GET", url, o);
 
-function unreachable(server: string, e: unknown): string {
+/** A connection or TLS error in a few words: its message and, when that lacks it, its code. */
+function connectionError(e: unknown): string {
   const code = (e as { code?: string }).code ?? "";
   const what = e instanceof Error ? e.message : String(e);
-  return `cannot reach the API server at ${server} (${what}${code && !what.includes(code) ? `, ${code}` : ""}): check the address and port in --server, that 'svcnet server' listens there (--listen), and that the firewall lets this machine in`;
+  return `${what}${code && !what.includes(code) ? `, ${code}` : ""}`;
+}
+
+function unreachable(server: string, e: unknown): string {
+  return `cannot reach the API server at ${server} (${connectionError(e)}): check the address and port in --server, that 'svcnet server' listens there (--listen), and that the firewall lets this machine in`;
 }
 
 /** Runs the join (see the file comment). Never throws: failures come back as one line with the fix. */
@@ -223,18 +228,35 @@ async function bootstrapNodeCertificate(o: JoinOptions & { server: string; caCer
   const pollMs = o.pollMs ?? 1000;
   const started = Date.now();
   let outcome: CsrOutcome = { state: "pending", approved: false };
+  // Why the latest read failed (undefined once one succeeds): if the wait runs out after a failed
+  // read, the join says that, not that nobody approved the request.
+  let lastReadError: string | undefined;
   for (;;) {
+    let r: Answer | undefined;
     try {
-      const r = await get(`${server}${csrPath}/${name}`, { ca: caCert, token: o.token, timeoutMs });
-      if (r.status === 200) outcome = csrOutcome(JSON.parse(r.body) as CertificateSigningRequest);
-      else if (r.status === 404) return { ok: false, error: `the certificate signing request ${name} for this node was deleted before it was signed; join again to make a new one` };
-      else if (r.status === 401) return { ok: false, error: `the join token stopped working while the certificate signing request ${name} waited (expired or deleted): make a new one with 'svcnet token create --print-join-command' and join again` };
-    } catch {
+      r = await get(`${server}${csrPath}/${name}`, { ca: caCert, token: o.token, timeoutMs });
+    } catch (e) {
       // A server restarting or a network hiccup: the request is still there; look again.
+      lastReadError = connectionError(e);
+    }
+    if (r?.status === 404) return { ok: false, error: `the certificate signing request ${name} for this node was deleted before it was signed; join again to make a new one` };
+    if (r?.status === 401) return { ok: false, error: `the join token stopped working while the certificate signing request ${name} waited (expired or deleted): make a new one with 'svcnet token create --print-join-command' and join again` };
+    if (r?.status === 403) {
+      return { ok: false, error: `the server forbids the join token to read the certificate signing request ${name} it made (${statusMessage(r)}): the token's group needs get on certificatesigningrequests.certificates.k8s.io, from the ClusterRole system:node-bootstrapper through the ClusterRoleBinding svcnet:kubelet-bootstrap, which 'svcnet server' makes at start` };
+    }
+    if (r?.status === 200) {
+      try {
+        outcome = csrOutcome(JSON.parse(r.body) as CertificateSigningRequest);
+        lastReadError = undefined;
+      } catch {
+        lastReadError = "the server answered 200 without JSON for the request";
+      }
+    } else if (r) {
+      lastReadError = `HTTP ${r.status}: ${statusMessage(r)}`;
     }
     if (outcome.state !== "pending") break;
     const waited = Date.now() - started;
-    if (waited >= waitMs) return { ok: false, error: bootstrapFailure(name, outcome, waited) };
+    if (waited >= waitMs) return { ok: false, error: bootstrapFailure(name, outcome, waited, lastReadError) };
     await new Promise((r) => setTimeout(r, Math.min(pollMs, waitMs - waited)));
   }
   if (outcome.state !== "issued") return { ok: false, error: bootstrapFailure(name, outcome, Date.now() - started) };

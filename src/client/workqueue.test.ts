@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FakeClock } from "./clock.js";
+import { FakeClock, realClock } from "./clock.js";
 import { ItemExponentialRateLimiter } from "./rate-limiter.js";
 import { WorkQueue } from "./workqueue.js";
 
@@ -35,6 +35,10 @@ const cases: { name: string; steps: Step[] }[] = [
     steps: [{ addAfter: ["a", 100] }, { addAfter: ["a", 50] }, { addAfter: ["a", 500] }, { advance: 49 }, { queued: [] }, { advance: 1 }, { queued: ["a"] }, { advance: 1000 }, { queued: [] }],
   },
   { name: "addAfter of zero is an add", steps: [{ addAfter: ["a", 0] }, { queued: ["a"] }] },
+  {
+    name: "addAfter of 30 days waits 30 days",
+    steps: [{ addAfter: ["a", 30 * 86_400_000] }, { advance: 1 }, { queued: [] }, { advance: 30 * 86_400_000 - 2 }, { queued: [] }, { advance: 1 }, { queued: ["a"] }],
+  },
   {
     name: "rate-limited re-adds back off exponentially per key until forgotten",
     steps: [
@@ -123,4 +127,12 @@ test("concurrent workers never hold the same key at once", async () => {
   q.shutDown();
   await Promise.all(workers);
   assert.equal(overlaps, 0);
+});
+
+test("addAfter on the real clock: a key due in 30 days is not queued now (Node's timers cannot wait that long)", async () => {
+  const q = new WorkQueue<string>({ clock: realClock });
+  q.addAfter("a", 30 * 86_400_000);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(q.length, 0);
+  q.shutDown();
 });

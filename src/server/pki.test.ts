@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ensureCa, ensureKubeletClientCertificate, issueClientCertificate } from "./pki.js";
+import { ensureCa, ensureKubeletClientCertificate, ensureServingPki, issueClientCertificate } from "./pki.js";
 
 test("ensureKubeletClientCertificate: the API server's certificate for node agents, made once and kept while good", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "svcnet-pki-"));
@@ -30,4 +30,35 @@ test("ensureKubeletClientCertificate: the API server's certificate for node agen
     writeFileSync(join(dir, "apiserver-kubelet-client.key"), expiring.key);
     assert.notEqual(ensureKubeletClientCertificate(dir).cert, expiring.cert);
   });
+  await t.test("reissued when the key beside it is not its key, or not a key", async (t) => {
+    const cases: { name: string; key: () => string }[] = [
+      { name: "another certificate's key", key: () => issueClientCertificate(dir, { commonName: "kube-apiserver-kubelet-client" }, { modulusLength: 1024 }).key },
+      { name: "not a key", key: () => "-----BEGIN RSA PRIVATE KEY-----\ngarbage\n-----END RSA PRIVATE KEY-----\n" },
+    ];
+    for (const c of cases) {
+      await t.test(c.name, () => {
+        const kept = ensureKubeletClientCertificate(dir);
+        writeFileSync(join(dir, "apiserver-kubelet-client.key"), c.key());
+        const got = ensureKubeletClientCertificate(dir);
+        assert.notEqual(got.cert, kept.cert);
+        assert.ok(new X509Certificate(got.cert).checkPrivateKey(createPrivateKey(got.key)), "the new certificate is its key's");
+        assert.deepEqual(ensureKubeletClientCertificate(dir), got, "and kept at the next start");
+      });
+    }
+  });
+});
+
+test("ensureServingPki: the serving certificate is kept only with its own key", () => {
+  const dir = mkdtempSync(join(tmpdir(), "svcnet-pki-"));
+  try {
+    const sans = { dns: ["localhost"], ips: ["127.0.0.1"] };
+    const first = ensureServingPki(dir, sans);
+    assert.deepEqual(ensureServingPki(dir, sans), first);
+    writeFileSync(join(dir, "apiserver.key"), issueClientCertificate(dir, { commonName: "x" }, { modulusLength: 1024 }).key);
+    const again = ensureServingPki(dir, sans);
+    assert.notEqual(again.cert, first.cert);
+    assert.ok(new X509Certificate(again.cert).checkPrivateKey(createPrivateKey(again.key)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

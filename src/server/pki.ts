@@ -3,7 +3,7 @@
 // tests, made in memory. Also the client certificates the CA signs: components', and the API
 // server's own for node agents.
 
-import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
@@ -140,15 +140,20 @@ function certHasSans(pem: string, dns: readonly string[], ips: readonly string[]
   return dns.every((d) => have.has(`DNS:${d}`)) && ips.every((i) => have.has(`IP Address:${i}`));
 }
 
-/** Loads or creates the CA and a serving certificate for the given names and IPs. */
+/**
+ * Loads or creates the CA and a serving certificate for the given names and IPs; a certificate
+ * kept must still name them, come from the CA and belong to the key beside it.
+ */
 export function ensureServingPki(dir: string, sans: { dns: readonly string[]; ips: readonly string[] }): ServingPki {
   const ca = existsSync(join(dir, "ca.crt")) && existsSync(join(dir, "ca.key")) ? loadCa(dir) : makeCa(dir);
   const certPath = join(dir, "apiserver.crt");
   const keyPath = join(dir, "apiserver.key");
   if (existsSync(certPath) && existsSync(keyPath)) {
     const pem = readFileSync(certPath, "utf8");
-    if (certHasSans(pem, sans.dns, sans.ips) && new X509Certificate(pem).checkIssued(new X509Certificate(forge.pki.certificateToPem(ca.cert)))) {
-      return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key: readFileSync(keyPath, "utf8") };
+    const key = readFileSync(keyPath, "utf8");
+    const x = new X509Certificate(pem);
+    if (certHasSans(pem, sans.dns, sans.ips) && x.checkIssued(new X509Certificate(forge.pki.certificateToPem(ca.cert))) && isKeyOf(x, key)) {
+      return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key };
     }
   }
   const serving = newServingCert(ca, sans);
@@ -202,8 +207,9 @@ function signClientCertificate(
 /**
  * The API server's client certificate for node agents (kube-apiserver's
  * --kubelet-client-certificate; kubeadm's apiserver-kubelet-client.crt and .key), issued by the
- * CA in `dir` and reused while it is for `subject`, issued by that CA and valid for at least
- * another 30 days. Each API server keeps its own in its own data dir. The subject is kubeadm's
+ * CA in `dir` and reused while it is for `subject`, issued by that CA, valid for at least
+ * another 30 days and the certificate of the key beside it (a pair left half-replaced would make
+ * every TLS handshake with an agent fail). Each API server keeps its own in its own data dir. The subject is kubeadm's
  * today: CN kube-apiserver-kubelet-client and no group, so that it is worth no more than the
  * system:kubelet-api-admin role RBAC binds to that user.
  */
@@ -216,14 +222,24 @@ export function ensureKubeletClientCertificate(dir: string, subject: ClientSubje
     const ca = new X509Certificate(readFileSync(join(dir, "ca.crt"), "utf8"));
     const wanted = [`CN=${subject.commonName}`, ...(subject.organizations ?? []).map((o) => `O=${o}`)].sort().join("\n");
     const fresh = new Date(x.validTo).getTime() - Date.now() > 30 * 24 * 3600_000;
-    if (x.checkIssued(ca) && x.verify(ca.publicKey) && fresh && x.subject.split("\n").sort().join("\n") === wanted) {
-      return { cert: pem, key: readFileSync(keyPath, "utf8") };
+    const key = readFileSync(keyPath, "utf8");
+    if (x.checkIssued(ca) && x.verify(ca.publicKey) && fresh && x.subject.split("\n").sort().join("\n") === wanted && isKeyOf(x, key)) {
+      return { cert: pem, key };
     }
   }
   const issued = issueClientCertificate(dir, subject);
   writeFileSync(certPath, issued.cert);
   writePrivate(keyPath, issued.key);
   return issued;
+}
+
+/** Whether `keyPem` is the private key of `cert`'s public key; false for a key that does not parse. */
+function isKeyOf(cert: X509Certificate, keyPem: string): boolean {
+  try {
+    return cert.checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
+  }
 }
 
 /** The admin bearer token, created once (64 hex characters) and kept 0600 in the data dir. */

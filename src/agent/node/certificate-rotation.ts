@@ -38,10 +38,6 @@ export interface CertificateRotationOptions {
   log?: (line: string) => void;
 }
 
-// Timers of the platform cannot wait longer than about 24 days, and a machine may sleep: long
-// waits are taken in steps, each looking at the clock again.
-const maxStepMs = 3600_000;
-
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** See the file comment. The loop runs in run(); current() may be read at any time. */
@@ -79,7 +75,8 @@ export class CertificateRotation {
         // A certificate that does not parse is replaced at once.
         deadline = this.#clock.now();
       }
-      while (!signal.aborted && this.#clock.now() < deadline) await sleepOn(this.#clock, Math.min(maxStepMs, deadline - this.#clock.now()), signal);
+      // The clock's timers take long waits in steps (clock.ts); the loop re-checks after a wake-up all the same.
+      while (!signal.aborted && this.#clock.now() < deadline) await sleepOn(this.#clock, deadline - this.#clock.now(), signal);
       if (signal.aborted) return;
       await this.#renewWithRetries(signal);
     }

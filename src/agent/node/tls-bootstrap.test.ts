@@ -54,15 +54,21 @@ test("csrOutcome: denial and failure first, then the certificate", async (t) => 
 });
 
 test("bootstrapFailure: one line with the fix", async (t) => {
-  const cases = [
+  const cases: { name: string; outcome: Parameters<typeof bootstrapFailure>[1]; lastReadError?: string; want: RegExp }[] = [
     { name: "denied", outcome: { state: "denied" as const, reason: "Nope", message: "not today" }, want: /^the certificate signing request node-csr-a for this node was denied \(Nope: not today\): see 'kubectl describe csr node-csr-a'/ },
     { name: "failed", outcome: { state: "failed" as const, reason: "SignerValidationFailure", message: "usages did not match" }, want: /^the signer refused the certificate signing request node-csr-a .*\(SignerValidationFailure: usages did not match\)/ },
     { name: "never approved", outcome: { state: "pending" as const, approved: false }, want: /^the certificate signing request node-csr-a was not approved within 300 s: approve it with 'kubectl certificate approve node-csr-a'/ },
     { name: "approved, never signed", outcome: { state: "pending" as const, approved: true }, want: /^the certificate signing request node-csr-a was approved but no certificate came within 300 s: check that the server runs the csrsigning controller/ },
+    {
+      name: "the last read failed: that failure, no approval advice",
+      outcome: { state: "pending" as const, approved: false },
+      lastReadError: "HTTP 503: etcd is down",
+      want: /^no word on the certificate signing request node-csr-a for this node within 300 s: the last attempt to read it failed \(HTTP 503: etcd is down\); check that this machine still reaches the API server(?!.*approve)/,
+    },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
-      const line = bootstrapFailure("node-csr-a", c.outcome, 300_000);
+      const line = bootstrapFailure("node-csr-a", c.outcome, 300_000, c.lastReadError);
       assert.match(line, c.want);
       assert.ok(!line.includes("\n"));
     });

@@ -85,9 +85,11 @@ export function csrOutcome(csr: CertificateSigningRequest): CsrOutcome {
 
 /**
  * The join's one line for a request that did not end in a certificate, with the fix. `waitedMs`
- * is how long the join waited (for a request still pending).
+ * is how long the join waited (for a request still pending), `lastReadError` why its latest
+ * read of the request failed, if it did: then the request's state is not known, and that
+ * failure, not the approval, is what the line is about.
  */
-export function bootstrapFailure(name: string, outcome: Exclude<CsrOutcome, { state: "issued" }>, waitedMs: number): string {
+export function bootstrapFailure(name: string, outcome: Exclude<CsrOutcome, { state: "issued" }>, waitedMs: number, lastReadError?: string): string {
   const why = (o: { reason: string; message: string }): string => [o.reason, o.message].filter(Boolean).join(": ") || "no reason given";
   switch (outcome.state) {
     case "denied":
@@ -96,6 +98,9 @@ export function bootstrapFailure(name: string, outcome: Exclude<CsrOutcome, { st
       return `the signer refused the certificate signing request ${name} for this node (${why(outcome)}): see 'kubectl describe csr ${name}' and the server's log`;
     case "pending": {
       const s = Math.round(waitedMs / 1000);
+      if (lastReadError !== undefined) {
+        return `no word on the certificate signing request ${name} for this node within ${s} s: the last attempt to read it failed (${lastReadError}); check that this machine still reaches the API server and see the server's log, then join again (--bootstrap-timeout waits longer)`;
+      }
       return outcome.approved
         ? `the certificate signing request ${name} was approved but no certificate came within ${s} s: check that the server runs the csrsigning controller (see its log); --bootstrap-timeout waits longer`
         : `the certificate signing request ${name} was not approved within ${s} s: approve it with 'kubectl certificate approve ${name}' (the server's csrapproving controller approves requests made with a join token on its own), or wait longer with --bootstrap-timeout`;

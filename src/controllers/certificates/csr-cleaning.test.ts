@@ -42,6 +42,11 @@ test("cleanupDue: Kubernetes' retention of requests", async (t) => {
       edit: (c) => (c.status = { conditions: [{ type: "Approved", status: "True", lastUpdateTime: iso(t0) }, { type: "Failed", status: "True", lastUpdateTime: iso(t0 + 1000) }] }),
       want: { atMs: t0 + hour + 1000, why: "more than 1h0m0s old and failed" },
     },
+    {
+      name: "a decision dated in the future: an hour after that date, not an hour from now",
+      edit: (c) => (c.status = { conditions: [{ type: "Denied", status: "True", lastUpdateTime: iso(t0 + 40 * 24 * hour) }] }),
+      want: { atMs: t0 + 40 * 24 * hour + hour, why: "more than 1h0m0s old and denied" },
+    },
     { name: "no times at all: kept", edit: (c) => (c.metadata.creationTimestamp = undefined), want: undefined },
   ];
   for (const c of cases) {

@@ -1,7 +1,9 @@
 // When kube-controller-manager's `csrcleaner` deletes a CertificateSigningRequest, without I/O:
 // requests pile up (every node asks again before its certificate runs out), so an issued one
 // goes an hour after its approval or once its certificate has expired, a denied or failed one an
-// hour after that decision, and one nobody decided a day after it was made.
+// hour after that decision, and one nobody decided a day after it was made. A time in the future
+// (a client's clock ahead) is taken as written, as Kubernetes does: such a request stays until an
+// hour after it, which may be weeks away; the cleaner's queue can wait that long.
 
 import { X509Certificate } from "node:crypto";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
