@@ -122,7 +122,7 @@ export class AccessControl implements Authorizer, RuleResolver {
       case "subjectaccessreviews":
         return subjectAccessReview(this, object as SubjectAccessReview);
       case "localsubjectaccessreviews":
-        return localSubjectAccessReview(this, input.namespace ?? "", object as SubjectAccessReview);
+        return localSubjectAccessReview(this, object as SubjectAccessReview);
     }
     throw ApiError.notFoundPath();
   }

@@ -10,6 +10,7 @@ import type { Admission } from "./flowcontrol/flow-control.js";
 import { requestDigest } from "./flowcontrol/request-digest.js";
 import type { ApiRequest, ApiResponse } from "./request.js";
 import { parseRequestInfo } from "./request-info.js";
+import { requestVerb } from "./request-verb.js";
 import type { TestApi } from "./test-api.js";
 import { startTestApi } from "./test-api.js";
 
@@ -39,7 +40,8 @@ describe("API server with flow control", () => {
 
   /** Takes global-default's one seat as mallory would, until the returned admission is released. */
   async function takeTheSeat(): Promise<Admission> {
-    const a = await fc.admit(requestDigest("GET", parseRequestInfo(configMaps), new URLSearchParams(), users.get("mallory-token")));
+    const info = parseRequestInfo(configMaps);
+    const a = await fc.admit(requestDigest(requestVerb("GET", info, new URLSearchParams()), info, users.get("mallory-token")));
     assert.ok(a.release);
     return a;
   }

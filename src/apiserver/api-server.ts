@@ -31,6 +31,7 @@ import type { ApiRequest, ApiResponse } from "./request.js";
 import { jsonResponse } from "./request.js";
 import type { RequestInfo } from "./request-info.js";
 import { parseRequestInfo } from "./request-info.js";
+import { requestVerb } from "./request-verb.js";
 import type { ResourceContext } from "./resource-handler.js";
 import { handleResource } from "./resource-handler.js";
 import { apiErrorOf, isInternalError } from "./store-error-status.js";
@@ -52,6 +53,8 @@ import { isUiPath } from "./ui-handler.js";
 import type { KubeletClientCertificate } from "./kubelet-client.js";
 import { NODES_GROUP, withAuthenticatedGroup } from "./user-groups.js";
 import { parseBody } from "./body.js";
+import type { HeaderValues } from "./authorization/impersonation.js";
+import { isNodeRestricted } from "./noderestriction/node-restriction.js";
 import { isJsonObject } from "../api/json.js";
 
 export type { UserInfo };
@@ -125,17 +128,23 @@ function userOf(auth: TokenAuthentication): UserInfo | undefined {
 /**
  * The body the node restriction needs for a node agent's create, decoded as the handler decodes
  * it (JSON, YAML or protobuf, depth-limited): the name of what it creates (a Node, its Lease) is
- * in the body, and a TokenRequest names the pod it is for. undefined for anyone else (or a body
- * that does not decode, which the handler refuses on its own).
+ * in the body, and a TokenRequest names the pod it is for. undefined for anyone else, for a
+ * resource the restriction does not judge (Events, CSRs…), or for a body that does not decode
+ * (which the handler refuses on its own).
  */
 function nodeRequestBody(attrs: AuthorizationAttributes, req: ApiRequest): KubeObject | undefined {
-  if (attrs.verb !== "create" || !attrs.user.groups.includes(NODES_GROUP)) return undefined;
+  if (attrs.verb !== "create" || !attrs.user.groups.includes(NODES_GROUP) || !isNodeRestricted(attrs)) return undefined;
   try {
     const { value } = parseBody(req.body, req.headers["content-type"]);
     return isJsonObject(value) ? (value as unknown as KubeObject) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** As kube-apiserver: a verified client certificate wins over any token the request carries. */
+function certificateUser(clientCertificate: ClientCertificate | undefined): UserInfo | undefined {
+  return clientCertificate && userFromClientCertificate(clientCertificate);
 }
 
 function plain(status: number, text: string): ApiResponse {
@@ -224,7 +233,7 @@ export class ApiServer {
   authorizeUpgrade(user: UserInfo | undefined, headers: ApiRequest["headers"], target: { namespace: string; name: string; subresource: string }): UserInfo {
     if (!user) throw ApiError.unauthorized();
     if (!this.#access) return user;
-    const as = this.#access.impersonation(withAuthenticatedGroup(user), headers);
+    const as = this.#actingUser(user, headers);
     this.#access.check(resourceAttributes(as, { verb: "create", namespace: target.namespace, resource: "pods", subresource: target.subresource, name: target.name, apiVersion: "v1" }));
     return as;
   }
@@ -265,7 +274,7 @@ export class ApiServer {
    * port-forward upgrades are not reads.
    */
   authenticate(headers: ApiRequest["headers"], clientCertificate?: ClientCertificate): UserInfo | undefined {
-    const fromCertificate = clientCertificate && userFromClientCertificate(clientCertificate);
+    const fromCertificate = certificateUser(clientCertificate);
     if (fromCertificate) return fromCertificate;
     const token = bearerToken(headers);
     if (token === undefined) return undefined;
@@ -274,10 +283,6 @@ export class ApiServer {
     return userOf(this.#serviceAccounts.authenticateCached(token));
   }
 
-  /**
-   * As authenticate, reading the store for bound objects the cache does not hold (yet), and
-   * accepting bootstrap tokens.
-   */
   /** A read the dashboard makes for `user`, authorized as the same read through the API would be. */
   async #authorizeUi(user: UserInfo | undefined, access: UiAccess): Promise<void> {
     if (!user) throw ApiError.unauthorized();
@@ -287,9 +292,12 @@ export class ApiServer {
     await this.#access.restrictNode(attrs, undefined);
   }
 
+  /**
+   * As authenticate, reading the store for bound objects the cache does not hold (yet), and
+   * accepting bootstrap tokens.
+   */
   async #authenticateRequest(method: string, headers: ApiRequest["headers"], clientCertificate: ClientCertificate | undefined): Promise<UserInfo | undefined> {
-    // As kube-apiserver: a verified client certificate wins over any token the request carries.
-    const fromCertificate = clientCertificate && userFromClientCertificate(clientCertificate);
+    const fromCertificate = certificateUser(clientCertificate);
     if (fromCertificate) return fromCertificate;
     const credential = requestCredential(method, headers);
     if (credential.kind === "cookieRefused") {
@@ -313,18 +321,23 @@ export class ApiServer {
     return undefined;
   }
 
+  /**
+   * Whom a request by `user` acts as: `user` in system:authenticated, or whom its Impersonate-*
+   * headers name when it may impersonate them (else the 403), which `audit` records.
+   */
+  #actingUser(user: UserInfo, headers: HeaderValues, audit?: RequestAudit): UserInfo {
+    const requester = withAuthenticatedGroup(user);
+    if (!this.#access) return requester;
+    const as = this.#access.impersonation(requester, headers);
+    if (as !== requester) audit?.impersonating(as);
+    return as;
+  }
+
   async #handle(req: ApiRequest, audit: RequestAudit, headers: Record<string, string>): Promise<ApiResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
     const authenticated = await this.#authenticateRequest(req.method, req.headers, req.clientCertificate);
     audit.authenticated(authenticated);
-    let user = authenticated && withAuthenticatedGroup(authenticated);
-    if (user && this.#access) {
-      const as = this.#access.impersonation(user, req.headersDistinct ?? req.headers);
-      if (as !== user) {
-        audit.impersonating(as);
-        user = as;
-      }
-    }
+    const user = authenticated && this.#actingUser(authenticated, req.headersDistinct ?? req.headers, audit);
     req.user = user;
     if (this.#opts.ui && isUiPath(req.path)) {
       return this.#opts.ui.handle(req, { user, authenticateToken: (token) => this.#authenticateToken(token), authorize: (access) => this.#authorizeUi(user, access) });
@@ -334,22 +347,23 @@ export class ApiServer {
     const anonymousRead = anonymousPaths.has(path) || (isClusterInfoRead(req.method, path) && !req.query.has("watch"));
     if (!user && !anonymousRead) throw ApiError.unauthorized();
     const info = parseRequestInfo(path);
-    if (!this.#opts.flowControl) return this.#serve(req, path, info);
-    const seat = await this.#opts.flowControl.admit(requestDigest(req.method, info, req.query, user), req.signal);
+    const verb = requestVerb(req.method, info, req.query);
+    if (!this.#opts.flowControl) return this.#serve(req, path, info, verb);
+    const seat = await this.#opts.flowControl.admit(requestDigest(verb, info, user), req.signal);
     Object.assign(headers, seat.headers);
     if (!seat.release) return tooManyRequestsResponse();
     try {
-      return await this.#serve(req, path, info);
+      return await this.#serve(req, path, info, verb);
     } finally {
       seat.release();
     }
   }
 
-  /** Answers an authenticated (or allowed anonymous) request: authorization, then the handlers. */
-  async #serve(req: ApiRequest, path: string, info: RequestInfo): Promise<ApiResponse> {
+  /** Answers an authenticated (or allowed anonymous) request: authorization, then the handlers. `verb` is the request's requestVerb. */
+  async #serve(req: ApiRequest, path: string, info: RequestInfo, verb: string): Promise<ApiResponse> {
     const user = req.user;
     if (user && this.#access) {
-      const attrs = requestAttributes(user, req.method, info, req.query);
+      const attrs = requestAttributes(user, verb, info, req.query);
       this.#access.check(attrs);
       await this.#access.restrictNode(attrs, nodeRequestBody(attrs, req));
     }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseRequestInfo } from "./request-info.js";
-import { isMutatingVerb, nonResourceRequestVerb, resourceRequestVerb } from "./request-verb.js";
+import { isMutatingVerb, nonResourceRequestVerb, requestVerb, resourceRequestVerb } from "./request-verb.js";
 
 const cases: { name: string; method: string; path: string; query?: string; want: string }[] = [
   { name: "GET a collection lists", method: "GET", path: "/api/v1/namespaces/default/pods", want: "list" },
@@ -33,6 +33,14 @@ test("nonResourceRequestVerb: the method, HEAD as get", () => {
   assert.equal(nonResourceRequestVerb("GET"), "get");
   assert.equal(nonResourceRequestVerb("HEAD"), "get");
   assert.equal(nonResourceRequestVerb("POST"), "post");
+});
+
+test("requestVerb: a resource request's verb, or a non-resource request's", () => {
+  const verb = (method: string, path: string, query = ""): string => requestVerb(method, parseRequestInfo(path), new URLSearchParams(query));
+  assert.equal(verb("GET", "/api/v1/pods", "watch=true"), "watch");
+  assert.equal(verb("DELETE", "/api/v1/namespaces/default/pods"), "deletecollection");
+  assert.equal(verb("HEAD", "/healthz", "watch=true"), "get");
+  assert.equal(verb("POST", "/metrics"), "post");
 });
 
 test("isMutatingVerb: writes only", () => {

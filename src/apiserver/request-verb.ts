@@ -35,7 +35,12 @@ export function nonResourceRequestVerb(method: string): string {
   return m === "HEAD" ? "get" : m.toLowerCase();
 }
 
-/** Verbs that change stored state (audited, counted as mutating by flow control). */
+/** The verb of any request: a resource request's by resourceRequestVerb, a non-resource one's by nonResourceRequestVerb. */
+export function requestVerb(method: string, info: RequestInfo, query: URLSearchParams): string {
+  return info.kind === "nonResource" ? nonResourceRequestVerb(method) : resourceRequestVerb(method, info, query);
+}
+
+/** Verbs that change stored state (audited, counted as mutating by flow control, limited by the node restriction). */
 export function isMutatingVerb(verb: string): boolean {
   return verb === "create" || verb === "update" || verb === "patch" || verb === "delete" || verb === "deletecollection";
 }

@@ -26,6 +26,14 @@ describe("access review validation", () => {
       obj: review("SubjectAccessReview", { groups: ["devs"] }),
       want: `spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`,
     },
+    {
+      name: "a review of nothing by nobody",
+      kind: "SubjectAccessReview",
+      obj: review("SubjectAccessReview", {}),
+      want:
+        `[spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified, ` +
+        `spec.user: Invalid value: "": at least one of user or group must be specified]`,
+    },
     { name: "a group is enough", kind: "SubjectAccessReview", obj: review("SubjectAccessReview", { groups: ["devs"], resourceAttributes: {} }), want: "" },
     {
       name: "local review of a path",

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError } from "../../api/errors.js";
 import { deepFreeze } from "../../api/json.js";
 import type { SelfSubjectAccessReview, SubjectAccessReview } from "../../api/rbac-types.js";
 import type { UserInfo } from "../user-info.js";
@@ -27,16 +26,6 @@ const jane: UserInfo = { name: "jane", groups: ["system:authenticated"] };
 const ssar = (spec: SelfSubjectAccessReview["spec"], metadata: SelfSubjectAccessReview["metadata"] = { creationTimestamp: null }): SelfSubjectAccessReview =>
   deepFreeze({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", metadata, spec });
 
-function invalidMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof ApiError);
-    return `${e.code} ${e.message}`;
-  }
-  assert.fail("no error");
-}
-
 test("selfSubjectAccessReview: kubectl auth can-i get pods", () => {
   const authz = fakeAuthorizer();
   const got = selfSubjectAccessReview(authz, jane, ssar({ resourceAttributes: { namespace: "default", verb: "get", resource: "pods" } }));
@@ -56,61 +45,6 @@ test("selfSubjectAccessReview: no opinion is not allowed; a deny says so with th
     evaluationError: "webhook down",
   });
 });
-
-const invalidCases: { name: string; run: () => unknown; want: string }[] = [
-  {
-    name: "SSAR: neither kind of attributes",
-    run: () => selfSubjectAccessReview(fakeAuthorizer(), jane, ssar({})),
-    want: '422 SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
-  },
-  {
-    name: "SSAR: both kinds",
-    run: () => selfSubjectAccessReview(fakeAuthorizer(), jane, ssar({ resourceAttributes: { verb: "get" }, nonResourceAttributes: { path: "/x", verb: "get" } })),
-    want: '422 SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: cannot be specified in combination with resourceAttributes',
-  },
-  {
-    name: "SSAR: a name in metadata",
-    run: () => selfSubjectAccessReview(fakeAuthorizer(), jane, ssar({ resourceAttributes: { verb: "get" } }, { name: "x" })),
-    want: '422 SelfSubjectAccessReview.authorization.k8s.io "" is invalid: metadata: Invalid value: {"name":"x"}: must be empty',
-  },
-  {
-    name: "SAR: no user and no group",
-    run: () => subjectAccessReview(fakeAuthorizer(), deepFreeze({ metadata: {}, spec: { resourceAttributes: { verb: "get" } } })),
-    want: '422 SubjectAccessReview.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified',
-  },
-  {
-    name: "SAR: several errors in brackets",
-    run: () => subjectAccessReview(fakeAuthorizer(), deepFreeze({ metadata: {}, spec: {} })),
-    want:
-      '422 SubjectAccessReview.authorization.k8s.io "" is invalid: [spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]',
-  },
-  {
-    name: "LSAR: non-resource attributes",
-    run: () => localSubjectAccessReview(fakeAuthorizer(), "team", deepFreeze({ metadata: {}, spec: { user: "bob", nonResourceAttributes: { path: "/x", verb: "get" } } })),
-    want: '422 LocalSubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: disallowed on this kind of request',
-  },
-  {
-    name: "LSAR: another namespace in the attributes",
-    run: () => localSubjectAccessReview(fakeAuthorizer(), "team", deepFreeze({ metadata: {}, spec: { user: "bob", resourceAttributes: { namespace: "other", verb: "get" } } })),
-    want: '422 LocalSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes.namespace: Invalid value: "other": must match metadata.namespace',
-  },
-  {
-    name: "LSAR: a namespace in metadata unlike the request's",
-    run: () => localSubjectAccessReview(fakeAuthorizer(), "team", deepFreeze({ metadata: { namespace: "other" }, spec: { user: "bob", resourceAttributes: { namespace: "other", verb: "get" } } })),
-    want: "400 spec.resourceAttributes.namespace must match namespace: team",
-  },
-  {
-    name: "SSRR: no namespace",
-    run: () => selfSubjectRulesReview({ rulesFor: () => assert.fail("not asked") }, jane, deepFreeze({ metadata: {}, spec: {} })),
-    want: "400 no namespace on request",
-  },
-];
-
-for (const c of invalidCases) {
-  test(`access reviews refuse: ${c.name}`, () => {
-    assert.equal(invalidMessage(c.run), c.want);
-  });
-}
 
 test("subjectAccessReview: asks about the spec's user, groups, uid and extra", () => {
   const authz = fakeAuthorizer();
@@ -138,8 +72,8 @@ test("subjectAccessReview: a group alone is a subject", () => {
   assert.equal(subjectAccessReview(fakeAuthorizer(), deepFreeze({ metadata: {}, spec: { groups: ["g"], nonResourceAttributes: { verb: "get", path: "/healthz" } } })).status?.allowed, true);
 });
 
-test("localSubjectAccessReview: takes the request's namespace when the object names none", () => {
-  const got = localSubjectAccessReview(fakeAuthorizer(), "team", deepFreeze({ metadata: {}, spec: { user: "bob", resourceAttributes: { namespace: "team", verb: "get", resource: "pods" } } }));
+test("localSubjectAccessReview: answers as a LocalSubjectAccessReview in the object's namespace", () => {
+  const got = localSubjectAccessReview(fakeAuthorizer(), deepFreeze({ metadata: { namespace: "team" }, spec: { user: "bob", resourceAttributes: { namespace: "team", verb: "get", resource: "pods" } } }));
   assert.equal(got.metadata.namespace, "team");
   assert.equal(got.kind, "LocalSubjectAccessReview");
   assert.equal(got.status?.allowed, true);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseRequestInfo } from "../request-info.js";
+import { requestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 import type { AuthorizationAttributes } from "./attributes.js";
 import { nonResourceAttributes, requestAttributes, resourceAttributes } from "./attributes.js";
@@ -72,7 +73,9 @@ const cases: { name: string; method: string; path: string; query?: string; want:
 
 for (const c of cases) {
   test(`requestAttributes: ${c.name}`, () => {
-    const got = requestAttributes(jane, c.method, parseRequestInfo(c.path), new URLSearchParams(c.query ?? ""));
+    const info = parseRequestInfo(c.path);
+    const query = new URLSearchParams(c.query ?? "");
+    const got = requestAttributes(jane, requestVerb(c.method, info, query), info, query);
     assert.equal(got.user, jane);
     for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k as keyof Want], v, k);
   });

@@ -5,8 +5,8 @@
 // list or watch narrowed by `fieldSelector=metadata.name=x` is a request for the object "x".
 
 import { parseFieldSelector } from "../../api/selectors/field-selector.js";
+import { nameIsPathSegment } from "../../api/validation/names.js";
 import type { RequestInfo } from "../request-info.js";
-import { nonResourceRequestVerb, resourceRequestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 
 export interface AuthorizationAttributes {
@@ -52,35 +52,30 @@ export function nonResourceAttributes(user: UserInfo, verb: string, path: string
   return { user, verb, resourceRequest: false, namespace: "", apiGroup: "", apiVersion: "", resource: "", subresource: "", name: "", path };
 }
 
-/** Kubernetes' path.IsValidPathSegmentName: not "." or "..", no "/" and no "%". */
-function isValidPathSegmentName(name: string): boolean {
-  return name !== "." && name !== ".." && !name.includes("/") && !name.includes("%");
-}
-
 /**
  * The object a list or watch names through `fieldSelector` (`metadata.name=x`, also inside a
  * longer selector), as Kubernetes narrows such a request to that name for authorization; a
- * selector that does not parse narrows nothing.
+ * selector that does not parse, or a name that is no valid path segment (Kubernetes'
+ * path.IsValidPathSegmentName), narrows nothing.
  */
 function selectedName(query: URLSearchParams): string {
   const raw = query.get("fieldSelector");
   if (!raw) return "";
   try {
     const term = parseFieldSelector(raw).find((r) => r.field === "metadata.name" && r.op === "=");
-    return term && isValidPathSegmentName(term.value) ? term.value : "";
+    return term && nameIsPathSegment(term.value, false).length === 0 ? term.value : "";
   } catch {
     return "";
   }
 }
 
 /**
- * The attributes of one request. Resource requests take their verb from request-verb.ts;
- * `path` is filled only for non-resource requests (RequestInfo does not carry the path of a
+ * The attributes of one request, whose verb the caller has worked out (requestVerb in
+ * request-verb.ts, shared with flow control); `path` is filled only for non-resource requests (RequestInfo does not carry the path of a
  * resource request, and RBAC ignores it there).
  */
-export function requestAttributes(user: UserInfo, method: string, info: RequestInfo, query: URLSearchParams): AuthorizationAttributes {
-  if (info.kind === "nonResource") return nonResourceAttributes(user, nonResourceRequestVerb(method), info.path);
-  const verb = resourceRequestVerb(method, info, query);
+export function requestAttributes(user: UserInfo, verb: string, info: RequestInfo, query: URLSearchParams): AuthorizationAttributes {
+  if (info.kind === "nonResource") return nonResourceAttributes(user, verb, info.path);
   let name = info.name ?? "";
   // Only a plain GET of a collection is narrowed: the /watch/ prefix and deletecollection are not.
   if (name === "" && !info.watchPrefix && (verb === "list" || verb === "watch")) name = selectedName(query);

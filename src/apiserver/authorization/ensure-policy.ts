@@ -15,23 +15,17 @@ import type { KubeObject } from "../../api/types.js";
 import { bootstrapPolicy } from "./bootstrap-policy.js";
 import type { BootstrapPolicy } from "./bootstrap-policy.js";
 import { reconcilePolicy } from "./policy-reconcile.js";
+import { rbacResources, type RbacKind } from "./rbac-policy-source.js";
 import { retirePolicy } from "./retired-grants.js";
 import type { Registry } from "../../registry/registry.js";
-
-const resourceOf = {
-  ClusterRole: "clusterroles",
-  Role: "roles",
-  ClusterRoleBinding: "clusterrolebindings",
-  RoleBinding: "rolebindings",
-} as const;
 
 const conflict = (e: unknown): boolean => e instanceof ApiError && (e.code === 409 || e.reason === "AlreadyExists");
 
 /** Reconciles the default policy into `registry`; returns how many objects it created or changed. */
 export async function ensureRbacPolicy(registry: Registry, o: { log?: (line: string) => void } = {}): Promise<number> {
   const expected = bootstrapPolicy();
-  const list = async <T extends KubeObject>(kind: keyof typeof resourceOf): Promise<T[]> =>
-    (await registry.list(requireResource(RBAC_GROUP, "v1", resourceOf[kind]), undefined)).items as T[];
+  const list = async <T extends KubeObject>(kind: RbacKind): Promise<T[]> =>
+    (await registry.list(requireResource(RBAC_GROUP, "v1", rbacResources[kind]), undefined)).items as T[];
   const listAll = async (): Promise<BootstrapPolicy> => ({
     clusterRoles: await list<ClusterRole>("ClusterRole"),
     roles: await list<Role>("Role"),
@@ -43,7 +37,7 @@ export async function ensureRbacPolicy(registry: Registry, o: { log?: (line: str
   for (const action of retirePolicy(existing)) {
     const { namespace, name = "" } = action.object.metadata;
     try {
-      await registry.update(requireResource(RBAC_GROUP, "v1", resourceOf[action.kind]), namespace, name, action.object);
+      await registry.update(requireResource(RBAC_GROUP, "v1", rbacResources[action.kind]), namespace, name, action.object);
       for (const line of action.lines) o.log?.(line);
       retired++;
     } catch (e) {
@@ -54,7 +48,7 @@ export async function ensureRbacPolicy(registry: Registry, o: { log?: (line: str
   if (retired > 0) existing = await listAll();
   let changed = retired;
   for (const action of reconcilePolicy(expected, existing)) {
-    const r = requireResource(RBAC_GROUP, "v1", resourceOf[action.kind]);
+    const r = requireResource(RBAC_GROUP, "v1", rbacResources[action.kind]);
     const { namespace, name = "" } = action.object.metadata;
     try {
       if (action.op === "recreate") await registry.delete(r, namespace, name);

@@ -151,8 +151,10 @@ const fullAuthority: PolicyRule[] = [
 /**
  * May `user` create or update this Role or ClusterRole? undefined when it may, else the 403.
  * `aggregation` is true when the new object, or for an update the old one, has an
- * aggregationRule with selectors; `create` is true for a create (see escalateAttributes). (Updates that only touch the fields the garbage collector
- * writes — finalizers, ownerReferences — are not checked in Kubernetes; the caller skips them.)
+ * aggregationRule with selectors; `create` is true for a create (see escalateAttributes).
+ * Kubernetes does not check updates that only touch the fields the garbage collector writes
+ * (finalizers, ownerReferences); svcnet's caller (AccessControl.rbacWriteCheck) checks every
+ * update, so such an update is refused to a writer who could not write the rules themselves.
  */
 export function checkRoleWrite(
   ctx: EscalationContext,

@@ -4,7 +4,7 @@ import type { UserInfo } from "../user-info.js";
 import type { AuthorizationAttributes } from "./attributes.js";
 import type { Authorizer } from "./authorizer.js";
 import type { HeaderValues } from "./impersonation.js";
-import { impersonate, impersonationCheck, impersonationRequests, isImpersonationHeader, splitServiceAccountUserName } from "./impersonation.js";
+import { impersonate, impersonationCheck, impersonationRequests, splitServiceAccountUserName } from "./impersonation.js";
 
 const jane: UserInfo = { name: "jane", groups: ["system:authenticated"] };
 
@@ -149,11 +149,4 @@ test("splitServiceAccountUserName: namespace a DNS label, name a DNS subdomain, 
   assert.equal(splitServiceAccountUserName("system:serviceaccount:a:b:c"), undefined);
   assert.equal(splitServiceAccountUserName("system:serviceaccount:my.ns:sa"), undefined);
   assert.equal(splitServiceAccountUserName("bob"), undefined);
-});
-
-test("isImpersonationHeader: the four kinds, any case", () => {
-  assert.deepEqual(
-    ["Impersonate-User", "impersonate-group", "Impersonate-Uid", "Impersonate-Extra-Scopes", "authorization", "impersonate-other"].map(isImpersonationHeader),
-    [true, true, true, true, false, false],
-  );
 });

@@ -9,6 +9,7 @@
 
 import { ApiError } from "../../api/errors.js";
 import { isDNS1123Label, isDNS1123Subdomain } from "../../api/validation/names.js";
+import { serviceAccountUserName } from "../serviceaccount/claims.js";
 import type { UserInfo } from "../user-info.js";
 import type { AuthorizationAttributes } from "./attributes.js";
 import { resourceAttributes } from "./attributes.js";
@@ -34,12 +35,6 @@ export interface ImpersonationRequest {
   apiVersion: string;
   /** The extra's key, for UserExtra. */
   fieldPath: string;
-}
-
-/** True for the headers the impersonation filter consumes (the server strips them before going on). */
-export function isImpersonationHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  return n === IMPERSONATE_USER_HEADER || n === IMPERSONATE_GROUP_HEADER || n === IMPERSONATE_UID_HEADER || n.startsWith(IMPERSONATE_EXTRA_PREFIX);
 }
 
 function valuesOf(headers: HeaderValues, name: string): string[] {
@@ -127,7 +122,7 @@ export function impersonatedUser(requests: readonly ImpersonationRequest[]): Use
   for (const r of requests) {
     switch (r.kind) {
       case "ServiceAccount":
-        name = `${SA_PREFIX}${r.namespace}:${r.name}`;
+        name = serviceAccountUserName(r.namespace, r.name);
         if (!groupsSpecified) groups = ["system:serviceaccounts", `system:serviceaccounts:${r.namespace}`];
         break;
       case "User":

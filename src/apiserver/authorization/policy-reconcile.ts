@@ -18,8 +18,8 @@ export type ReconcileAction =
   | { op: ReconcileOp; kind: "ClusterRoleBinding"; object: ClusterRoleBinding }
   | { op: ReconcileOp; kind: "RoleBinding"; object: RoleBinding };
 
-type AnyRole = Role | ClusterRole;
-type AnyBinding = RoleBinding | ClusterRoleBinding;
+export type AnyRole = Role | ClusterRole;
+export type AnyBinding = RoleBinding | ClusterRoleBinding;
 
 const isProtected = (existing: AnyRole | AnyBinding): boolean => existing.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === "false";
 
@@ -60,7 +60,8 @@ export function reconcileRole<T extends AnyRole>(expected: T, existing: T | unde
   return changed ? { op: "update", object: out } : undefined;
 }
 
-const sameSubject = (a: Subject, b: Subject): boolean =>
+/** Whether two binding subjects name the same subject (an unset namespace or apiGroup is ""). */
+export const sameSubject = (a: Subject, b: Subject): boolean =>
   a.kind === b.kind && a.name === b.name && (a.namespace ?? "") === (b.namespace ?? "") && (a.apiGroup ?? "") === (b.apiGroup ?? "");
 
 /** The binding to write so that `existing` binds what `expected` binds; undefined when it already does. */

@@ -9,14 +9,7 @@ import type { ResourceInfo } from "../../api/resources.js";
 import type { KubeObject } from "../../api/types.js";
 import type { Registry } from "../../registry/registry.js";
 import { reflectResource } from "../registry-reflector.js";
-import type { RbacKind, RbacPolicyIndex } from "./rbac-policy-source.js";
-
-const kinds: [RbacKind, string][] = [
-  ["ClusterRole", "clusterroles"],
-  ["Role", "roles"],
-  ["ClusterRoleBinding", "clusterrolebindings"],
-  ["RoleBinding", "rolebindings"],
-];
+import { rbacResources, type RbacKind, type RbacPolicyIndex } from "./rbac-policy-source.js";
 
 const keyOf = (obj: KubeObject): string => `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
 
@@ -27,7 +20,7 @@ const keyOf = (obj: KubeObject): string => `${obj.metadata.namespace ?? ""}/${ob
 export function reflectRbacPolicy(registry: Registry, index: RbacPolicyIndex, signal: AbortSignal, o: { retryMs?: number; log?: (line: string) => void } = {}): { synced: Promise<void>; done: Promise<void> } {
   const syncs: Promise<void>[] = [];
   const runs: Promise<void>[] = [];
-  for (const [kind, resource] of kinds) {
+  for (const [kind, resource] of Object.entries(rbacResources) as [RbacKind, string][]) {
     let synced!: () => void;
     syncs.push(new Promise<void>((resolve) => (synced = resolve)));
     runs.push(reflect(registry, index, kind, requireResource(RBAC_GROUP, "v1", resource), signal, () => synced(), o));

@@ -10,9 +10,18 @@
 // authorization reason does not depend on the order of events.
 
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding, Subject } from "../../api/rbac-types.js";
+import { serviceAccountUserName } from "../serviceaccount/claims.js";
 import type { UserInfo } from "../user-info.js";
 
 export type RbacKind = "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding";
+
+/** The rbac.authorization.k8s.io/v1 resource of each kind. */
+export const rbacResources: Readonly<Record<RbacKind, string>> = {
+  ClusterRole: "clusterroles",
+  Role: "roles",
+  ClusterRoleBinding: "clusterrolebindings",
+  RoleBinding: "rolebindings",
+};
 
 export interface RbacObjects {
   Role: Role;
@@ -35,8 +44,6 @@ export interface RbacPolicySource {
   clusterRolesRevision(): number;
 }
 
-const SA_PREFIX = "system:serviceaccount:";
-
 /**
  * The index key a binding subject is found under: users by name, groups by name, and service
  * accounts by the user name they authenticate as (a subject without a namespace takes the
@@ -50,7 +57,7 @@ export function subjectKey(s: Subject, bindingNamespace: string): string | undef
       return `g:${s.name}`;
     case "ServiceAccount": {
       const ns = s.namespace || bindingNamespace;
-      return ns ? `u:${SA_PREFIX}${ns}:${s.name}` : undefined;
+      return ns ? `u:${serviceAccountUserName(ns, s.name)}` : undefined;
     }
     default:
       return undefined;

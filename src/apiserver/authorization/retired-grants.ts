@@ -18,6 +18,7 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Su
 import { RBAC_GROUP } from "../../api/rbac-types.js";
 import type { BootstrapPolicy } from "./bootstrap-policy.js";
 import { AUTOUPDATE_ANNOTATION, JOIN_TOKEN_GROUP } from "./bootstrap-policy.js";
+import { sameSubject, type AnyBinding, type AnyRole } from "./policy-reconcile.js";
 
 /** Subjects a default binding no longer has, by the binding's kind, namespace and name. */
 export interface RetiredSubjects {
@@ -64,9 +65,6 @@ export const retiredGrants: RetiredGrants = {
   ],
 };
 
-type AnyRole = Role | ClusterRole;
-type AnyBinding = RoleBinding | ClusterRoleBinding;
-
 /** One object to write back without its retired pieces, and a line per piece removed. */
 export type RetireAction =
   | { kind: "ClusterRole"; object: ClusterRole; lines: string[] }
@@ -75,9 +73,6 @@ export type RetireAction =
   | { kind: "RoleBinding"; object: RoleBinding; lines: string[] };
 
 const autoUpdated = (o: AnyRole | AnyBinding): boolean => o.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === "true";
-
-const sameSubject = (a: Subject, b: Subject): boolean =>
-  a.kind === b.kind && a.name === b.name && (a.namespace ?? "") === (b.namespace ?? "") && (a.apiGroup ?? "") === (b.apiGroup ?? "");
 
 // Rules are compared as sets of each field: a rule is retired only when it grants exactly what
 // the retired one granted, whatever the order its lists were written in.

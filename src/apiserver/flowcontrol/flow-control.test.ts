@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FakeClock } from "../../client/clock.js";
 import { parseRequestInfo } from "../request-info.js";
+import { requestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 import type { Admission, FlowControlOptions } from "./flow-control.js";
 import { FlowControl, builtinUid, tooManyRequestsResponse } from "./flow-control.js";
@@ -12,7 +13,8 @@ const user = (name: string): UserInfo => ({ name, groups: [] });
 const admin: UserInfo = { name: "admin", groups: ["system:masters"] };
 
 function get(u: UserInfo | undefined, path = "/api/v1/namespaces/default/configmaps/x", query = ""): RequestDigest {
-  return requestDigest("GET", parseRequestInfo(path), new URLSearchParams(query), u);
+  const info = parseRequestInfo(path);
+  return requestDigest(requestVerb("GET", info, new URLSearchParams(query)), info, u);
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseRequestInfo } from "../request-info.js";
+import { requestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 import type { FlowSchema } from "./flow-schemas.js";
 import { classify, orderSchemas, suggestedFlowSchemas } from "./flow-schemas.js";
@@ -97,7 +98,8 @@ const cases: { name: string; user: UserInfo | undefined; method?: string; path: 
 
 for (const c of cases) {
   test(`classify: ${c.name}`, () => {
-    const d = requestDigest(c.method ?? "GET", parseRequestInfo(c.path), new URLSearchParams(c.query ?? ""), c.user);
+    const info = parseRequestInfo(c.path);
+    const d = requestDigest(requestVerb(c.method ?? "GET", info, new URLSearchParams(c.query ?? "")), info, c.user);
     const got = classify(d, ordered);
     assert.ok(got, "classified");
     assert.deepEqual({ schema: got.flowSchema.name, level: got.flowSchema.priorityLevel, flow: got.flow }, c.want);
@@ -111,7 +113,9 @@ test("classify: the lowest matchingPrecedence wins, ties go to the name that sor
     { name: "a", priorityLevel: "p", matchingPrecedence: 10, rules: [all] },
     { name: "late", priorityLevel: "p", matchingPrecedence: 20, rules: [all] },
   ];
-  const d = requestDigest("GET", parseRequestInfo("/x/y"), new URLSearchParams(), alice);
+  const xy = parseRequestInfo("/x/y");
+  const d = requestDigest(requestVerb("GET", xy, new URLSearchParams()), xy, alice);
   assert.equal(classify(d, orderSchemas(schemas))?.flowSchema.name, "a");
-  assert.equal(classify(requestDigest("GET", parseRequestInfo("/z"), new URLSearchParams(), alice), orderSchemas(schemas)), undefined);
+  const z = parseRequestInfo("/z");
+  assert.equal(classify(requestDigest(requestVerb("GET", z, new URLSearchParams()), z, alice), orderSchemas(schemas)), undefined);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseRequestInfo } from "../request-info.js";
+import { requestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 import { isLongRunning, requestDigest } from "./request-digest.js";
 
@@ -14,13 +15,15 @@ const users: { name: string; user: UserInfo | undefined; want: { name: string; g
 
 for (const c of users) {
   test(`requestDigest: ${c.name}`, () => {
-    const d = requestDigest("GET", parseRequestInfo("/version"), new URLSearchParams(), c.user);
+    const info = parseRequestInfo("/version");
+    const d = requestDigest(requestVerb("GET", info, new URLSearchParams()), info, c.user);
     assert.deepEqual({ name: d.user.name, groups: [...d.user.groups] }, c.want);
   });
 }
 
 test("requestDigest: the verb and what a resource request addresses", () => {
-  const d = requestDigest("PATCH", parseRequestInfo("/apis/apps/v1/namespaces/web/deployments/x/scale"), new URLSearchParams(), alice);
+  const info = parseRequestInfo("/apis/apps/v1/namespaces/web/deployments/x/scale");
+  const d = requestDigest(requestVerb("PATCH", info, new URLSearchParams()), info, alice);
   assert.equal(d.verb, "patch");
   assert.deepEqual(d.target, { kind: "resource", apiGroup: "apps", resource: "deployments", subresource: "scale", namespace: "web" });
 });
@@ -39,6 +42,7 @@ const longRunning: { name: string; method?: string; path: string; query?: string
 
 for (const c of longRunning) {
   test(`isLongRunning: ${c.name} → ${c.want}`, () => {
-    assert.equal(isLongRunning(requestDigest(c.method ?? "GET", parseRequestInfo(c.path), new URLSearchParams(c.query ?? ""), alice)), c.want);
+    const info = parseRequestInfo(c.path);
+    assert.equal(isLongRunning(requestDigest(requestVerb(c.method ?? "GET", info, new URLSearchParams(c.query ?? "")), info, alice)), c.want);
   });
 }

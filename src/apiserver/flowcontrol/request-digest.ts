@@ -6,7 +6,6 @@
 // client wants, and a seat held that long would shut others out.
 
 import type { RequestInfo } from "../request-info.js";
-import { nonResourceRequestVerb, resourceRequestVerb } from "../request-verb.js";
 import type { UserInfo } from "../user-info.js";
 import type { FlowUser, RequestDigest } from "./flow-schemas.js";
 import { withAuthenticatedGroup } from "../user-groups.js";
@@ -18,11 +17,12 @@ function flowUser(user: UserInfo | undefined): FlowUser {
   return withAuthenticatedGroup({ name: user.name, groups: user.groups });
 }
 
-export function requestDigest(method: string, info: RequestInfo, query: URLSearchParams, user: UserInfo | undefined): RequestDigest {
-  if (info.kind === "nonResource") return { user: flowUser(user), verb: nonResourceRequestVerb(method), target: { kind: "nonResource", path: info.path } };
+/** The digest of a request by `user` addressing `info`; `verb` is its requestVerb (request-verb.ts). */
+export function requestDigest(verb: string, info: RequestInfo, user: UserInfo | undefined): RequestDigest {
+  if (info.kind === "nonResource") return { user: flowUser(user), verb, target: { kind: "nonResource", path: info.path } };
   return {
     user: flowUser(user),
-    verb: resourceRequestVerb(method, info, query),
+    verb,
     target: { kind: "resource", apiGroup: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace },
   };
 }

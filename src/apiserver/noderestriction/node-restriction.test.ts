@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject, Pod } from "../../api/types.js";
 import type { NodeRequest, NodeRestrictionLookup } from "./node-restriction.js";
-import { nodeRestriction } from "./node-restriction.js";
+import { isNodeRestricted, nodeRestriction } from "./node-restriction.js";
 import { podReferences } from "./pod-references.js";
 
 function makePod(name: string, nodeName: string, change: (p: Pod) => void = () => undefined): Pod {
@@ -75,6 +75,24 @@ for (const c of cases) {
 
 test("node restriction: a node identity without a name is refused everything", () => {
   assert.equal(nodeRestriction("", req({ verb: "get", resource: "services" }), lookup), "node identity must be of the form system:node:<name>");
+});
+
+test("isNodeRestricted: the resources the restriction judges", () => {
+  const cases: { name: string; apiGroup?: string; resource: string; subresource?: string; namespace?: string; want: boolean }[] = [
+    { name: "nodes", resource: "nodes", want: true },
+    { name: "pods and their subresources", resource: "pods", subresource: "eviction", namespace: "default", want: true },
+    { name: "node leases", apiGroup: "coordination.k8s.io", resource: "leases", namespace: "kube-node-lease", want: true },
+    { name: "other leases", apiGroup: "coordination.k8s.io", resource: "leases", namespace: "default", want: false },
+    { name: "token requests", resource: "serviceaccounts", subresource: "token", namespace: "default", want: true },
+    { name: "service accounts themselves", resource: "serviceaccounts", namespace: "default", want: false },
+    { name: "secrets", resource: "secrets", namespace: "default", want: true },
+    { name: "configmaps", resource: "configmaps", namespace: "default", want: true },
+    { name: "events", resource: "events", namespace: "default", want: false },
+    { name: "CSRs", apiGroup: "certificates.k8s.io", resource: "certificatesigningrequests", want: false },
+  ];
+  for (const c of cases) {
+    assert.equal(isNodeRestricted({ apiGroup: c.apiGroup ?? "", resource: c.resource, subresource: c.subresource ?? "", namespace: c.namespace ?? "" }), c.want, c.name);
+  }
 });
 
 test("podReferences: every edge, and the default service account", () => {

@@ -12,6 +12,7 @@
 import type { KubeObject, Pod } from "../../api/types.js";
 import type { ReferencedKind } from "./pod-references.js";
 import { podReferences } from "./pod-references.js";
+import { isMutatingVerb } from "../request-verb.js";
 
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
 
@@ -36,7 +37,18 @@ export interface NodeRestrictionLookup {
   pod(namespace: string, name: string): Pod | undefined;
 }
 
-const WRITES = new Set(["create", "update", "patch", "delete", "deletecollection"]);
+/**
+ * Whether nodeRestriction judges requests on this resource (for any other it answers undefined
+ * whatever the request): so a caller decodes a create's body only where it may matter — the
+ * name of a new Node or Lease, a TokenRequest's pod, the name a refused create's message shows.
+ */
+export function isNodeRestricted(r: Pick<NodeRequest, "apiGroup" | "resource" | "subresource" | "namespace">): boolean {
+  if (r.apiGroup === "coordination.k8s.io") return r.resource === "leases" && r.namespace === NODE_LEASE_NAMESPACE;
+  if (r.apiGroup !== "") return false;
+  if (r.resource === "nodes" || r.resource === "pods") return true;
+  if (r.resource === "serviceaccounts") return r.subresource === "token";
+  return (r.resource === "secrets" || r.resource === "configmaps") && r.subresource === "";
+}
 
 /**
  * undefined when node `node` may make this request; otherwise why not (the Forbidden message).
@@ -44,7 +56,7 @@ const WRITES = new Set(["create", "update", "patch", "delete", "deletecollection
  */
 export function nodeRestriction(node: string, req: NodeRequest, lookup: NodeRestrictionLookup): string | undefined {
   if (node === "") return "node identity must be of the form system:node:<name>";
-  const write = WRITES.has(req.verb);
+  const write = isMutatingVerb(req.verb);
   if (req.apiGroup === "" && req.resource === "nodes") {
     if (!write) return undefined;
     if (req.verb === "deletecollection") return `node "${node}" is not allowed to delete nodes`;
@@ -97,7 +109,7 @@ function tokenRestriction(node: string, req: NodeRequest, lookup: NodeRestrictio
 
 function referencedRead(node: string, kind: ReferencedKind, req: NodeRequest, lookup: NodeRestrictionLookup): string | undefined {
   // Kubernetes' Node authorizer answers a get (and a list or watch narrowed to one name); never a write or an open list.
-  if (WRITES.has(req.verb) || req.name === "") return `node "${node}" may read ${kind} only by name, and only those its pods use`;
+  if (isMutatingVerb(req.verb) || req.name === "") return `node "${node}" may read ${kind} only by name, and only those its pods use`;
   for (const pod of lookup.podsOnNode(node, req.namespace)) {
     if (podReferences(pod)[kind].has(req.name)) return undefined;
   }
