@@ -13,7 +13,7 @@ import { WatchCache } from "../storage/watch-cache.js";
 import { buildRegistry } from "../registry/build-registry.js";
 import type { Registry } from "../registry/registry.js";
 import { bootstrapCluster, systemNamespaces } from "../server/bootstrap.js";
-import type { InMemoryPki } from "../server/pki.js";
+import type { ServingPki } from "../server/pki.js";
 import { inMemoryServingPki, issueClientCertificateWith } from "../server/pki.js";
 import { ApiServer } from "./api-server.js";
 import { trackManagedFields } from "./managed-fields.js";
@@ -34,18 +34,18 @@ export const testServingSans = {
   ips: ["127.0.0.1", "10.0.0.1", "172.17.8.101"],
 };
 
-let sharedPki: InMemoryPki | undefined;
+let sharedPki: ServingPki | undefined;
 let sharedKey: KeyObject | undefined;
-const kubeletClients = new WeakMap<InMemoryPki, KubeletClientCertificate>();
+const kubeletClients = new WeakMap<ServingPki, KubeletClientCertificate>();
 
 /** The process's test PKI (CA and serving certificate for testServingSans), made on first use. */
-export function testPki(): InMemoryPki {
+export function testPki(): ServingPki {
   sharedPki ??= inMemoryServingPki(testServingSans, { modulusLength: 1024 });
   return sharedPki;
 }
 
 /** The API server's client certificate for node agents (CN kube-apiserver-kubelet-client) from `pki`'s CA, made once per PKI. */
-export function testKubeletClient(pki: InMemoryPki = testPki()): KubeletClientCertificate {
+export function testKubeletClient(pki: ServingPki = testPki()): KubeletClientCertificate {
   let client = kubeletClients.get(pki);
   if (!client) {
     client = issueClientCertificateWith(pki, { commonName: KUBELET_CLIENT_USER }, { modulusLength: 1024 });
@@ -62,7 +62,7 @@ function testServiceAccountKey(): KeyObject {
 export interface TestApiOptions {
   cacheCapacity?: number;
   /** The cluster PKI; default testPki() (1024-bit, which curl's default security level refuses). */
-  pki?: InMemoryPki;
+  pki?: ServingPki;
   /**
    * The client certificate the server presents to node agents; default testKubeletClient(pki),
    * which the agents of a test sandbox (trusting pki's CA) accept. null: none.
@@ -81,7 +81,7 @@ export interface TestApi {
   registry: Registry;
   store: MemoryStore;
   /** The cluster CA and serving certificate (for an HTTPS listener and kube-root-ca.crt), and the CA's key. */
-  pki: InMemoryPki;
+  pki: ServingPki;
   serviceAccountTokens: ServiceAccountTokens;
   /** Sends a request with the test token; body objects are JSON-encoded. */
   request(method: string, path: string, o?: { body?: unknown; contentType?: string; accept?: string; token?: string | null; cookie?: string; signal?: AbortSignal }): Promise<ApiResponse>;

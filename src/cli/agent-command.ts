@@ -162,11 +162,9 @@ export async function runAgent(argv: string[]): Promise<number> {
     console.error(`error: --node-ip must be an IP and --pod-cidr a CIDR, got ${common["node-ip"]} and ${common["pod-cidr"]}`);
     return 1;
   }
-  const opened = openKubeconfig(kubeconfig, rotate ? nodeName : undefined);
-  if (!opened) return 1;
-  const { transport } = opened;
-  const stop = stopOnSignals();
-  void opened.rotation?.run(stop.signal);
+  const connected = connect(kubeconfig, { rotateFor: rotate ? nodeName : undefined });
+  if (!connected) return 1;
+  const { transport, stop } = connected;
   const base = { name: nodeName, ip: common["node-ip"], podCIDR: common["pod-cidr"] };
   const runs = Array.from({ length: count }, (_, i) => {
     const n = nthNode(base, i, count);
@@ -266,13 +264,9 @@ async function runHostAgent(values: AgentValues): Promise<number> {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const opened = openKubeconfig(values.kubeconfig, values.rotate ? values["node-name"] : undefined);
-  if (!opened) return 1;
-  const { transport } = opened;
-  const clientCA = clusterCA(transport, values.kubeconfig);
-  if (clientCA === undefined) return 1;
-  const stop = stopOnSignals();
-  void opened.rotation?.run(stop.signal);
+  const connected = connect(values.kubeconfig, { rotateFor: values.rotate ? values["node-name"] : undefined, withClusterCA: true });
+  if (!connected) return 1;
+  const { transport, clientCA, stop } = connected;
   const agent = new SandboxNode({
     transport,
     clientCA,
@@ -312,13 +306,9 @@ async function runSandboxAgent(values: AgentValues & { "sandbox-id": string }, a
       return 1;
     }
   }
-  const opened = openKubeconfig(values.kubeconfig, values.rotate ? node.name : undefined);
-  if (!opened) return 1;
-  const { transport } = opened;
-  const clientCA = clusterCA(transport, values.kubeconfig);
-  if (clientCA === undefined) return 1;
-  const stop = stopOnSignals();
-  void opened.rotation?.run(stop.signal);
+  const connected = connect(values.kubeconfig, { rotateFor: values.rotate ? node.name : undefined, withClusterCA: true });
+  if (!connected) return 1;
+  const { transport, clientCA, stop } = connected;
   const dataDir = values["data-dir"];
   const agent = new SandboxNode({
     transport,
@@ -348,6 +338,35 @@ async function runUntilStopped(agent: SandboxNode, o: { transport: HttpsTranspor
   } finally {
     o.transport.close();
   }
+}
+
+/** What a running agent has from connect(): its API transport, and what stops it. */
+interface Connection {
+  transport: HttpsTransport;
+  /** Aborted by the first SIGINT or SIGTERM; it also ends the certificate's renewal. */
+  stop: AbortController;
+}
+
+/**
+ * The agent's connection to the API server through the kubeconfig at `path` (openKubeconfig):
+ * with `withClusterCA`, also the cluster CA (clusterCA); with `rotateFor`, the renewal of the
+ * node's certificate runs until `stop` aborts. Nothing is started (no signal handler, no
+ * renewal) when the kubeconfig or its CA is missing: undefined after printing why.
+ */
+function connect(path: string, o: { rotateFor: string | undefined; withClusterCA: true }): (Connection & { clientCA: string }) | undefined;
+function connect(path: string, o: { rotateFor: string | undefined; withClusterCA?: false }): Connection | undefined;
+function connect(path: string, o: { rotateFor: string | undefined; withClusterCA?: boolean }): (Connection & { clientCA?: string }) | undefined {
+  const opened = openKubeconfig(path, o.rotateFor);
+  if (!opened) return undefined;
+  const { transport } = opened;
+  let clientCA: string | undefined;
+  if (o.withClusterCA) {
+    clientCA = clusterCA(transport, path);
+    if (clientCA === undefined) return undefined;
+  }
+  const stop = stopOnSignals();
+  void opened.rotation?.run(stop.signal);
+  return { transport, stop, ...(clientCA !== undefined && { clientCA }) };
 }
 
 /**

@@ -26,7 +26,7 @@ import { parseKubeconfig } from "../client/index.js";
 import { writeKubeconfig } from "../server/kubeconfig.js";
 
 /** The files a join writes into the data dir. */
-export const joinFiles = { bootstrapKubeconfig: "bootstrap-kubeconfig", kubeconfig: "kubelet.kubeconfig" } as const;
+const joinFiles = { bootstrapKubeconfig: "bootstrap-kubeconfig", kubeconfig: "kubelet.kubeconfig" } as const;
 
 /** How long a join waits for its certificate unless told otherwise (kubelet waits up to an hour). */
 export const defaultBootstrapTimeoutMs = 5 * 60_000;
@@ -210,8 +210,8 @@ const csrPath = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
 /** Steps 4 and 5 of the file comment, with a server and CA already checked. */
 async function bootstrapNodeCertificate(o: JoinOptions & { server: string; caCert: string; caCertHash: string; timeoutMs: number }): Promise<JoinResult> {
   const { server, caCert, timeoutMs } = o;
-  const { keyPem, csrPem } = nodeClientCsr(o.nodeName, { modulusLength: o.modulusLength });
-  const name = nodeCsrName(csrPem);
+  const { keyPem, csrPem, publicKeyDer } = nodeClientCsr(o.nodeName, { modulusLength: o.modulusLength });
+  const name = nodeCsrName({ nodeName: o.nodeName, publicKeyDer });
   let created: Answer;
   try {
     created = await call("POST", `${server}${csrPath}`, { ca: caCert, token: o.token, timeoutMs, body: nodeClientCsrObject({ name, csrPem }) });
@@ -272,7 +272,7 @@ async function bootstrapNodeCertificate(o: JoinOptions & { server: string; caCer
  * the pin (any CA it holds when there is none: it was trusted when written), and a certificate of
  * node `nodeName` that is still good. Undefined otherwise (a fresh join follows).
  */
-export function reusableJoin(o: Pick<JoinOptions, "server" | "caCertHash" | "dataDir" | "nodeName">, nowMs: number): { kubeconfigPath: string; caCertHash: string } | undefined {
+function reusableJoin(o: Pick<JoinOptions, "server" | "caCertHash" | "dataDir" | "nodeName">, nowMs: number): { kubeconfigPath: string; caCertHash: string } | undefined {
   const kubeconfigPath = join(o.dataDir, joinFiles.kubeconfig);
   if (!existsSync(kubeconfigPath)) return undefined;
   try {

@@ -36,7 +36,7 @@ import { bootstrapCluster, createJoinToken, ensureClusterInfo } from "./bootstra
 import { caCertHash } from "../apiserver/bootstrap-token-discovery.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensureRbacPolicy } from "../apiserver/authorization/ensure-policy.js";
-import { clusterSigningCa, ensureAdminToken, ensureKubeletClientCertificate, ensureServingPki } from "./pki.js";
+import { ensureAdminToken, ensureKubeletClientCertificate, ensureServingPki } from "./pki.js";
 import { ensureServiceAccountKey } from "./service-account-key.js";
 import { ServiceAccountTokens } from "../apiserver/serviceaccount/service-account-tokens.js";
 import { firstServiceIP, parseServiceCidr } from "./ranges.js";
@@ -207,7 +207,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       // it takes its own Lease back at once instead of waiting out the lease duration.
       leaderElection: o.leaderElection && { identity: `${hostname()}_${uuidFrom(dataDir)}`, ...o.leaderElection },
       // csrsigning signs node client certificates with the CA the listener verifies them against.
-      settings: { rootCACert: pki.caCert, clusterSigningCA: clusterSigningCa(dataDir), ...(o.clusterSigningDurationMs && { clusterSigningDurationMs: o.clusterSigningDurationMs }), ...(o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}) },
+      settings: { rootCACert: pki.caCert, clusterSigningCA: { cert: pki.caCert, key: pki.caKey }, ...(o.clusterSigningDurationMs && { clusterSigningDurationMs: o.clusterSigningDurationMs }), ...(o.nodeMonitorGracePeriodMs ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}) },
       signal: signal,
     }).catch((e: unknown) => console.error("svcnet: controller manager stopped:", e));
     const urlHost = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

@@ -11,6 +11,8 @@ import { KUBELET_CLIENT_USER } from "../apiserver/user-groups.js";
 
 export interface ServingPki {
   caCert: string;
+  /** The CA's private key: csrsigning signs with it, and a test may sign client certificates. */
+  caKey: string;
   cert: string;
   key: string;
 }
@@ -36,8 +38,15 @@ function writePrivate(path: string, data: string): void {
   writeFileSync(path, data, { mode: 0o600 });
 }
 
+/** A CA to sign with: certificate and key for forge, and the key as PEM. */
+interface LoadedCa {
+  cert: forge.pki.Certificate;
+  key: forge.pki.rsa.PrivateKey;
+  keyPem: string;
+}
+
 /** A new self-signed CA (ten years), in memory. */
-function newCa(modulusLength?: number): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey; keyPem: string } {
+function newCa(modulusLength?: number): LoadedCa {
   const kp = rsaKeyPair(modulusLength);
   const cert = forge.pki.createCertificate();
   cert.publicKey = kp.forgePub;
@@ -68,21 +77,13 @@ export function ensureCa(dir: string): string {
   return forge.pki.certificateToPem(ca.cert);
 }
 
-/**
- * The CA in `dir` (which must exist) as csrsigning needs it: certificate and private key, PEM.
- * The key stays in the server's process; nothing else reads it.
- */
-export function clusterSigningCa(dir: string): { cert: string; key: string } {
-  return { cert: readFileSync(join(dir, clusterIdentityFiles.caCert), "utf8"), key: readFileSync(join(dir, clusterIdentityFiles.caKey), "utf8") };
-}
-
 /** A new CA made in memory only, for tests (certificate and key, PEM): what csrsigning signs with. */
 export function inMemoryCa(o: { modulusLength?: number } = {}): { cert: string; key: string } {
   const ca = newCa(o.modulusLength);
   return { cert: forge.pki.certificateToPem(ca.cert), key: ca.keyPem };
 }
 
-function makeCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+function makeCa(dir: string): LoadedCa {
   const ca = newCa();
   writeFileSync(join(dir, "ca.crt"), forge.pki.certificateToPem(ca.cert));
   writePrivate(join(dir, "ca.key"), ca.keyPem);
@@ -113,25 +114,26 @@ function newServingCert(
   return { cert: forge.pki.certificateToPem(cert), key: kp.pem };
 }
 
-/** A PKI made in memory for tests: with the CA's key, so that a test can sign client certificates. */
-export interface InMemoryPki extends ServingPki {
-  caKey: string;
-}
-
 /**
  * A CA and a serving certificate made in memory only, for tests (which may pass a smaller
  * `modulusLength`, e.g. 1024, to make them fast). Nothing is written.
  */
-export function inMemoryServingPki(sans: { dns: readonly string[]; ips: readonly string[] }, o: { modulusLength?: number } = {}): InMemoryPki {
+export function inMemoryServingPki(sans: { dns: readonly string[]; ips: readonly string[] }, o: { modulusLength?: number } = {}): ServingPki {
   const ca = newCa(o.modulusLength);
   return { caCert: forge.pki.certificateToPem(ca.cert), caKey: ca.keyPem, ...newServingCert(ca, sans, o.modulusLength) };
 }
 
-function loadCa(dir: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
-  return {
-    cert: forge.pki.certificateFromPem(readFileSync(join(dir, "ca.crt"), "utf8")),
-    key: forge.pki.privateKeyFromPem(readFileSync(join(dir, "ca.key"), "utf8")) as forge.pki.rsa.PrivateKey,
-  };
+/** The CA in `dir` (which must exist), PEM. */
+function readCa(dir: string): { caCert: string; caKey: string } {
+  return { caCert: readFileSync(join(dir, clusterIdentityFiles.caCert), "utf8"), caKey: readFileSync(join(dir, clusterIdentityFiles.caKey), "utf8") };
+}
+
+function parseCa(ca: { caCert: string; caKey: string }): LoadedCa {
+  return { cert: forge.pki.certificateFromPem(ca.caCert), key: forge.pki.privateKeyFromPem(ca.caKey) as forge.pki.rsa.PrivateKey, keyPem: ca.caKey };
+}
+
+function loadCa(dir: string): LoadedCa {
+  return parseCa(readCa(dir));
 }
 
 function certHasSans(pem: string, dns: readonly string[], ips: readonly string[]): boolean {
@@ -142,7 +144,8 @@ function certHasSans(pem: string, dns: readonly string[], ips: readonly string[]
 
 /**
  * Loads or creates the CA and a serving certificate for the given names and IPs; a certificate
- * kept must still name them, come from the CA and belong to the key beside it.
+ * kept must still name them, come from the CA and belong to the key beside it. The CA's key is
+ * returned for csrsigning; it stays in the server's process.
  */
 export function ensureServingPki(dir: string, sans: { dns: readonly string[]; ips: readonly string[] }): ServingPki {
   const ca = existsSync(join(dir, "ca.crt")) && existsSync(join(dir, "ca.key")) ? loadCa(dir) : makeCa(dir);
@@ -153,13 +156,13 @@ export function ensureServingPki(dir: string, sans: { dns: readonly string[]; ip
     const key = readFileSync(keyPath, "utf8");
     const x = new X509Certificate(pem);
     if (certHasSans(pem, sans.dns, sans.ips) && x.checkIssued(new X509Certificate(forge.pki.certificateToPem(ca.cert))) && isKeyOf(x, key)) {
-      return { caCert: forge.pki.certificateToPem(ca.cert), cert: pem, key };
+      return { caCert: forge.pki.certificateToPem(ca.cert), caKey: ca.keyPem, cert: pem, key };
     }
   }
   const serving = newServingCert(ca, sans);
   writeFileSync(certPath, serving.cert);
   writePrivate(keyPath, serving.key);
-  return { caCert: forge.pki.certificateToPem(ca.cert), ...serving };
+  return { caCert: forge.pki.certificateToPem(ca.cert), caKey: ca.keyPem, ...serving };
 }
 
 /** Who a client certificate names: the user (common name) and its groups (organizations). */
@@ -174,12 +177,12 @@ export interface ClientSubject {
  * unless `validityDays` says otherwise; tests may ask for a smaller `modulusLength`.
  */
 export function issueClientCertificate(dir: string, subject: ClientSubject, o: { validityDays?: number; modulusLength?: number } = {}): { cert: string; key: string } {
-  return signClientCertificate(loadCa(dir), subject, o);
+  return issueClientCertificateWith(readCa(dir), subject, o);
 }
 
 /** As issueClientCertificate, with a CA given in PEM (an in-memory test PKI's). */
 export function issueClientCertificateWith(ca: { caCert: string; caKey: string }, subject: ClientSubject, o: { validityDays?: number; modulusLength?: number } = {}): { cert: string; key: string } {
-  return signClientCertificate({ cert: forge.pki.certificateFromPem(ca.caCert), key: forge.pki.privateKeyFromPem(ca.caKey) as forge.pki.rsa.PrivateKey }, subject, o);
+  return signClientCertificate(parseCa(ca), subject, o);
 }
 
 function signClientCertificate(

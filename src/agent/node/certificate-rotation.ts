@@ -10,6 +10,7 @@
 // The I/O is the caller's (`renew`, `persist`); time comes from an injected clock, and chance
 // from an injected random, so tests drive the loop without waiting.
 
+import { rfc3339 } from "../../api/time.js";
 import { type Clock, realClock } from "../../client/clock.js";
 import { sleepOn } from "../../client/sleep.js";
 import { retryDelayMs, rotationDeadline, validityOf } from "./rotation-deadline.js";
@@ -37,8 +38,6 @@ export interface CertificateRotationOptions {
   /** One line per renewal and per failed attempt. */
   log?: (line: string) => void;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** See the file comment. The loop runs in run(); current() may be read at any time. */
 export class CertificateRotation {
@@ -91,7 +90,7 @@ export class CertificateRotation {
         this.#rotations++;
         let until = "";
         try {
-          until = ` (valid until ${iso(validityOf(next.certPem).notAfterMs)})`;
+          until = ` (valid until ${rfc3339(validityOf(next.certPem).notAfterMs)})`;
         } catch {
           // renew checked it; the line just says less.
         }

@@ -2,7 +2,8 @@
 // the validity a test asks for, signed as csrsigning signs them.
 
 import assert from "node:assert/strict";
-import { bytesOfPem, parseCsr } from "../../controllers/certificates/csr-request.js";
+import { parseCertificateRequest } from "../../api/validation/certificate-pem.js";
+import { readCertificateAuthority } from "../../controllers/certificates/certificate-builder.js";
 import { signCertificate } from "../../controllers/certificates/csr-signing.js";
 import { inMemoryCa } from "../../server/pki.js";
 import { nodeClientCsr } from "./tls-bootstrap.js";
@@ -20,9 +21,8 @@ export function testCa(): TestCa {
 /** A key and a certificate of node `nodeName`, valid from five minutes before `nowMs` for `ttlMs` after it. */
 export function issueNodeCertificate(nodeName: string, o: { nowMs: number; ttlMs: number; ca?: TestCa }): { certPem: string; keyPem: string } {
   const { csrPem, keyPem } = nodeClientCsr(nodeName, { modulusLength: 1024 });
-  const parsed = parseCsr(bytesOfPem(csrPem));
-  assert.ok(parsed.ok);
-  const signed = signCertificate({ ca: o.ca ?? testCa(), csr: parsed.csr, usages: ["digital signature", "key encipherment", "client auth"], ttlMs: o.ttlMs, nowMs: o.nowMs });
+  const csr = parseCertificateRequest(Buffer.from(csrPem));
+  const signed = signCertificate({ ca: readCertificateAuthority(o.ca ?? testCa()), csr, usages: ["digital signature", "key encipherment", "client auth"], ttlMs: o.ttlMs, nowMs: o.nowMs });
   assert.ok(signed.ok, signed.ok ? "" : signed.error);
   return { certPem: signed.cert, keyPem };
 }

@@ -15,7 +15,7 @@ import type { CsrOutcome } from "./tls-bootstrap.js";
 import { clientCertificateUnusable, csrOutcome, nodeClientCsr, nodeClientCsrObject, nodeCsrName } from "./tls-bootstrap.js";
 
 /** How long a renewal waits for its certificate (client-go's certificate manager waits 15 minutes). */
-export const defaultCertificateWaitMs = 15 * 60_000;
+const defaultCertificateWaitMs = 15 * 60_000;
 
 export interface NodeCertificateRequestOptions {
   transport: Transport;
@@ -37,8 +37,8 @@ export interface NodeCertificateRequestOptions {
 export async function requestNodeClientCertificate(o: NodeCertificateRequestOptions): Promise<NodeCredential> {
   const clock = o.clock ?? realClock;
   const csrs = new KubeClient<CertificateSigningRequest>(o.transport, requireResource(CERTIFICATES_GROUP, "v1", "certificatesigningrequests"));
-  const { keyPem, csrPem } = nodeClientCsr(o.nodeName, { modulusLength: o.modulusLength });
-  const name = nodeCsrName(csrPem);
+  const { keyPem, csrPem, publicKeyDer } = nodeClientCsr(o.nodeName, { modulusLength: o.modulusLength });
+  const name = nodeCsrName({ nodeName: o.nodeName, publicKeyDer });
   await csrs.create(nodeClientCsrObject({ name, csrPem }), { signal: o.signal });
   const started = clock.now();
   const waitMs = o.waitMs ?? defaultCertificateWaitMs;

@@ -27,8 +27,8 @@ export function rotationDeadline(v: Validity, random: number): number {
 }
 
 /** The first wait after a failed renewal; each further failure doubles it, up to maxRetryDelayMs. */
-export const firstRetryDelayMs = 2_000;
-export const maxRetryDelayMs = 5 * 60_000;
+const firstRetryDelayMs = 2_000;
+const maxRetryDelayMs = 5 * 60_000;
 
 /**
  * How long to wait after the `failures`-th failed attempt in a row (1 for the first): 2 s,

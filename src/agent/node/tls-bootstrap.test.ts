@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { bytesOfPem } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
-import { bytesOfPem, kubeletClientCsrError, parseCsr } from "../../controllers/certificates/csr-request.js";
+import { readCertificateAuthority } from "../../controllers/certificates/certificate-builder.js";
+import { kubeletClientCsrError, parseCsr } from "../../controllers/certificates/csr-request.js";
 import { signCertificate } from "../../controllers/certificates/csr-signing.js";
 import { inMemoryCa } from "../../server/pki.js";
 import { bootstrapFailure, clientCertificateUnusable, csrOutcome, nodeClientCsr, nodeClientCsrObject, nodeClientUsages, nodeCsrName } from "./tls-bootstrap.js";
@@ -9,24 +11,26 @@ import { bootstrapFailure, clientCertificateUnusable, csrOutcome, nodeClientCsr,
 const hour = 3600_000;
 
 test("nodeClientCsr: a request csrapproving and csrsigning take as node n1's", () => {
-  const { csrPem, keyPem } = nodeClientCsr("n1", { modulusLength: 1024 });
+  const { csrPem, keyPem, publicKeyDer } = nodeClientCsr("n1", { modulusLength: 1024 });
   assert.match(keyPem, /^-----BEGIN RSA PRIVATE KEY-----/);
   const parsed = parseCsr(bytesOfPem(csrPem));
   assert.ok(parsed.ok);
+  assert.deepEqual(parsed.csr.publicKeyDer, publicKeyDer, "the key the request names");
   assert.equal(parsed.csr.commonName, "system:node:n1");
   assert.deepEqual(parsed.csr.organizations, ["system:nodes"]);
   assert.equal(kubeletClientCsrError(parsed.csr, nodeClientUsages), undefined);
 });
 
 test("nodeCsrName: kubelet's node-csr-<digest>, the same for the same request", () => {
-  const a = nodeClientCsr("n1", { modulusLength: 1024 });
-  const b = nodeClientCsr("n1", { modulusLength: 1024 });
-  const name = nodeCsrName(a.csrPem);
+  const a = { nodeName: "n1", ...nodeClientCsr("n1", { modulusLength: 1024 }) };
+  const b = { nodeName: "n1", ...nodeClientCsr("n1", { modulusLength: 1024 }) };
+  const name = nodeCsrName(a);
   assert.match(name, /^node-csr-[A-Za-z0-9_-]{86}$/);
   assert.ok(name.length <= 253, "a valid object name");
-  assert.equal(nodeCsrName(a.csrPem), name);
-  assert.notEqual(nodeCsrName(b.csrPem), name, "another key");
-  assert.notEqual(nodeCsrName(a.csrPem, ["client auth"]), name, "other usages");
+  assert.equal(nodeCsrName(a), name);
+  assert.notEqual(nodeCsrName(b), name, "another key");
+  assert.notEqual(nodeCsrName(a, ["client auth"]), name, "other usages");
+  assert.notEqual(nodeCsrName({ ...a, nodeName: "n2" }), name, "another node");
 });
 
 test("nodeClientCsrObject: the kubelet signer, kubelet's usages, the request base64", () => {
@@ -83,7 +87,7 @@ test("clientCertificateUnusable: only this node's live certificate from this CA,
   const issue = (csrPem: string, o: { ca?: typeof ca; ttlMs?: number; at?: number; usages?: string[] } = {}): string => {
     const p = parseCsr(bytesOfPem(csrPem));
     assert.ok(p.ok);
-    const r = signCertificate({ ca: o.ca ?? ca, csr: p.csr, usages: o.usages ?? ["client auth"], ttlMs: o.ttlMs ?? 24 * hour, nowMs: o.at ?? now });
+    const r = signCertificate({ ca: readCertificateAuthority(o.ca ?? ca), csr: p.csr, usages: o.usages ?? ["client auth"], ttlMs: o.ttlMs ?? 24 * hour, nowMs: o.at ?? now });
     assert.ok(r.ok);
     return r.cert;
   };

@@ -7,46 +7,54 @@
 
 import { createHash, createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import forge from "node-forge";
+import { bytesOfPem, isApproved, pemOfBytes, trueCondition } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest, KeyUsage } from "../../api/certificates-types.js";
 import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER } from "../../api/certificates-types.js";
 
 /** The user a node's certificate names. */
-export const nodeUserPrefix = "system:node:";
+const nodeUserPrefix = "system:node:";
 /** The group a node's certificate names. */
-export const nodesOrganization = "system:nodes";
+const nodesOrganization = "system:nodes";
 /** What kubelet asks for with an RSA key. */
 export const nodeClientUsages: readonly KeyUsage[] = ["digital signature", "key encipherment", "client auth"];
 
-/** A new RSA key (PEM, PKCS#1) and a CSR (PEM) for node `nodeName`, signed with it. */
-export function nodeClientCsr(nodeName: string, o: { modulusLength?: number } = {}): { keyPem: string; csrPem: string } {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: o.modulusLength ?? 2048 });
+/** The subject of node `nodeName`'s requests, in the order the CSR writes it. */
+function nodeSubject(nodeName: string): { name: string; value: string }[] {
+  return [
+    { name: "organizationName", value: nodesOrganization },
+    { name: "commonName", value: `${nodeUserPrefix}${nodeName}` },
+  ];
+}
+
+/**
+ * A new RSA key (PEM, PKCS#1) and a CSR (PEM) for node `nodeName`, signed with it; also the
+ * public key (SubjectPublicKeyInfo, DER), which names the request (nodeCsrName).
+ */
+export function nodeClientCsr(nodeName: string, o: { modulusLength?: number } = {}): { keyPem: string; csrPem: string; publicKeyDer: Buffer } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: o.modulusLength ?? 2048 });
   const keyPem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
   const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  csr.setSubject([
-    { name: "organizationName", value: nodesOrganization },
-    { name: "commonName", value: `${nodeUserPrefix}${nodeName}` },
-  ]);
+  csr.setSubject(nodeSubject(nodeName));
   csr.sign(key, forge.md.sha256.create());
-  return { keyPem, csrPem: forge.pki.certificationRequestToPem(csr) };
+  return { keyPem, csrPem: forge.pki.certificationRequestToPem(csr), publicKeyDer: publicKey.export({ type: "spki", format: "der" }) };
 }
 
 /**
- * The request's name, as kubelet names it: node-csr- and a digest of the public key, the subject
- * and the usages, so the same request sent twice is one object.
+ * The name of node `nodeName`'s request for `publicKeyDer` (nodeClientCsr's), as kubelet names
+ * it: node-csr- and a digest of the public key, the subject and the usages, so the same request
+ * sent twice is one object.
  */
-export function nodeCsrName(csrPem: string, usages: readonly string[] = nodeClientUsages): string {
-  const csr = forge.pki.certificationRequestFromPem(csrPem);
-  const publicKey = forge.asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes();
+export function nodeCsrName(request: { nodeName: string; publicKeyDer: Buffer }, usages: readonly string[] = nodeClientUsages): string {
   const h = createHash("sha512");
   // Each part is length-prefixed, so that no two different inputs hash alike.
   const part = (label: string, value: Buffer): void => {
     h.update(`${label}:${value.length}:`);
     h.update(value);
   };
-  part("PublicKey", Buffer.from(publicKey, "binary"));
-  for (const a of csr.subject.attributes) part(`Subject.${a.name ?? a.type ?? ""}`, Buffer.from(String(a.value)));
+  part("PublicKey", request.publicKeyDer);
+  for (const a of nodeSubject(request.nodeName)) part(`Subject.${a.name}`, Buffer.from(a.value));
   for (const u of usages) part("Usage", Buffer.from(u));
   return `node-csr-${h.digest("base64url")}`;
 }
@@ -58,7 +66,7 @@ export function nodeClientCsrObject(o: { name: string; csrPem: string; expiratio
     kind: "CertificateSigningRequest",
     metadata: { name: o.name },
     spec: {
-      request: Buffer.from(o.csrPem).toString("base64"),
+      request: bytesOfPem(o.csrPem),
       signerName: KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
       usages: [...nodeClientUsages],
       ...(o.expirationSeconds !== undefined && { expirationSeconds: o.expirationSeconds }),
@@ -73,14 +81,14 @@ export type CsrOutcome =
   | { state: "denied" | "failed"; reason: string; message: string };
 
 export function csrOutcome(csr: CertificateSigningRequest): CsrOutcome {
-  const conditions = csr.status?.conditions ?? [];
   for (const type of ["Denied", "Failed"] as const) {
-    const c = conditions.find((x) => x.type === type && x.status === "True");
+    const c = trueCondition(csr, type);
     if (c) return { state: type === "Denied" ? "denied" : "failed", reason: c.reason ?? "", message: c.message ?? "" };
   }
   const cert = csr.status?.certificate;
-  if (cert) return { state: "issued", certPem: Buffer.from(cert, "base64").toString("utf8") };
-  return { state: "pending", approved: conditions.some((x) => x.type === "Approved" && x.status === "True") };
+  if (cert) return { state: "issued", certPem: pemOfBytes(cert) };
+  // Not Denied (above), so approved exactly when an Approved condition is True.
+  return { state: "pending", approved: isApproved(csr) };
 }
 
 /**

@@ -8,6 +8,7 @@
 // 401) whose user the API server allows the request's verb on nodes/proxy of this node (else 403).
 
 import { createReadStream, existsSync, statSync, watch } from "node:fs";
+import { STATUS_CODES } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { Server } from "node:https";
@@ -113,8 +114,6 @@ async function refusal(o: KubeletServerOptions, req: IncomingMessage): Promise<{
   }
 }
 
-const statusText: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error" };
-
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", "https://127.0.0.1");
@@ -183,7 +182,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => undefined);
     const refuse = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
     refusal(o, req)
       .then((refused) => (refused ? refuse(refused.status, refused.text) : upgrade(req, socket, head, refuse)))

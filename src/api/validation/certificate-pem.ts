@@ -250,11 +250,6 @@ export function certificateBlocksError(pem: Buffer): string | undefined {
   return blocks.length === 0 ? "must contain at least one CERTIFICATE PEM block" : undefined;
 }
 
-/** A []byte field's JSON value (base64) as bytes; what does not decode is empty, as a Go decoder would have refused it earlier. */
-export function bytesField(value: unknown): Buffer {
-  return typeof value === "string" ? Buffer.from(value, "base64") : Buffer.alloc(0);
-}
-
 /** Go's %#v of a []byte, as a field error shows a bad spec.request: `[]byte{0x2d, 0x2d}`. */
 export function goBytes(b: Buffer): string {
   return `[]byte{${[...b].map((x) => `0x${x.toString(16)}`).join(", ")}}`;

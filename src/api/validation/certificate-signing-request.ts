@@ -8,11 +8,12 @@
 // an object already stored breaks is tolerated on its updates, as Kubernetes does for old data.
 // One addition of svcnet's: /status may issue a certificate only to an Approved, not Failed request.
 
+import { bytesField } from "../certificates-helpers.js";
 import type { CertificateSigningRequest, CertificateSigningRequestCondition } from "../certificates-types.js";
 import { KEY_USAGES } from "../certificates-types.js";
 import { jsonEqual } from "../json.js";
 import { fieldErrors, path, type FieldError, type FieldPath } from "../field-errors.js";
-import { bytesField, certificateBlocksError, CertificateRequestError, goBytes, parseCertificateRequest } from "./certificate-pem.js";
+import { certificateBlocksError, CertificateRequestError, goBytes, parseCertificateRequest } from "./certificate-pem.js";
 import { invalidRendered } from "./go-render.js";
 import { dnsLabelMaxLength, dnsSubdomainMaxLength, isDNS1123Label, isDNS1123Subdomain, nameIsPathSegment } from "./names.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./object-meta.js";
@@ -83,7 +84,7 @@ function requestGoValue(spec: Record<string, unknown>): string {
 }
 
 /** Why spec.request is not acceptable, or undefined. */
-export function requestError(request: unknown): string | undefined {
+function requestError(request: unknown): string | undefined {
   try {
     return parseCertificateRequest(bytesField(request)).checkSignature();
   } catch (e) {

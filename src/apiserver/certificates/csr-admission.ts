@@ -7,11 +7,12 @@
 //   which would make its holder a cluster administrator that RBAC cannot take back.
 // Refusals are 403s in the plugins' words.
 
+import { bytesField } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { CERTIFICATES_GROUP, KUBE_APISERVER_CLIENT_SIGNER } from "../../api/certificates-types.js";
 import { ApiError } from "../../api/errors.js";
 import type { KubeObject } from "../../api/types.js";
-import { bytesField, CertificateRequestError, parseCertificateRequest } from "../../api/validation/certificate-pem.js";
+import { CertificateRequestError, parseCertificateRequest } from "../../api/validation/certificate-pem.js";
 import { resourceAttributes } from "../authorization/attributes.js";
 import type { Authorizer } from "../authorization/authorizer.js";
 import { MASTERS_GROUP } from "../user-groups.js";

@@ -15,7 +15,7 @@ import type { SubjectAltNames } from "../../api/validation/subject-alt-names.js"
 import { hasSubjectAltNames, subjectAltNamesDer } from "../../api/validation/subject-alt-names.js";
 
 /** The bits of the keyUsage extension, by their RFC 5280 names. */
-export const keyUsageBits = {
+const keyUsageBits = {
   digitalSignature: 0,
   contentCommitment: 1,
   keyEncipherment: 2,

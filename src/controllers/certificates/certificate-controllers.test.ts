@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { bytesOfPem, pemOfBytes } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { requireResource } from "../../api/resources.js";
 import type { ClusterRoleBinding } from "../../api/rbac-types.js";
@@ -17,7 +18,6 @@ import { JOIN_TOKEN_GROUP } from "../../apiserver/authorization/bootstrap-policy
 import { csrApprovingController } from "./csrapproving-controller.js";
 import { csrCleanerController } from "./csrcleaner-controller.js";
 import { csrSigningController } from "./csrsigning-controller.js";
-import { bytesOfPem, pemOfBytes } from "./csr-request.js";
 import type { CsrSubject } from "./test-fixtures.js";
 import { makeCsr, makeKeyCsr } from "./test-fixtures.js";
 

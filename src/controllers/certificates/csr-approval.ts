@@ -6,19 +6,21 @@
 // the CN) or /nodeclient (a new node, e.g. with a join token). It never denies: a request it does
 // not approve waits for a person (`kubectl certificate approve|deny`).
 
+import { isDecided } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest, CertificateSigningRequestCondition } from "../../api/certificates-types.js";
 import { CERTIFICATES_GROUP, KUBE_APISERVER_CLIENT_KUBELET_SIGNER } from "../../api/certificates-types.js";
 import type { SubjectAccessReview } from "../../api/rbac-types.js";
-import { isDecided, kubeletClientCsrError, parseCsr } from "./csr-request.js";
+import { rfc3339 } from "../../api/time.js";
+import { kubeletClientCsrError, parseCsr } from "./csr-request.js";
 
 /** One way a request may be approved: the permission the requester needs, and the condition's message. */
-export interface ApprovalRoute {
+interface ApprovalRoute {
   subresource: "selfnodeclient" | "nodeclient";
   message: string;
 }
 
 /** The reason of every condition csrapproving adds. */
-export const autoApprovedReason = "AutoApproved";
+const autoApprovedReason = "AutoApproved";
 
 const selfNodeClient: ApprovalRoute = { subresource: "selfnodeclient", message: "Auto approving self kubelet client certificate after SubjectAccessReview." };
 const nodeClient: ApprovalRoute = { subresource: "nodeclient", message: "Auto approving kubelet client certificate after SubjectAccessReview." };
@@ -57,7 +59,7 @@ export function approvalReview(csr: CertificateSigningRequest, route: ApprovalRo
 
 /** The Approved condition csrapproving adds for `route`. */
 export function approvedCondition(route: ApprovalRoute, now: Date): CertificateSigningRequestCondition {
-  const at = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const at = rfc3339(now);
   return { type: "Approved", status: "True", reason: autoApprovedReason, message: route.message, lastUpdateTime: at, lastTransitionTime: at };
 }
 

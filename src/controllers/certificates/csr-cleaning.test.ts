@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { bytesOfPem } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { inMemoryCa } from "../../server/pki.js";
-import { bytesOfPem, parseCsr } from "./csr-request.js";
+import { readCertificateAuthority } from "./certificate-builder.js";
+import { parseCsr } from "./csr-request.js";
 import { cleanupDue } from "./csr-cleaning.js";
 import { signCertificate } from "./csr-signing.js";
 import { makeCsr, makeCsrPem } from "./test-fixtures.js";
@@ -16,7 +18,7 @@ function issued(notAfter: number): string {
   const p = parseCsr(bytesOfPem(makeCsrPem()));
   assert.ok(p.ok);
   const ttlMs = 2 * hour;
-  const r = signCertificate({ ca: inMemoryCa({ modulusLength: 1024 }), csr: p.csr, usages: ["client auth"], ttlMs, nowMs: notAfter - ttlMs });
+  const r = signCertificate({ ca: readCertificateAuthority(inMemoryCa({ modulusLength: 1024 })), csr: p.csr, usages: ["client auth"], ttlMs, nowMs: notAfter - ttlMs });
   assert.ok(r.ok);
   return bytesOfPem(r.cert);
 }

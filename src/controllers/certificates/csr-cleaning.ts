@@ -6,14 +6,14 @@
 // hour after it, which may be weeks away; the cleaner's queue can wait that long.
 
 import { X509Certificate } from "node:crypto";
+import { pemOfBytes } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
-import { pemOfBytes } from "./csr-request.js";
 
 const hourMs = 3600_000;
-export const approvedExpirationMs = hourMs;
-export const deniedExpirationMs = hourMs;
-export const failedExpirationMs = hourMs;
-export const pendingExpirationMs = 24 * hourMs;
+const approvedExpirationMs = hourMs;
+const deniedExpirationMs = hourMs;
+const failedExpirationMs = hourMs;
+const pendingExpirationMs = 24 * hourMs;
 
 /** When `csr` is due for deletion and why; undefined when it never is (e.g. approved, not yet issued). */
 export function cleanupDue(csr: CertificateSigningRequest): { atMs: number; why: string } | undefined {

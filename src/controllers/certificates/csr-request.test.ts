@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { bytesOfPem } from "../../api/certificates-helpers.js";
 import type { CsrSubject } from "./test-fixtures.js";
-import { makeCsr, makeCsrPem, makeKeyCsr } from "./test-fixtures.js";
-import { apiServerClientUsagesError, bytesOfPem, isApproved, isDecided, kubeletClientCsrError, parseCsr } from "./csr-request.js";
+import { makeCsrPem, makeKeyCsr } from "./test-fixtures.js";
+import { apiServerClientUsagesError, kubeletClientCsrError, parseCsr } from "./csr-request.js";
 
 const parsed = (s: CsrSubject = {}) => {
   const r = parseCsr(bytesOfPem(makeCsrPem(s)));
@@ -77,24 +78,5 @@ test("apiServerClientUsagesError: client auth, and only the optional two besides
   ];
   for (const c of cases) {
     await t.test(c.name, () => assert.equal(apiServerClientUsagesError(c.usages), c.want));
-  }
-});
-
-test("isApproved and isDecided read the conditions", async (t) => {
-  const cond = (type: string, status: "True" | "False" = "True") => ({ type, status });
-  const cases = [
-    { name: "pending", conditions: [], approved: false, decided: false },
-    { name: "approved", conditions: [cond("Approved")], approved: true, decided: true },
-    { name: "approved and denied", conditions: [cond("Approved"), cond("Denied")], approved: false, decided: true },
-    { name: "denied", conditions: [cond("Denied")], approved: false, decided: true },
-    { name: "failed only", conditions: [cond("Failed")], approved: false, decided: false },
-    { name: "approved False", conditions: [cond("Approved", "False")], approved: false, decided: true },
-  ];
-  for (const c of cases) {
-    await t.test(c.name, () => {
-      const csr = Object.freeze(makeCsr("x", (o) => (o.status = { conditions: c.conditions })));
-      assert.equal(isApproved(csr), c.approved);
-      assert.equal(isDecided(csr), c.decided);
-    });
   }
 });

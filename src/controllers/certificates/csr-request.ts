@@ -1,52 +1,27 @@
 // What the certificate controllers read from a CertificateSigningRequest: the PKCS#10 request
-// inside spec.request (its subject, subject alternative names and public key), the conditions
-// people and approvers set, and the checks Kubernetes makes of node client requests
-// (pkg/apis/certificates/v1 helpers). Pure: no I/O, no clock.
+// inside spec.request (its subject, subject alternative names and public key), and the checks
+// Kubernetes makes of node client requests (pkg/apis/certificates/v1 helpers; its fields and
+// conditions are read with src/api/certificates-helpers.ts). Pure: no I/O, no clock.
 //
 // Requests are read with the API's own parser (certificate-pem.ts), which knows RSA, ECDSA and
 // Ed25519 keys. As Kubernetes' controllers do, they do not check the self-signature again: API
 // validation did when the request was created, and spec is immutable after that.
 
-import type { CertificateSigningRequest, CertificateSigningRequestConditionType } from "../../api/certificates-types.js";
+import { bytesField } from "../../api/certificates-helpers.js";
 import type { ParsedCertificateRequest } from "../../api/validation/certificate-pem.js";
 import { CertificateRequestError, parseCertificateRequest } from "../../api/validation/certificate-pem.js";
 
 /** The parts of a PKCS#10 request the approver and signer look at. */
 export type ParsedCsr = ParsedCertificateRequest;
 
-/** The PEM text of a []byte field (base64 in JSON), such as spec.request or status.certificate. */
-export function pemOfBytes(field: string): string {
-  return Buffer.from(field, "base64").toString("utf8");
-}
-
-/** The []byte encoding (base64) of PEM text, as spec.request and status.certificate carry it. */
-export function bytesOfPem(pem: string): string {
-  return Buffer.from(pem, "utf8").toString("base64");
-}
-
 /** Parses spec.request (base64 of a PEM "CERTIFICATE REQUEST") as Kubernetes' ParseCSR, with its error texts. */
 export function parseCsr(request: string): { ok: true; csr: ParsedCsr } | { ok: false; error: string } {
   try {
-    return { ok: true, csr: parseCertificateRequest(Buffer.from(request, "base64")) };
+    return { ok: true, csr: parseCertificateRequest(bytesField(request)) };
   } catch (e) {
     if (e instanceof CertificateRequestError) return { ok: false, error: e.message };
     throw e;
   }
-}
-
-/** Whether the CSR has a condition of `type` with status True. */
-export function hasTrueCondition(csr: CertificateSigningRequest, type: CertificateSigningRequestConditionType): boolean {
-  return (csr.status?.conditions ?? []).some((c) => c.type === type && c.status === "True");
-}
-
-/** Approved and not Denied, as Kubernetes' IsCertificateRequestApproved. */
-export function isApproved(csr: CertificateSigningRequest): boolean {
-  return hasTrueCondition(csr, "Approved") && !hasTrueCondition(csr, "Denied");
-}
-
-/** Whether anyone has decided (an Approved or Denied condition, whatever its status). */
-export function isDecided(csr: CertificateSigningRequest): boolean {
-  return (csr.status?.conditions ?? []).some((c) => c.type === "Approved" || c.type === "Denied");
 }
 
 const kubeletClientUsages = ["client auth", "digital signature", "key encipherment"];

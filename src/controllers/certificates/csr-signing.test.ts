@@ -7,11 +7,13 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { test } from "node:test";
 import forge from "node-forge";
+import { bytesOfPem } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { makeKeyCsrPem } from "../../api/validation/certificate-fixtures.js";
 import { inMemoryCa, inMemoryServingPki } from "../../server/pki.js";
-import { bytesOfPem, parseCsr } from "./csr-request.js";
-import { certificateValidity, defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
+import { parseCsr } from "./csr-request.js";
+import { readCertificateAuthority } from "./certificate-builder.js";
+import { certificateValidity, defaultClusterSigningDurationMs, readSigningCa, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
 import type { CsrSubject, KeyKind } from "./test-fixtures.js";
 import { makeCsr, makeCsrPem, makeKeyCsr, testCsrKeyPem } from "./test-fixtures.js";
 
@@ -88,6 +90,14 @@ test("signingDecision: approved requests of the two client signers, once; the si
   }
 });
 
+test("readSigningCa: the CA once, or why it cannot be read", () => {
+  const ca = inMemoryCa({ modulusLength: 1024 });
+  const read = readSigningCa(ca);
+  assert.ok(read.ok);
+  assert.deepEqual([read.ca.subjectDer, read.ca.notAfterMs], [readCertificateAuthority(ca).subjectDer, Date.parse(new X509Certificate(ca.cert).validTo)]);
+  assert.deepEqual(readSigningCa({ cert: "nope", key: ca.key }), { ok: false, error: "unable to read the signing CA: no CERTIFICATE block in the CA certificate" });
+});
+
 test("signCertificate: the request's subject and key, the CA as issuer, the usages asked, no CA rights", async (t) => {
   const ca = inMemoryCa({ modulusLength: 1024 });
   const caX509 = new X509Certificate(ca.cert);
@@ -95,7 +105,7 @@ test("signCertificate: the request's subject and key, the CA as issuer, the usag
   const sign = (subject: CsrSubject, usages: string[], ttlMs = defaultClusterSigningDurationMs) => {
     const p = parseCsr(bytesOfPem(makeCsrPem(subject)));
     assert.ok(p.ok);
-    const r = signCertificate({ ca, csr: p.csr, usages, ttlMs, nowMs: now });
+    const r = signCertificate({ ca: readCertificateAuthority(ca), csr: p.csr, usages, ttlMs, nowMs: now });
     assert.ok(r.ok, r.ok ? "" : r.error);
     return new X509Certificate(r.cert);
   };
@@ -133,7 +143,7 @@ test("signCertificate: the request's subject and key, the CA as issuer, the usag
   await t.test("an unknown usage", () => {
     const p = parseCsr(bytesOfPem(makeCsrPem()));
     assert.ok(p.ok);
-    const r = signCertificate({ ca, csr: p.csr, usages: ["client auth", "flying"], ttlMs: hour, nowMs: now });
+    const r = signCertificate({ ca: readCertificateAuthority(ca), csr: p.csr, usages: ["client auth", "flying"], ttlMs: hour, nowMs: now });
     assert.deepEqual(r, { ok: false, error: `unrecognized usage values: ["flying"]` });
   });
 });
@@ -147,7 +157,7 @@ test("signCertificate: requests for RSA, ECDSA and Ed25519 keys get certificates
     await t.test(`${kind} (request made by ${made.madeBy})`, () => {
       const p = parseCsr(bytesOfPem(made.csrPem));
       assert.ok(p.ok, p.ok ? "" : p.error);
-      const r = signCertificate({ ca, csr: p.csr, usages: ["digital signature", "client auth"], ttlMs: defaultClusterSigningDurationMs, nowMs: now });
+      const r = signCertificate({ ca: readCertificateAuthority(ca), csr: p.csr, usages: ["digital signature", "client auth"], ttlMs: defaultClusterSigningDurationMs, nowMs: now });
       assert.ok(r.ok, r.ok ? "" : r.error);
       const cert = new X509Certificate(r.cert);
       assert.ok(cert.verify(caX509.publicKey) && cert.checkIssued(caX509));
@@ -164,7 +174,7 @@ test("signCertificate: requests for RSA, ECDSA and Ed25519 keys get certificates
     const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
     const p = parseCsr(bytesOfPem(makeKeyCsrPem({ key, commonName: "jane", sans: { dnsNames: ["jane.example"], ipAddresses: ["fd00::1"], uris: ["spiffe://x/jane"] } })));
     assert.ok(p.ok);
-    const r = signCertificate({ ca, csr: p.csr, usages: ["client auth"], ttlMs: hour, nowMs: now });
+    const r = signCertificate({ ca: readCertificateAuthority(ca), csr: p.csr, usages: ["client auth"], ttlMs: hour, nowMs: now });
     assert.ok(r.ok);
     assert.equal(new X509Certificate(r.cert).subjectAltName, "DNS:jane.example, IP Address:FD00:0:0:0:0:0:0:1, URI:spiffe://x/jane");
   });
@@ -175,7 +185,7 @@ test("a TLS server trusting the cluster CA accepts a client with an ECDSA key an
   const made = makeKeyCsr("ecdsa");
   const p = parseCsr(bytesOfPem(made.csrPem));
   assert.ok(p.ok);
-  const signed = signCertificate({ ca: { cert: pki.caCert, key: pki.caKey }, csr: p.csr, usages: ["digital signature", "client auth"], ttlMs: hour, nowMs: Date.now() });
+  const signed = signCertificate({ ca: readCertificateAuthority({ cert: pki.caCert, key: pki.caKey }), csr: p.csr, usages: ["digital signature", "client auth"], ttlMs: hour, nowMs: Date.now() });
   assert.ok(signed.ok, signed.ok ? "" : signed.error);
   const server = createServer({ cert: pki.cert, key: pki.key, ca: pki.caCert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
     const socket = req.socket as TLSSocket;

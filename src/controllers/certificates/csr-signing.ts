@@ -6,15 +6,16 @@
 // spec.expirationSeconds, and never past the CA's own end.
 
 import { randomBytes } from "node:crypto";
+import { hasTrueCondition, isApproved } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER } from "../../api/certificates-types.js";
 import type { CertificateAuthority, KeyUsageBit } from "./certificate-builder.js";
 import { buildCertificate, readCertificateAuthority } from "./certificate-builder.js";
 import type { ParsedCsr } from "./csr-request.js";
-import { apiServerClientUsagesError, hasTrueCondition, isApproved, kubeletClientCsrError, parseCsr } from "./csr-request.js";
+import { apiServerClientUsagesError, kubeletClientCsrError, parseCsr } from "./csr-request.js";
 
 /** The signers csrsigning serves. */
-export const signedSigners: readonly string[] = [KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER];
+const signedSigners: readonly string[] = [KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER];
 
 /** kube-controller-manager's --cluster-signing-duration default: one year. */
 export const defaultClusterSigningDurationMs = 365 * 24 * 3600_000;
@@ -117,16 +118,23 @@ const extKeyUsageOids: [string, string][] = [
 ];
 
 /**
- * Signs `csr` with `ca` (see the file comment); returns the certificate (PEM) or why it cannot be
- * signed (an expired or unreadable CA, a usage Kubernetes does not know).
+ * The signing CA read once for all the certificates signCertificate makes with it, or why it
+ * cannot be read (csrsigning reports that for each request it would sign).
  */
-export function signCertificate(o: { ca: SigningCA; csr: ParsedCsr; usages: readonly string[]; ttlMs: number; nowMs: number }): { ok: true; cert: string } | { ok: false; error: string } {
-  let ca: CertificateAuthority;
+export function readSigningCa(ca: SigningCA): { ok: true; ca: CertificateAuthority } | { ok: false; error: string } {
   try {
-    ca = readCertificateAuthority(o.ca);
+    return { ok: true, ca: readCertificateAuthority(ca) };
   } catch (e) {
     return { ok: false, error: `unable to read the signing CA: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * Signs `csr` with `ca` (see the file comment); returns the certificate (PEM) or why it cannot be
+ * signed (an expired CA, a usage Kubernetes does not know).
+ */
+export function signCertificate(o: { ca: CertificateAuthority; csr: ParsedCsr; usages: readonly string[]; ttlMs: number; nowMs: number }): { ok: true; cert: string } | { ok: false; error: string } {
+  const { ca } = o;
   const validity = certificateValidity(o.nowMs, o.ttlMs, ca.notAfterMs);
   if ("error" in validity) return { ok: false, error: validity.error };
   const unknown = o.usages.filter((u) => !keyUsages[u] && !extKeyUsageOids.some(([name]) => name === u));

@@ -6,12 +6,13 @@
 // written through the /status subresource. Without a CA in the settings
 // (ControllerSettings.clusterSigningCA) the controller says so and stops.
 
+import { bytesOfPem } from "../../api/certificates-helpers.js";
 import { deepCopy } from "../../api/json.js";
+import { rfc3339 } from "../../api/time.js";
 import { isNotFound } from "../../client/index.js";
 import type { Controller } from "../controller-context.js";
 import { runCsrController } from "./csr-controller.js";
-import { bytesOfPem } from "./csr-request.js";
-import { defaultClusterSigningDurationMs, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
+import { defaultClusterSigningDurationMs, readSigningCa, signCertificate, signingDecision, signingDurationMs } from "./csr-signing.js";
 
 export { signerValidationFailureReason, unsupportedPublicKeyReason } from "./csr-signing.js";
 
@@ -23,6 +24,7 @@ export const csrSigningController: Controller = {
       console.error("svcnet: csrsigning: no cluster signing CA configured; certificate signing requests are not signed");
       return;
     }
+    const authority = readSigningCa(ca);
     const clusterMs = ctx.settings.clusterSigningDurationMs ?? defaultClusterSigningDurationMs;
     await runCsrController(ctx, {
       name: "csrsigning",
@@ -33,13 +35,14 @@ export const csrSigningController: Controller = {
         const next = deepCopy(csr);
         const now = ctx.clock.now();
         if (decision.action === "fail") {
-          const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
+          const at = rfc3339(now);
           next.status = {
             ...next.status,
             conditions: [...(next.status?.conditions ?? []), { type: "Failed", status: "True", reason: decision.reason, message: decision.message, lastUpdateTime: at, lastTransitionTime: at }],
           };
         } else {
-          const signed = signCertificate({ ca, csr: decision.csr, usages: csr.spec.usages ?? [], ttlMs: signingDurationMs(clusterMs, csr.spec.expirationSeconds), nowMs: now });
+          if (!authority.ok) throw new Error(`error auto signing csr: ${authority.error}`);
+          const signed = signCertificate({ ca: authority.ca, csr: decision.csr, usages: csr.spec.usages ?? [], ttlMs: signingDurationMs(clusterMs, csr.spec.expirationSeconds), nowMs: now });
           if (!signed.ok) throw new Error(`error auto signing csr: ${signed.error}`);
           next.status = { ...next.status, certificate: bytesOfPem(signed.cert) };
         }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import forge from "node-forge";
 import { makeKeyCsrPem } from "../../api/validation/certificate-fixtures.js";
+import { bytesOfPem } from "../../api/certificates-helpers.js";
 import type { CertificateSigningRequest } from "../../api/certificates-types.js";
 import { KUBE_APISERVER_CLIENT_KUBELET_SIGNER } from "../../api/certificates-types.js";
 
@@ -99,7 +100,7 @@ export function makeCsr(name: string, edit: (c: CertificateSigningRequest) => vo
     kind: "CertificateSigningRequest",
     metadata: { name },
     spec: {
-      request: Buffer.from(makeCsrPem(subject)).toString("base64"),
+      request: bytesOfPem(makeCsrPem(subject)),
       signerName: KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
       usages: ["digital signature", "key encipherment", "client auth"],
       username: "system:bootstrap:abcdef",
