@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsonTooDeepAt, jsonTooDeepMessage, maxNestingDepth, valueTooDeep, yamlTooDeep } from "./nesting-depth.js";
+import { jsonTooDeepAt, jsonTooDeepMessage, maxNestingDepth, valueTooDeep, yamlTokensWithinDepth } from "./nesting-depth.js";
 
 const nested = (n: number, open = "[", close = "]"): string => open.repeat(n) + close.repeat(n);
 
@@ -22,7 +22,7 @@ test("jsonTooDeepMessage: Go's wording", () => {
   assert.equal(jsonTooDeepMessage(text, jsonTooDeepAt(text)), "invalid character '{' exceeded max depth");
 });
 
-test("yamlTooDeep: flow and block nesting, stopping early on huge input", () => {
+test("yamlTokensWithinDepth: flow and block nesting, stopping early on huge input", () => {
   const cases: { name: string; text: string; want: boolean }[] = [
     { name: "a manifest", text: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {a: b}\ndata:\n  k: v\n", want: false },
     { name: "flow sequences at the limit", text: nested(maxNestingDepth), want: false },
@@ -31,7 +31,7 @@ test("yamlTooDeep: flow and block nesting, stopping early on huge input", () => 
     { name: "compact block sequences past the limit", text: `${"- ".repeat(maxNestingDepth + 1)}x`, want: true },
     { name: "malformed YAML is not this check's business", text: "a: [\n", want: false },
   ];
-  for (const c of cases) assert.equal(yamlTooDeep(c.text), c.want, c.name);
+  for (const c of cases) assert.equal(yamlTokensWithinDepth(c.text) === undefined, c.want, c.name);
 });
 
 test("valueTooDeep: decoded values, walked without recursion", () => {

@@ -6,7 +6,7 @@
 // levels; the YAML parser overflows near 1,800 and no Kubernetes object comes near 100, so
 // svcnet stops at 500, well inside what every recursive step can take.
 
-import { Parser } from "yaml";
+import { type CST, Parser } from "yaml";
 
 /** The deepest nesting of arrays and objects a request body may have. */
 export const maxNestingDepth = 500;
@@ -58,15 +58,16 @@ class DepthLimitedParser extends Parser {
   }
 }
 
-/** Whether YAML text nests collections (block or flow) deeper than `max`. Malformed YAML is left to the real parse. */
-export function yamlTooDeep(text: string, max = maxNestingDepth): boolean {
+/**
+ * The syntax tree of YAML text, or undefined when it nests collections (block or flow) deeper
+ * than `max`; parsing stops at the first collection too deep. Malformed YAML still has a tree:
+ * its errors are for the composer to report.
+ */
+export function yamlTokensWithinDepth(text: string, max = maxNestingDepth): CST.Token[] | undefined {
   try {
-    for (const _token of new DepthLimitedParser(max).parse(text)) {
-      // Only the depth matters.
-    }
-    return false;
+    return Array.from(new DepthLimitedParser(max).parse(text));
   } catch (e) {
-    if (e instanceof TooDeep) return true;
+    if (e instanceof TooDeep) return undefined;
     throw e;
   }
 }

@@ -3,11 +3,14 @@
 // a Map for `!!omap`, a Set for `!!set`, a Buffer for `!!binary`, a Date for `!!timestamp` and
 // NaN or Infinity for `.nan` and `.inf`, which later steps would take for objects or numbers.
 
-import { parse } from "yaml";
-import { maxNestingDepth, yamlTooDeep } from "./nesting-depth.js";
+import { Composer, type Document, parse } from "yaml";
+import { maxNestingDepth, yamlTokensWithinDepth } from "./nesting-depth.js";
 
 /** YAML that is well-formed but has no JSON form; the message is what follows "error converting YAML to JSON: ". */
 export class YamlToJsonError extends Error {}
+
+// YAML 1.1 tags (!!binary, !!omap, !!set, !!timestamp) stay unresolved: their plain values.
+const parseOptions = { uniqueKeys: true, resolveKnownTags: false, logLevel: "error" } as const;
 
 /** The first number JSON cannot hold (NaN, ±Infinity), found without recursion. */
 function nonFiniteNumber(value: unknown): number | undefined {
@@ -26,9 +29,18 @@ function nonFiniteNumber(value: unknown): number | undefined {
  * JSON cannot.
  */
 export function yamlToJson(text: string): unknown {
-  if (yamlTooDeep(text)) throw new YamlToJsonError(`yaml: exceeded max depth of ${maxNestingDepth}`);
-  // YAML 1.1 tags (!!binary, !!omap, !!set, !!timestamp) stay unresolved: their plain values.
-  const value: unknown = parse(text, { uniqueKeys: true, resolveKnownTags: false, logLevel: "error" });
+  const tokens = yamlTokensWithinDepth(text);
+  if (tokens === undefined) throw new YamlToJsonError(`yaml: exceeded max depth of ${maxNestingDepth}`);
+  // The document is composed from the tree the depth check already built, as parse() would
+  // compose it, so well-formed text is lexed once. Malformed text or a second document goes to
+  // parse() itself, which throws the library's own error (with its line, column and excerpt).
+  let doc: Document.Parsed | undefined;
+  let documents = 0;
+  for (const d of new Composer(parseOptions).compose(tokens, true, text.length)) {
+    doc ??= d;
+    if (++documents > 1) break;
+  }
+  const value: unknown = doc !== undefined && documents === 1 && doc.errors.length === 0 ? doc.toJS() : parse(text, parseOptions);
   const bad = nonFiniteNumber(value);
   if (bad !== undefined) throw new YamlToJsonError(`json: unsupported value: ${String(bad).replace("Infinity", "+Inf").replace("-+Inf", "-Inf")}`);
   return value;

@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseInflightFlags } from "./server-command.js";
+import { parseInflightFlags } from "./inflight-flags.js";
 
 const cases: { name: string; reads: string; mutating: string; want: ReturnType<typeof parseInflightFlags> }[] = [
   { name: "the defaults", reads: "40", mutating: "20", want: { ok: true, value: { maxRequestsInflight: 40, maxMutatingRequestsInflight: 20 } } },

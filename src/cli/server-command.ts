@@ -8,6 +8,7 @@ import { defaultLeaderElection, leaderElectionConfigError } from "../controllers
 import { defaultMaxMutatingRequestsInflight, defaultMaxRequestsInflight } from "../apiserver/flowcontrol/flow-control.js";
 import { startControlPlane } from "../server/control-plane.js";
 import { auditLogFlagDefaults, parseAuditLogFlags } from "./audit-log-flags.js";
+import { parseInflightFlags } from "./inflight-flags.js";
 
 export const serverHelp = (): string => `Run the svcnet control plane: the Kubernetes API server on an embedded or etcd store.
 
@@ -78,17 +79,6 @@ export function parseJoinTokenTtl(text: string): { ok: true; ttlMs: number | nul
   const ms = text === "0" ? 0 : parseDuration(text);
   if (ms === undefined || (ms > 0 && ms < 1000)) return { ok: false, error: `--join-token-ttl must be a duration like "24h" or "30m", "0" (never expires) or "none" (no token), got ${JSON.stringify(text)}` };
   return { ok: true, ttlMs: ms };
-}
-
-/** --max-requests-inflight and --max-mutating-requests-inflight → the two counts, or a one-line error. */
-export function parseInflightFlags(f: { reads: string; mutating: string }): { ok: true; value: { maxRequestsInflight: number; maxMutatingRequestsInflight: number } } | { ok: false; error: string } {
-  const whole = (text: string): number | undefined => (/^\d+$/.test(text) ? Number(text) : undefined);
-  const reads = whole(f.reads);
-  const mutating = whole(f.mutating);
-  if (reads === undefined) return { ok: false, error: `--max-requests-inflight must be a whole number, got ${JSON.stringify(f.reads)}` };
-  if (mutating === undefined) return { ok: false, error: `--max-mutating-requests-inflight must be a whole number, got ${JSON.stringify(f.mutating)}` };
-  if (reads + mutating === 0) return { ok: false, error: "--max-requests-inflight and --max-mutating-requests-inflight must add up to something positive, got 0 and 0" };
-  return { ok: true, value: { maxRequestsInflight: reads, maxMutatingRequestsInflight: mutating } };
 }
 
 /** Go-style durations as Kubernetes flags take them: "500ms", "40s", "2m", "1h30m". */

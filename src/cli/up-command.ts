@@ -332,12 +332,12 @@ function runSandboxNodes(
   signal: AbortSignal,
 ): { nodes: NodePart[]; runs: Promise<void>[] } {
   const { net, transport } = o;
+  // The kubelet endpoints trust the cluster CA's client certificates (the API server's).
+  const clientCA = readFileSync(join(o.caDir, clusterIdentityFiles.caCert), "utf8");
   const nodes = net.nodes.map((n) => {
     // Each agent reaches the API as its node (system:node:<name>), not as the admin.
     const nodeKubeconfig = writeComponentKubeconfig(join(o.dataDir, n.name, "kubelet.kubeconfig"), { caDir: o.caDir, server: transport.config.server, subject: nodeSubject(n.name) });
     const nodeTransport = HttpsTransport.fromKubeconfig(nodeKubeconfig);
-    // The kubelet endpoint trusts the cluster CA's client certificates (the API server's).
-    const clientCA = readFileSync(join(o.caDir, clusterIdentityFiles.caCert), "utf8");
     const proxyKubeconfig = join(o.dataDir, n.name, "proxy.kubeconfig");
     if (o.mode === "userspace") {
       if (!o.sandboxApiServer) throw new Error("--proxy-mode userspace needs the API's address inside the sandbox");

@@ -11,7 +11,6 @@ import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { findResource } from "../api/resources.js";
 import type { Service } from "../api/types.js";
-import { createHash } from "node:crypto";
 import { InProcessTransport } from "../client/index.js";
 import type { ControllerManagerOptions } from "../controllers/controller-manager.js";
 import { runControllerManager } from "../controllers/controller-manager.js";
@@ -25,6 +24,7 @@ import { defaultAuditLogLimits, openAuditLog } from "../apiserver/audit/open-aud
 import { listen } from "../apiserver/http-server.js";
 import { FlowControl, defaultMaxMutatingRequestsInflight, defaultMaxRequestsInflight } from "../apiserver/flowcontrol/flow-control.js";
 import { trackManagedFields } from "../apiserver/managed-fields.js";
+import { uuidFrom } from "../apiserver/uuid-from.js";
 import type { Registry } from "../registry/registry.js";
 import { buildRegistry } from "../registry/build-registry.js";
 import type { ServiceAllocator } from "../registry/service-allocation.js";
@@ -90,12 +90,6 @@ export function parsePortRange(s: string): { base: number; size: number } {
   const m = /^(\d+)-(\d+)$/.exec(s);
   if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) throw new Error(`--service-node-port-range must be like 30000-32767, got ${JSON.stringify(s)}`);
   return { base: Number(m[1]), size: Number(m[2]) - Number(m[1]) + 1 };
-}
-
-/** A UUID-shaped name derived from `text`: the same text, the same UUID. */
-function uuidFrom(text: string): string {
-  const h = createHash("sha256").update(text).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 async function listServices(registry: Registry): Promise<Service[]> {

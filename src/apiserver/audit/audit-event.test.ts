@@ -61,7 +61,7 @@ const targets: { name: string; method: string; path: string; body?: { name?: str
 
 for (const c of targets) {
   test(`auditTarget: ${c.name}`, () => {
-    assert.deepEqual(auditTarget(c.method, c.path, new URLSearchParams(), c.body), c.want);
+    assert.deepEqual(auditTarget(c.method, c.path, new URLSearchParams(), () => c.body), c.want);
   });
 }
 

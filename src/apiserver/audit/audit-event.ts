@@ -82,12 +82,16 @@ const statusBodyStart = '{"kind":"Status"';
 
 type ResourceRequestInfo = Extract<RequestInfo, { kind: "resource" }>;
 
-function objectRefOf(info: ResourceRequestInfo, fromBody: { name?: string; namespace?: string } | undefined): AuditObjectReference {
+/** The name and namespace a request's body gives its object. */
+export type ObjectNamedInBody = { name?: string; namespace?: string };
+
+function objectRefOf(info: ResourceRequestInfo, verb: string, fromBody: (() => ObjectNamedInBody | undefined) | undefined): AuditObjectReference {
   const ref: AuditObjectReference = { resource: info.resource };
   // A create names its object in the body, not the path; upstream completes the reference from
-  // the decoded object the same way.
-  const namespace = info.namespace ?? fromBody?.namespace;
-  const name = info.name ?? fromBody?.name;
+  // the decoded object the same way. Only such a create has its body asked.
+  const body = verb === "create" && !info.name ? fromBody?.() : undefined;
+  const namespace = info.namespace ?? body?.namespace;
+  const name = info.name ?? body?.name;
   if (namespace) ref.namespace = namespace;
   if (name) ref.name = name;
   if (info.group) ref.apiGroup = info.group;
@@ -98,14 +102,15 @@ function objectRefOf(info: ResourceRequestInfo, fromBody: { name?: string; names
 
 /**
  * The verb and object of a request that is audited (create, update, patch, delete,
- * deletecollection on a resource), or undefined for one that is not.
+ * deletecollection on a resource), or undefined for one that is not. `fromBody` is called
+ * only for a create whose path names no object.
  */
-export function auditTarget(method: string, path: string, query: URLSearchParams, fromBody?: { name?: string; namespace?: string }): AuditTarget | undefined {
+export function auditTarget(method: string, path: string, query: URLSearchParams, fromBody?: () => ObjectNamedInBody | undefined): AuditTarget | undefined {
   const info = parseRequestInfo(path);
   if (info.kind !== "resource") return undefined;
   const verb = resourceRequestVerb(method, info, query);
   if (!isMutatingVerb(verb)) return undefined;
-  return { verb, objectRef: objectRefOf(info, fromBody) };
+  return { verb, objectRef: objectRefOf(info, verb, fromBody) };
 }
 
 function auditUser(u: UserInfo | undefined): AuditUserInfo {

@@ -9,7 +9,7 @@ import { isJsonObject } from "../../api/json.js";
 import { parseBody } from "../body.js";
 import type { ApiRequest, ApiResponse } from "../request.js";
 import type { UserInfo } from "../user-info.js";
-import type { AuditSink, AuditTarget } from "./audit-event.js";
+import type { AuditSink, ObjectNamedInBody } from "./audit-event.js";
 import { auditTarget, buildAuditEvent } from "./audit-event.js";
 import { auditIdHeader, auditIdOf } from "./audit-id.js";
 import { microClock } from "./micro-time.js";
@@ -24,7 +24,7 @@ export interface RequestAuditorOptions {
 }
 
 /** The name and namespace a create's body gives its object, if the body decodes. */
-function objectNamedInBody(req: ApiRequest): { name?: string; namespace?: string } | undefined {
+function objectNamedInBody(req: ApiRequest): ObjectNamedInBody | undefined {
   if (req.body.length === 0) return undefined;
   try {
     const { value } = parseBody(req.body, req.headers["content-type"]);
@@ -100,13 +100,10 @@ export class RequestAudit {
 
   #record(sink: AuditSink, res: ApiResponse): void {
     const req = this.#req;
-    let target: AuditTarget | undefined = auditTarget(req.method, req.path, req.query);
+    // Only an authenticated request's body is decoded a second time (for a create whose path
+    // names no object): a refused stranger's input should cost nothing more than the refusal.
+    const target = auditTarget(req.method, req.path, req.query, this.#user ? () => objectNamedInBody(req) : undefined);
     if (!target) return;
-    // Only an authenticated request's body is decoded a second time: a refused stranger's
-    // input should cost nothing more than the refusal.
-    if (target.verb === "create" && target.objectRef.name === undefined && this.#user) {
-      target = auditTarget(req.method, req.path, req.query, objectNamedInBody(req)) ?? target;
-    }
     sink.write(
       buildAuditEvent({
         auditID: this.auditID,

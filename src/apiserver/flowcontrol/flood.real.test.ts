@@ -26,7 +26,7 @@ import { requireResource } from "../../api/resources.js";
 import { buildRegistry } from "../../registry/build-registry.js";
 import { bootstrapCluster } from "../../server/bootstrap.js";
 import { MemoryStore } from "../../storage/memory-store.js";
-import type { KeyValue, ListOptions, ListResult, Store, StoreEvent } from "../../storage/store.js";
+import type { KeyValue, ListOptions, ListResult } from "../../storage/store.js";
 import { WatchCache } from "../../storage/watch-cache.js";
 import { ApiServer } from "../api-server.js";
 import { RBAC_GROUP } from "../../api/rbac-types.js";
@@ -54,41 +54,19 @@ const path = "/api/v1/namespaces/default/configmaps/shared";
 const others = ["bob", "carol", "dave", "erin"];
 
 /** The memory store, reads answered after `roundTripMs` as over a network; writes and watches as they are. */
-class RoundTripStore implements Store {
-  readonly #s = new MemoryStore();
+class RoundTripStore extends MemoryStore {
   async #later<T>(read: () => Promise<T>): Promise<T> {
     await new Promise((r) => setTimeout(r, roundTripMs * (0.5 + Math.random())));
     return read();
   }
-  get(key: string): Promise<KeyValue | undefined> {
-    return this.#later(() => this.#s.get(key));
+  override get(key: string): Promise<KeyValue | undefined> {
+    return this.#later(() => super.get(key));
   }
-  list(prefix: string, o?: ListOptions): Promise<ListResult> {
-    return this.#later(() => this.#s.list(prefix, o));
+  override list(prefix: string, o?: ListOptions): Promise<ListResult> {
+    return this.#later(() => super.list(prefix, o));
   }
-  currentRevision(): Promise<number> {
-    return this.#later(() => this.#s.currentRevision());
-  }
-  create(key: string, value: string): Promise<KeyValue> {
-    return this.#s.create(key, value);
-  }
-  update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
-    return this.#s.update(key, value, expectedRevision);
-  }
-  delete(key: string, expectedRevision?: number): Promise<KeyValue> {
-    return this.#s.delete(key, expectedRevision);
-  }
-  watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
-    return this.#s.watch(prefix, fromRevision, signal);
-  }
-  compact(revision: number): Promise<void> {
-    return this.#s.compact(revision);
-  }
-  compactedRevision(): Promise<number> {
-    return this.#s.compactedRevision();
-  }
-  close(): Promise<void> {
-    return this.#s.close();
+  override currentRevision(): Promise<number> {
+    return this.#later(() => super.currentRevision());
   }
 }
 

@@ -12,8 +12,8 @@
 // commits): only then do several requests execute at once. A request whose work is all
 // synchronous holds its seat for no longer than it holds the event loop.
 
-import { createHash } from "node:crypto";
 import type { ApiResponse } from "../request.js";
+import { uuidFrom } from "../uuid-from.js";
 import type { Classification, FlowSchema, RequestDigest } from "./flow-schemas.js";
 import { classify, orderSchemas, suggestedFlowSchemas } from "./flow-schemas.js";
 import { FairQueueSet } from "./fair-queue-set.js";
@@ -105,7 +105,7 @@ interface Level {
 export const defaultMaxRequestsInflight = 40;
 export const defaultMaxMutatingRequestsInflight = 20;
 
-export const tooManyRequestsMessage = "Too many requests, please try again later.";
+const tooManyRequestsMessage = "Too many requests, please try again later.";
 
 /**
  * The 429 for a request that got no seat, as kube-apiserver writes it: net/http's plain-text
@@ -123,8 +123,15 @@ export function tooManyRequestsResponse(): ApiResponse {
 
 /** A UID for a built-in object that has no stored one: the same name, the same UID. */
 export function builtinUid(kind: string, name: string): string {
-  const h = createHash("sha256").update(`${kind}/${name}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return uuidFrom(`${kind}/${name}`);
+}
+
+/** The X-Kubernetes-PF-* headers of a request classified by `fs`. */
+function pfHeaders(fs: FlowSchema): Record<string, string> {
+  return {
+    "x-kubernetes-pf-flowschema-uid": builtinUid("flowschema", fs.name),
+    "x-kubernetes-pf-prioritylevel-uid": builtinUid("prioritylevelconfiguration", fs.priorityLevel),
+  };
 }
 
 const noop = (): void => {};
@@ -137,6 +144,8 @@ export class FlowControl {
   readonly #levels = new Map<string, Level>();
   readonly #exempt = new Set<string>();
   readonly #rejectionDelayMs: number;
+  /** Each schema's X-Kubernetes-PF-* headers, made once: each takes two SHA-256 hashes. */
+  readonly #pfHeaders = new Map<FlowSchema, Readonly<Record<string, string>>>();
 
   constructor(o: FlowControlOptions) {
     this.#clock = o.clock ?? realClock;
@@ -160,6 +169,7 @@ export class FlowControl {
     }
     if (!this.#levels.has("catch-all")) throw new Error("flowcontrol: there must be a limited priority level named catch-all");
     this.#catchAll = { name: "catch-all", priorityLevel: "catch-all", matchingPrecedence: 10000, distinguisher: "ByUser", rules: [] };
+    for (const fs of [...this.#schemas, this.#catchAll]) this.#pfHeaders.set(fs, pfHeaders(fs));
   }
 
   /** Classifies a request and, unless it is exempt or long-running, waits for a seat for it. */
@@ -167,10 +177,7 @@ export class FlowControl {
     const c: Classification = classify(d, this.#schemas) ?? { flowSchema: this.#catchAll, flow: `catch-all/${d.user.name}` };
     const levelName = c.flowSchema.priorityLevel;
     const base = {
-      headers: {
-        "x-kubernetes-pf-flowschema-uid": builtinUid("flowschema", c.flowSchema.name),
-        "x-kubernetes-pf-prioritylevel-uid": builtinUid("prioritylevelconfiguration", levelName),
-      },
+      headers: { ...(this.#pfHeaders.get(c.flowSchema) ?? pfHeaders(c.flowSchema)) },
       priorityLevel: levelName,
       flowSchema: c.flowSchema.name,
     };

@@ -2,21 +2,19 @@
 // sequence on every machine and Node version (no Math.random, no floating-point state beyond
 // 32-bit integer arithmetic), so a failing fuzz run is replayed exactly from its printed seed.
 
+import { mulberry32 } from "../../allocators/random.js";
+
 /** mulberry32: 32 bits of state, good enough spread for picking test inputs, trivially portable. */
 export class Random {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = mulberry32(seed);
   }
 
   /** The next value in [0, 2^32). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.#next();
   }
 
   /** An integer in [0, n); n must be a positive integer. */

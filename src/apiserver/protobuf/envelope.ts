@@ -20,7 +20,8 @@ const unknownName = "k8s.io.apimachinery.pkg.runtime.Unknown";
 const typeMetaName = "k8s.io.apimachinery.pkg.runtime.TypeMeta";
 const utf8 = new TextDecoder();
 
-function readString(r: WireReader, field: number, wireType: number, where: string): string {
+/** A string field's value (UTF-8); `where` names the message for the error when the field is not length-delimited. */
+export function readString(r: WireReader, field: number, wireType: number, where: string): string {
   if (wireType !== WireType.lengthDelimited) throw new ProtobufError(`field ${field} in ${where} has wire type ${wireType}, expected 2`);
   return utf8.decode(r.readLengthDelimited());
 }

@@ -6,6 +6,7 @@
 
 import { rfc3339 } from "../../api/time.js";
 import type { JsonValue } from "../../api/json.js";
+import { readString } from "./envelope.js";
 import { ProtobufError } from "./protobuf-error.js";
 import { WireReader, WireType } from "./wire-reader.js";
 
@@ -96,8 +97,7 @@ function extraValueDecoder(message: string): Decoder {
     while (!r.done) {
       const { field, wireType } = r.readTag();
       if (field !== 1) throw new ProtobufError(`unsupported field ${field} in ${message}`);
-      if (wireType !== WireType.lengthDelimited) throw new ProtobufError(`field 1 in ${message} has wire type ${wireType}, expected ${WireType.lengthDelimited}`);
-      items.push(new TextDecoder().decode(r.readLengthDelimited()));
+      items.push(readString(r, field, wireType, message));
     }
     return items;
   };

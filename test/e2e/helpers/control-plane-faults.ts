@@ -5,6 +5,7 @@
 // off the network. Shared by the chaos test and the fault benchmark.
 
 import type { SandboxControlClient } from "../../../src/sandbox/control/sandbox-control-client.js";
+import { mulberry32 } from "../../../src/allocators/random.js";
 import { sleep } from "./wait-for.js";
 
 export const FAULTS = ["apiserver-crash", "apiserver-freeze", "etcd-member-crash", "etcd-quorum-loss", "control-plane-down", "node-loss"] as const;
@@ -99,14 +100,8 @@ export async function runFault(name: FaultName, t: FaultTargets): Promise<FaultR
 
 /** A small seeded generator (mulberry32), so a failing order can be replayed with its seed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** The items in an order drawn from `random` (Fisher–Yates). */
