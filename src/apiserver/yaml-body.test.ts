@@ -22,8 +22,12 @@ test("yamlToJson: what has no JSON form is refused", () => {
     { name: ".inf deep inside", text: "a: [{b: .inf}]\n", want: /^json: unsupported value: \+Inf$/ },
     { name: "-.inf", text: "a: -.inf\n", want: /^json: unsupported value: -Inf$/ },
     { name: "nesting too deep", text: `a: ${"[".repeat(100_000)}`, want: /^yaml: exceeded max depth of 500$/ },
+    { name: "a map that contains itself", text: "a: &a\n  b: *a\n", want: /^yaml: anchor 'a' value contains itself$/ },
+    { name: "a list that contains itself", text: "&x [*x]\n", want: /^yaml: anchor 'x' value contains itself$/ },
   ];
   for (const c of cases) assert.throws(() => yamlToJson(c.text), (e: unknown) => e instanceof YamlToJsonError && c.want.test(e.message), c.name);
+  // An alias used beside its anchor, not inside it, is a plain copy.
+  assert.deepEqual(yamlToJson("a: &x {b: 1}\nc: *x\n"), { a: { b: 1 }, c: { b: 1 } });
   assert.throws(() => yamlToJson("a: [\n"), YAMLParseError);
   assert.throws(() => yamlToJson("a: 1\na: 2\n"), YAMLParseError);
 });

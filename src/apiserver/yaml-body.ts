@@ -3,7 +3,7 @@
 // a Map for `!!omap`, a Set for `!!set`, a Buffer for `!!binary`, a Date for `!!timestamp` and
 // NaN or Infinity for `.nan` and `.inf`, which later steps would take for objects or numbers.
 
-import { Composer, type Document, parse } from "yaml";
+import { Composer, type Document, parse, visit } from "yaml";
 import { maxNestingDepth, yamlTokensWithinDepth } from "./nesting-depth.js";
 
 /** YAML that is well-formed but has no JSON form; the message is what follows "error converting YAML to JSON: ". */
@@ -24,9 +24,26 @@ function nonFiniteNumber(value: unknown): number | undefined {
 }
 
 /**
+ * The anchor of an alias inside its own anchored value (`a: &x {b: *x}`), or undefined. Such a
+ * value contains itself: it has no JSON form, and walking it would never end.
+ */
+function selfContainingAnchor(doc: Document.Parsed): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (target === undefined || !path.includes(target)) return undefined;
+      found = alias.source;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
  * The JSON value of one YAML document. Throws the YAML library's YAMLParseError for malformed
- * text, and YamlToJsonError for text nested deeper than maxNestingDepth or holding a number
- * JSON cannot.
+ * text, and YamlToJsonError for text nested deeper than maxNestingDepth, holding a value that
+ * contains itself, or holding a number JSON cannot.
  */
 export function yamlToJson(text: string): unknown {
   const tokens = yamlTokensWithinDepth(text);
@@ -40,7 +57,11 @@ export function yamlToJson(text: string): unknown {
     doc ??= d;
     if (++documents > 1) break;
   }
-  const value: unknown = doc !== undefined && documents === 1 && doc.errors.length === 0 ? doc.toJS() : parse(text, parseOptions);
+  const composed = doc !== undefined && documents === 1 && doc.errors.length === 0 ? doc : undefined;
+  // Only an alias (`*name`) can make a value contain itself.
+  const loop = composed && text.includes("*") ? selfContainingAnchor(composed) : undefined;
+  if (loop !== undefined) throw new YamlToJsonError(`yaml: anchor '${loop}' value contains itself`);
+  const value: unknown = composed ? composed.toJS() : parse(text, parseOptions);
   const bad = nonFiniteNumber(value);
   if (bad !== undefined) throw new YamlToJsonError(`json: unsupported value: ${String(bad).replace("Infinity", "+Inf").replace("-+Inf", "-Inf")}`);
   return value;

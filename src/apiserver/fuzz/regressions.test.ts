@@ -81,6 +81,15 @@ const cases: Case[] = [
   { name: "an apply whose metadata is a string (was: 200, applied)", method: "PATCH", path: `${cms}/keep`, query: "fieldManager=fuzz", contentType: "application/apply-patch+yaml", body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":"x","data":{"a":"b"}}', want: 400 },
   { name: "a custom resource whose kind is not a string (was: replaced, 200)", method: "PUT", path: `${pools}/pool`, body: '{"apiVersion":"metallb.io/v1beta1","kind":true,"metadata":{"name":"pool"},"spec":{"addresses":["192.0.2.0/28"]}}', want: 400 },
   // YAML that has no JSON form.
+  {
+    name: "YAML whose anchor contains itself (was: the server hung)",
+    method: "POST",
+    path: cms,
+    contentType: "application/yaml",
+    body: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loop}\ndata: &a {b: *a}\n",
+    want: 400,
+    message: /error converting YAML to JSON: yaml: anchor 'a' value contains itself/,
+  },
   { name: "YAML .nan (was: NaN, stored as null)", method: "POST", path: cms, contentType: "application/yaml", body: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nan}\ndata: {a: .nan}\n", want: 400, message: /json: unsupported value: NaN/ },
   // Grace periods beyond JavaScript's dates (a bound pod is deleted gracefully).
   { name: "deleting a bound pod with a grace period of 10^14 s (was: 500 Invalid time value)", method: "DELETE", path: `${pods}/bound-1`, query: "gracePeriodSeconds=99999999999999", want: 202 },
